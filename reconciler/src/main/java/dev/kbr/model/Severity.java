@@ -1,0 +1,7 @@
+package dev.kbr.model;
+
+/** How bad a {@link Diagnostic} is: errors stop the object they concern, warnings do not. */
+public enum Severity {
+    ERROR,
+    WARNING
+}

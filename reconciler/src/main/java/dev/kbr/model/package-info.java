@@ -1,0 +1,9 @@
+/**
+ * Immutable domain records of a platform repo: Promises and their pipelines, resource requests,
+ * Destinations, state stores, selectors, and diagnostics with their source location.
+ *
+ * <p>Records here carry no Jackson annotations; unstructured bodies (a request's whole object, a
+ * CRD schema, static dependencies) are kept as Jackson tree nodes and must not be mutated. May
+ * import {@code java.*} and Jackson tree types only.
+ */
+package dev.kbr.model;

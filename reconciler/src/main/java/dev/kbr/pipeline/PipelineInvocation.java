@@ -1,0 +1,45 @@
+package dev.kbr.pipeline;
+
+import dev.kbr.model.Pipeline;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One pipeline to run, fully resolved: the pipeline, the bytes of {@code
+ * /kratix/input/object.yaml}, and the {@code KRATIX_*} environment every container gets (the
+ * container's own {@code env} is appended after it, as in Kratix).
+ *
+ * @param description how reports name this run, e.g. {@code redis/default/example-redis
+ *     resource.configure instance-configure}
+ * @param pipeline the pipeline and its containers
+ * @param objectYaml the input object, YAML
+ * @param environment the {@code KRATIX_*} variables, sorted by name
+ * @param timeout how long the whole pipeline may take
+ */
+public record PipelineInvocation(
+        String description,
+        Pipeline pipeline,
+        byte[] objectYaml,
+        SortedMap<String, String> environment,
+        Duration timeout) {
+    public PipelineInvocation {
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(pipeline, "pipeline");
+        objectYaml = objectYaml.clone();
+        environment = new TreeMap<>(environment);
+        Objects.requireNonNull(timeout, "timeout");
+    }
+
+    @Override
+    public byte[] objectYaml() {
+        return objectYaml.clone();
+    }
+
+    /** The variables, unmodifiable. */
+    public Map<String, String> env() {
+        return java.util.Collections.unmodifiableSortedMap(environment);
+    }
+}

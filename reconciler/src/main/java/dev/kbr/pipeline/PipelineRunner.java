@@ -1,0 +1,27 @@
+package dev.kbr.pipeline;
+
+import java.io.IOException;
+
+/**
+ * Runs one Kratix pipeline: its containers in order, sharing {@code /kratix/output} and {@code
+ * /kratix/metadata}, each seeing the same read-only {@code /kratix/input/object.yaml} (Kratix
+ * {@code api/v1alpha1/pipeline_factory.go}). Implementations are thread-safe, so independent
+ * pipelines can run concurrently.
+ */
+public interface PipelineRunner extends AutoCloseable {
+
+    /**
+     * Runs the invocation's containers in order and collects the output and metadata trees.
+     *
+     * @return {@link PipelineResult.Succeeded} when every container exited 0, otherwise {@link
+     *     PipelineResult.Failed} naming the first failing container; never null
+     * @throws IOException when the runtime itself cannot be used (engine unreachable, image
+     *     missing and not pullable); a container exiting non-zero is not an exception
+     * @throws InterruptedException when the calling thread is interrupted
+     */
+    PipelineResult run(PipelineInvocation invocation) throws IOException, InterruptedException;
+
+    /** Releases the runtime connection; idempotent. */
+    @Override
+    void close() throws IOException;
+}
