@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param requiredPromises {@code spec.requiredPromises}
  * @param document the Promise document as written; do not mutate
  * @param location where the Promise is defined
+ * @param lines lines of its fields in that file
  */
 public record Promise(
         String name,
@@ -28,7 +29,8 @@ public record Promise(
         List<Selector> destinationSelectors,
         List<RequiredPromise> requiredPromises,
         ObjectNode document,
-        SourceLocation location) {
+        SourceLocation location,
+        LineMap lines) {
     /** Label naming the Promise's version, compared by {@code requiredPromises}. */
     public static final String VERSION_LABEL = "kratix.io/promise-version";
 
@@ -42,6 +44,7 @@ public record Promise(
         requiredPromises = List.copyOf(requiredPromises);
         Objects.requireNonNull(document, "document");
         Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(lines, "lines");
     }
 
     /** The {@code kratix.io/promise-version} label, if set. */

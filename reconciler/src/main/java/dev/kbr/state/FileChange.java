@@ -11,8 +11,8 @@ public sealed interface FileChange permits FileChange.Added, FileChange.Modified
      * A file that does not exist yet.
      *
      * @param path where
-     * @param content the new bytes, or empty bytes with {@code contentId} set to reuse content
-     *     already in the store
+     * @param content the new bytes; when empty while {@code contentId} is not the id of empty
+     *     content, the store reuses the object {@code contentId} it already holds
      * @param contentId id of the new content
      */
     record Added(String path, byte[] content, String contentId) implements FileChange {
