@@ -1,5 +1,84 @@
 package dev.kbr.cli;
 
-public final class Main {
-    public static void main(String[] args) {}
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code kbr}. */
+@Command(
+        name = "kbr",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        subcommands = {PlanCommand.class, ApplyCommand.class, CommandLine.HelpCommand.class},
+        description = {
+            "Kratix Batch Reconciler: runs Kratix Promises without a platform cluster.",
+            "Reads Promises, resource requests, Destinations and state stores from a platform folder,",
+            "runs the Promise workflows' pipeline containers, and writes Kratix's state-store layout",
+            "to each GitStateStore in one commit."
+        },
+        footer = {"", "Exit codes: 0 success, 1 error, 2 changes present (only with --detailed-exitcode)."})
+public final class Main implements Runnable {
+    /** Exit code for success (and "no changes"). */
+    public static final int OK = 0;
+
+    /** Exit code for any error: bad input, failed pipeline, unreachable store, bad usage. */
+    public static final int ERROR = 1;
+
+    /** Exit code when a plan or apply has changes and {@code --detailed-exitcode} was given. */
+    public static final int CHANGES = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(out, err, args));
+    }
+
+    /**
+     * Runs {@code kbr} with the given arguments, writing only to {@code out} and {@code err}, so
+     * tests can drive the whole command line in memory.
+     *
+     * @return the exit code
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = commandLine();
+        cli.setOut(out);
+        cli.setErr(err);
+        // Usage errors are errors (1): 2 means "changes present" in kbr, as in Terraform.
+        cli.setParameterExceptionHandler((ex, arguments) -> {
+            err.println("Error: " + ex.getMessage());
+            ex.getCommandLine().usage(err);
+            return ERROR;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            err.println("Error: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            return ERROR;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The configured picocli command line (also used to generate the CLI reference). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setUsageHelpWidth(100);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: use plan or apply");
+    }
+
+    /** Reads the version from the jar manifest, or says it is a development build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"kbr " + (v != null ? v : "development build")};
+        }
+    }
 }

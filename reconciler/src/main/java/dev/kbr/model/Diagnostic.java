@@ -14,7 +14,8 @@ import java.util.Objects;
  */
 public record Diagnostic(Severity severity, SourceLocation location, String field, String message) {
     /** Orders diagnostics by file, line, field, then message, so reports are deterministic. */
-    public static final Comparator<Diagnostic> ORDER = Comparator.comparing((Diagnostic d) -> d.location().file())
+    public static final Comparator<Diagnostic> ORDER = Comparator.comparing(
+                    (Diagnostic d) -> d.location().file())
             .thenComparingInt(d -> d.location().documentIndex())
             .thenComparingInt(d -> d.location().line())
             .thenComparing(Diagnostic::field)

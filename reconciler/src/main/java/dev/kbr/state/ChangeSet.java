@@ -10,9 +10,8 @@ import java.util.List;
  */
 public record ChangeSet(List<FileChange> changes) {
     public ChangeSet {
-        changes = changes.stream()
-                .sorted(Comparator.comparing(FileChange::path))
-                .toList();
+        changes =
+                changes.stream().sorted(Comparator.comparing(FileChange::path)).toList();
     }
 
     public boolean isEmpty() {

@@ -1,0 +1,41 @@
+package dev.kbr.cli;
+
+import dev.kbr.engine.PassOptions;
+import dev.kbr.engine.Reconciler;
+import dev.kbr.pipeline.PipelineRunner;
+import dev.kbr.report.RunReport;
+import dev.kbr.report.TextReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+
+/** What {@code plan} and {@code apply} share: build the adapters, run one pass, print, exit. */
+abstract class PassCommand implements Callable<Integer> {
+    /** Sub-request nesting allowed in one pass (compound Promises). */
+    static final int MAX_REQUEST_DEPTH = 8;
+
+    @CommandLine.Mixin
+    PassOptionsMixin options;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    abstract boolean apply();
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PassOptions pass = new PassOptions(
+                options.platform, options.stateUrls, apply(), options.pipelineTimeout, MAX_REQUEST_DEPTH);
+        RunReport report;
+        try (PipelineRunner runner = Adapters.pipelineRunner(options)) {
+            report = new Reconciler(runner, Adapters::openStateStore).run(pass);
+        }
+        TextReport.write(report, out);
+        if (report.hasErrors()) {
+            return Main.ERROR;
+        }
+        return options.detailedExitCode && report.hasChanges() ? Main.CHANGES : Main.OK;
+    }
+}

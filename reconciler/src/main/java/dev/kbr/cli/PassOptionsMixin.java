@@ -1,0 +1,55 @@
+package dev.kbr.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options shared by {@code plan} and {@code apply}. */
+final class PassOptionsMixin {
+    @Option(
+            names = "--platform",
+            required = true,
+            paramLabel = "DIR",
+            description = "Platform repo folder: Promises, resource requests, Destinations and state stores.")
+    Path platform;
+
+    @Option(
+            names = "--state-url",
+            paramLabel = "NAME=URL",
+            description = {
+                "Replace the url of GitStateStore NAME, e.g. with a local bare repo path or a file:// URL.",
+                "Repeatable."
+            })
+    Map<String, String> stateUrls = new LinkedHashMap<>();
+
+    @Option(
+            names = "--detailed-exitcode",
+            description = "Exit 2 when there are changes (0 none, 1 error), as Terraform's option does.")
+    boolean detailedExitCode;
+
+    @Option(
+            names = "--pipeline-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "10m",
+            converter = DurationConverter.class,
+            description = "Longest a single pipeline may run, e.g. 90s, 10m, 1h (default: ${DEFAULT-VALUE}).")
+    Duration pipelineTimeout;
+
+    @Option(
+            names = "--docker-host",
+            paramLabel = "URL",
+            description = "Docker engine to run pipelines on (default: $DOCKER_HOST, else the local socket).")
+    String dockerHost;
+
+    @Option(
+            names = "--pipeline-network",
+            paramLabel = "MODE",
+            defaultValue = "default",
+            description = {
+                "Network of pipeline containers: 'default' (the engine's default network, as Kratix",
+                "pipeline pods have) or 'none' to sandbox them (default: ${DEFAULT-VALUE})."
+            })
+    String pipelineNetwork;
+}

@@ -1,0 +1,18 @@
+package dev.kbr.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code kbr plan}: a dry run that prints the state diff and pushes nothing. */
+@Command(
+        name = "plan",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Dry run: run what must run, print per Destination each file that would be added (+),",
+            "changed (~) or deleted (-) with a unified diff of changed files, and push nothing."
+        })
+final class PlanCommand extends PassCommand {
+    @Override
+    boolean apply() {
+        return false;
+    }
+}

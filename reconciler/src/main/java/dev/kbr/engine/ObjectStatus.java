@@ -1,0 +1,38 @@
+package dev.kbr.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Merges a pipeline's {@code /kratix/metadata/status.yaml} into an object's status as Kratix's
+ * status-writer does ({@code work-creator/lib/status_updater.go}): shallow, each top-level key
+ * replaces the old value; the {@code kratix} key is reserved.
+ */
+final class ObjectStatus {
+    private ObjectStatus() {}
+
+    /**
+     * @param object the object, changed in place
+     * @param statusFile the parsed {@code status.yaml}
+     * @throws IllegalArgumentException when the file is not a map or sets {@code kratix}
+     */
+    static void merge(ObjectNode object, JsonNode statusFile) {
+        if (statusFile.isNull() || statusFile.isMissingNode()) {
+            return;
+        }
+        if (!statusFile.isObject()) {
+            throw new IllegalArgumentException("status.yaml must be a map of status fields");
+        }
+        if (statusFile.has("kratix")) {
+            throw new IllegalArgumentException("status.yaml must not set the key \"kratix\", which Kratix reserves");
+        }
+        ObjectNode status =
+                object.path("status").isObject() ? (ObjectNode) object.get("status") : object.putObject("status");
+        for (Iterator<Map.Entry<String, JsonNode>> it = statusFile.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            status.set(field.getKey(), field.getValue().deepCopy());
+        }
+    }
+}

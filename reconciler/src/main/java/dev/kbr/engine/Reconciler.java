@@ -1,0 +1,785 @@
+package dev.kbr.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kbr.load.PlatformLoader;
+import dev.kbr.load.YamlDocument;
+import dev.kbr.load.YamlReader;
+import dev.kbr.model.Destination;
+import dev.kbr.model.Diagnostic;
+import dev.kbr.model.GitStateStore;
+import dev.kbr.model.ObjectKey;
+import dev.kbr.model.Pipeline;
+import dev.kbr.model.Platform;
+import dev.kbr.model.Promise;
+import dev.kbr.model.RequiredPromise;
+import dev.kbr.model.ResourceRequest;
+import dev.kbr.model.SourceLocation;
+import dev.kbr.model.WorkId;
+import dev.kbr.model.WorkflowAction;
+import dev.kbr.model.WorkflowType;
+import dev.kbr.pipeline.KratixEnvironment;
+import dev.kbr.pipeline.PipelineInvocation;
+import dev.kbr.pipeline.PipelineResult;
+import dev.kbr.pipeline.PipelineRunner;
+import dev.kbr.report.PipelineRun;
+import dev.kbr.report.RunReport;
+import dev.kbr.report.StoreReport;
+import dev.kbr.schedule.DestinationSelectorsFile;
+import dev.kbr.schedule.Placement;
+import dev.kbr.schedule.Scheduler;
+import dev.kbr.schedule.Work;
+import dev.kbr.schedule.WorkloadGroup;
+import dev.kbr.schedule.WorkloadGroups;
+import dev.kbr.state.ChangeSet;
+import dev.kbr.state.CommitResult;
+import dev.kbr.state.DesiredFile;
+import dev.kbr.state.FileChange;
+import dev.kbr.state.GroupRecord;
+import dev.kbr.state.ObjectRecord;
+import dev.kbr.state.Records;
+import dev.kbr.state.StateSnapshot;
+import dev.kbr.state.StateStore;
+import dev.kbr.state.WorkRecord;
+import dev.kbr.state.diff.TreeDiff;
+import dev.kbr.state.layout.RecordsFormat;
+import dev.kbr.state.layout.StateLayout;
+import dev.kbr.validate.PromiseValidator;
+import dev.kbr.validate.RequestValidator;
+import dev.kbr.validate.ValidationResult;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One kbr pass over a platform repo (DESIGN.md §2): load, validate, run every workflow's
+ * pipelines, schedule their outputs onto Destinations, render Kratix's state-store layout, diff
+ * each state store against it, and (for {@code apply}) commit each store once.
+ *
+ * <p>A failing pipeline, an invalid request or an unavailable Promise keeps what the object
+ * delivered before (from kbr's records); other objects carry on. Objects gone from the platform
+ * are pruned only when every input file parsed and nothing was kept, so a broken pass never
+ * deletes.
+ */
+public final class Reconciler {
+    private final PipelineRunner runner;
+    private final StateStoreOpener opener;
+
+    /**
+     * @param runner runs pipeline containers
+     * @param opener opens state stores
+     */
+    public Reconciler(PipelineRunner runner, StateStoreOpener opener) {
+        this.runner = runner;
+        this.opener = opener;
+    }
+
+    /**
+     * Runs one pass.
+     *
+     * @return the report; failures inside the pass are in it, never thrown
+     * @throws IOException when the platform folder cannot be read at all
+     * @throws InterruptedException when interrupted while a pipeline runs
+     */
+    public RunReport run(PassOptions options) throws IOException, InterruptedException {
+        PlatformLoader.Result loaded = PlatformLoader.load(options.platform());
+        Pass pass = new Pass(options, loaded);
+        try {
+            return pass.run();
+        } finally {
+            pass.closeStores();
+        }
+    }
+
+    /** A store opened for this pass, with what was read from it. */
+    private record StoreContext(GitStateStore model, StateStore store, StateSnapshot snapshot, Records records) {}
+
+    private final class Pass {
+        private final PassOptions options;
+        private final PlatformLoader.Result loaded;
+        private final List<Diagnostic> diagnostics = new ArrayList<>();
+        private final List<PipelineRun> runs = new ArrayList<>();
+        private final List<String> notices = new ArrayList<>();
+        private final List<String> errors = new ArrayList<>();
+        private final Map<String, StoreContext> stores = new TreeMap<>();
+        private final Map<String, Destination> destinations = new TreeMap<>();
+        private final Map<WorkId, Work> fresh = new TreeMap<>();
+        private final Set<WorkId> kept = new TreeSet<>();
+        private final Map<ObjectKey, ObjectNode> objects = new TreeMap<>();
+        private final Set<ObjectKey> keptObjects = new TreeSet<>();
+        private final Map<ObjectKey, ObjectNode> previousObjects = new TreeMap<>();
+        private final Set<WorkId> previousWorks = new TreeSet<>();
+        private final Set<String> available = new HashSet<>();
+        private final Set<String> invalidPromises = new HashSet<>();
+        private final RequestValidator requestValidator = new RequestValidator();
+        private final PromiseValidator promiseValidator = new PromiseValidator();
+        private Platform platform;
+
+        Pass(PassOptions options, PlatformLoader.Result loaded) {
+            this.options = options;
+            this.loaded = loaded;
+            this.platform = loaded.platform();
+            diagnostics.addAll(loaded.diagnostics());
+        }
+
+        RunReport run() throws InterruptedException {
+            applyStateUrls();
+            if (!openStores()) {
+                return report(List.of());
+            }
+            for (Promise promise : platform.promises()) {
+                List<Diagnostic> found = promiseValidator.validate(promise);
+                diagnostics.addAll(found);
+                if (found.stream().anyMatch(Diagnostic::isError)) {
+                    invalidPromises.add(promise.name());
+                }
+            }
+            for (Promise promise : promiseOrder()) {
+                configurePromise(promise);
+            }
+            configureRequests();
+            keepOrPruneRemoved();
+            return report(render());
+        }
+
+        // --- inputs -------------------------------------------------------------------------
+
+        private void applyStateUrls() {
+            List<GitStateStore> replaced = new ArrayList<>();
+            Set<String> used = new HashSet<>();
+            for (GitStateStore store : platform.gitStateStores()) {
+                String url = options.stateUrls().get(store.name());
+                if (url != null) {
+                    used.add(store.name());
+                    replaced.add(store.withUrl(url));
+                } else {
+                    replaced.add(store);
+                }
+            }
+            for (String name : options.stateUrls().keySet()) {
+                if (!used.contains(name)) {
+                    diagnostics.add(Diagnostic.error(
+                            SourceLocation.of("--state-url " + name + "=…"),
+                            "",
+                            "names GitStateStore " + name + ", which the platform does not define; known: "
+                                    + platform.gitStateStores().stream()
+                                            .map(GitStateStore::name)
+                                            .toList()));
+                }
+            }
+            platform = new Platform(platform.promises(), platform.requests(), platform.destinations(), replaced);
+        }
+
+        /** Opens every store a Destination uses; false when one cannot be read (nothing is written then). */
+        private boolean openStores() {
+            for (Destination destination : platform.destinations()) {
+                String storeName = destination.stateStoreRef().name();
+                if (!"GitStateStore".equals(destination.stateStoreRef().kind())) {
+                    diagnostics.add(Diagnostic.error(
+                            destination.location(),
+                            "spec.stateStoreRef.kind",
+                            "is " + destination.stateStoreRef().kind() + "; kbr writes only GitStateStores so far"));
+                    continue;
+                }
+                Optional<GitStateStore> model = platform.gitStateStore(storeName);
+                if (model.isEmpty()) {
+                    diagnostics.add(Diagnostic.error(
+                            destination.location(),
+                            "spec.stateStoreRef.name",
+                            "names GitStateStore " + storeName
+                                    + ", which the platform does not define; add it or fix the name"));
+                    continue;
+                }
+                if (!stores.containsKey(storeName)) {
+                    if (model.get().url().isEmpty()) {
+                        diagnostics.add(Diagnostic.error(
+                                model.get().location(),
+                                "spec.url",
+                                "is empty; set it, or pass --state-url " + storeName + "=URL"));
+                        continue;
+                    }
+                    try {
+                        StateStore store = opener.open(model.get());
+                        StateSnapshot snapshot = store.read();
+                        Records records =
+                                RecordsFormat.read(snapshot, model.get().path());
+                        stores.put(storeName, new StoreContext(model.get(), store, snapshot, records));
+                    } catch (IOException e) {
+                        errors.add("Tried to read state store " + storeName + " ("
+                                + model.get().url() + ", branch " + model.get().branch() + ") but it failed: "
+                                + e.getMessage());
+                        return false;
+                    }
+                }
+                destinations.put(destination.name(), destination);
+            }
+            for (StoreContext ctx : stores.values()) {
+                previousWorks.addAll(ctx.records().works().keySet());
+                ctx.records().objects().forEach((k, v) -> previousObjects.putIfAbsent(k, v.object()));
+            }
+            return true;
+        }
+
+        /** Promises with their required Promises first; cycles are reported and left out. */
+        private List<Promise> promiseOrder() {
+            List<Promise> order = new ArrayList<>();
+            Set<String> done = new HashSet<>();
+            Set<String> visiting = new HashSet<>();
+            for (Promise promise : platform.promises()) {
+                visit(promise, order, done, visiting);
+            }
+            return order;
+        }
+
+        private void visit(Promise promise, List<Promise> order, Set<String> done, Set<String> visiting) {
+            if (done.contains(promise.name())) {
+                return;
+            }
+            if (!visiting.add(promise.name())) {
+                diagnostics.add(Diagnostic.error(
+                        promise.location(),
+                        "spec.requiredPromises",
+                        "Promise " + promise.name() + " requires itself through a cycle of requiredPromises;"
+                                + " break the cycle"));
+                invalidPromises.add(promise.name());
+                return;
+            }
+            for (RequiredPromise required : promise.requiredPromises()) {
+                platform.promise(required.name()).ifPresent(p -> visit(p, order, done, visiting));
+            }
+            visiting.remove(promise.name());
+            done.add(promise.name());
+            order.add(promise);
+        }
+
+        // --- promise workflows --------------------------------------------------------------
+
+        private void configurePromise(Promise promise) throws InterruptedException {
+            ObjectKey key = ObjectKey.promise(promise.name());
+            if (invalidPromises.contains(promise.name())) {
+                keep(key, "Promise " + promise.name() + " has errors; its previous outputs are kept");
+                return;
+            }
+            Optional<String> unmet = unmetRequirement(promise);
+            if (unmet.isPresent()) {
+                keep(
+                        key,
+                        "Promise " + promise.name() + " is unavailable: " + unmet.get()
+                                + "; its requests wait and previous outputs are kept");
+                return;
+            }
+            if (!promise.dependencies().isEmpty()) {
+                byte[] content = YamlText.writeSortedDocuments(promise.dependencies());
+                WorkId id = WorkId.staticDependencies(promise.name());
+                fresh.put(
+                        id,
+                        new Work(
+                                id,
+                                List.of(WorkloadGroups.staticDependencies(
+                                        promise.name(), content, promise.destinationSelectors()))));
+            }
+            ObjectNode object = withRecordedStatus(key, promise.document());
+            boolean ok = runWorkflow(
+                    promise,
+                    WorkflowType.PROMISE,
+                    object,
+                    "Promise " + promise.name(),
+                    pipeline -> WorkId.promise(promise.name(), pipeline),
+                    promise.name(),
+                    "",
+                    0);
+            objects.put(key, object);
+            if (ok) {
+                available.add(promise.name());
+            }
+        }
+
+        private Optional<String> unmetRequirement(Promise promise) {
+            for (RequiredPromise required : promise.requiredPromises()) {
+                Optional<Promise> found = platform.promise(required.name());
+                if (found.isEmpty()) {
+                    return Optional.of("required Promise " + required.name() + " is not installed");
+                }
+                if (required.version().isPresent()
+                        && !required.version().equals(found.get().version())) {
+                    return Optional.of("required Promise " + required.name() + " is not installed at version "
+                            + required.version().get() + " (it has "
+                            + found.get().version().orElse("no kratix.io/promise-version label") + ")");
+                }
+                if (!available.contains(required.name())) {
+                    return Optional.of("required Promise " + required.name() + " is not available");
+                }
+            }
+            return Optional.empty();
+        }
+
+        // --- resource workflows -------------------------------------------------------------
+
+        private record Queued(ResourceRequest request, int depth) {}
+
+        private void configureRequests() throws InterruptedException {
+            Deque<Queued> queue = new ArrayDeque<>();
+            platform.requests().forEach(r -> queue.add(new Queued(r, 0)));
+            Set<ObjectKey> handled = new HashSet<>();
+            while (!queue.isEmpty()) {
+                Queued next = queue.poll();
+                ResourceRequest request = next.request();
+                ObjectKey key = ObjectKey.request(request.promiseName(), request.namespace(), request.name());
+                if (!handled.add(key)) {
+                    diagnostics.add(Diagnostic.error(
+                            request.location(),
+                            "metadata.name",
+                            "resource request " + request.displayName()
+                                    + " is produced more than once in this pass; give each request a unique name"));
+                    continue;
+                }
+                Promise promise = platform.promise(request.promiseName()).orElseThrow();
+                if (!available.contains(promise.name())) {
+                    keep(
+                            key,
+                            "request " + request.displayName() + " waits: Promise " + promise.name()
+                                    + " is not available");
+                    continue;
+                }
+                ValidationResult validated =
+                        requestValidator.validate(request, promise.api().orElseThrow());
+                diagnostics.addAll(validated.diagnostics());
+                if (validated.hasErrors()) {
+                    keep(key, "request " + request.displayName() + " is invalid; its previous outputs are kept");
+                    continue;
+                }
+                ObjectNode object = withRecordedStatus(key, validated.object());
+                List<ResourceRequest> subRequests = new ArrayList<>();
+                runWorkflow(
+                        promise,
+                        WorkflowType.RESOURCE,
+                        object,
+                        request.displayName(),
+                        pipeline -> WorkId.resource(promise.name(), request.namespace(), request.name(), pipeline),
+                        request.name(),
+                        request.namespace(),
+                        next.depth(),
+                        subRequests);
+                objects.put(key, object);
+                for (ResourceRequest sub : subRequests) {
+                    if (next.depth() + 1 > options.maxRequestDepth()) {
+                        diagnostics.add(Diagnostic.error(
+                                sub.location(),
+                                "",
+                                "compound Promises nest deeper than " + options.maxRequestDepth()
+                                        + " levels; check for a cycle"));
+                    } else {
+                        queue.add(new Queued(sub, next.depth() + 1));
+                    }
+                }
+            }
+        }
+
+        // --- running pipelines --------------------------------------------------------------
+
+        private boolean runWorkflow(
+                Promise promise,
+                WorkflowType type,
+                ObjectNode object,
+                String objectName,
+                java.util.function.Function<String, WorkId> workId,
+                String name,
+                String namespace,
+                int depth)
+                throws InterruptedException {
+            return runWorkflow(promise, type, object, objectName, workId, name, namespace, depth, new ArrayList<>());
+        }
+
+        /** Runs a configure workflow's pipelines in order; stops at the first failure. */
+        private boolean runWorkflow(
+                Promise promise,
+                WorkflowType type,
+                ObjectNode object,
+                String objectName,
+                java.util.function.Function<String, WorkId> workId,
+                String name,
+                String namespace,
+                int depth,
+                List<ResourceRequest> subRequests)
+                throws InterruptedException {
+            List<Pipeline> pipelines = promise.workflows().of(type, WorkflowAction.CONFIGURE);
+            for (int i = 0; i < pipelines.size(); i++) {
+                Pipeline pipeline = pipelines.get(i);
+                String description = objectName + " " + type.value() + ".configure " + pipeline.name();
+                Optional<PipelineResult.Succeeded> result =
+                        runOne(promise, type, pipeline, object, name, namespace, description);
+                Optional<Work> work =
+                        result.flatMap(r -> toWork(promise, type, object, pipeline, workId, r, description));
+                if (work.isEmpty()) {
+                    for (int j = i; j < pipelines.size(); j++) {
+                        kept.add(workId.apply(pipelines.get(j).name()));
+                    }
+                    notices.add(objectName + ": pipeline " + pipeline.name()
+                            + " failed; outputs of it and later pipelines are kept from the last successful pass");
+                    return false;
+                }
+                fresh.put(work.get().id(), work.get());
+                if (type == WorkflowType.RESOURCE) {
+                    subRequests.addAll(subRequests(result.get(), description));
+                }
+            }
+            return true;
+        }
+
+        private Optional<PipelineResult.Succeeded> runOne(
+                Promise promise,
+                WorkflowType type,
+                Pipeline pipeline,
+                ObjectNode object,
+                String name,
+                String namespace,
+                String description)
+                throws InterruptedException {
+            var gvk = promise.api().map(a -> a.gvk()).orElse(KratixEnvironment.PROMISE_GVK);
+            var env = KratixEnvironment.of(
+                    type,
+                    WorkflowAction.CONFIGURE,
+                    promise.name(),
+                    pipeline,
+                    gvk,
+                    name,
+                    namespace,
+                    promise.api().map(a -> a.plural()).orElse(""));
+            PipelineResult result;
+            try {
+                result = runner.run(new PipelineInvocation(
+                        description, pipeline, YamlText.write(object), env, options.pipelineTimeout()));
+            } catch (IOException e) {
+                runs.add(new PipelineRun(description, false, e.getMessage(), Duration.ZERO, List.of()));
+                return Optional.empty();
+            }
+            if (result instanceof PipelineResult.Failed failed) {
+                runs.add(new PipelineRun(
+                        description,
+                        false,
+                        "container " + failed.container() + " " + failed.reason(),
+                        failed.duration(),
+                        failed.logs()));
+                return Optional.empty();
+            }
+            PipelineResult.Succeeded ok = (PipelineResult.Succeeded) result;
+            runs.add(new PipelineRun(description, true, "", ok.duration(), ok.logs()));
+            return Optional.of(ok);
+        }
+
+        /** Applies a succeeded pipeline's metadata and turns its output into a Work. */
+        private Optional<Work> toWork(
+                Promise promise,
+                WorkflowType type,
+                ObjectNode object,
+                Pipeline pipeline,
+                java.util.function.Function<String, WorkId> workId,
+                PipelineResult.Succeeded result,
+                String description) {
+            try {
+                List<DestinationSelectorsFile.Entry> entries = List.of();
+                byte[] selectors = result.metadata().get("destination-selectors.yaml");
+                if (selectors != null) {
+                    JsonNode parsed = parseMetadata("destination-selectors.yaml", selectors);
+                    if (!parsed.isNull() && !parsed.isArray()) {
+                        throw new IllegalArgumentException(
+                                "destination-selectors.yaml must be a list of {directory, matchLabels} entries");
+                    }
+                    List<Map<String, Object>> raw = new ArrayList<>();
+                    for (JsonNode item : parsed) {
+                        raw.add(toMap(item));
+                    }
+                    entries = DestinationSelectorsFile.parse(raw);
+                }
+                byte[] status = result.metadata().get("status.yaml");
+                if (status != null) {
+                    ObjectStatus.merge(object, parseMetadata("status.yaml", status));
+                }
+                List<WorkloadGroup> groups =
+                        WorkloadGroups.build(result.output(), entries, promise.destinationSelectors(), type);
+                return Optional.of(new Work(workId.apply(pipeline.name()), groups));
+            } catch (IllegalArgumentException e) {
+                // Kratix's work-writer fails the pipeline on bad metadata; so do we.
+                runs.set(
+                        runs.size() - 1,
+                        new PipelineRun(description, false, e.getMessage(), result.duration(), result.logs()));
+                return Optional.empty();
+            }
+        }
+
+        private JsonNode parseMetadata(String file, byte[] bytes) {
+            YamlReader.Result read = YamlReader.read("/kratix/metadata/" + file, bytes);
+            if (!read.diagnostics().isEmpty()) {
+                throw new IllegalArgumentException(read.diagnostics().get(0).toString());
+            }
+            return read.documents().isEmpty()
+                    ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+                    : read.documents().get(0).body();
+        }
+
+        private Map<String, Object> toMap(JsonNode item) {
+            if (!item.isObject()) {
+                throw new IllegalArgumentException("destination-selectors.yaml entries must be maps");
+            }
+            Map<String, Object> map = new LinkedHashMap<>();
+            item.fields().forEachRemaining(e -> {
+                if (e.getValue().isObject()) {
+                    Map<String, Object> inner = new LinkedHashMap<>();
+                    e.getValue()
+                            .fields()
+                            .forEachRemaining(
+                                    l -> inner.put(l.getKey(), l.getValue().asText()));
+                    map.put(e.getKey(), inner);
+                } else {
+                    map.put(e.getKey(), e.getValue().asText());
+                }
+            });
+            return map;
+        }
+
+        /** Documents in a resource pipeline's output that are requests for installed Promises. */
+        private List<ResourceRequest> subRequests(PipelineResult.Succeeded result, String description) {
+            List<ResourceRequest> found = new ArrayList<>();
+            for (var file : result.output().entrySet()) {
+                String path = file.getKey();
+                if (!path.endsWith(".yaml") && !path.endsWith(".yml")) {
+                    continue;
+                }
+                YamlReader.Result read = YamlReader.read("output of " + description + ": " + path, file.getValue());
+                for (YamlDocument doc : read.documents()) {
+                    PlatformLoader.asRequest(platform, doc, diagnostics).ifPresent(found::add);
+                }
+            }
+            return found;
+        }
+
+        // --- keeping and pruning ------------------------------------------------------------
+
+        private ObjectNode withRecordedStatus(ObjectKey key, ObjectNode document) {
+            ObjectNode object = document.deepCopy();
+            ObjectNode previous = previousObjects.get(key);
+            if (previous != null && previous.has("status")) {
+                object.set("status", previous.get("status").deepCopy());
+            } else {
+                object.remove("status");
+            }
+            return object;
+        }
+
+        private void keep(ObjectKey key, String why) {
+            notices.add(why);
+            for (WorkId id : previousWorks) {
+                if (id.object().equals(key) || (key.isPromise() && id.promise().equals(key.promise()))) {
+                    kept.add(id);
+                }
+            }
+            previousObjects.keySet().stream()
+                    .filter(k ->
+                            k.equals(key) || (key.isPromise() && k.promise().equals(key.promise())))
+                    .forEach(keptObjects::add);
+        }
+
+        /** Objects and works no longer produced: pruned, unless this pass cannot be trusted to say so. */
+        private void keepOrPruneRemoved() {
+            List<WorkId> gone = previousWorks.stream()
+                    .filter(id -> !fresh.containsKey(id) && !kept.contains(id))
+                    .filter(id -> !objects.containsKey(id.object()))
+                    .toList();
+            if (gone.isEmpty()) {
+                return;
+            }
+            String reason = null;
+            if (!loaded.filesWithErrors().isEmpty()) {
+                reason = "files failed to parse: " + loaded.filesWithErrors();
+            } else if (platform.promises().isEmpty()) {
+                reason = "the platform defines no Promise at all (wrong --platform folder?)";
+            } else if (!kept.isEmpty()) {
+                reason = "some objects kept their previous outputs in this pass";
+            }
+            if (reason != null) {
+                notices.add(gone.size() + " work(s) of objects no longer in the platform were not pruned because "
+                        + reason + "; they will be pruned by a clean pass");
+                kept.addAll(gone);
+                gone.forEach(id -> {
+                    if (previousObjects.containsKey(id.object())) {
+                        keptObjects.add(id.object());
+                    }
+                });
+            }
+        }
+
+        // --- render, diff, commit -----------------------------------------------------------
+
+        private List<StoreReport> render() {
+            Map<String, SortedMap<String, DesiredFile>> desired = new TreeMap<>();
+            Map<String, Map<WorkId, List<GroupRecord>>> records = new TreeMap<>();
+            for (StoreContext ctx : stores.values()) {
+                desired.put(ctx.model().name(), new TreeMap<>());
+                records.put(ctx.model().name(), new TreeMap<>());
+            }
+            for (Destination d : destinations.values()) {
+                StoreContext ctx = stores.get(d.stateStoreRef().name());
+                StateLayout.canaryFiles(ctx.model().path(), d)
+                        .forEach((path, bytes) ->
+                                desired.get(ctx.model().name()).put(path, new DesiredFile.Bytes(bytes)));
+            }
+            for (Work work : fresh.values()) {
+                Map<String, List<String>> previous = previousPlacements(work.id());
+                for (Placement placement : Scheduler.place(work, List.copyOf(destinations.values()), previous)) {
+                    WorkloadGroup group = placement.group();
+                    if (placement.unscheduled()) {
+                        notices.add(work.id() + ": workload group " + group.directory()
+                                + " is unscheduled: no Destination matches "
+                                + WorkloadGroups.resolve(group).matchLabels());
+                    }
+                    if (placement.misplaced()) {
+                        notices.add(work.id() + ": workload group " + group.directory() + " is misplaced on "
+                                + placement.destinations() + " (its selector no longer matches); kept there");
+                    }
+                    for (String destinationName : placement.destinations()) {
+                        Destination d = destinations.get(destinationName);
+                        StoreContext ctx = stores.get(d.stateStoreRef().name());
+                        SortedMap<String, String> files = new TreeMap<>();
+                        for (var file : group.files().entrySet()) {
+                            String path;
+                            try {
+                                path = StateLayout.filePath(
+                                        ctx.model().path(), d, work.id(), group.shortId(), file.getKey());
+                            } catch (IllegalArgumentException e) {
+                                diagnostics.add(Diagnostic.error(d.location(), "spec.filepath.mode", e.getMessage()));
+                                break;
+                            }
+                            desired.get(ctx.model().name()).put(path, new DesiredFile.Bytes(file.getValue()));
+                            files.put(path, ctx.store().contentId(file.getValue()));
+                        }
+                        records.get(ctx.model().name())
+                                .computeIfAbsent(work.id(), k -> new ArrayList<>())
+                                .add(new GroupRecord(
+                                        group.id(), group.directory(), destinationName, placement.misplaced(), files));
+                    }
+                }
+            }
+            for (StoreContext ctx : stores.values()) {
+                String name = ctx.model().name();
+                for (WorkId id : kept) {
+                    WorkRecord previous = ctx.records().works().get(id);
+                    if (previous == null) {
+                        continue;
+                    }
+                    records.get(name).put(id, new ArrayList<>(previous.groups()));
+                    previous.groups()
+                            .forEach(g -> g.files()
+                                    .forEach((path, contentId) ->
+                                            desired.get(name).putIfAbsent(path, new DesiredFile.Existing(contentId))));
+                }
+                records.get(name)
+                        .forEach((id, groups) -> desired.get(name)
+                                .put(
+                                        RecordsFormat.path(ctx.model().path(), id),
+                                        new DesiredFile.Bytes(RecordsFormat.write(new WorkRecord(id, groups)))));
+                Map<ObjectKey, ObjectNode> allObjects = new TreeMap<>(objects);
+                keptObjects.forEach(k -> allObjects.putIfAbsent(k, previousObjects.get(k)));
+                allObjects.forEach((key, object) -> desired.get(name)
+                        .put(
+                                RecordsFormat.path(ctx.model().path(), key),
+                                new DesiredFile.Bytes(RecordsFormat.write(new ObjectRecord(key, object)))));
+            }
+            List<StoreReport> reports = new ArrayList<>();
+            for (StoreContext ctx : stores.values()) {
+                reports.add(diffAndCommit(ctx, desired.get(ctx.model().name())));
+            }
+            return reports;
+        }
+
+        private Map<String, List<String>> previousPlacements(WorkId id) {
+            Map<String, List<String>> placements = new HashMap<>();
+            for (StoreContext ctx : stores.values()) {
+                WorkRecord record = ctx.records().works().get(id);
+                if (record != null) {
+                    record.groups()
+                            .forEach(g -> placements
+                                    .computeIfAbsent(g.groupId(), k -> new ArrayList<>())
+                                    .add(g.destination()));
+                }
+            }
+            placements.values().forEach(list -> list.sort(null));
+            return placements;
+        }
+
+        private StoreReport diffAndCommit(StoreContext ctx, SortedMap<String, DesiredFile> desired) {
+            String storePath = ctx.model().path();
+            ChangeSet changes = TreeDiff.diff(
+                    ctx.snapshot(),
+                    desired,
+                    ctx.records().ownedFiles(),
+                    StateLayout.recordsRoot(storePath),
+                    ctx.store()::contentId);
+            SortedMap<String, String> roots = new TreeMap<>();
+            destinations.values().stream()
+                    .filter(d -> d.stateStoreRef().name().equals(ctx.model().name()))
+                    .forEach(d -> roots.put(StateLayout.destinationRoot(storePath, d), d.name()));
+            SortedMap<String, byte[]> previous = new TreeMap<>();
+            Optional<String> commit = Optional.empty();
+            try {
+                for (FileChange change : changes.changes()) {
+                    if (change instanceof FileChange.Modified) {
+                        previous.put(change.path(), ctx.snapshot().read(change.path()));
+                    }
+                }
+                if (options.apply()) {
+                    CommitResult result = ctx.store().commit(ctx.snapshot(), changes, commitMessage(changes));
+                    if (result instanceof CommitResult.Committed committed) {
+                        commit = Optional.of(committed.commitId());
+                    }
+                }
+            } catch (IOException e) {
+                errors.add("Tried to write state store " + ctx.model().name() + " (branch "
+                        + ctx.model().branch() + ") but it failed: " + e.getMessage());
+            }
+            return new StoreReport(
+                    ctx.model().name(), ctx.model().branch(), ctx.snapshot().head(), changes, roots, previous, commit);
+        }
+
+        private String commitMessage(ChangeSet changes) {
+            long added = changes.changes().stream()
+                    .filter(c -> c instanceof FileChange.Added)
+                    .count();
+            long modified = changes.changes().stream()
+                    .filter(c -> c instanceof FileChange.Modified)
+                    .count();
+            long deleted = changes.changes().stream()
+                    .filter(c -> c instanceof FileChange.Deleted)
+                    .count();
+            return "kbr apply: " + added + " added, " + modified + " changed, " + deleted + " deleted\n\n"
+                    + "Platform: " + options.platform().getFileName() + "\n";
+        }
+
+        private RunReport report(List<StoreReport> storeReports) {
+            return new RunReport(options.apply(), diagnostics, runs, notices, storeReports, errors);
+        }
+
+        void closeStores() {
+            for (StoreContext ctx : stores.values()) {
+                try {
+                    ctx.store().close();
+                } catch (IOException e) {
+                    // A scratch folder left behind is not worth failing the pass for.
+                    notices.add("could not clean up after state store "
+                            + ctx.model().name() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,385 @@
+package dev.kbr.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kbr.model.Container;
+import dev.kbr.model.Destination;
+import dev.kbr.model.Diagnostic;
+import dev.kbr.model.EnvVar;
+import dev.kbr.model.FilepathMode;
+import dev.kbr.model.GitStateStore;
+import dev.kbr.model.GroupVersionKind;
+import dev.kbr.model.Pipeline;
+import dev.kbr.model.Promise;
+import dev.kbr.model.PromiseApi;
+import dev.kbr.model.RequiredPromise;
+import dev.kbr.model.ResourceRequest;
+import dev.kbr.model.SecretRef;
+import dev.kbr.model.Selector;
+import dev.kbr.model.StateStoreRef;
+import dev.kbr.model.Workflows;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Maps one YAML document to a model record, collecting a diagnostic for every field that is
+ * missing or of the wrong shape. Field rules mirror the Kratix CRDs in {@code api/v1alpha1/}.
+ */
+final class DocumentMapper {
+    private final YamlDocument doc;
+    private final List<Diagnostic> diagnostics;
+
+    DocumentMapper(YamlDocument doc, List<Diagnostic> diagnostics) {
+        this.doc = doc;
+        this.diagnostics = diagnostics;
+    }
+
+    Optional<Promise> promise() {
+        int errorsBefore = errorCount();
+        String name = requiredText("metadata.name", "name the Promise");
+        JsonNode spec = objectAt("spec");
+        if (spec.has("xaasCrd") || spec.has("workerClusterResources")) {
+            error(
+                    spec.has("xaasCrd") ? "spec.xaasCrd" : "spec.workerClusterResources",
+                    "unsupported legacy Promise format (Kratix before workflows); rewrite it with spec.api and"
+                            + " spec.workflows");
+        }
+        Optional<PromiseApi> api = promiseApi();
+        List<ObjectNode> dependencies = new ArrayList<>();
+        JsonNode deps = node("spec.dependencies");
+        if (deps.isArray()) {
+            for (int i = 0; i < deps.size(); i++) {
+                if (deps.get(i).isObject()) {
+                    dependencies.add((ObjectNode) deps.get(i));
+                } else {
+                    error("spec.dependencies[" + i + "]", "must be a Kubernetes object (a map)");
+                }
+            }
+        } else if (!deps.isMissingNode() && !deps.isNull()) {
+            error("spec.dependencies", "must be a list of Kubernetes objects");
+        }
+        Workflows workflows = new Workflows(
+                pipelines("spec.workflows.promise.configure"),
+                pipelines("spec.workflows.promise.delete"),
+                pipelines("spec.workflows.resource.configure"),
+                pipelines("spec.workflows.resource.delete"));
+        List<Selector> selectors = selectors("spec.destinationSelectors");
+        List<RequiredPromise> required = new ArrayList<>();
+        JsonNode req = node("spec.requiredPromises");
+        for (int i = 0; req.isArray() && i < req.size(); i++) {
+            String path = "spec.requiredPromises[" + i + "]";
+            String reqName = requiredText(path + ".name", "name the required Promise");
+            JsonNode version = req.get(i).path("version");
+            required.add(new RequiredPromise(
+                    reqName,
+                    version.isValueNode() && !version.isNull() ? Optional.of(version.asText()) : Optional.empty()));
+        }
+        if (errorCount() > errorsBefore) {
+            return Optional.empty();
+        }
+        return Optional.of(new Promise(
+                name,
+                stringMap("metadata.labels"),
+                api,
+                dependencies,
+                workflows,
+                selectors,
+                required,
+                (ObjectNode) doc.body(),
+                doc.location(),
+                doc.lines()));
+    }
+
+    private Optional<PromiseApi> promiseApi() {
+        JsonNode api = node("spec.api");
+        if (api.isMissingNode() || api.isNull() || (api.isObject() && api.isEmpty())) {
+            return Optional.empty();
+        }
+        if (!api.isObject()) {
+            error("spec.api", "must be a CustomResourceDefinition (a map)");
+            return Optional.empty();
+        }
+        if (!"CustomResourceDefinition".equals(api.path("kind").asText())) {
+            error("spec.api.kind", "must be CustomResourceDefinition (apiVersion apiextensions.k8s.io/v1)");
+            return Optional.empty();
+        }
+        String group = requiredText("spec.api.spec.group", "set the API group");
+        String kind = requiredText("spec.api.spec.names.kind", "set the kind of resource requests");
+        String plural = requiredText("spec.api.spec.names.plural", "set the plural name");
+        JsonNode versions = api.path("spec").path("versions");
+        if (!versions.isArray() || versions.isEmpty()) {
+            error("spec.api.spec.versions", "must list at least one version");
+            return Optional.empty();
+        }
+        // Kratix uses the storage version, falling back to the first (promise_controller.go).
+        int chosen = 0;
+        for (int i = 0; i < versions.size(); i++) {
+            if (versions.get(i).path("storage").asBoolean(false)) {
+                chosen = i;
+                break;
+            }
+        }
+        String versionPath = "spec.api.spec.versions[" + chosen + "]";
+        String version = requiredText(versionPath + ".name", "name the version");
+        JsonNode schema = versions.get(chosen).path("schema").path("openAPIV3Schema");
+        if (group == null || kind == null || plural == null || version == null) {
+            return Optional.empty();
+        }
+        String scope = api.path("spec").path("scope").asText("Namespaced");
+        return Optional.of(new PromiseApi(
+                new GroupVersionKind(group, version, kind),
+                plural,
+                "Namespaced".equals(scope),
+                schema.isObject() ? Optional.of((ObjectNode) schema) : Optional.empty(),
+                (ObjectNode) api));
+    }
+
+    private List<Pipeline> pipelines(String path) {
+        JsonNode list = node(path);
+        List<Pipeline> result = new ArrayList<>();
+        if (list.isMissingNode() || list.isNull()) {
+            return result;
+        }
+        if (!list.isArray()) {
+            error(path, "must be a list of Pipeline documents");
+            return result;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            String p = path + "[" + i + "]";
+            JsonNode pipeline = list.get(i);
+            if (!pipeline.isObject()) {
+                error(p, "must be a Pipeline document (a map)");
+                continue;
+            }
+            if (!"Pipeline".equals(pipeline.path("kind").asText())
+                    || !"platform.kratix.io/v1alpha1"
+                            .equals(pipeline.path("apiVersion").asText())) {
+                error(p, "must have apiVersion platform.kratix.io/v1alpha1 and kind Pipeline");
+                continue;
+            }
+            String name = requiredText(p + ".metadata.name", "name the pipeline");
+            List<Container> containers = new ArrayList<>();
+            JsonNode cs = pipeline.path("spec").path("containers");
+            if (!cs.isArray() || cs.isEmpty()) {
+                error(p + ".spec.containers", "must list at least one container");
+            }
+            for (int c = 0; cs.isArray() && c < cs.size(); c++) {
+                container(p + ".spec.containers[" + c + "]").ifPresent(containers::add);
+            }
+            if (name != null) {
+                result.add(new Pipeline(
+                        name, stringMap(p + ".metadata.labels"), containers, (ObjectNode) pipeline, doc.at(p)));
+            }
+        }
+        return result;
+    }
+
+    private Optional<Container> container(String path) {
+        String name = requiredText(path + ".name", "name the container");
+        String image = requiredText(path + ".image", "set the container image");
+        List<EnvVar> env = new ArrayList<>();
+        JsonNode envs = node(path + ".env");
+        for (int i = 0; envs.isArray() && i < envs.size(); i++) {
+            String p = path + ".env[" + i + "]";
+            String envName = requiredText(p + ".name", "name the variable");
+            JsonNode value = envs.get(i).path("value");
+            if (envs.get(i).has("valueFrom")) {
+                error(p + ".valueFrom", "is not supported by kbr yet; give the variable a plain value");
+            } else if (envName != null) {
+                env.add(new EnvVar(envName, value.isValueNode() && !value.isNull() ? value.asText() : ""));
+            }
+        }
+        JsonNode policy = node(path + ".imagePullPolicy");
+        if (name == null || image == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Container(
+                name,
+                image,
+                stringList(path + ".command"),
+                stringList(path + ".args"),
+                env,
+                policy.isTextual() ? Optional.of(policy.asText()) : Optional.empty()));
+    }
+
+    Optional<Destination> destination() {
+        int errorsBefore = errorCount();
+        String name = requiredText("metadata.name", "name the Destination");
+        String path =
+                requiredText("spec.path", "set the folder of this Destination in its state store (\".\" for the root)");
+        String storeKind = requiredText("spec.stateStoreRef.kind", "set GitStateStore or BucketStateStore");
+        String storeName = requiredText("spec.stateStoreRef.name", "name the state store");
+        String modeText = node("spec.filepath.mode").asText("nestedByMetadata");
+        Optional<FilepathMode> mode = FilepathMode.parse(modeText);
+        if (mode.isEmpty()) {
+            error("spec.filepath.mode", "must be nestedByMetadata, aggregatedYAML or none, not \"" + modeText + "\"");
+        }
+        if (errorCount() > errorsBefore) {
+            return Optional.empty();
+        }
+        return Optional.of(new Destination(
+                name,
+                stringMap("metadata.labels"),
+                cleanPath(path),
+                new StateStoreRef(storeKind, storeName),
+                node("spec.strictMatchLabels").asBoolean(false),
+                mode.orElseThrow(),
+                node("spec.filepath.filename").asText("aggregated.yaml"),
+                node("spec.initWorkloads.enabled").asBoolean(true),
+                doc.location()));
+    }
+
+    Optional<GitStateStore> gitStateStore() {
+        int errorsBefore = errorCount();
+        String name = requiredText("metadata.name", "name the GitStateStore");
+        String url = node("spec.url").asText("");
+        Optional<SecretRef> secret = Optional.empty();
+        if (node("spec.secretRef").isObject()) {
+            String secretName = requiredText("spec.secretRef.name", "name the Secret");
+            if (secretName != null) {
+                secret = Optional.of(
+                        new SecretRef(node("spec.secretRef.namespace").asText("default"), secretName));
+            }
+        }
+        if (errorCount() > errorsBefore) {
+            return Optional.empty();
+        }
+        return Optional.of(new GitStateStore(
+                name,
+                url,
+                cleanPath(node("spec.path").asText("")),
+                node("spec.branch").asText("main"),
+                secret,
+                node("spec.authMethod").asText("basicAuth"),
+                node("spec.gitAuthor.name").asText("kratix"),
+                node("spec.gitAuthor.email").asText(""),
+                doc.location()));
+    }
+
+    /** A request for {@code promise}; its GVK was already matched. */
+    Optional<ResourceRequest> request(Promise promise, GroupVersionKind gvk) {
+        String name = requiredText("metadata.name", "name the resource request");
+        if (name == null) {
+            return Optional.empty();
+        }
+        JsonNode ns = node("metadata.namespace");
+        String namespace = ns.isTextual() && !ns.asText().isEmpty() ? ns.asText() : "default";
+        return Optional.of(new ResourceRequest(
+                promise.name(), gvk, namespace, name, (ObjectNode) doc.body(), doc.location(), doc.lines()));
+    }
+
+    private List<Selector> selectors(String path) {
+        List<Selector> result = new ArrayList<>();
+        JsonNode list = node(path);
+        if (list.isMissingNode() || list.isNull()) {
+            return result;
+        }
+        if (!list.isArray()) {
+            error(path, "must be a list of {matchLabels: {...}}");
+            return result;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            result.add(Selector.of(stringMap(path + "[" + i + "].matchLabels")));
+        }
+        return result;
+    }
+
+    /** {@code "."}, {@code "/"} and surrounding slashes all mean the same folder. */
+    static String cleanPath(String path) {
+        String p = path.strip();
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p.equals(".") ? "" : p;
+    }
+
+    // --- field access -------------------------------------------------------------------
+
+    JsonNode node(String path) {
+        JsonNode current = doc.body();
+        for (String segment : path.split("\\.")) {
+            int bracket = segment.indexOf('[');
+            String key = bracket < 0 ? segment : segment.substring(0, bracket);
+            current = current.path(key);
+            while (bracket >= 0) {
+                int close = segment.indexOf(']', bracket);
+                current = current.path(Integer.parseInt(segment.substring(bracket + 1, close)));
+                bracket = segment.indexOf('[', close);
+            }
+        }
+        return current;
+    }
+
+    private JsonNode objectAt(String path) {
+        return node(path);
+    }
+
+    private String requiredText(String path, String hint) {
+        JsonNode value = node(path);
+        if (value.isMissingNode()
+                || value.isNull()
+                || (value.isTextual() && value.asText().isEmpty())) {
+            error(path, "is required but missing; " + hint);
+            return null;
+        }
+        if (!value.isValueNode()) {
+            error(path, "must be a plain value, not a list or map");
+            return null;
+        }
+        return value.asText();
+    }
+
+    private Map<String, String> stringMap(String path) {
+        Map<String, String> result = new TreeMap<>();
+        JsonNode map = node(path);
+        if (map.isMissingNode() || map.isNull()) {
+            return result;
+        }
+        if (!map.isObject()) {
+            error(path, "must be a map of strings");
+            return result;
+        }
+        map.fields().forEachRemaining(e -> {
+            if (e.getValue().isValueNode() && !e.getValue().isNull()) {
+                result.put(e.getKey(), e.getValue().asText());
+            } else {
+                error(path + "." + e.getKey(), "must be a string");
+            }
+        });
+        return result;
+    }
+
+    private List<String> stringList(String path) {
+        List<String> result = new ArrayList<>();
+        JsonNode list = node(path);
+        if (list.isMissingNode() || list.isNull()) {
+            return result;
+        }
+        if (!list.isArray()) {
+            error(path, "must be a list of strings");
+            return result;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).isValueNode() && !list.get(i).isNull()) {
+                result.add(list.get(i).asText());
+            } else {
+                error(path + "[" + i + "]", "must be a string");
+            }
+        }
+        return result;
+    }
+
+    private void error(String path, String message) {
+        diagnostics.add(Diagnostic.error(doc.at(path), path, message));
+    }
+
+    private int errorCount() {
+        return (int) diagnostics.stream().filter(Diagnostic::isError).count();
+    }
+}

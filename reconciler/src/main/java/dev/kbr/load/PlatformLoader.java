@@ -1,0 +1,254 @@
+package dev.kbr.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kbr.model.Destination;
+import dev.kbr.model.Diagnostic;
+import dev.kbr.model.GitStateStore;
+import dev.kbr.model.GroupVersionKind;
+import dev.kbr.model.Platform;
+import dev.kbr.model.Promise;
+import dev.kbr.model.ResourceRequest;
+import dev.kbr.model.SourceLocation;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Reads a platform repo from a directory: every {@code *.yaml}/{@code *.yml} file below the root,
+ * except hidden files and folders and paths matched by the {@code exclude:} globs of an optional
+ * {@code kbr.yaml} at the root. Documents are classified by apiVersion and kind: Kratix's own
+ * kinds ({@code platform.kratix.io/v1alpha1} Promise, Destination, GitStateStore), resource
+ * requests (any GVK served by a loaded Promise's API), and everything else, which is ignored.
+ */
+public final class PlatformLoader {
+    static final String KRATIX_API_VERSION = "platform.kratix.io/v1alpha1";
+
+    /** Optional settings file at the platform root. */
+    public static final String SETTINGS_FILE = "kbr.yaml";
+
+    private PlatformLoader() {}
+
+    /**
+     * What was loaded.
+     *
+     * @param platform the records that mapped cleanly
+     * @param diagnostics every problem found, sorted by file and line
+     * @param filesWithErrors files (relative paths) that failed to parse, so nothing defined
+     *     there may be treated as deleted
+     * @param ignored documents that are not Kratix objects nor requests, as {@code file: kind}
+     */
+    public record Result(
+            Platform platform, List<Diagnostic> diagnostics, List<String> filesWithErrors, List<String> ignored) {
+        public Result {
+            diagnostics = diagnostics.stream().sorted(Diagnostic.ORDER).toList();
+            filesWithErrors = List.copyOf(filesWithErrors);
+            ignored = List.copyOf(ignored);
+        }
+    }
+
+    /**
+     * Loads the platform under {@code root}.
+     *
+     * @throws IOException when {@code root} is not a readable directory; problems inside files
+     *     are diagnostics, never exceptions
+     */
+    public static Result load(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new IOException("platform folder " + root + " does not exist or is not a directory");
+        }
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        List<PathMatcher> excludes = excludes(root, diagnostics);
+        List<Path> files = yamlFiles(root, excludes);
+        List<YamlDocument> documents = new ArrayList<>();
+        List<String> filesWithErrors = new ArrayList<>();
+        for (Path file : files) {
+            String name = root.relativize(file).toString().replace('\\', '/');
+            YamlReader.Result read = YamlReader.read(name, Files.readAllBytes(file));
+            documents.addAll(read.documents());
+            diagnostics.addAll(read.diagnostics());
+            if (!read.diagnostics().isEmpty()) {
+                filesWithErrors.add(name);
+            }
+        }
+        return classify(documents, diagnostics, filesWithErrors);
+    }
+
+    private static Result classify(
+            List<YamlDocument> documents, List<Diagnostic> diagnostics, List<String> filesWithErrors) {
+        List<Promise> promises = new ArrayList<>();
+        List<Destination> destinations = new ArrayList<>();
+        List<GitStateStore> stores = new ArrayList<>();
+        List<YamlDocument> others = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
+        for (YamlDocument doc : documents) {
+            JsonNode body = doc.body();
+            if (body.isNull()) {
+                continue;
+            }
+            if (!body.isObject()
+                    || !body.path("apiVersion").isTextual()
+                    || !body.path("kind").isTextual()) {
+                diagnostics.add(Diagnostic.warning(
+                        doc.location(), "", "is not a Kubernetes object (no apiVersion and kind); ignored"));
+                continue;
+            }
+            String apiVersion = body.path("apiVersion").asText();
+            String kind = body.path("kind").asText();
+            DocumentMapper mapper = new DocumentMapper(doc, diagnostics);
+            if (KRATIX_API_VERSION.equals(apiVersion)) {
+                switch (kind) {
+                    case "Promise" -> mapper.promise().ifPresent(promises::add);
+                    case "Destination" -> mapper.destination().ifPresent(destinations::add);
+                    case "GitStateStore" -> mapper.gitStateStore().ifPresent(stores::add);
+                    case "BucketStateStore" ->
+                        diagnostics.add(Diagnostic.error(
+                                doc.location(),
+                                "kind",
+                                "BucketStateStore is not supported by kbr yet; use a GitStateStore"));
+                    default -> ignored.add(doc.location().file() + ": " + apiVersion + " " + kind);
+                }
+            } else {
+                others.add(doc);
+            }
+        }
+        unique(promises, Promise::name, Promise::location, "Promise", diagnostics);
+        unique(destinations, Destination::name, Destination::location, "Destination", diagnostics);
+        unique(stores, GitStateStore::name, GitStateStore::location, "GitStateStore", diagnostics);
+        Platform withoutRequests = new Platform(promises, List.of(), destinations, stores);
+        List<ResourceRequest> requests = new ArrayList<>();
+        for (YamlDocument doc : others) {
+            Optional<ResourceRequest> request = asRequest(withoutRequests, doc, diagnostics);
+            if (request.isPresent()) {
+                requests.add(request.get());
+            } else {
+                ignored.add(doc.location().file() + ": "
+                        + doc.body().path("apiVersion").asText() + " "
+                        + doc.body().path("kind").asText());
+            }
+        }
+        unique(
+                requests,
+                r -> r.promiseName() + "/" + r.namespace() + "/" + r.name(),
+                ResourceRequest::location,
+                "resource request",
+                diagnostics);
+        return new Result(
+                new Platform(promises, requests, destinations, stores), diagnostics, filesWithErrors, ignored);
+    }
+
+    /**
+     * Maps a document to a resource request when its GVK is served by one of {@code platform}'s
+     * Promises. Used for platform files and for documents that pipelines output (compound
+     * Promises).
+     *
+     * @return the request, or empty when no Promise serves the document's GVK or it is malformed
+     *     (then a diagnostic was added)
+     */
+    public static Optional<ResourceRequest> asRequest(
+            Platform platform, YamlDocument doc, List<Diagnostic> diagnostics) {
+        JsonNode body = doc.body();
+        if (!body.isObject()) {
+            return Optional.empty();
+        }
+        GroupVersionKind gvk = GroupVersionKind.of(
+                body.path("apiVersion").asText(), body.path("kind").asText());
+        Optional<Promise> promise = platform.promiseServing(gvk);
+        if (promise.isEmpty()) {
+            return Optional.empty();
+        }
+        return new DocumentMapper(doc, diagnostics).request(promise.get(), gvk);
+    }
+
+    private static <T> void unique(
+            List<T> items,
+            java.util.function.Function<T, String> key,
+            java.util.function.Function<T, SourceLocation> where,
+            String what,
+            List<Diagnostic> diagnostics) {
+        Map<String, T> seen = new HashMap<>();
+        List<T> duplicates = new ArrayList<>();
+        for (T item : items) {
+            T first = seen.putIfAbsent(key.apply(item), item);
+            if (first != null) {
+                duplicates.add(item);
+                diagnostics.add(Diagnostic.error(
+                        where.apply(item),
+                        "metadata.name",
+                        what + " " + key.apply(item) + " is already defined at " + where.apply(first)
+                                + "; names must be unique, remove or rename one"));
+            }
+        }
+        items.removeAll(duplicates);
+    }
+
+    private static List<PathMatcher> excludes(Path root, List<Diagnostic> diagnostics) throws IOException {
+        Path settings = root.resolve(SETTINGS_FILE);
+        List<PathMatcher> matchers = new ArrayList<>();
+        if (!Files.isRegularFile(settings)) {
+            return matchers;
+        }
+        YamlReader.Result read = YamlReader.read(SETTINGS_FILE, Files.readAllBytes(settings));
+        diagnostics.addAll(read.diagnostics());
+        for (YamlDocument doc : read.documents()) {
+            JsonNode exclude = doc.body().path("exclude");
+            for (int i = 0; exclude.isArray() && i < exclude.size(); i++) {
+                String glob = exclude.get(i).asText();
+                try {
+                    matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+                } catch (IllegalArgumentException e) {
+                    diagnostics.add(Diagnostic.error(
+                            doc.at("exclude[" + i + "]"),
+                            "exclude[" + i + "]",
+                            "is not a valid glob (" + e.getMessage() + ")"));
+                }
+            }
+        }
+        return matchers;
+    }
+
+    private static List<Path> yamlFiles(Path root, List<PathMatcher> excludes) throws IOException {
+        List<Path> files = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (!dir.equals(root)
+                        && (dir.getFileName().toString().startsWith(".") || excluded(root.relativize(dir)))) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                String name = file.getFileName().toString();
+                Path relative = root.relativize(file);
+                if (attrs.isRegularFile()
+                        && !name.startsWith(".")
+                        && (name.endsWith(".yaml") || name.endsWith(".yml"))
+                        && !relative.toString().equals(SETTINGS_FILE)
+                        && !excluded(relative)) {
+                    files.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            private boolean excluded(Path relative) {
+                return excludes.stream().anyMatch(m -> m.matches(relative));
+            }
+        });
+        try (Stream<Path> sorted = files.stream().sorted()) {
+            return sorted.toList();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.kbr.report;
+
+import dev.kbr.state.ChangeSet;
+import java.util.Collections;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What a pass wants to change, and changed, in one state store.
+ *
+ * @param name the GitStateStore name
+ * @param branch its branch
+ * @param baseCommit the commit the change set was computed against; empty for an empty store
+ * @param changes the change set
+ * @param destinationRoots folder prefix (ending in {@code /}, or empty for the root) to the
+ *     Destination that reads it, so changes can be grouped by Destination
+ * @param previousContent bytes before the change of every modified file, for diffs
+ * @param commit the new commit when applied; empty for a plan or when nothing changed
+ */
+public record StoreReport(
+        String name,
+        String branch,
+        Optional<String> baseCommit,
+        ChangeSet changes,
+        SortedMap<String, String> destinationRoots,
+        SortedMap<String, byte[]> previousContent,
+        Optional<String> commit) {
+    public StoreReport {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(branch, "branch");
+        Objects.requireNonNull(baseCommit, "baseCommit");
+        Objects.requireNonNull(changes, "changes");
+        destinationRoots = Collections.unmodifiableSortedMap(new TreeMap<>(destinationRoots));
+        previousContent = Collections.unmodifiableSortedMap(new TreeMap<>(previousContent));
+        Objects.requireNonNull(commit, "commit");
+    }
+
+    /** The Destination whose folder holds {@code path}, or empty (e.g. kbr's records). */
+    public Optional<String> destinationOf(String path) {
+        String best = null;
+        for (var e : destinationRoots.entrySet()) {
+            if (path.startsWith(e.getKey()) && (best == null || e.getKey().length() > best.length())) {
+                best = e.getKey();
+            }
+        }
+        return Optional.ofNullable(best).map(destinationRoots::get);
+    }
+}

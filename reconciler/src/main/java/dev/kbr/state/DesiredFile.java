@@ -1,0 +1,30 @@
+package dev.kbr.state;
+
+import java.util.Objects;
+
+/** The content a path should have after a pass. */
+public sealed interface DesiredFile permits DesiredFile.Bytes, DesiredFile.Existing {
+
+    /**
+     * Content produced in this pass.
+     *
+     * @param content the bytes
+     */
+    record Bytes(byte[] content) implements DesiredFile {
+        public Bytes {
+            Objects.requireNonNull(content, "content");
+        }
+    }
+
+    /**
+     * Content the store already holds, kept from an earlier pass (a failed or skipped pipeline
+     * keeps what it delivered before).
+     *
+     * @param contentId the id recorded for it
+     */
+    record Existing(String contentId) implements DesiredFile {
+        public Existing {
+            Objects.requireNonNull(contentId, "contentId");
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.kbr.state.layout;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kbr.model.ObjectKey;
+import dev.kbr.model.WorkId;
+import dev.kbr.model.WorkType;
+import dev.kbr.state.GroupRecord;
+import dev.kbr.state.ObjectRecord;
+import dev.kbr.state.Records;
+import dev.kbr.state.StateSnapshot;
+import dev.kbr.state.WorkRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * kbr's records as files: JSON (never YAML, so Flux's generated kustomization ignores them)
+ * under {@code <store path>/.kbr/}:
+ *
+ * <ul>
+ *   <li>{@code works/<promise>/static.json}, {@code works/<promise>/promise/<pipeline>.json},
+ *       {@code works/<promise>/resources/<namespace>/<name>/<pipeline>.json};
+ *   <li>{@code objects/<promise>/promise.json}, {@code objects/<promise>/resources/<namespace>/<name>.json}.
+ * </ul>
+ *
+ * Output is canonical (fixed field order, two-space indent, trailing newline) so equal records
+ * give equal bytes.
+ */
+public final class RecordsFormat {
+    /** Bumped when the format changes incompatibly. */
+    public static final int VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private RecordsFormat() {}
+
+    /** Where a Work's record lives. */
+    public static String path(String storePath, WorkId id) {
+        String base = StateLayout.recordsRoot(storePath) + "works/" + id.promise() + "/";
+        return switch (id.type()) {
+            case STATIC_DEPENDENCY -> base + "static.json";
+            case PROMISE -> base + "promise/" + id.pipeline() + ".json";
+            case RESOURCE -> base + "resources/" + id.namespace() + "/" + id.name() + "/" + id.pipeline() + ".json";
+        };
+    }
+
+    /** Where an object's record lives. */
+    public static String path(String storePath, ObjectKey key) {
+        String base = StateLayout.recordsRoot(storePath) + "objects/" + key.promise() + "/";
+        return key.isPromise()
+                ? base + "promise.json"
+                : base + "resources/" + key.namespace() + "/" + key.name() + ".json";
+    }
+
+    /** The bytes of a Work record. */
+    public static byte[] write(WorkRecord record) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("kind", "Work");
+        root.put("version", VERSION);
+        ObjectNode id = root.putObject("work");
+        id.put("type", record.id().type().name());
+        id.put("promise", record.id().promise());
+        id.put("namespace", record.id().namespace());
+        id.put("name", record.id().name());
+        id.put("pipeline", record.id().pipeline());
+        var groups = root.putArray("groups");
+        for (GroupRecord g : record.groups()) {
+            ObjectNode group = groups.addObject();
+            group.put("id", g.groupId());
+            group.put("directory", g.directory());
+            group.put("destination", g.destination());
+            group.put("misplaced", g.misplaced());
+            ObjectNode files = group.putObject("files");
+            g.files().forEach(files::put);
+        }
+        return bytes(root);
+    }
+
+    /** The bytes of an object record. */
+    public static byte[] write(ObjectRecord record) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("kind", "Object");
+        root.put("version", VERSION);
+        root.put("promise", record.key().promise());
+        root.put("namespace", record.key().namespace());
+        root.put("name", record.key().name());
+        root.set("object", record.object());
+        return bytes(root);
+    }
+
+    /**
+     * Reads every record under {@code <storePath>/.kbr/} of a snapshot.
+     *
+     * @throws IOException when a record cannot be read or is not a kbr record; the message names
+     *     the file
+     */
+    public static Records read(StateSnapshot snapshot, String storePath) throws IOException {
+        String prefix = StateLayout.recordsRoot(storePath);
+        SortedMap<WorkId, WorkRecord> works = new TreeMap<>();
+        SortedMap<ObjectKey, ObjectRecord> objects = new TreeMap<>();
+        for (String path : snapshot.files().keySet()) {
+            if (!path.startsWith(prefix) || !path.endsWith(".json")) {
+                continue;
+            }
+            JsonNode root;
+            try {
+                root = JSON.readTree(snapshot.read(path));
+            } catch (JsonProcessingException e) {
+                throw new IOException("kbr record " + path + " is not valid JSON (" + e.getOriginalMessage()
+                        + "); restore it from Git history or delete it to let kbr rebuild its records");
+            }
+            switch (root.path("kind").asText()) {
+                case "Work" -> {
+                    WorkRecord record = work(root);
+                    works.put(record.id(), record);
+                }
+                case "Object" -> {
+                    ObjectKey key = new ObjectKey(
+                            root.path("promise").asText(),
+                            root.path("namespace").asText(),
+                            root.path("name").asText());
+                    objects.put(key, new ObjectRecord(key, (ObjectNode) root.path("object")));
+                }
+                default ->
+                    throw new IOException("kbr record " + path + " has unknown kind \""
+                            + root.path("kind").asText() + "\"; files under .kbr/ belong to kbr");
+            }
+        }
+        return new Records(works, objects);
+    }
+
+    private static WorkRecord work(JsonNode root) {
+        JsonNode id = root.path("work");
+        WorkId workId = new WorkId(
+                WorkType.valueOf(id.path("type").asText()),
+                id.path("promise").asText(),
+                id.path("namespace").asText(),
+                id.path("name").asText(),
+                id.path("pipeline").asText());
+        List<GroupRecord> groups = new ArrayList<>();
+        for (JsonNode g : root.path("groups")) {
+            SortedMap<String, String> files = new TreeMap<>();
+            for (Map.Entry<String, JsonNode> f : (Iterable<Map.Entry<String, JsonNode>>)
+                    () -> g.path("files").fields()) {
+                files.put(f.getKey(), f.getValue().asText());
+            }
+            groups.add(new GroupRecord(
+                    g.path("id").asText(),
+                    g.path("directory").asText(),
+                    g.path("destination").asText(),
+                    g.path("misplaced").asBoolean(false),
+                    files));
+        }
+        return new WorkRecord(workId, groups);
+    }
+
+    private static byte[] bytes(JsonNode root) {
+        try {
+            return (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a kbr record", e);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Kratix's state-store layout, pure: where each file of a placed workload group goes in each
+ * filepath mode, the canary files, and the format and location of kbr's records. Mirrors Kratix
+ * {@code internal/controller/workplacement_controller.go} and {@code destination_controller.go}.
+ * May import {@code model}, {@code state} and Jackson.
+ */
+package dev.kbr.state.layout;

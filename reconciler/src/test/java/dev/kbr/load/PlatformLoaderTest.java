@@ -1,0 +1,110 @@
+package dev.kbr.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kbr.model.Destination;
+import dev.kbr.model.Diagnostic;
+import dev.kbr.model.Promise;
+import dev.kbr.testsupport.SharedFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlatformLoaderTest {
+
+    @Test
+    void loadsTheSeedsPlatform() throws IOException {
+        var result = PlatformLoader.load(SharedFiles.repoRoot().resolve("fixtures/platforms/seeds"));
+        assertThat(result.diagnostics()).isEmpty();
+        var platform = result.platform();
+        assertThat(platform.promises())
+                .extracting(Promise::name)
+                .containsExactlyInAnyOrder("jenkins", "database", "redis", "postgresql", "nginx-ingress", "app");
+        assertThat(platform.requests())
+                .extracting(r -> r.displayName())
+                .containsExactlyInAnyOrder(
+                        "jenkins/default/example",
+                        "database/default/example-database",
+                        "redis/default/example-redis",
+                        "app/default/todoer");
+        assertThat(platform.destinations())
+                .extracting(Destination::name)
+                .containsExactly("platform-cluster", "worker-1");
+        Destination platformCluster = platform.destinations().get(0);
+        assertThat(platformCluster.strictMatchLabels()).isTrue();
+        assertThat(platform.gitStateStores())
+                .singleElement()
+                .satisfies(s -> assertThat(s.branch()).isEqualTo("main"));
+        Promise app = platform.promise("app").orElseThrow();
+        assertThat(app.requiredPromises()).hasSize(2);
+        assertThat(app.version()).contains("v1.0.0-beta.1");
+        assertThat(app.api().orElseThrow().gvk().apiVersion()).isEqualTo("marketplace.kratix.io/v1");
+        assertThat(platform.promise("nginx-ingress").orElseThrow().api()).isEmpty();
+    }
+
+    @Test
+    void reportsEveryProblemWithFileLineAndField(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("dest.yaml"), """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Destination
+                metadata:
+                  name: broken
+                spec:
+                  stateStoreRef:
+                    kind: GitStateStore
+                ---
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Destination
+                metadata:
+                  name: other
+                spec:
+                  path: other
+                  stateStoreRef: {kind: GitStateStore, name: default}
+                  filepath: {mode: sideways}
+                """);
+        Files.writeString(dir.resolve("bad.yaml"), "a: [\n");
+        var result = PlatformLoader.load(dir);
+        assertThat(result.diagnostics())
+                .extracting(Diagnostic::toString)
+                .containsExactly(
+                        "bad.yaml:2: error: is not valid YAML: while parsing a flow sequence, expected ',' or ']', but got"
+                                + " <stream end>; fix the YAML syntax",
+                        "dest.yaml:5: error: spec.path: is required but missing; set the folder of this Destination in its"
+                                + " state store (\".\" for the root)",
+                        "dest.yaml:6: error: spec.stateStoreRef.name: is required but missing; name the state store",
+                        "dest.yaml:16 (document 2): error: spec.filepath.mode: must be nestedByMetadata, aggregatedYAML or"
+                                + " none, not \"sideways\"");
+        assertThat(result.filesWithErrors()).containsExactly("bad.yaml");
+        assertThat(result.platform().destinations()).isEmpty();
+    }
+
+    @Test
+    void skipsHiddenFoldersAndExcludedPaths(@TempDir Path dir) throws IOException {
+        String store = "apiVersion: platform.kratix.io/v1alpha1\nkind: GitStateStore\nmetadata: {name: %s}\n"
+                + "spec: {url: /tmp/x}\n";
+        Files.createDirectories(dir.resolve(".git"));
+        Files.createDirectories(dir.resolve("drafts"));
+        Files.writeString(dir.resolve(".git/a.yaml"), store.formatted("hidden"));
+        Files.writeString(dir.resolve("drafts/b.yaml"), store.formatted("draft"));
+        Files.writeString(dir.resolve("c.yml"), store.formatted("kept"));
+        Files.writeString(dir.resolve("kbr.yaml"), "exclude:\n- drafts/**\n");
+        var result = PlatformLoader.load(dir);
+        assertThat(result.diagnostics()).isEmpty();
+        assertThat(result.platform().gitStateStores()).extracting(s -> s.name()).containsExactly("kept");
+    }
+
+    @Test
+    void reportsDuplicateNames(@TempDir Path dir) throws IOException {
+        String store = "apiVersion: platform.kratix.io/v1alpha1\nkind: GitStateStore\nmetadata: {name: s}\n"
+                + "spec: {url: /tmp/x}\n";
+        Files.writeString(dir.resolve("a.yaml"), store);
+        Files.writeString(dir.resolve("b.yaml"), store);
+        var result = PlatformLoader.load(dir);
+        assertThat(result.diagnostics())
+                .singleElement()
+                .satisfies(d -> assertThat(d.toString())
+                        .startsWith("b.yaml:1: error: metadata.name: GitStateStore s is already defined at a.yaml:1"));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.kbr.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class YamlReaderTest {
+
+    private static YamlReader.Result read(String text) {
+        return YamlReader.read("f.yaml", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void splitsDocumentsAndKeepsTheLineOfEveryField() {
+        var result = read("---\n# a comment\napiVersion: v1\nkind: A\nspec:\n  size: small\n  items:\n  - name: x\n"
+                + "---\napiVersion: v1\nkind: B\n");
+        assertThat(result.diagnostics()).isEmpty();
+        assertThat(result.documents()).hasSize(2);
+        YamlDocument first = result.documents().get(0);
+        assertThat(first.body().path("spec").path("size").asText()).isEqualTo("small");
+        assertThat(first.lines().lineOf("spec.size")).isEqualTo(6);
+        assertThat(first.lines().lineOf("spec.items[0].name")).isEqualTo(8);
+        assertThat(first.lines().lineOf("spec.missing")).isEqualTo(5);
+        assertThat(result.documents().get(1).location().documentIndex()).isEqualTo(1);
+        assertThat(result.documents().get(1).location().line()).isEqualTo(10);
+    }
+
+    @Test
+    void acceptsCrlfLineEnds() {
+        var result = read("apiVersion: v1\r\nkind: A\r\nmetadata:\r\n  name: x\r\n");
+        assertThat(result.documents()
+                        .get(0)
+                        .body()
+                        .path("metadata")
+                        .path("name")
+                        .asText())
+                .isEqualTo("x");
+    }
+
+    @Test
+    void typesScalarsTheWayKubernetesYaml11Does() {
+        var doc = read("a: yes\nb: \"yes\"\nc: 12\nd: '12'\ne: 1.5\nf: ~\nyes: key\n")
+                .documents()
+                .get(0)
+                .body();
+        assertThat(doc.path("a").isBoolean()).isTrue();
+        assertThat(doc.path("b").isTextual()).isTrue();
+        assertThat(doc.path("c").isIntegralNumber()).isTrue();
+        assertThat(doc.path("d").isTextual()).isTrue();
+        assertThat(doc.path("e").isDouble()).isTrue();
+        assertThat(doc.path("f").isNull()).isTrue();
+        assertThat(doc.has("true"))
+                .as("a bool key becomes \"true\" as in sigs.k8s.io/yaml")
+                .isTrue();
+    }
+
+    @Test
+    void expandsAliases() {
+        var doc = read("base: &b {x: 1}\nother: *b\n").documents().get(0).body();
+        assertThat(doc.path("other").path("x").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void reportsBrokenYamlAtItsLine() {
+        var result = read("a: 1\nb: [unclosed\nc: 3\n");
+        assertThat(result.diagnostics()).hasSize(1);
+        assertThat(result.diagnostics().get(0).toString()).startsWith("f.yaml:").contains("not valid YAML");
+        assertThat(result.diagnostics().get(0).location().line()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void rejectsAliasBombs() {
+        StringBuilder bomb = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        char prev = 'a';
+        for (char c = 'b'; c <= 'k'; c++) {
+            bomb.append(c).append(": &").append(c).append(" [");
+            for (int i = 0; i < 10; i++) {
+                bomb.append(i > 0 ? ", " : "").append('*').append(prev);
+            }
+            bomb.append("]\n");
+            prev = c;
+        }
+        var result = read(bomb.toString());
+        assertThat(result.diagnostics()).hasSize(1);
+        assertThat(result.diagnostics().get(0).isError()).isTrue();
+    }
+
+    @Test
+    void rejectsTextThatIsNotUtf8() {
+        var result = YamlReader.read("f.yaml", new byte[] {'a', ':', ' ', (byte) 0xC3, (byte) 0x28});
+        assertThat(result.diagnostics().get(0).message()).contains("not UTF-8");
+    }
+}
