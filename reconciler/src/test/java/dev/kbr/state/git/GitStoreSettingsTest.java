@@ -1,0 +1,71 @@
+package dev.kbr.state.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kbr.model.GitStateStore;
+import dev.kbr.model.SourceLocation;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class GitStoreSettingsTest {
+
+    @Test
+    void defaultsToKratixAuthorATemporaryScratchDirectoryAndNoCredentials() {
+        GitStoreSettings settings = GitStoreSettings.of("default", "git://127.0.0.1/state.git", "main");
+
+        assertThat(settings.authorName()).isEqualTo("kratix");
+        assertThat(settings.authorEmail()).isEmpty();
+        assertThat(settings.scratchDirectory()).isEmpty();
+        assertThat(settings.credentials()).isEmpty();
+        assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void takesNameUrlBranchAndAuthorFromAGitStateStore() {
+        GitStateStore store = new GitStateStore(
+                "default",
+                "https://example.invalid/state.git",
+                "clusters",
+                "flux",
+                Optional.empty(),
+                "basicAuth",
+                "Platform Bot",
+                "bot@example.com",
+                SourceLocation.of("test"));
+
+        GitStoreSettings settings = GitStoreSettings.from(store);
+
+        assertThat(settings.name()).isEqualTo("default");
+        assertThat(settings.url()).isEqualTo("https://example.invalid/state.git");
+        assertThat(settings.branch()).isEqualTo("flux");
+        assertThat(settings.authorName()).isEqualTo("Platform Bot");
+        assertThat(settings.authorEmail()).isEqualTo("bot@example.com");
+    }
+
+    @Test
+    void reportsEveryInvalidFieldAtOnce() {
+        assertThatThrownBy(() -> new GitStoreSettings(
+                        " ", "", "bad..branch", null, null, Optional.empty(), Duration.ZERO, Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("name must not be blank")
+                .hasMessageContaining("url must not be blank")
+                .hasMessageContaining("branch `bad..branch` is not a valid Git branch name")
+                .hasMessageContaining("authorName must not be null")
+                .hasMessageContaining("authorEmail must not be null")
+                .hasMessageContaining("timeout must be between 1 second");
+    }
+
+    @Test
+    void neverPrintsAPasswordInTheUrl() {
+        GitStoreSettings settings =
+                GitStoreSettings.of("default", "https://user:s3cret@example.invalid/state.git", "main");
+
+        assertThat(settings.displayUrl()).isEqualTo("https://user:***@example.invalid/state.git");
+        assertThat(settings.toString()).doesNotContain("s3cret").contains("user:***@");
+        assertThat(GitStoreSettings.of("d", "git@example.invalid:org/state.git", "main")
+                        .displayUrl())
+                .isEqualTo("git@example.invalid:org/state.git");
+    }
+}
