@@ -1,0 +1,172 @@
+package dev.kbr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kbr.testsupport.Processes;
+import dev.kbr.testsupport.SharedFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton end to end: {@code kbr apply} of the seeds platform with real pipeline
+ * containers (Docker engine, images from {@code ci/build-fixture-images}) into a real bare Git
+ * repo, checked with the git CLI and built with Flux's kustomize build ({@code flux-build}).
+ */
+class SeedsApplyIT {
+    private static final Path SEEDS = SharedFiles.repoRoot().resolve("fixtures/platforms/seeds");
+    private static final String REDIS =
+            "worker-1/resources/default/redis/example-redis/instance-configure/5058f/redis-failover.yaml";
+
+    @TempDir
+    Path tmp;
+
+    private Path state;
+
+    /** Output and exit code of one in-process CLI run. */
+    private record Run(int exitCode, String out) {}
+
+    @BeforeEach
+    void bareStateRepo() throws Exception {
+        state = tmp.resolve("state.git");
+        Processes.check(tmp, "git", "init", "-q", "--bare", "-b", "main", state.toString());
+    }
+
+    private Run kbr(Path platform, String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(List.of(
+                "--platform", platform.toString(), "--state-url", "default=" + state, "--pipeline-network", "none"));
+        StringWriter out = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(out), all.toArray(String[]::new));
+        return new Run(code, out.toString());
+    }
+
+    private String git(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("git", "--git-dir", state.toString()));
+        cmd.addAll(Arrays.asList(args));
+        return Processes.check(tmp, cmd.toArray(String[]::new));
+    }
+
+    private List<String> tree() throws Exception {
+        return git("ls-tree", "-r", "--name-only", "main").lines().toList();
+    }
+
+    @Test
+    void deliversTheSeedsIntoOneCommitInKratixLayout() throws Exception {
+        Run apply = kbr(SEEDS, "apply");
+        assertThat(apply.exitCode()).as(apply.out()).isZero();
+        assertThat(git("rev-list", "--count", "main").strip()).isEqualTo("1");
+        List<String> tree = tree();
+        assertThat(tree)
+                .contains(
+                        "worker-1/dependencies/kratix-canary-namespace.yaml",
+                        "worker-1/resources/kratix-canary-configmap.yaml",
+                        "platform-cluster/dependencies/kratix-canary-namespace.yaml",
+                        "platform-cluster/resources/kratix-canary-configmap.yaml",
+                        "worker-1/dependencies/nginx-ingress/5058f/static/nginx-ingress-dependencies.yaml",
+                        REDIS);
+        assertThat(tree).anyMatch(p -> p.startsWith("worker-1/dependencies/jenkins/promise-configure/5058f/"));
+        assertThat(tree).anyMatch(p -> p.startsWith("worker-1/dependencies/nginx-ingress/nginx-configure/5058f/"));
+        assertThat(tree).anyMatch(p -> p.startsWith("worker-1/resources/default/jenkins/example/instance-configure/5058f/"));
+        // Promise selectors decide: nothing of the dev Promises lands on the strict platform cluster.
+        assertThat(tree.stream().filter(p -> p.startsWith("platform-cluster/")))
+                .allMatch(p -> p.startsWith("platform-cluster/resources/default/app/todoer/") || p.contains("kratix-canary"));
+
+        String jenkins = show(single(tree, "worker-1/resources/default/jenkins/example/instance-configure/5058f/"));
+        assertThat(jenkins).contains("name: jenkins-dev-example").doesNotContain("backup");
+
+        String database = show("worker-1/resources/default/database/example-database/instance-configure/5058f/postgresql.yaml");
+        assertThat(database).contains("kind: postgresql").contains("size: 1Gi").contains("numberOfInstances: 2");
+
+        assertThat(show(REDIS)).contains("kind: RedisFailover").contains("replicas: 1").doesNotContain("replicas: 3");
+
+        String subRequest = show("platform-cluster/resources/default/app/todoer/resource-configure/5058f/postgresql-request.yaml");
+        assertThat(subRequest).contains("apiVersion: marketplace.kratix.io/v1alpha2").contains("name: todoer-db");
+        assertThat(tree).anyMatch(p -> p.startsWith("worker-1/resources/default/postgresql/todoer-db/instance-configure/5058f/"));
+
+        // Status written by the database pipeline is recorded and fed back on the next run.
+        assertThat(show(".kbr/objects/database/resources/default/example-database.json")).contains("\"teamId\" : \"kratix\"");
+
+        Path checkout = export();
+        Path fluxBuild = SharedFiles.require("tools/flux-build");
+        for (String destination : List.of("worker-1", "platform-cluster")) {
+            for (String kind : List.of("dependencies", "resources")) {
+                var built = Processes.run(tmp, List.of(fluxBuild.toString(), "-q", checkout.resolve(destination).resolve(kind).toString()));
+                assertThat(built.exitCode()).as(destination + "/" + kind + ": " + built.output()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aSecondPassChangesNothingAndMakesNoCommit() throws Exception {
+        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
+        String head = git("rev-parse", "main").strip();
+
+        Run plan = kbr(SEEDS, "plan", "--detailed-exitcode");
+        assertThat(plan.exitCode()).as(plan.out()).isZero();
+        assertThat(plan.out()).contains("No changes.");
+
+        Run again = kbr(SEEDS, "apply", "--detailed-exitcode");
+        assertThat(again.exitCode()).as(again.out()).isZero();
+        assertThat(git("rev-parse", "main").strip()).isEqualTo(head);
+    }
+
+    @Test
+    void changingOneRequestChangesOnlyItsFiles() throws Exception {
+        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
+        Path platform = copyOfSeeds();
+        Path redis = platform.resolve("requests/redis.yaml");
+        Files.writeString(redis, Files.readString(redis).replace("size: small", "size: large"));
+
+        Run plan = kbr(platform, "plan", "--detailed-exitcode");
+        assertThat(plan.exitCode()).as(plan.out()).isEqualTo(Main.CHANGES);
+        assertThat(plan.out()).contains("~ " + REDIS).contains("-    replicas: 1").contains("+    replicas: 3");
+        assertThat(git("rev-list", "--count", "main").strip()).as("plan pushes nothing").isEqualTo("1");
+
+        Run apply = kbr(platform, "apply");
+        assertThat(apply.exitCode()).as(apply.out()).isZero();
+        List<String> changed = git("diff", "--name-only", "main~1", "main").lines().toList();
+        assertThat(changed.stream().filter(p -> !p.startsWith(".kbr/"))).containsExactly(REDIS);
+        assertThat(show(REDIS)).contains("replicas: 3").doesNotContain("replicas: 1");
+    }
+
+    private String show(String path) throws Exception {
+        return git("show", "main:" + path);
+    }
+
+    private static String single(List<String> tree, String prefix) {
+        List<String> matching = tree.stream().filter(p -> p.startsWith(prefix)).toList();
+        assertThat(matching).hasSize(1);
+        return matching.get(0);
+    }
+
+    private Path export() throws Exception {
+        Path checkout = Files.createDirectories(tmp.resolve("checkout"));
+        Processes.check(tmp, "git", "--git-dir", state.toString(), "--work-tree", checkout.toString(), "checkout", "-f", "main", "--", ".");
+        return checkout;
+    }
+
+    private Path copyOfSeeds() throws IOException {
+        Path copy = tmp.resolve("seeds");
+        try (Stream<Path> files = Files.walk(SEEDS)) {
+            for (Path source : files.toList()) {
+                Path target = copy.resolve(SEEDS.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+        return copy;
+    }
+}
