@@ -1,0 +1,652 @@
+package dev.kbr.pipeline.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.WaitResponse;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import dev.kbr.model.Container;
+import dev.kbr.model.EnvVar;
+import dev.kbr.pipeline.ContainerLog;
+import dev.kbr.pipeline.PipelineInvocation;
+import dev.kbr.pipeline.PipelineResult;
+import dev.kbr.pipeline.PipelineRunner;
+import dev.kbr.pipeline.TarTrees;
+import dev.kbr.pipeline.UnsafeOutputException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs Kratix pipelines on a Docker engine, one fresh container per pipeline container, in order.
+ *
+ * <p>Before each container starts, one tar is copied into it at {@code /}: {@code
+ * /kratix/input/object.yaml} (the invocation's bytes, fresh for every container), and {@code
+ * /kratix/output} and {@code /kratix/metadata} as the previous container left them (empty for the
+ * first). After a zero exit both directories are copied out and checked with {@link TarTrees};
+ * the container is then force-removed, whatever happened. This mirrors the shared {@code
+ * emptyDir} volumes of a Kratix pipeline pod (Kratix {@code api/v1alpha1/pipeline_factory.go})
+ * without host mounts, so it also works against a remote or rootless engine.
+ *
+ * <p>Containers get the invocation's {@code KRATIX_*} environment followed by their own {@code
+ * env}, run with the configured network mode (default {@code none}), unprivileged, and are
+ * labelled {@value #MANAGED_LABEL}{@code =true} and {@value #PIPELINE_LABEL}{@code =<pipeline>} so
+ * that leftovers of a crashed run can be found. Images are never built; a missing image is pulled
+ * only as its {@code imagePullPolicy} allows ({@code Always}; {@code IfNotPresent} or unset when
+ * absent; never for {@code Never}).
+ *
+ * <p>Thread-safe: independent pipelines may run concurrently on one runner.
+ */
+public final class DockerPipelineRunner implements PipelineRunner {
+    /** Label set to {@code true} on every container this runner creates. */
+    public static final String MANAGED_LABEL = "dev.kbr.managed";
+
+    /** Label holding the pipeline name on every container this runner creates. */
+    public static final String PIPELINE_LABEL = "dev.kbr.pipeline";
+
+    /** Label holding the pipeline container's name on every container this runner creates. */
+    public static final String CONTAINER_LABEL = "dev.kbr.container";
+
+    // Bounds for engine calls that follow a container's end and so are not covered by the
+    // pipeline timeout; a healthy engine answers them in milliseconds.
+    private static final Duration AFTER_EXIT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern ENGINE_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    private final DockerClient client;
+    private final DockerRunnerSettings settings;
+    private final String engine;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * For tests that bring their own client.
+     *
+     * @param client a docker-java client; closed by {@link #close()}
+     * @param settings the settings; only those not about connecting are used
+     * @param engine how messages name the engine, e.g. its address
+     */
+    DockerPipelineRunner(DockerClient client, DockerRunnerSettings settings, String engine) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.engine = Objects.requireNonNull(engine, "engine");
+    }
+
+    /**
+     * Connects to the engine named by the settings and checks that it answers.
+     *
+     * @param settings where the engine is and how to run containers
+     * @return a runner owning the connection; close it when done
+     * @throws IOException when the address is invalid or the engine does not answer a ping; the
+     *     message names the address ({@link InterruptedIOException} when interrupted meanwhile)
+     */
+    public static DockerPipelineRunner connect(DockerRunnerSettings settings) throws IOException {
+        Objects.requireNonNull(settings, "settings");
+        DockerClientConfig config;
+        try {
+            DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
+            settings.dockerHost().ifPresent(builder::withDockerHost);
+            config = builder.build();
+        } catch (RuntimeException e) {
+            throw new IOException(
+                    "Tried to configure the Docker client (host "
+                            + settings.dockerHost().orElse("from DOCKER_HOST or the default")
+                            + ") but the configuration is invalid: " + describe(e),
+                    e);
+        }
+        DockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .connectionTimeout(Duration.ofSeconds(30))
+                .build();
+        DockerPipelineRunner runner = new DockerPipelineRunner(
+                DockerClientImpl.getInstance(config, http),
+                settings,
+                config.getDockerHost().toString());
+        try {
+            runner.call(
+                    "Tried to ping the Docker engine",
+                    () -> runner.client.pingCmd().exec());
+        } catch (IOException e) {
+            runner.close();
+            throw e;
+        } catch (InterruptedException e) {
+            runner.close();
+            Thread.currentThread().interrupt();
+            InterruptedIOException interrupted =
+                    new InterruptedIOException("Interrupted while connecting to the Docker engine at " + runner.engine);
+            interrupted.initCause(e);
+            throw interrupted;
+        }
+        return runner;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A missing image that may not or cannot be pulled, a non-zero exit, the pipeline timeout
+     * and unsafe output all give {@link PipelineResult.Failed}; later containers do not run.
+     *
+     * @throws IOException when the engine fails a request (the message says what was attempted
+     *     for which pipeline, container and image, and what the engine answered)
+     * @throws IllegalStateException when the runner is closed
+     */
+    @Override
+    public PipelineResult run(PipelineInvocation invocation) throws IOException, InterruptedException {
+        Objects.requireNonNull(invocation, "invocation");
+        if (closed.get()) {
+            throw new IllegalStateException("The Docker pipeline runner is closed");
+        }
+        long started = System.nanoTime();
+        long deadline = started + invocation.timeout().toNanos();
+        List<ContainerLog> logs = new ArrayList<>();
+        TarTrees.Tree output = TarTrees.Tree.empty();
+        TarTrees.Tree metadata = TarTrees.Tree.empty();
+        for (Container container : invocation.pipeline().containers()) {
+            Step step = new Step(invocation, container, deadline);
+            Outcome outcome = step.run(output, metadata);
+            if (outcome instanceof Outcome.Stopped stopped) {
+                stopped.log().ifPresent(logs::add);
+                return new PipelineResult.Failed(container.name(), stopped.reason(), logs, since(started));
+            }
+            Outcome.Done done = (Outcome.Done) outcome;
+            logs.add(done.log());
+            output = done.output();
+            metadata = done.metadata();
+        }
+        return new PipelineResult.Succeeded(output.files(), metadata.files(), logs, since(started));
+    }
+
+    /** Closes the engine connection; idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (closed.compareAndSet(false, true)) {
+            client.close();
+        }
+    }
+
+    /** How one container ended. */
+    private sealed interface Outcome {
+        record Done(ContainerLog log, TarTrees.Tree output, TarTrees.Tree metadata) implements Outcome {}
+
+        record Stopped(String reason, Optional<ContainerLog> log) implements Outcome {}
+    }
+
+    /** Whether a container's image can be used. */
+    private sealed interface ImageCheck {
+        record Usable(InspectImageResponse details) implements ImageCheck {}
+
+        record Unusable(String reason) implements ImageCheck {}
+    }
+
+    /** One pipeline container's run: image, create, copy in, start, wait, collect, remove. */
+    private final class Step {
+        private final PipelineInvocation invocation;
+        private final Container container;
+        private final long deadline;
+        private final String subject;
+
+        Step(PipelineInvocation invocation, Container container, long deadline) {
+            this.invocation = invocation;
+            this.container = container;
+            this.deadline = deadline;
+            this.subject = "container `" + container.name() + "` of pipeline "
+                    + invocation.pipeline().name() + " (image " + container.image() + ")";
+        }
+
+        Outcome run(TarTrees.Tree output, TarTrees.Tree metadata) throws IOException, InterruptedException {
+            if (remainingNanos() <= 0) {
+                return new Outcome.Stopped(timedOut() + " before the container started", Optional.empty());
+            }
+            ImageCheck image = ensureImage();
+            if (image instanceof ImageCheck.Unusable unusable) {
+                return new Outcome.Stopped(unusable.reason(), Optional.empty());
+            }
+            ImageUser owner = imageUser(((ImageCheck.Usable) image).details());
+            String id = create();
+            Outcome outcome;
+            try {
+                outcome = runCreated(id, owner, output, metadata);
+            } catch (Throwable t) {
+                try {
+                    remove(id);
+                } catch (IOException | RuntimeException removal) {
+                    t.addSuppressed(removal);
+                }
+                throw t;
+            }
+            remove(id);
+            return outcome;
+        }
+
+        /** Makes sure the image is present, pulling it as its pull policy allows. */
+        private ImageCheck ensureImage() throws IOException, InterruptedException {
+            String policy = container.imagePullPolicy().orElse("IfNotPresent");
+            String image = container.image();
+            String buildIt = "build or load it locally (docker build -t " + image + " … or docker load)";
+            boolean pull;
+            switch (policy) {
+                case "Always" -> pull = true;
+                case "IfNotPresent" -> pull = inspectImage().isEmpty();
+                case "Never" -> pull = false;
+                default -> {
+                    return new ImageCheck.Unusable("imagePullPolicy `" + policy + "` of image " + image
+                            + " is not one of Always, IfNotPresent, Never");
+                }
+            }
+            if (pull) {
+                Optional<String> failure = pull();
+                if (failure.isPresent()) {
+                    return new ImageCheck.Unusable("image " + image + " could not be pulled (" + failure.get() + "); "
+                            + buildIt + " and set imagePullPolicy to IfNotPresent or Never");
+                }
+            }
+            Optional<InspectImageResponse> inspected = inspectImage();
+            if (inspected.isPresent()) {
+                return new ImageCheck.Usable(inspected.get());
+            }
+            return new ImageCheck.Unusable("image " + image + " is not present in the Docker engine"
+                    + (policy.equals("Never") ? " and its imagePullPolicy is Never" : "") + "; " + buildIt);
+        }
+
+        private Optional<InspectImageResponse> inspectImage() throws IOException, InterruptedException {
+            try {
+                return Optional.of(call(
+                        "Tried to inspect the image of " + subject,
+                        () -> client.inspectImageCmd(container.image()).exec()));
+            } catch (IOException e) {
+                if (e.getCause() instanceof NotFoundException) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        }
+
+        /** Pulls the image; a failure (including running out of time) is returned, not thrown. */
+        private Optional<String> pull() throws InterruptedException {
+            PullImageResultCallback callback = new PullImageResultCallback();
+            try {
+                client.pullImageCmd(withDefaultTag(container.image())).exec(callback);
+                // Also throws the first error the engine streamed back, or one for a pull
+                // that ended without success.
+                boolean done = callback.awaitCompletion(Math.max(0, remainingNanos()), TimeUnit.NANOSECONDS);
+                return done ? Optional.empty() : Optional.of(timedOut() + " while pulling");
+            } catch (RuntimeException e) {
+                throwIfInterrupted(e);
+                return Optional.of(remainingNanos() <= 0 ? timedOut() + " while pulling" : describe(e));
+            } finally {
+                closeQuietly(callback);
+            }
+        }
+
+        private String create() throws IOException, InterruptedException {
+            Map<String, String> labels = new TreeMap<>();
+            labels.put(MANAGED_LABEL, "true");
+            labels.put(PIPELINE_LABEL, invocation.pipeline().name());
+            labels.put(CONTAINER_LABEL, container.name());
+            HostConfig host = HostConfig.newHostConfig()
+                    .withNetworkMode(settings.networkMode())
+                    .withPrivileged(false);
+            return call("Tried to create " + subject, () -> {
+                        CreateContainerCmd create = client.createContainerCmd(container.image())
+                                .withEnv(environment(invocation.env(), container.env()))
+                                .withLabels(labels)
+                                .withHostConfig(host)
+                                .withTty(false)
+                                .withAttachStdin(false)
+                                .withStdinOpen(false);
+                        // Docker, like Kubernetes, drops the image's CMD when the entrypoint is
+                        // overridden, so both are passed only when given.
+                        if (!container.command().isEmpty()) {
+                            create.withEntrypoint(container.command());
+                        }
+                        if (!container.args().isEmpty()) {
+                            create.withCmd(container.args());
+                        }
+                        return create.exec();
+                    })
+                    .getId();
+        }
+
+        private Outcome runCreated(String id, ImageUser owner, TarTrees.Tree output, TarTrees.Tree metadata)
+                throws IOException, InterruptedException {
+            byte[] tar = inputTar(invocation.objectYaml(), output, metadata, owner);
+            call(
+                    "Tried to copy /kratix into " + subject,
+                    () -> client.copyArchiveToContainerCmd(id)
+                            .withRemotePath("/")
+                            .withTarInputStream(new ByteArrayInputStream(tar))
+                            .exec());
+            call("Tried to start " + subject, () -> client.startContainerCmd(id).exec());
+            Optional<Integer> exit = awaitExit(id, remainingNanos());
+            if (exit.isEmpty()) {
+                call("Tried to kill " + subject + " after the pipeline timed out", () -> {
+                    try {
+                        return client.killContainerCmd(id).exec();
+                    } catch (DockerException e) {
+                        // 409: it exited between the timeout and the kill; nothing to do.
+                        if (e.getHttpStatus() == 409) {
+                            return null;
+                        }
+                        throw e;
+                    }
+                });
+                int killed = awaitExit(id, AFTER_EXIT_TIMEOUT.toNanos()).orElse(-1);
+                return new Outcome.Stopped(timedOut(), Optional.of(log(id, killed)));
+            }
+            ContainerLog log = log(id, exit.get());
+            if (exit.get() != 0) {
+                return new Outcome.Stopped("exited with code " + exit.get(), Optional.of(log));
+            }
+            try {
+                TarTrees.Tree newOutput = copyOut(id, "/kratix/output", "output");
+                TarTrees.Tree newMetadata = copyOut(id, "/kratix/metadata", "metadata");
+                long total = newOutput.totalBytes() + newMetadata.totalBytes();
+                long limit = settings.outputLimits().maxTotalBytes();
+                if (total > limit) {
+                    return new Outcome.Stopped(
+                            "/kratix/output and /kratix/metadata together hold " + total
+                                    + " bytes, more than the limit of " + limit + " bytes per pipeline",
+                            Optional.of(log));
+                }
+                return new Outcome.Done(log, newOutput, newMetadata);
+            } catch (UnsafeOutputException e) {
+                return new Outcome.Stopped("produced unsafe output: " + e.getMessage(), Optional.of(log));
+            }
+        }
+
+        /** The exit code, or empty when the container still runs after {@code nanos}. */
+        private Optional<Integer> awaitExit(String id, long nanos) throws IOException, InterruptedException {
+            ExitCallback callback = new ExitCallback();
+            try {
+                String attempted = "Tried to wait for " + subject + " to exit";
+                call(attempted, () -> client.waitContainerCmd(id).exec(callback));
+                // Completion also rethrows an error the engine streamed back.
+                if (!call(attempted, () -> callback.awaitCompletion(Math.max(0, nanos), TimeUnit.NANOSECONDS))) {
+                    return Optional.empty();
+                }
+                return Optional.of(call(attempted, callback::exitCode));
+            } finally {
+                closeQuietly(callback);
+            }
+        }
+
+        private ContainerLog log(String id, int exitCode) throws InterruptedException {
+            LogTail tail = new LogTail(settings.maxLogBytes());
+            ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Frame frame) {
+                    synchronized (tail) {
+                        tail.append(frame.getPayload());
+                    }
+                }
+            };
+            String problem = null;
+            try {
+                client.logContainerCmd(id)
+                        .withStdOut(true)
+                        .withStdErr(true)
+                        .withFollowStream(false)
+                        .exec(callback);
+                if (!callback.awaitCompletion(AFTER_EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    problem = "reading the log timed out";
+                }
+            } catch (RuntimeException e) {
+                throwIfInterrupted(e);
+                // The log is diagnostic: losing it must not turn a result into an engine error.
+                problem = "the log could not be read: " + describe(e);
+            } finally {
+                closeQuietly(callback);
+            }
+            String text;
+            synchronized (tail) {
+                text = tail.text();
+            }
+            if (problem != null) {
+                text = text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + "[kbr: " + problem + "]\n";
+            }
+            return new ContainerLog(container.name(), exitCode, text);
+        }
+
+        private TarTrees.Tree copyOut(String id, String path, String rootName)
+                throws IOException, InterruptedException, UnsafeOutputException {
+            String attempted = "Tried to copy " + path + " out of " + subject;
+            InputStream tar;
+            try {
+                tar = call(
+                        attempted,
+                        () -> client.copyArchiveFromContainerCmd(id, path).exec());
+            } catch (IOException e) {
+                // A pod's emptyDir cannot be removed, only emptied: treat a removed directory
+                // as an empty one.
+                if (e.getCause() instanceof NotFoundException) {
+                    return TarTrees.Tree.empty();
+                }
+                throw e;
+            }
+            try (tar) {
+                return TarTrees.readTree(tar, rootName, settings.outputLimits());
+            } catch (InterruptedIOException e) {
+                throw interrupted(attempted, e);
+            } catch (IOException e) {
+                throw new IOException(attempted + " but reading the archive failed: " + e.getMessage(), e);
+            }
+        }
+
+        private void remove(String id) throws IOException {
+            // Cleanup must happen even when the run was interrupted; the interrupt is kept.
+            boolean interrupted = Thread.interrupted();
+            try {
+                call("Tried to remove " + subject, () -> {
+                    try {
+                        return client.removeContainerCmd(id)
+                                .withForce(true)
+                                .withRemoveVolumes(true)
+                                .exec();
+                    } catch (NotFoundException e) {
+                        return null;
+                    }
+                });
+            } catch (InterruptedException e) {
+                interrupted = true;
+                InterruptedIOException io = new InterruptedIOException("Interrupted while removing " + subject);
+                io.initCause(e);
+                throw io;
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private long remainingNanos() {
+            return deadline - System.nanoTime();
+        }
+
+        private String timedOut() {
+            return "timed out after " + human(invocation.timeout());
+        }
+    }
+
+    /** Captures the exit code streamed back by a wait request. */
+    private static final class ExitCallback extends ResultCallback.Adapter<WaitResponse> {
+        private volatile Integer statusCode;
+
+        @Override
+        public void onNext(WaitResponse response) {
+            statusCode = response.getStatusCode();
+        }
+
+        int exitCode() {
+            throwFirstError();
+            Integer code = statusCode;
+            if (code == null) {
+                throw new IllegalStateException("the engine ended the wait without an exit code");
+            }
+            return code;
+        }
+    }
+
+    /** A docker-java call; its unchecked exceptions are translated by {@link #call}. */
+    private interface EngineCall<T> {
+        T call() throws InterruptedException;
+    }
+
+    /**
+     * Runs a docker-java call, turning its unchecked exceptions into an {@link IOException}
+     * ({@code "<attempted> but the Docker engine answered: …"}) or, when the thread was
+     * interrupted, an {@link InterruptedException}.
+     */
+    private <T> T call(String attempted, EngineCall<T> engineCall) throws IOException, InterruptedException {
+        try {
+            return engineCall.call();
+        } catch (DockerException e) {
+            throwIfInterrupted(e);
+            throw new IOException(attempted + " but the Docker engine answered: " + describe(e), e);
+        } catch (RuntimeException e) {
+            throwIfInterrupted(e);
+            throw new IOException(
+                    attempted + " but the Docker engine at " + engine + " could not be reached: " + describe(e), e);
+        }
+    }
+
+    private static void throwIfInterrupted(RuntimeException e) throws InterruptedException {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof InterruptedIOException) {
+                InterruptedException interrupted = new InterruptedException("Interrupted during a Docker request");
+                interrupted.initCause(e);
+                // Whoever catches this expects the flag cleared, as after Thread.sleep.
+                Thread.interrupted();
+                throw interrupted;
+            }
+        }
+        if (Thread.interrupted()) {
+            InterruptedException interrupted = new InterruptedException("Interrupted during a Docker request");
+            interrupted.initCause(e);
+            throw interrupted;
+        }
+    }
+
+    private static InterruptedException interrupted(String attempted, InterruptedIOException e) {
+        InterruptedException interrupted = new InterruptedException(attempted + " but was interrupted");
+        interrupted.initCause(e);
+        return interrupted;
+    }
+
+    /** The engine's own message where it sent one, else the exception's message. */
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (message != null) {
+            Matcher json = ENGINE_MESSAGE.matcher(message);
+            if (json.find()) {
+                return json.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
+            }
+            if (!message.isBlank()) {
+                return message.strip();
+            }
+        }
+        Throwable cause = e.getCause();
+        return cause != null && cause != e ? describe(cause) : e.getClass().getSimpleName();
+    }
+
+    /**
+     * The container environment: the invocation's variables, then the container's own, each
+     * name once; a name the container sets again moves to its position, so the container's value
+     * wins as when Kubernetes appends it.
+     */
+    static List<String> environment(Map<String, String> kratix, List<EnvVar> own) {
+        Map<String, String> env = new LinkedHashMap<>(kratix);
+        for (EnvVar variable : own) {
+            env.remove(variable.name());
+            env.put(variable.name(), variable.value());
+        }
+        List<String> result = new ArrayList<>(env.size());
+        env.forEach((name, value) -> result.add(name + "=" + value));
+        return result;
+    }
+
+    /** The single tar holding {@code kratix/input}, {@code kratix/output} and {@code kratix/metadata}. */
+    static byte[] inputTar(byte[] objectYaml, TarTrees.Tree output, TarTrees.Tree metadata, ImageUser owner) {
+        SortedMap<String, byte[]> files = new TreeMap<>();
+        SortedSet<String> directories = new TreeSet<>(List.of("kratix/input", "kratix/output", "kratix/metadata"));
+        files.put("kratix/input/object.yaml", objectYaml);
+        output.files().forEach((path, content) -> files.put("kratix/output/" + path, content));
+        metadata.files().forEach((path, content) -> files.put("kratix/metadata/" + path, content));
+        output.directories().forEach(path -> directories.add("kratix/output/" + path));
+        metadata.directories().forEach(path -> directories.add("kratix/metadata/" + path));
+        return TarTrees.write(files, directories, owner.uid(), owner.gid());
+    }
+
+    private static ImageUser imageUser(InspectImageResponse image) {
+        return image.getConfig() == null
+                ? ImageUser.ROOT
+                : ImageUser.parse(image.getConfig().getUser());
+    }
+
+    /**
+     * The reference with {@code :latest} added when it has neither tag nor digest, because the
+     * engine pulls every tag of a bare repository name.
+     */
+    static String withDefaultTag(String image) {
+        String last = image.substring(image.lastIndexOf('/') + 1);
+        return last.contains(":") || last.contains("@") ? image : image + ":latest";
+    }
+
+    /** A duration as Go prints it, briefly: {@code 250ms}, {@code 3s}, {@code 10m}, {@code 1h30m}. */
+    static String human(Duration duration) {
+        if (duration.isNegative() || duration.isZero()) {
+            return "0s";
+        }
+        if (duration.toMillis() % 1000 != 0 || duration.toSeconds() == 0) {
+            return duration.toMillis() + "ms";
+        }
+        long seconds = duration.toSeconds();
+        StringBuilder text = new StringBuilder();
+        if (seconds >= 3600) {
+            text.append(seconds / 3600).append('h');
+        }
+        if (seconds % 3600 >= 60) {
+            text.append(seconds % 3600 / 60).append('m');
+        }
+        if (seconds % 60 != 0) {
+            text.append(seconds % 60).append('s');
+        }
+        return text.toString();
+    }
+
+    private static Duration since(long startedNanos) {
+        return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // Closing only aborts a finished or abandoned response stream; nothing is lost.
+        }
+    }
+}
