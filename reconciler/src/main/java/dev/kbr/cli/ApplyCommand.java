@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
         name = "apply",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the pass and commit the changes: one commit per state store, pushed only if the",
-            "branch has not moved since it was read. Nothing is committed when nothing changed."
+            "Run the pass and commit the changes to the state stores.",
+            "One commit per state store, pushed only if the branch has not moved since it was read.",
+            "Nothing is committed when nothing changed."
         })
 final class ApplyCommand extends PassCommand {
     @Override

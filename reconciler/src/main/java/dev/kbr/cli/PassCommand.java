@@ -7,6 +7,7 @@ import dev.kbr.report.RunReport;
 import dev.kbr.report.TextReport;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
@@ -26,6 +27,11 @@ abstract class PassCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        if (!Files.isDirectory(options.platform)) {
+            // Checked before connecting to Docker, so the first error names the real mistake.
+            throw new IOException("platform folder " + options.platform
+                    + " does not exist or is not a directory; pass the folder holding your Promises with --platform");
+        }
         PassOptions pass = new PassOptions(
                 options.platform, options.stateUrls, apply(), options.pipelineTimeout, MAX_REQUEST_DEPTH);
         RunReport report;

@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
         name = "plan",
         mixinStandardHelpOptions = true,
         description = {
-            "Dry run: run what must run, print per Destination each file that would be added (+),",
-            "changed (~) or deleted (-) with a unified diff of changed files, and push nothing."
+            "Dry run: print the state diff and push nothing.",
+            "Runs what must run, then prints per Destination each file that would be added (+),",
+            "changed (~) or deleted (-), with a unified diff of changed files, and a summary line."
         })
 final class PlanCommand extends PassCommand {
     @Override

@@ -14,9 +14,10 @@ public interface PipelineRunner extends AutoCloseable {
      * Runs the invocation's containers in order and collects the output and metadata trees.
      *
      * @return {@link PipelineResult.Succeeded} when every container exited 0, otherwise {@link
-     *     PipelineResult.Failed} naming the first failing container; never null
-     * @throws IOException when the runtime itself cannot be used (engine unreachable, image
-     *     missing and not pullable); a container exiting non-zero is not an exception
+     *     PipelineResult.Failed} naming the first failing container (non-zero exit, timeout,
+     *     unsafe output, or an image that is missing and cannot be pulled); never null
+     * @throws IOException when the runtime itself cannot be used (engine unreachable or
+     *     answering with an error)
      * @throws InterruptedException when the calling thread is interrupted
      */
     PipelineResult run(PipelineInvocation invocation) throws IOException, InterruptedException;

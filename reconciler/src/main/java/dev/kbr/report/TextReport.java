@@ -77,22 +77,18 @@ public final class TextReport {
             for (var entry : byDestination.entrySet()) {
                 out.println("  " + entry.getKey() + ":");
                 for (FileChange change : entry.getValue()) {
-                    switch (change) {
-                        case FileChange.Added a -> {
-                            added++;
-                            out.println("    + " + a.path());
+                    if (change instanceof FileChange.Added a) {
+                        added++;
+                        out.println("    + " + a.path());
+                    } else if (change instanceof FileChange.Modified m) {
+                        changed++;
+                        out.println("    ~ " + m.path());
+                        if (store.destinationOf(m.path()).isPresent()) {
+                            printDiff(m, store.previousContent().get(m.path()), out);
                         }
-                        case FileChange.Modified m -> {
-                            changed++;
-                            out.println("    ~ " + m.path());
-                            if (store.destinationOf(m.path()).isPresent()) {
-                                printDiff(m, store.previousContent().get(m.path()), out);
-                            }
-                        }
-                        case FileChange.Deleted d -> {
-                            deleted++;
-                            out.println("    - " + d.path());
-                        }
+                    } else {
+                        deleted++;
+                        out.println("    - " + change.path());
                     }
                 }
             }

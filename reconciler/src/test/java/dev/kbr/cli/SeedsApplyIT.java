@@ -76,32 +76,51 @@ class SeedsApplyIT {
                         REDIS);
         assertThat(tree).anyMatch(p -> p.startsWith("worker-1/dependencies/jenkins/promise-configure/5058f/"));
         assertThat(tree).anyMatch(p -> p.startsWith("worker-1/dependencies/nginx-ingress/nginx-configure/5058f/"));
-        assertThat(tree).anyMatch(p -> p.startsWith("worker-1/resources/default/jenkins/example/instance-configure/5058f/"));
+        assertThat(tree)
+                .anyMatch(p -> p.startsWith("worker-1/resources/default/jenkins/example/instance-configure/5058f/"));
         // Promise selectors decide: nothing of the dev Promises lands on the strict platform cluster.
         assertThat(tree.stream().filter(p -> p.startsWith("platform-cluster/")))
-                .allMatch(p -> p.startsWith("platform-cluster/resources/default/app/todoer/") || p.contains("kratix-canary"));
+                .allMatch(p ->
+                        p.startsWith("platform-cluster/resources/default/app/todoer/") || p.contains("kratix-canary"));
 
         String jenkins = show(single(tree, "worker-1/resources/default/jenkins/example/instance-configure/5058f/"));
         assertThat(jenkins).contains("name: jenkins-dev-example").doesNotContain("backup");
 
-        String database = show("worker-1/resources/default/database/example-database/instance-configure/5058f/postgresql.yaml");
+        String database =
+                show("worker-1/resources/default/database/example-database/instance-configure/5058f/postgresql.yaml");
         assertThat(database).contains("kind: postgresql").contains("size: 1Gi").contains("numberOfInstances: 2");
 
-        assertThat(show(REDIS)).contains("kind: RedisFailover").contains("replicas: 1").doesNotContain("replicas: 3");
+        assertThat(show(REDIS))
+                .contains("kind: RedisFailover")
+                .contains("replicas: 1")
+                .doesNotContain("replicas: 3");
 
-        String subRequest = show("platform-cluster/resources/default/app/todoer/resource-configure/5058f/postgresql-request.yaml");
-        assertThat(subRequest).contains("apiVersion: marketplace.kratix.io/v1alpha2").contains("name: todoer-db");
-        assertThat(tree).anyMatch(p -> p.startsWith("worker-1/resources/default/postgresql/todoer-db/instance-configure/5058f/"));
+        String subRequest =
+                show("platform-cluster/resources/default/app/todoer/resource-configure/5058f/postgresql-request.yaml");
+        assertThat(subRequest)
+                .contains("apiVersion: marketplace.kratix.io/v1alpha2")
+                .contains("name: todoer-db");
+        assertThat(tree)
+                .anyMatch(
+                        p -> p.startsWith("worker-1/resources/default/postgresql/todoer-db/instance-configure/5058f/"));
 
         // Status written by the database pipeline is recorded and fed back on the next run.
-        assertThat(show(".kbr/objects/database/resources/default/example-database.json")).contains("\"teamId\" : \"kratix\"");
+        assertThat(show(".kbr/objects/database/resources/default/example-database.json"))
+                .contains("\"teamId\" : \"kratix\"");
 
         Path checkout = export();
         Path fluxBuild = SharedFiles.require("tools/flux-build");
         for (String destination : List.of("worker-1", "platform-cluster")) {
             for (String kind : List.of("dependencies", "resources")) {
-                var built = Processes.run(tmp, List.of(fluxBuild.toString(), "-q", checkout.resolve(destination).resolve(kind).toString()));
-                assertThat(built.exitCode()).as(destination + "/" + kind + ": " + built.output()).isZero();
+                var built = Processes.run(
+                        tmp,
+                        List.of(
+                                fluxBuild.toString(),
+                                "-q",
+                                checkout.resolve(destination).resolve(kind).toString()));
+                assertThat(built.exitCode())
+                        .as(destination + "/" + kind + ": " + built.output())
+                        .isZero();
             }
         }
     }
@@ -129,12 +148,18 @@ class SeedsApplyIT {
 
         Run plan = kbr(platform, "plan", "--detailed-exitcode");
         assertThat(plan.exitCode()).as(plan.out()).isEqualTo(Main.CHANGES);
-        assertThat(plan.out()).contains("~ " + REDIS).contains("-    replicas: 1").contains("+    replicas: 3");
-        assertThat(git("rev-list", "--count", "main").strip()).as("plan pushes nothing").isEqualTo("1");
+        assertThat(plan.out())
+                .contains("~ " + REDIS)
+                .contains("-    replicas: 1")
+                .contains("+    replicas: 3");
+        assertThat(git("rev-list", "--count", "main").strip())
+                .as("plan pushes nothing")
+                .isEqualTo("1");
 
         Run apply = kbr(platform, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isZero();
-        List<String> changed = git("diff", "--name-only", "main~1", "main").lines().toList();
+        List<String> changed =
+                git("diff", "--name-only", "main~1", "main").lines().toList();
         assertThat(changed.stream().filter(p -> !p.startsWith(".kbr/"))).containsExactly(REDIS);
         assertThat(show(REDIS)).contains("replicas: 3").doesNotContain("replicas: 1");
     }
@@ -151,7 +176,18 @@ class SeedsApplyIT {
 
     private Path export() throws Exception {
         Path checkout = Files.createDirectories(tmp.resolve("checkout"));
-        Processes.check(tmp, "git", "--git-dir", state.toString(), "--work-tree", checkout.toString(), "checkout", "-f", "main", "--", ".");
+        Processes.check(
+                tmp,
+                "git",
+                "--git-dir",
+                state.toString(),
+                "--work-tree",
+                checkout.toString(),
+                "checkout",
+                "-f",
+                "main",
+                "--",
+                ".");
         return checkout;
     }
 

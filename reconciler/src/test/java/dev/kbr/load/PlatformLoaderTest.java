@@ -69,8 +69,8 @@ class PlatformLoaderTest {
         assertThat(result.diagnostics())
                 .extracting(Diagnostic::toString)
                 .containsExactly(
-                        "bad.yaml:2: error: is not valid YAML: while parsing a flow sequence, expected ',' or ']', but got"
-                                + " <stream end>; fix the YAML syntax",
+                        "bad.yaml:2: error: is not valid YAML: while parsing a flow node, expected the node content, but"
+                                + " found '<stream end>'; fix the YAML syntax",
                         "dest.yaml:5: error: spec.path: is required but missing; set the folder of this Destination in its"
                                 + " state store (\".\" for the root)",
                         "dest.yaml:6: error: spec.stateStoreRef.name: is required but missing; name the state store",

@@ -36,8 +36,8 @@ public final class Processes {
     public static String check(Path dir, String... command) throws IOException, InterruptedException {
         Result result = run(dir, List.of(command));
         if (result.exitCode() != 0) {
-            throw new AssertionError(String.join(" ", command) + " exited " + result.exitCode() + ":\n"
-                    + result.output());
+            throw new AssertionError(
+                    String.join(" ", command) + " exited " + result.exitCode() + ":\n" + result.output());
         }
         return result.output();
     }

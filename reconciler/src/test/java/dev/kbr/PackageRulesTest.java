@@ -1,0 +1,124 @@
+package dev.kbr;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The package layout of STYLE.md, enforced so it cannot drift. */
+class PackageRulesTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.kbr");
+    }
+
+    @Test
+    void modelImportsOnlyTheJdkAndJacksonTrees() {
+        classes()
+                .that()
+                .resideInAPackage("dev.kbr.model..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("dev.kbr.model..", "java..", "com.fasterxml.jackson.databind..")
+                .check(classes);
+    }
+
+    @Test
+    void purePackagesDoNoIoThroughAdapters() {
+        classes()
+                .that()
+                .resideInAnyPackage("dev.kbr.schedule..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("dev.kbr.schedule..", "dev.kbr.model..", "java..")
+                .check(classes);
+        classes()
+                .that()
+                .resideInAnyPackage("dev.kbr.state.diff..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("dev.kbr.state", "dev.kbr.state.diff..", "dev.kbr.model..", "java..")
+                .check(classes);
+        classes()
+                .that()
+                .resideInAnyPackage("dev.kbr.state.layout..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.kbr.state",
+                        "dev.kbr.state.layout..",
+                        "dev.kbr.model..",
+                        "java..",
+                        "com.fasterxml.jackson..")
+                .check(classes);
+    }
+
+    @Test
+    void jgitIsUsedOnlyByTheGitAdapter() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.kbr.state.git..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.eclipse.jgit..")
+                .check(classes);
+    }
+
+    @Test
+    void dockerJavaIsUsedOnlyByTheDockerAdapter() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.kbr.pipeline.docker..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("com.github.dockerjava..")
+                .check(classes);
+    }
+
+    @Test
+    void theEngineUsesInterfacesNeverAdapters() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.kbr.engine..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.kbr.pipeline.docker..", "dev.kbr.state.git..", "dev.kbr.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void nothingImportsTheCli() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.kbr.cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.kbr.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void reportsDependOnlyOnModelPipelineAndState() {
+        classes()
+                .that()
+                .resideInAPackage("dev.kbr.report..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.kbr.report..",
+                        "dev.kbr.model..",
+                        "dev.kbr.pipeline",
+                        "dev.kbr.state",
+                        "java..",
+                        "com.github.difflib..")
+                .check(classes);
+    }
+}

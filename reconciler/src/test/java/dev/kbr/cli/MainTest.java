@@ -1,0 +1,47 @@
+package dev.kbr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    private record Run(int code, String out) {}
+
+    private static Run kbr(String... args) {
+        StringWriter out = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(out), args);
+        return new Run(code, out.toString());
+    }
+
+    @Test
+    void usageErrorsExitOneNotTwo() {
+        Run run = kbr("plan");
+        assertThat(run.code()).isEqualTo(Main.ERROR);
+        assertThat(run.out()).contains("Missing required option: '--platform=DIR'");
+    }
+
+    @Test
+    void aMissingPlatformFolderIsAClearError(@TempDir Path tmp) {
+        Run run =
+                kbr("plan", "--platform", tmp.resolve("nope").toString(), "--docker-host", "unix:///nonexistent.sock");
+        assertThat(run.code()).isEqualTo(Main.ERROR);
+        assertThat(run.out()).startsWith("Error: platform folder ").doesNotContain("Exception");
+    }
+
+    @Test
+    void rejectsDurationsItCannotRead() {
+        Run run = kbr("plan", "--platform", ".", "--pipeline-timeout", "ten minutes");
+        assertThat(run.code()).isEqualTo(Main.ERROR);
+        assertThat(run.out()).contains("write it like 90s, 10m or 1h30m");
+    }
+
+    @Test
+    void parsesGoStyleDurations() {
+        assertThat(new DurationConverter().convert("1h30m")).hasMinutes(90);
+        assertThat(new DurationConverter().convert("90s")).hasSeconds(90);
+    }
+}
