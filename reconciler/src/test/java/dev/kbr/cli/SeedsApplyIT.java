@@ -88,7 +88,10 @@ class SeedsApplyIT {
 
         String database =
                 show("worker-1/resources/default/database/example-database/instance-configure/5058f/postgresql.yaml");
-        assertThat(database).contains("kind: postgresql").contains("size: 1Gi").contains("numberOfInstances: 2");
+        assertThat(database)
+                .contains("kind: postgresql")
+                .containsPattern("size: \"?1Gi\"?\n")
+                .contains("numberOfInstances: 2");
 
         assertThat(show(REDIS))
                 .contains("kind: RedisFailover")
