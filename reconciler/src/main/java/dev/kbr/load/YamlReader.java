@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.model.Diagnostic;
 import dev.kbr.model.LineMap;
 import dev.kbr.model.SourceLocation;
+import dev.kbr.model.YamlPath;
 import java.io.StringReader;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -140,7 +141,7 @@ public final class YamlReader {
             ObjectNode object = f.objectNode();
             for (NodeTuple tuple : mapping.getValue()) {
                 String key = keyText(tuple.getKeyNode());
-                String childPath = path.isEmpty() ? key : path + "." + key;
+                String childPath = YamlPath.child(path, key);
                 lines.put(childPath, tuple.getKeyNode().getStartMark().getLine() + 1);
                 object.set(key, convert(tuple.getValueNode(), childPath, lines, budget));
             }
@@ -150,7 +151,7 @@ public final class YamlReader {
             ArrayNode array = f.arrayNode();
             List<Node> items = sequence.getValue();
             for (int i = 0; i < items.size(); i++) {
-                array.add(convert(items.get(i), path + "[" + i + "]", lines, budget));
+                array.add(convert(items.get(i), YamlPath.index(path, i), lines, budget));
             }
             return array;
         }

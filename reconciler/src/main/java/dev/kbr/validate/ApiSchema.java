@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.model.Severity;
+import dev.kbr.model.YamlPath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -10,6 +10,7 @@ import dev.kbr.model.Severity;
 import dev.kbr.model.SourceLocation;
 import dev.kbr.model.WorkflowAction;
 import dev.kbr.model.WorkflowType;
+import dev.kbr.model.YamlPath;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

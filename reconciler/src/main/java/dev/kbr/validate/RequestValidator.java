@@ -14,6 +14,7 @@ import dev.kbr.model.PromiseApi;
 import dev.kbr.model.ResourceRequest;
 import dev.kbr.model.Severity;
 import dev.kbr.model.SourceLocation;
+import dev.kbr.model.YamlPath;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

@@ -1,6 +1,7 @@
 package dev.kbr.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kbr.model.YamlPath;
 import java.util.ArrayList;
 import java.util.List;
 

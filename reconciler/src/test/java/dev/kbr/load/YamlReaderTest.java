@@ -27,6 +27,15 @@ class YamlReaderTest {
     }
 
     @Test
+    void writesKeysThatAreNotPlainWordsInBrackets() {
+        var doc = read("metadata:\n  labels:\n    kratix.io/promise-version: v1\n")
+                .documents()
+                .get(0);
+        assertThat(doc.lines().lineOf("metadata.labels[\"kratix.io/promise-version\"]"))
+                .isEqualTo(3);
+    }
+
+    @Test
     void acceptsCrlfLineEnds() {
         var result = read("apiVersion: v1\r\nkind: A\r\nmetadata:\r\n  name: x\r\n");
         assertThat(result.documents()

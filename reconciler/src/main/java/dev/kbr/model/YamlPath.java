@@ -1,4 +1,4 @@
-package dev.kbr.validate;
+package dev.kbr.model;
 
 import java.util.regex.Pattern;
 
@@ -8,13 +8,13 @@ import java.util.regex.Pattern;
  * a space, ...) is written in brackets and quotes, {@code metadata.labels["kratix.io/name"]}, so
  * the path stays unambiguous.
  */
-final class YamlPath {
+public final class YamlPath {
     private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_$-]+");
 
     private YamlPath() {}
 
     /** The path of field {@code key} of the object at {@code parent} (empty for the root). */
-    static String child(String parent, String key) {
+    public static String child(String parent, String key) {
         if (!PLAIN_KEY.matcher(key).matches()) {
             return parent + "[" + quote(key) + "]";
         }
@@ -22,12 +22,12 @@ final class YamlPath {
     }
 
     /** The path of item {@code index} of the list at {@code parent}. */
-    static String index(String parent, int index) {
+    public static String index(String parent, int index) {
         return parent + "[" + index + "]";
     }
 
     /** {@code text} in double quotes, with quotes, backslashes and control characters escaped. */
-    static String quote(String text) {
+    public static String quote(String text) {
         StringBuilder out = new StringBuilder(text.length() + 2).append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
