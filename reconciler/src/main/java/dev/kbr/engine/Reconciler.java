@@ -299,7 +299,7 @@ public final class Reconciler {
                     pipeline -> WorkId.promise(promise.name(), pipeline),
                     promise.name(),
                     "",
-                    0);
+                    new ArrayList<>());
             objects.put(key, object);
             if (ok) {
                 available.add(promise.name());
@@ -370,7 +370,6 @@ public final class Reconciler {
                         pipeline -> WorkId.resource(promise.name(), request.namespace(), request.name(), pipeline),
                         request.name(),
                         request.namespace(),
-                        next.depth(),
                         subRequests);
                 objects.put(key, object);
                 for (ResourceRequest sub : subRequests) {
@@ -389,19 +388,6 @@ public final class Reconciler {
 
         // --- running pipelines --------------------------------------------------------------
 
-        private boolean runWorkflow(
-                Promise promise,
-                WorkflowType type,
-                ObjectNode object,
-                String objectName,
-                java.util.function.Function<String, WorkId> workId,
-                String name,
-                String namespace,
-                int depth)
-                throws InterruptedException {
-            return runWorkflow(promise, type, object, objectName, workId, name, namespace, depth, new ArrayList<>());
-        }
-
         /** Runs a configure workflow's pipelines in order; stops at the first failure. */
         private boolean runWorkflow(
                 Promise promise,
@@ -411,7 +397,6 @@ public final class Reconciler {
                 java.util.function.Function<String, WorkId> workId,
                 String name,
                 String namespace,
-                int depth,
                 List<ResourceRequest> subRequests)
                 throws InterruptedException {
             List<Pipeline> pipelines = promise.workflows().of(type, WorkflowAction.CONFIGURE);
