@@ -167,6 +167,75 @@ class SeedsApplyIT {
         assertThat(show(REDIS)).contains("replicas: 3").doesNotContain("replicas: 1");
     }
 
+    @Test
+    void anInvalidRequestIsReportedAtItsLineAndKeepsWhatItDelivered() throws Exception {
+        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
+        String head = git("rev-parse", "main").strip();
+        Path platform = copyOfSeeds();
+        Path redis = platform.resolve("requests/redis.yaml");
+        Files.writeString(redis, Files.readString(redis).replace("size: small", "size: medium"));
+
+        Run apply = kbr(platform, "apply");
+        assertThat(apply.exitCode()).as(apply.out()).isEqualTo(Main.ERROR);
+        assertThat(apply.out()).contains("requests/redis.yaml:7: error: spec.size: must be one of [small, large]");
+        assertThat(git("rev-parse", "main").strip())
+                .as("nothing else changed, so no commit")
+                .isEqualTo(head);
+        assertThat(tree()).contains(REDIS);
+    }
+
+    @Test
+    void aFailingPipelineKeepsWhatItDeliveredAndOthersCarryOn() throws Exception {
+        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
+        Path platform = copyOfSeeds();
+        Path promise = platform.resolve("promises/redis/promise.yaml");
+        String text = Files.readString(promise);
+        // Break only the resource pipeline: an image that is not there and may not be pulled.
+        int resource = text.indexOf("resource:");
+        Files.writeString(
+                promise,
+                text.substring(0, resource)
+                        + text.substring(resource)
+                                .replaceFirst("image: kbr.local/redis-pipeline:v0.1.0", "image: kbr.local/missing:v0")
+                                .replaceFirst("imagePullPolicy: IfNotPresent", "imagePullPolicy: Never"));
+        Path jenkins = platform.resolve("requests/jenkins.yaml");
+        Files.writeString(jenkins, Files.readString(jenkins).replace("env: dev", "env: prod"));
+
+        Run apply = kbr(platform, "apply");
+        assertThat(apply.exitCode()).as(apply.out()).isEqualTo(Main.ERROR);
+        assertThat(apply.out())
+                .contains("FAILED redis/default/example-redis resource.configure")
+                .contains("kbr.local/missing:v0");
+        assertThat(tree()).contains(REDIS);
+        assertThat(show(REDIS)).contains("replicas: 1");
+        List<String> changed =
+                git("diff", "--name-only", "main~1", "main").lines().toList();
+        assertThat(changed.stream().filter(p -> !p.startsWith(".kbr/")))
+                .singleElement()
+                .satisfies(p -> assertThat(p).startsWith("worker-1/resources/default/jenkins/example/"));
+    }
+
+    @Test
+    void aRemovedRequestIsPrunedAndNothingElseIs() throws Exception {
+        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
+        List<String> before = tree();
+        Path platform = copyOfSeeds();
+        Files.delete(platform.resolve("requests/jenkins.yaml"));
+
+        Run apply = kbr(platform, "apply");
+        assertThat(apply.exitCode()).as(apply.out()).isZero();
+        List<String> after = tree();
+        List<String> removed = before.stream().filter(p -> !after.contains(p)).toList();
+        assertThat(removed)
+                .isNotEmpty()
+                .allMatch(p -> p.startsWith("worker-1/resources/default/jenkins/example/")
+                        || p.startsWith(".kbr/works/jenkins/resources/default/example/")
+                        || p.equals(".kbr/objects/jenkins/resources/default/example.json"));
+        assertThat(after).anyMatch(p -> p.startsWith("worker-1/dependencies/jenkins/"));
+        assertThat(after)
+                .containsAll(before.stream().filter(p -> !removed.contains(p)).toList());
+    }
+
     private String show(String path) throws Exception {
         return git("show", "main:" + path);
     }
