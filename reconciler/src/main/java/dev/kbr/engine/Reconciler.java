@@ -26,24 +26,13 @@ import dev.kbr.report.PipelineRun;
 import dev.kbr.report.RunReport;
 import dev.kbr.report.StoreReport;
 import dev.kbr.schedule.DestinationSelectorsFile;
-import dev.kbr.schedule.Placement;
-import dev.kbr.schedule.Scheduler;
 import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroup;
 import dev.kbr.schedule.WorkloadGroups;
-import dev.kbr.state.ChangeSet;
-import dev.kbr.state.CommitResult;
-import dev.kbr.state.DesiredFile;
-import dev.kbr.state.FileChange;
-import dev.kbr.state.GroupRecord;
-import dev.kbr.state.ObjectRecord;
 import dev.kbr.state.Records;
 import dev.kbr.state.StateSnapshot;
 import dev.kbr.state.StateStore;
-import dev.kbr.state.WorkRecord;
-import dev.kbr.state.diff.TreeDiff;
 import dev.kbr.state.layout.RecordsFormat;
-import dev.kbr.state.layout.StateLayout;
 import dev.kbr.validate.PromiseValidator;
 import dev.kbr.validate.RequestValidator;
 import dev.kbr.validate.ValidationResult;
@@ -52,14 +41,12 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -104,7 +91,7 @@ public final class Reconciler {
     }
 
     /** A store opened for this pass, with what was read from it. */
-    private record StoreContext(GitStateStore model, StateStore store, StateSnapshot snapshot, Records records) {}
+    record StoreContext(GitStateStore model, StateStore store, StateSnapshot snapshot, Records records) {}
 
     private final class Pass {
         private final PassOptions options;
@@ -151,7 +138,19 @@ public final class Reconciler {
             }
             configureRequests();
             keepOrPruneRemoved();
-            return report(render());
+            return report(new StateRenderer(
+                            options,
+                            List.copyOf(stores.values()),
+                            destinations,
+                            fresh,
+                            kept,
+                            objects,
+                            keptObjects,
+                            previousObjects,
+                            notices,
+                            diagnostics,
+                            errors)
+                    .render());
         }
 
         // --- inputs -------------------------------------------------------------------------
@@ -606,150 +605,6 @@ public final class Reconciler {
         }
 
         // --- render, diff, commit -----------------------------------------------------------
-
-        private List<StoreReport> render() {
-            Map<String, SortedMap<String, DesiredFile>> desired = new TreeMap<>();
-            Map<String, Map<WorkId, List<GroupRecord>>> records = new TreeMap<>();
-            for (StoreContext ctx : stores.values()) {
-                desired.put(ctx.model().name(), new TreeMap<>());
-                records.put(ctx.model().name(), new TreeMap<>());
-            }
-            for (Destination d : destinations.values()) {
-                StoreContext ctx = stores.get(d.stateStoreRef().name());
-                StateLayout.canaryFiles(ctx.model().path(), d)
-                        .forEach((path, bytes) ->
-                                desired.get(ctx.model().name()).put(path, new DesiredFile.Bytes(bytes)));
-            }
-            for (Work work : fresh.values()) {
-                Map<String, List<String>> previous = previousPlacements(work.id());
-                for (Placement placement : Scheduler.place(work, List.copyOf(destinations.values()), previous)) {
-                    WorkloadGroup group = placement.group();
-                    if (placement.unscheduled()) {
-                        notices.add(work.id() + ": workload group " + group.directory()
-                                + " is unscheduled: no Destination matches "
-                                + WorkloadGroups.resolve(group).matchLabels());
-                    }
-                    if (placement.misplaced()) {
-                        notices.add(work.id() + ": workload group " + group.directory() + " is misplaced on "
-                                + placement.destinations() + " (its selector no longer matches); kept there");
-                    }
-                    for (String destinationName : placement.destinations()) {
-                        Destination d = destinations.get(destinationName);
-                        StoreContext ctx = stores.get(d.stateStoreRef().name());
-                        SortedMap<String, String> files = new TreeMap<>();
-                        for (var file : group.files().entrySet()) {
-                            String path;
-                            try {
-                                path = StateLayout.filePath(
-                                        ctx.model().path(), d, work.id(), group.shortId(), file.getKey());
-                            } catch (IllegalArgumentException e) {
-                                diagnostics.add(Diagnostic.error(d.location(), "spec.filepath.mode", e.getMessage()));
-                                break;
-                            }
-                            desired.get(ctx.model().name()).put(path, new DesiredFile.Bytes(file.getValue()));
-                            files.put(path, ctx.store().contentId(file.getValue()));
-                        }
-                        records.get(ctx.model().name())
-                                .computeIfAbsent(work.id(), k -> new ArrayList<>())
-                                .add(new GroupRecord(
-                                        group.id(), group.directory(), destinationName, placement.misplaced(), files));
-                    }
-                }
-            }
-            for (StoreContext ctx : stores.values()) {
-                String name = ctx.model().name();
-                for (WorkId id : kept) {
-                    WorkRecord previous = ctx.records().works().get(id);
-                    if (previous == null) {
-                        continue;
-                    }
-                    records.get(name).put(id, new ArrayList<>(previous.groups()));
-                    previous.groups()
-                            .forEach(g -> g.files()
-                                    .forEach((path, contentId) ->
-                                            desired.get(name).putIfAbsent(path, new DesiredFile.Existing(contentId))));
-                }
-                records.get(name)
-                        .forEach((id, groups) -> desired.get(name)
-                                .put(
-                                        RecordsFormat.path(ctx.model().path(), id),
-                                        new DesiredFile.Bytes(RecordsFormat.write(new WorkRecord(id, groups)))));
-                Map<ObjectKey, ObjectNode> allObjects = new TreeMap<>(objects);
-                keptObjects.forEach(k -> allObjects.putIfAbsent(k, previousObjects.get(k)));
-                allObjects.forEach((key, object) -> desired.get(name)
-                        .put(
-                                RecordsFormat.path(ctx.model().path(), key),
-                                new DesiredFile.Bytes(RecordsFormat.write(new ObjectRecord(key, object)))));
-            }
-            List<StoreReport> reports = new ArrayList<>();
-            for (StoreContext ctx : stores.values()) {
-                reports.add(diffAndCommit(ctx, desired.get(ctx.model().name())));
-            }
-            return reports;
-        }
-
-        private Map<String, List<String>> previousPlacements(WorkId id) {
-            Map<String, List<String>> placements = new HashMap<>();
-            for (StoreContext ctx : stores.values()) {
-                WorkRecord record = ctx.records().works().get(id);
-                if (record != null) {
-                    record.groups()
-                            .forEach(g -> placements
-                                    .computeIfAbsent(g.groupId(), k -> new ArrayList<>())
-                                    .add(g.destination()));
-                }
-            }
-            placements.values().forEach(list -> list.sort(null));
-            return placements;
-        }
-
-        private StoreReport diffAndCommit(StoreContext ctx, SortedMap<String, DesiredFile> desired) {
-            String storePath = ctx.model().path();
-            ChangeSet changes = TreeDiff.diff(
-                    ctx.snapshot(),
-                    desired,
-                    ctx.records().ownedFiles(),
-                    StateLayout.recordsRoot(storePath),
-                    ctx.store()::contentId);
-            SortedMap<String, String> roots = new TreeMap<>();
-            destinations.values().stream()
-                    .filter(d -> d.stateStoreRef().name().equals(ctx.model().name()))
-                    .forEach(d -> roots.put(StateLayout.destinationRoot(storePath, d), d.name()));
-            SortedMap<String, byte[]> previous = new TreeMap<>();
-            Optional<String> commit = Optional.empty();
-            try {
-                for (FileChange change : changes.changes()) {
-                    if (change instanceof FileChange.Modified) {
-                        previous.put(change.path(), ctx.snapshot().read(change.path()));
-                    }
-                }
-                if (options.apply()) {
-                    CommitResult result = ctx.store().commit(ctx.snapshot(), changes, commitMessage(changes));
-                    if (result instanceof CommitResult.Committed committed) {
-                        commit = Optional.of(committed.commitId());
-                    }
-                }
-            } catch (IOException e) {
-                errors.add("Tried to write state store " + ctx.model().name() + " (branch "
-                        + ctx.model().branch() + ") but it failed: " + e.getMessage());
-            }
-            return new StoreReport(
-                    ctx.model().name(), ctx.model().branch(), ctx.snapshot().head(), changes, roots, previous, commit);
-        }
-
-        private String commitMessage(ChangeSet changes) {
-            long added = changes.changes().stream()
-                    .filter(c -> c instanceof FileChange.Added)
-                    .count();
-            long modified = changes.changes().stream()
-                    .filter(c -> c instanceof FileChange.Modified)
-                    .count();
-            long deleted = changes.changes().stream()
-                    .filter(c -> c instanceof FileChange.Deleted)
-                    .count();
-            return "kbr apply: " + added + " added, " + modified + " changed, " + deleted + " deleted\n\n"
-                    + "Platform: " + options.platform().getFileName() + "\n";
-        }
 
         private RunReport report(List<StoreReport> storeReports) {
             return new RunReport(options.apply(), diagnostics, runs, notices, storeReports, errors);

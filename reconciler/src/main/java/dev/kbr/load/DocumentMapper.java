@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.model.Container;
 import dev.kbr.model.Destination;
 import dev.kbr.model.Diagnostic;
+import dev.kbr.model.EnvFromSecret;
 import dev.kbr.model.EnvVar;
 import dev.kbr.model.FilepathMode;
 import dev.kbr.model.GitStateStore;
@@ -14,14 +15,19 @@ import dev.kbr.model.Promise;
 import dev.kbr.model.PromiseApi;
 import dev.kbr.model.RequiredPromise;
 import dev.kbr.model.ResourceRequest;
+import dev.kbr.model.SecretKeyRef;
 import dev.kbr.model.SecretRef;
 import dev.kbr.model.Selector;
 import dev.kbr.model.StateStoreRef;
+import dev.kbr.model.Volume;
+import dev.kbr.model.VolumeMount;
 import dev.kbr.model.Workflows;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -161,23 +167,31 @@ final class DocumentMapper {
                 continue;
             }
             String name = requiredText(p + ".metadata.name", "name the pipeline");
+            List<Volume> volumes = volumes(p + ".spec.volumes");
+            Set<String> volumeNames = new HashSet<>();
+            volumes.forEach(v -> volumeNames.add(v.name()));
             List<Container> containers = new ArrayList<>();
             JsonNode cs = pipeline.path("spec").path("containers");
             if (!cs.isArray() || cs.isEmpty()) {
                 error(p + ".spec.containers", "must list at least one container");
             }
             for (int c = 0; cs.isArray() && c < cs.size(); c++) {
-                container(p + ".spec.containers[" + c + "]").ifPresent(containers::add);
+                container(p + ".spec.containers[" + c + "]", volumeNames).ifPresent(containers::add);
             }
             if (name != null) {
                 result.add(new Pipeline(
-                        name, stringMap(p + ".metadata.labels"), containers, (ObjectNode) pipeline, doc.at(p)));
+                        name,
+                        stringMap(p + ".metadata.labels"),
+                        containers,
+                        volumes,
+                        (ObjectNode) pipeline,
+                        doc.at(p)));
             }
         }
         return result;
     }
 
-    private Optional<Container> container(String path) {
+    private Optional<Container> container(String path, Set<String> volumeNames) {
         String name = requiredText(path + ".name", "name the container");
         String image = requiredText(path + ".image", "set the container image");
         List<EnvVar> env = new ArrayList<>();
@@ -185,11 +199,69 @@ final class DocumentMapper {
         for (int i = 0; envs.isArray() && i < envs.size(); i++) {
             String p = path + ".env[" + i + "]";
             String envName = requiredText(p + ".name", "name the variable");
-            JsonNode value = envs.get(i).path("value");
-            if (envs.get(i).has("valueFrom")) {
-                error(p + ".valueFrom", "is not supported by kbr yet; give the variable a plain value");
-            } else if (envName != null) {
+            JsonNode item = envs.get(i);
+            if (envName == null) {
+                continue;
+            }
+            if (item.has("valueFrom")) {
+                JsonNode ref = item.path("valueFrom").path("secretKeyRef");
+                if (!ref.isObject()) {
+                    error(
+                            p + ".valueFrom",
+                            "only secretKeyRef is supported outside a cluster (values come from --secrets-dir);"
+                                    + " give the variable a plain value or a secretKeyRef");
+                    continue;
+                }
+                String secret = requiredText(p + ".valueFrom.secretKeyRef.name", "name the Secret");
+                String key = requiredText(p + ".valueFrom.secretKeyRef.key", "name the key in the Secret");
+                if (secret != null && key != null) {
+                    env.add(new EnvVar(
+                            envName,
+                            "",
+                            Optional.of(new SecretKeyRef(
+                                    secret, key, ref.path("optional").asBoolean(false)))));
+                }
+            } else {
+                JsonNode value = item.path("value");
                 env.add(new EnvVar(envName, value.isValueNode() && !value.isNull() ? value.asText() : ""));
+            }
+        }
+        List<EnvFromSecret> envFrom = new ArrayList<>();
+        JsonNode froms = node(path + ".envFrom");
+        for (int i = 0; froms.isArray() && i < froms.size(); i++) {
+            String p = path + ".envFrom[" + i + "]";
+            JsonNode ref = froms.get(i).path("secretRef");
+            if (!ref.isObject()) {
+                error(p, "only secretRef is supported outside a cluster (values come from --secrets-dir)");
+                continue;
+            }
+            String secret = requiredText(p + ".secretRef.name", "name the Secret");
+            if (secret != null) {
+                envFrom.add(new EnvFromSecret(
+                        secret,
+                        froms.get(i).path("prefix").asText(""),
+                        ref.path("optional").asBoolean(false)));
+            }
+        }
+        List<VolumeMount> mounts = new ArrayList<>();
+        JsonNode ms = node(path + ".volumeMounts");
+        for (int i = 0; ms.isArray() && i < ms.size(); i++) {
+            String p = path + ".volumeMounts[" + i + "]";
+            String volume = requiredText(p + ".name", "name the volume to mount");
+            String mountPath = requiredText(p + ".mountPath", "set where the volume is mounted");
+            if (volume == null || mountPath == null) {
+                continue;
+            }
+            if (!volumeNames.contains(volume)) {
+                error(p + ".name", "mounts volume " + volume + ", which the pipeline's spec.volumes does not define");
+            } else if (!mountPath.startsWith("/") || mountPath.equals("/kratix") || mountPath.startsWith("/kratix/")) {
+                error(
+                        p + ".mountPath",
+                        "must be an absolute path outside /kratix (kbr provides /kratix/input, /kratix/output and"
+                                + " /kratix/metadata)");
+            } else {
+                mounts.add(new VolumeMount(
+                        volume, mountPath, ms.get(i).path("readOnly").asBoolean(false)));
             }
         }
         JsonNode policy = node(path + ".imagePullPolicy");
@@ -202,7 +274,34 @@ final class DocumentMapper {
                 stringList(path + ".command"),
                 stringList(path + ".args"),
                 env,
+                envFrom,
+                mounts,
                 policy.isTextual() ? Optional.of(policy.asText()) : Optional.empty()));
+    }
+
+    private List<Volume> volumes(String path) {
+        List<Volume> volumes = new ArrayList<>();
+        JsonNode list = node(path);
+        for (int i = 0; list.isArray() && i < list.size(); i++) {
+            String p = path + "[" + i + "]";
+            String name = requiredText(p + ".name", "name the volume");
+            JsonNode volume = list.get(i);
+            if (name == null) {
+                continue;
+            }
+            if (volume.has("emptyDir")) {
+                volumes.add(new Volume(name));
+            } else {
+                List<String> kinds = new ArrayList<>();
+                volume.fieldNames().forEachRemaining(kinds::add);
+                kinds.remove("name");
+                error(
+                        p,
+                        "volume " + name + " is of kind " + kinds
+                                + ", which kbr cannot provide outside a cluster; only emptyDir volumes are supported");
+            }
+        }
+        return volumes;
     }
 
     Optional<Destination> destination() {
