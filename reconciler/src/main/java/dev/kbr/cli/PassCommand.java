@@ -8,6 +8,8 @@ import dev.kbr.report.TextReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
@@ -33,10 +35,15 @@ abstract class PassCommand implements Callable<Integer> {
                     + " does not exist or is not a directory; pass the folder holding your Promises with --platform");
         }
         PassOptions pass = new PassOptions(
-                options.platform, options.stateUrls, apply(), options.pipelineTimeout, MAX_REQUEST_DEPTH);
+                options.platform,
+                options.stateUrls,
+                apply(),
+                options.pipelineTimeout,
+                MAX_REQUEST_DEPTH,
+                new MountedSecrets(Optional.ofNullable(options.secretsDir), System.getenv()));
         RunReport report;
         try (PipelineRunner runner = Adapters.pipelineRunner(options)) {
-            report = new Reconciler(runner, Adapters::openStateStore).run(pass);
+            report = new Reconciler(runner, Adapters::openStateStore, Clock.systemUTC()).run(pass);
         }
         TextReport.write(report, out);
         if (report.hasErrors()) {

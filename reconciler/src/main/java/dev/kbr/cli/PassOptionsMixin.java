@@ -38,6 +38,16 @@ final class PassOptionsMixin {
     Duration pipelineTimeout;
 
     @Option(
+            names = "--secrets-dir",
+            paramLabel = "DIR",
+            description = {
+                "Secrets for pipeline env valueFrom.secretKeyRef and envFrom.secretRef, laid out as a mounted",
+                "Kubernetes Secret: DIR/<namespace>/<name>/<key>. Variables KBR_SECRET_<NAMESPACE>_<NAME>_<KEY>",
+                "also work and win. Values are never printed."
+            })
+    Path secretsDir;
+
+    @Option(
             names = "--docker-host",
             paramLabel = "URL",
             description = "Docker engine to run pipelines on (default: $DOCKER_HOST, else the local socket).")

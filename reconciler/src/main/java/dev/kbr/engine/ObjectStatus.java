@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Merges a pipeline's {@code /kratix/metadata/status.yaml} into an object's status as Kratix's
  * status-writer does ({@code work-creator/lib/status_updater.go}): shallow, each top-level key
- * replaces the old value; the {@code kratix} key is reserved.
+ * replaces the old value, except {@code conditions}, merged by {@code type} (the file wins); the
+ * {@code kratix} key is reserved.
  */
 final class ObjectStatus {
     private ObjectStatus() {}
@@ -32,7 +33,25 @@ final class ObjectStatus {
                 object.path("status").isObject() ? (ObjectNode) object.get("status") : object.putObject("status");
         for (Iterator<Map.Entry<String, JsonNode>> it = statusFile.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
-            status.set(field.getKey(), field.getValue().deepCopy());
+            if (field.getKey().equals("conditions")
+                    && field.getValue().isArray()
+                    && status.path("conditions").isArray()) {
+                mergeConditions(status, field.getValue());
+            } else {
+                status.set(field.getKey(), field.getValue().deepCopy());
+            }
         }
+    }
+
+    private static void mergeConditions(ObjectNode status, JsonNode fromFile) {
+        java.util.Map<String, JsonNode> byType = new java.util.TreeMap<>();
+        for (JsonNode c : status.path("conditions")) {
+            byType.put(c.path("type").asText(), c);
+        }
+        for (JsonNode c : fromFile) {
+            byType.put(c.path("type").asText(), c.deepCopy());
+        }
+        var merged = status.putArray("conditions");
+        byType.values().forEach(merged::add);
     }
 }

@@ -13,12 +13,19 @@ import java.util.Objects;
  * @param apply true to commit and push; false for a plan (dry run)
  * @param pipelineTimeout how long one pipeline may run
  * @param maxRequestDepth how deep compound Promises may nest sub-requests in one pass
+ * @param secrets where pipeline {@code secretKeyRef}/{@code envFrom} values come from
  */
 public record PassOptions(
-        Path platform, Map<String, String> stateUrls, boolean apply, Duration pipelineTimeout, int maxRequestDepth) {
+        Path platform,
+        Map<String, String> stateUrls,
+        boolean apply,
+        Duration pipelineTimeout,
+        int maxRequestDepth,
+        Secrets secrets) {
     public PassOptions {
         Objects.requireNonNull(platform, "platform");
         stateUrls = Map.copyOf(stateUrls);
         Objects.requireNonNull(pipelineTimeout, "pipelineTimeout");
+        Objects.requireNonNull(secrets, "secrets");
     }
 }

@@ -37,7 +37,9 @@ import dev.kbr.validate.PromiseValidator;
 import dev.kbr.validate.RequestValidator;
 import dev.kbr.validate.ValidationResult;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -63,14 +65,17 @@ import java.util.TreeSet;
 public final class Reconciler {
     private final PipelineRunner runner;
     private final StateStoreOpener opener;
+    private final Clock clock;
 
     /**
      * @param runner runs pipeline containers
      * @param opener opens state stores
+     * @param clock the time conditions are stamped with when they change
      */
-    public Reconciler(PipelineRunner runner, StateStoreOpener opener) {
+    public Reconciler(PipelineRunner runner, StateStoreOpener opener, Clock clock) {
         this.runner = runner;
         this.opener = opener;
+        this.clock = clock;
     }
 
     /**
@@ -110,6 +115,9 @@ public final class Reconciler {
         private final Set<WorkId> previousWorks = new TreeSet<>();
         private final Set<String> available = new HashSet<>();
         private final Set<String> invalidPromises = new HashSet<>();
+        private final Set<ObjectKey> handled = new HashSet<>();
+        private final Map<ObjectKey, WorkflowOutcome> outcomes = new TreeMap<>();
+        private final Instant now = clock.instant();
         private final RequestValidator requestValidator = new RequestValidator();
         private final PromiseValidator promiseValidator = new PromiseValidator();
         private Platform platform;
@@ -137,7 +145,7 @@ public final class Reconciler {
                 configurePromise(promise);
             }
             configureRequests();
-            keepOrPruneRemoved();
+            deleteRemoved();
             return report(new StateRenderer(
                             options,
                             List.copyOf(stores.values()),
@@ -267,16 +275,24 @@ public final class Reconciler {
 
         private void configurePromise(Promise promise) throws InterruptedException {
             ObjectKey key = ObjectKey.promise(promise.name());
+            handled.add(key);
             if (invalidPromises.contains(promise.name())) {
                 keep(key, "Promise " + promise.name() + " has errors; its previous outputs are kept");
                 return;
             }
+            ObjectNode object = withRecordedStatus(key, promise.document());
+            String apiVersion = promise.api()
+                    .map(a -> a.gvk().apiVersion().toLowerCase(java.util.Locale.ROOT))
+                    .orElse("");
+            String kind = promise.api().map(a -> a.gvk().kind()).orElse("");
             Optional<String> unmet = unmetRequirement(promise);
             if (unmet.isPresent()) {
                 keep(
                         key,
                         "Promise " + promise.name() + " is unavailable: " + unmet.get()
                                 + "; its requests wait and previous outputs are kept");
+                KratixStatus.promiseAvailability(object, false, true, false, promise.version(), apiVersion, kind, now);
+                objects.put(key, object);
                 return;
             }
             if (!promise.dependencies().isEmpty()) {
@@ -289,8 +305,7 @@ public final class Reconciler {
                                 List.of(WorkloadGroups.staticDependencies(
                                         promise.name(), content, promise.destinationSelectors()))));
             }
-            ObjectNode object = withRecordedStatus(key, promise.document());
-            boolean ok = runWorkflow(
+            WorkflowOutcome outcome = configure(
                     promise,
                     WorkflowType.PROMISE,
                     object,
@@ -299,7 +314,11 @@ public final class Reconciler {
                     promise.name(),
                     "",
                     new ArrayList<>());
+            boolean ok = outcome instanceof WorkflowOutcome.Completed;
+            KratixStatus.promiseAvailability(
+                    object, ok, !promise.requiredPromises().isEmpty(), true, promise.version(), apiVersion, kind, now);
             objects.put(key, object);
+            outcomes.put(key, outcome);
             if (ok) {
                 available.add(promise.name());
             }
@@ -331,7 +350,6 @@ public final class Reconciler {
         private void configureRequests() throws InterruptedException {
             Deque<Queued> queue = new ArrayDeque<>();
             platform.requests().forEach(r -> queue.add(new Queued(r, 0)));
-            Set<ObjectKey> handled = new HashSet<>();
             while (!queue.isEmpty()) {
                 Queued next = queue.poll();
                 ResourceRequest request = next.request();
@@ -350,6 +368,12 @@ public final class Reconciler {
                             key,
                             "request " + request.displayName() + " waits: Promise " + promise.name()
                                     + " is not available");
+                    if (!invalidPromises.contains(promise.name())
+                            && unmetRequirement(promise).isPresent()) {
+                        ObjectNode waiting = withRecordedStatus(key, request.object());
+                        KratixStatus.promiseUnavailable(waiting, now);
+                        objects.put(key, waiting);
+                    }
                     continue;
                 }
                 ValidationResult validated =
@@ -360,8 +384,11 @@ public final class Reconciler {
                     continue;
                 }
                 ObjectNode object = withRecordedStatus(key, validated.object());
+                if (!promise.requiredPromises().isEmpty()) {
+                    KratixStatus.promiseAvailableForRequest(object, now);
+                }
                 List<ResourceRequest> subRequests = new ArrayList<>();
-                runWorkflow(
+                WorkflowOutcome outcome = configure(
                         promise,
                         WorkflowType.RESOURCE,
                         object,
@@ -371,6 +398,7 @@ public final class Reconciler {
                         request.namespace(),
                         subRequests);
                 objects.put(key, object);
+                outcomes.put(key, outcome);
                 for (ResourceRequest sub : subRequests) {
                     if (next.depth() + 1 > options.maxRequestDepth()) {
                         diagnostics.add(Diagnostic.error(
@@ -387,8 +415,29 @@ public final class Reconciler {
 
         // --- running pipelines --------------------------------------------------------------
 
-        /** Runs a configure workflow's pipelines in order; stops at the first failure. */
-        private boolean runWorkflow(
+        /**
+         * Runs a configure workflow's pipelines in order (KRATIX.md §2.5), each pipeline's output
+         * its own Work. Stops at the first failure or suspension; that pipeline and later ones
+         * keep the Works of the last pass.
+         */
+        private WorkflowOutcome configure(
+                Promise promise,
+                WorkflowType type,
+                ObjectNode object,
+                String objectName,
+                java.util.function.Function<String, WorkId> workId,
+                String name,
+                String namespace,
+                List<ResourceRequest> subRequests)
+                throws InterruptedException {
+            KratixStatus.started(object);
+            WorkflowOutcome outcome =
+                    runConfigurePipelines(promise, type, object, objectName, workId, name, namespace, subRequests);
+            KratixStatus.configured(object, type == WorkflowType.PROMISE, outcome, now);
+            return outcome;
+        }
+
+        private WorkflowOutcome runConfigurePipelines(
                 Promise promise,
                 WorkflowType type,
                 ObjectNode object,
@@ -399,32 +448,48 @@ public final class Reconciler {
                 List<ResourceRequest> subRequests)
                 throws InterruptedException {
             List<Pipeline> pipelines = promise.workflows().of(type, WorkflowAction.CONFIGURE);
+            List<String> names = pipelines.stream().map(Pipeline::name).toList();
             for (int i = 0; i < pipelines.size(); i++) {
                 Pipeline pipeline = pipelines.get(i);
                 String description = objectName + " " + type.value() + ".configure " + pipeline.name();
                 Optional<PipelineResult.Succeeded> result =
-                        runOne(promise, type, pipeline, object, name, namespace, description);
-                Optional<Work> work =
-                        result.flatMap(r -> toWork(promise, type, object, pipeline, workId, r, description));
-                if (work.isEmpty()) {
+                        runOne(promise, type, WorkflowAction.CONFIGURE, pipeline, object, name, namespace, description);
+                Optional<Step> step =
+                        result.flatMap(r -> configureStep(promise, type, object, pipeline, workId, r, description));
+                if (step.isEmpty() || step.get().control().stops()) {
                     for (int j = i; j < pipelines.size(); j++) {
                         kept.add(workId.apply(pipelines.get(j).name()));
                     }
-                    notices.add(objectName + ": pipeline " + pipeline.name()
-                            + " failed; outputs of it and later pipelines are kept from the last successful pass");
-                    return false;
+                    if (step.isEmpty()) {
+                        notices.add(objectName + ": pipeline " + pipeline.name()
+                                + " failed; outputs of it and later pipelines are kept from the last successful pass");
+                        return new WorkflowOutcome.Failed(names, i, pipeline.name());
+                    }
+                    WorkflowControl control = step.get().control();
+                    notices.add(objectName + ": pipeline " + pipeline.name() + " suspended the workflow"
+                            + control.retryAfter()
+                                    .map(d -> " (retry after " + d + ")")
+                                    .orElse("")
+                            + (control.message().isEmpty() ? "" : ": " + control.message())
+                            + "; previous outputs are kept and it is pending");
+                    return new WorkflowOutcome.Suspended(
+                            names, i, pipeline.name(), control.message(), control.retryAfter());
                 }
-                fresh.put(work.get().id(), work.get());
+                fresh.put(step.get().work().id(), step.get().work());
                 if (type == WorkflowType.RESOURCE) {
                     subRequests.addAll(subRequests(result.get(), description));
                 }
             }
-            return true;
+            return new WorkflowOutcome.Completed(names, names.size());
         }
+
+        /** What a succeeded configure pipeline produced: its Work and its workflow control. */
+        private record Step(Work work, WorkflowControl control) {}
 
         private Optional<PipelineResult.Succeeded> runOne(
                 Promise promise,
                 WorkflowType type,
+                WorkflowAction action,
                 Pipeline pipeline,
                 ObjectNode object,
                 String name,
@@ -434,7 +499,7 @@ public final class Reconciler {
             var gvk = promise.api().map(a -> a.gvk()).orElse(KratixEnvironment.PROMISE_GVK);
             var env = KratixEnvironment.of(
                     type,
-                    WorkflowAction.CONFIGURE,
+                    action,
                     promise.name(),
                     pipeline,
                     gvk,
@@ -443,9 +508,11 @@ public final class Reconciler {
                     promise.api().map(a -> a.plural()).orElse(""));
             PipelineResult result;
             try {
+                Pipeline resolved = SecretResolver.resolve(
+                        pipeline, pipelineNamespace(promise, type, namespace), options.secrets());
                 result = runner.run(new PipelineInvocation(
-                        description, pipeline, YamlText.write(object), env, options.pipelineTimeout()));
-            } catch (IOException e) {
+                        description, resolved, YamlText.write(object), env, options.pipelineTimeout()));
+            } catch (IOException | IllegalArgumentException e) {
                 runs.add(new PipelineRun(description, false, e.getMessage(), Duration.ZERO, List.of()));
                 return Optional.empty();
             }
@@ -463,8 +530,26 @@ public final class Reconciler {
             return Optional.of(ok);
         }
 
-        /** Applies a succeeded pipeline's metadata and turns its output into a Work. */
-        private Optional<Work> toWork(
+        /**
+         * Where a pipeline's Secrets live: {@code spec.workflows.config.pipelineNamespace} when
+         * set, else the request's namespace, or {@code kratix-platform-system} for Promise
+         * workflows (KRATIX.md §2.1).
+         */
+        private String pipelineNamespace(Promise promise, WorkflowType type, String requestNamespace) {
+            String configured = promise.document()
+                    .path("spec")
+                    .path("workflows")
+                    .path("config")
+                    .path("pipelineNamespace")
+                    .asText("");
+            if (!configured.isEmpty()) {
+                return configured;
+            }
+            return type == WorkflowType.PROMISE ? "kratix-platform-system" : requestNamespace;
+        }
+
+        /** Applies a succeeded configure pipeline's metadata and turns its output into a Work. */
+        private Optional<Step> configureStep(
                 Promise promise,
                 WorkflowType type,
                 ObjectNode object,
@@ -473,6 +558,7 @@ public final class Reconciler {
                 PipelineResult.Succeeded result,
                 String description) {
             try {
+                WorkflowControl control = applyMetadata(type, object, result, description);
                 List<DestinationSelectorsFile.Entry> entries = List.of();
                 byte[] selectors = result.metadata().get("destination-selectors.yaml");
                 if (selectors != null) {
@@ -487,20 +573,53 @@ public final class Reconciler {
                     }
                     entries = DestinationSelectorsFile.parse(raw);
                 }
-                byte[] status = result.metadata().get("status.yaml");
-                if (status != null) {
-                    ObjectStatus.merge(object, parseMetadata("status.yaml", status));
-                }
                 List<WorkloadGroup> groups =
                         WorkloadGroups.build(result.output(), entries, promise.destinationSelectors(), type);
-                return Optional.of(new Work(workId.apply(pipeline.name()), groups));
+                return Optional.of(new Step(new Work(workId.apply(pipeline.name()), groups), control));
             } catch (IllegalArgumentException e) {
                 // Kratix's work-writer fails the pipeline on bad metadata; so do we.
-                runs.set(
-                        runs.size() - 1,
-                        new PipelineRun(description, false, e.getMessage(), result.duration(), result.logs()));
+                failLastRun(description, e.getMessage(), result);
                 return Optional.empty();
             }
+        }
+
+        /**
+         * Merges {@code status.yaml} into the object and reads {@code workflow-control.yaml}, as
+         * Kratix's status-writer does for configure and delete pipelines. For Promises only
+         * {@code message} is kept (the Promise status schema prunes the rest).
+         */
+        private WorkflowControl applyMetadata(
+                WorkflowType type, ObjectNode object, PipelineResult.Succeeded result, String description) {
+            byte[] status = result.metadata().get("status.yaml");
+            if (status != null) {
+                JsonNode parsed = parseMetadata("status.yaml", status);
+                ObjectStatus.merge(object, type == WorkflowType.PROMISE ? promiseStatus(parsed, description) : parsed);
+            }
+            byte[] control = result.metadata().get("workflow-control.yaml");
+            return control == null
+                    ? WorkflowControl.parse(com.fasterxml.jackson.databind.node.NullNode.getInstance())
+                    : WorkflowControl.parse(parseMetadata("workflow-control.yaml", control));
+        }
+
+        /** A Promise's status keeps only {@code message}; {@code kratix} stays so merge rejects it. */
+        private JsonNode promiseStatus(JsonNode parsed, String description) {
+            if (!parsed.isObject()) {
+                return parsed;
+            }
+            ObjectNode kept = ((ObjectNode) parsed).objectNode();
+            parsed.fields().forEachRemaining(field -> {
+                if (field.getKey().equals("message") || field.getKey().equals("kratix")) {
+                    kept.set(field.getKey(), field.getValue());
+                } else {
+                    notices.add(description + ": status.yaml key \"" + field.getKey()
+                            + "\" dropped; a Promise's status keeps only message (as in Kratix)");
+                }
+            });
+            return kept;
+        }
+
+        private void failLastRun(String description, String reason, PipelineResult.Succeeded result) {
+            runs.set(runs.size() - 1, new PipelineRun(description, false, reason, result.duration(), result.logs()));
         }
 
         private JsonNode parseMetadata(String file, byte[] bytes) {
@@ -549,7 +668,7 @@ public final class Reconciler {
             return found;
         }
 
-        // --- keeping and pruning ------------------------------------------------------------
+        // --- keeping and deleting -----------------------------------------------------------
 
         private ObjectNode withRecordedStatus(ObjectKey key, ObjectNode document) {
             ObjectNode object = document.deepCopy();
@@ -575,12 +694,22 @@ public final class Reconciler {
                     .forEach(keptObjects::add);
         }
 
-        /** Objects and works no longer produced: pruned, unless this pass cannot be trusted to say so. */
-        private void keepOrPruneRemoved() {
-            List<WorkId> gone = previousWorks.stream()
-                    .filter(id -> !fresh.containsKey(id) && !kept.contains(id))
-                    .filter(id -> !objects.containsKey(id.object()))
-                    .toList();
+        /**
+         * Objects kbr recorded that the platform no longer has: requests first, each through its
+         * Promise's first resource.delete pipeline with the last recorded object, then Promises
+         * through their first promise.delete pipeline (KRATIX.md §2.7). What an object delivered
+         * is pruned once its delete pipeline succeeded; a failed or suspended delete keeps
+         * everything. Nothing is deleted in a pass that cannot be trusted to say what is gone.
+         */
+        private void deleteRemoved() throws InterruptedException {
+            Set<ObjectKey> gone = new TreeSet<>();
+            previousObjects.keySet().stream()
+                    .filter(k -> !handled.contains(k) && !keptObjects.contains(k))
+                    .forEach(gone::add);
+            previousWorks.stream()
+                    .map(WorkId::object)
+                    .filter(k -> !handled.contains(k) && !keptObjects.contains(k))
+                    .forEach(gone::add);
             if (gone.isEmpty()) {
                 return;
             }
@@ -589,22 +718,99 @@ public final class Reconciler {
                 reason = "files failed to parse: " + loaded.filesWithErrors();
             } else if (platform.promises().isEmpty()) {
                 reason = "the platform defines no Promise at all (wrong --platform folder?)";
-            } else if (!kept.isEmpty()) {
-                reason = "some objects kept their previous outputs in this pass";
             }
             if (reason != null) {
-                notices.add(gone.size() + " work(s) of objects no longer in the platform were not pruned because "
-                        + reason + "; they will be pruned by a clean pass");
-                kept.addAll(gone);
-                gone.forEach(id -> {
-                    if (previousObjects.containsKey(id.object())) {
-                        keptObjects.add(id.object());
-                    }
-                });
+                notices.add(gone.size() + " object(s) no longer in the platform were not deleted because " + reason
+                        + "; they will be deleted by a clean pass");
+                gone.forEach(this::holdGone);
+                return;
+            }
+            Set<String> blockedPromises = new HashSet<>();
+            for (ObjectKey key : gone) {
+                if (!key.isPromise() && !deleteObject(key)) {
+                    blockedPromises.add(key.promise());
+                }
+            }
+            for (ObjectKey key : gone) {
+                if (!key.isPromise()) {
+                    continue;
+                }
+                if (blockedPromises.contains(key.promise())) {
+                    notices.add("Promise " + key.promise() + " is not deleted yet: some of its requests could not be"
+                            + " deleted");
+                    holdGone(key);
+                } else {
+                    deleteObject(key);
+                }
             }
         }
 
-        // --- render, diff, commit -----------------------------------------------------------
+        /** Keeps a gone object's Works and record as they are. */
+        private void holdGone(ObjectKey key) {
+            previousWorks.stream().filter(id -> id.object().equals(key)).forEach(kept::add);
+            if (previousObjects.containsKey(key)) {
+                keptObjects.add(key);
+            }
+        }
+
+        /** Runs a gone object's delete pipeline; true when its outputs may be pruned. */
+        private boolean deleteObject(ObjectKey key) throws InterruptedException {
+            ObjectNode recorded = previousObjects.get(key);
+            Optional<Promise> promise = platform.promise(key.promise()).or(() -> recordedPromise(key.promise()));
+            WorkflowType type = key.isPromise() ? WorkflowType.PROMISE : WorkflowType.RESOURCE;
+            List<Pipeline> deletes = promise.map(p -> p.workflows().of(type, WorkflowAction.DELETE))
+                    .orElse(List.of());
+            if (recorded == null || deletes.isEmpty()) {
+                notices.add(key + " is gone from the platform; what it delivered is pruned");
+                return true;
+            }
+            String objectName = key.isPromise() ? "Promise " + key.promise() : key.toString();
+            if (deletes.size() > 1) {
+                notices.add(objectName + ": only the first " + type.value()
+                        + ".delete pipeline runs, as in Kratix; the others are ignored");
+            }
+            Pipeline pipeline = deletes.get(0);
+            String description = objectName + " " + type.value() + ".delete " + pipeline.name();
+            ObjectNode object = recorded.deepCopy();
+            Optional<PipelineResult.Succeeded> result = runOne(
+                    promise.get(),
+                    type,
+                    WorkflowAction.DELETE,
+                    pipeline,
+                    object,
+                    key.isPromise() ? key.promise() : key.name(),
+                    key.namespace(),
+                    description);
+            boolean suspended = false;
+            if (result.isPresent()) {
+                try {
+                    // The delete pipeline's output is ignored, as in Kratix; its metadata is not.
+                    suspended = applyMetadata(type, object, result.get(), description)
+                            .stops();
+                    if (!suspended) {
+                        notices.add(objectName + " deleted: its delete pipeline ran and what it delivered is pruned");
+                        return true;
+                    }
+                } catch (IllegalArgumentException e) {
+                    failLastRun(description, e.getMessage(), result.get());
+                }
+            }
+            KratixStatus.deleteNotCompleted(object, suspended, now);
+            holdGone(key);
+            keptObjects.remove(key);
+            objects.put(key, object);
+            notices.add(objectName + ": the delete pipeline " + (suspended ? "is suspended" : "failed")
+                    + "; everything it delivered is kept until it succeeds");
+            return false;
+        }
+
+        private Optional<Promise> recordedPromise(String name) {
+            ObjectNode recorded = previousObjects.get(ObjectKey.promise(name));
+            if (recorded == null) {
+                return Optional.empty();
+            }
+            return PlatformLoader.promise("Promise " + name + " as kbr recorded it", recorded, diagnostics);
+        }
 
         private RunReport report(List<StoreReport> storeReports) {
             return new RunReport(options.apply(), diagnostics, runs, notices, storeReports, errors);

@@ -170,6 +170,22 @@ public final class PlatformLoader {
         return new DocumentMapper(doc, diagnostics).request(promise.get(), gvk);
     }
 
+    /**
+     * Maps a Promise document that is not in a platform file (e.g. the one kbr recorded before a
+     * Promise was removed, to run its delete workflows).
+     *
+     * @param description how diagnostics name where it came from
+     * @param document the Promise document
+     * @return the Promise, or empty when it does not map (then a diagnostic was added)
+     */
+    public static Optional<Promise> promise(
+            String description, com.fasterxml.jackson.databind.node.ObjectNode document, List<Diagnostic> diagnostics) {
+        return new DocumentMapper(
+                        new YamlDocument(SourceLocation.of(description), document, dev.kbr.model.LineMap.empty()),
+                        diagnostics)
+                .promise();
+    }
+
     private static <T> void unique(
             List<T> items,
             java.util.function.Function<T, String> key,

@@ -236,6 +236,104 @@ class SeedsApplyIT {
                 .containsAll(before.stream().filter(p -> !removed.contains(p)).toList());
     }
 
+    @Test
+    void removingARequestRunsItsDeletePipelineOnceThenPrunesExactlyItsFiles() throws Exception {
+        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
+        List<String> before = tree();
+        Path platform = copyOfSeeds();
+        Files.delete(platform.resolve("requests/redis.yaml"));
+
+        Run apply = kbr(platform, "apply");
+        assertThat(apply.exitCode()).as(apply.out()).isZero();
+        // The fixture's delete pipeline fails unless it is given the last recorded status.
+        assertThat(apply.out().split("redis/default/example-redis resource.delete instance-delete", -1))
+                .as("the delete pipeline ran exactly once: " + apply.out())
+                .hasSize(2);
+        List<String> after = tree();
+        assertThat(before.stream().filter(p -> !after.contains(p)))
+                .containsExactlyInAnyOrder(
+                        REDIS,
+                        ".kbr/works/redis/resources/default/example-redis/instance-configure.json",
+                        ".kbr/objects/redis/resources/default/example-redis.json");
+        String head = git("rev-parse", "main").strip();
+
+        Run again = kbr(platform, "apply");
+        assertThat(again.exitCode()).as(again.out()).isZero();
+        assertThat(again.out()).doesNotContain("resource.delete");
+        assertThat(git("rev-parse", "main").strip()).isEqualTo(head);
+    }
+
+    @Test
+    void removingAPromiseDeletesItsRequestsFirstThenRunsItsOwnDeletePipeline() throws Exception {
+        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
+        Path platform = copyOfSeeds();
+        Files.delete(platform.resolve("requests/redis.yaml"));
+        try (Stream<Path> files = Files.walk(platform.resolve("promises/redis"))) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+
+        Run apply = kbr(platform, "apply");
+        assertThat(apply.exitCode()).as(apply.out()).isZero();
+        int requestDelete = apply.out().indexOf("redis/default/example-redis resource.delete instance-delete");
+        int promiseDelete = apply.out().indexOf("Promise redis promise.delete promise-delete");
+        assertThat(requestDelete).as(apply.out()).isNotNegative();
+        assertThat(promiseDelete)
+                .as("the Promise's delete pipeline runs after its requests'")
+                .isGreaterThan(requestDelete);
+        List<String> after = tree();
+        assertThat(after)
+                .noneMatch(p -> p.contains("/redis/")
+                        || p.startsWith(".kbr/works/redis/")
+                        || p.startsWith(".kbr/objects/redis/"));
+        assertThat(after).anyMatch(p -> p.startsWith("worker-1/dependencies/jenkins/"));
+    }
+
+    @Test
+    void aFailingDeletePipelineKeepsEverythingAndRecordsWhy() throws Exception {
+        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
+        List<String> before = tree();
+        Path platform = copyOfSeeds();
+        Files.delete(platform.resolve("requests/redis.yaml"));
+        Path promise = platform.resolve("promises/redis/promise.yaml");
+        String text = Files.readString(promise);
+        int delete = text.lastIndexOf("name: instance-delete");
+        Files.writeString(
+                promise,
+                text.substring(0, delete)
+                        + text.substring(delete)
+                                .replace("image: kbr.local/redis-pipeline:v0.1.0", "image: kbr.local/missing:v0")
+                                .replace("imagePullPolicy: IfNotPresent", "imagePullPolicy: Never"));
+
+        Run apply = kbr(platform, "apply");
+        assertThat(apply.exitCode()).as(apply.out()).isEqualTo(Main.ERROR);
+        assertThat(apply.out()).contains("FAILED redis/default/example-redis resource.delete instance-delete");
+        assertThat(tree()).containsAll(before);
+        assertThat(show(".kbr/objects/redis/resources/default/example-redis.json"))
+                .contains("DeleteWorkflowCompleted")
+                .contains("DeleteWorkflowFailed");
+
+        Run fixed = kbr(copyWithout("requests/redis.yaml"), "apply");
+        assertThat(fixed.exitCode()).as(fixed.out()).isZero();
+        assertThat(tree()).doesNotContain(REDIS);
+    }
+
+    private Path copyWithout(String relative) throws IOException {
+        Path copy = tmp.resolve("seeds-" + System.nanoTime());
+        try (Stream<Path> files = Files.walk(SEEDS)) {
+            for (Path source : files.toList()) {
+                Path target = copy.resolve(SEEDS.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else if (!SEEDS.relativize(source).toString().equals(relative)) {
+                    Files.copy(source, target);
+                }
+            }
+        }
+        return copy;
+    }
+
     private String show(String path) throws Exception {
         return git("show", "main:" + path);
     }

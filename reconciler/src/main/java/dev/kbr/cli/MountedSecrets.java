@@ -1,0 +1,68 @@
+package dev.kbr.cli;
+
+import dev.kbr.engine.Secrets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Secrets as a Kubernetes Secret volume lays them out: {@code <dir>/<namespace>/<name>/<key>}, one
+ * file per key; plus environment variables {@code KBR_SECRET_<NAMESPACE>_<NAME>_<KEY>} (upper
+ * case, non-alphanumerics as {@code _}), which win over files. Hidden files (the {@code ..data}
+ * links of a mounted Secret) are skipped.
+ */
+final class MountedSecrets implements Secrets {
+    private final Optional<Path> dir;
+    private final Map<String, String> environment;
+
+    MountedSecrets(Optional<Path> dir, Map<String, String> environment) {
+        this.dir = dir;
+        this.environment = environment;
+    }
+
+    @Override
+    public Optional<SortedMap<String, String>> secret(String namespace, String name) throws IOException {
+        SortedMap<String, String> keys = new TreeMap<>();
+        boolean found = false;
+        if (dir.isPresent()) {
+            Path folder = dir.get().resolve(namespace).resolve(name).normalize();
+            if (folder.startsWith(dir.get().normalize()) && Files.isDirectory(folder)) {
+                found = true;
+                try (Stream<Path> files = Files.list(folder)) {
+                    for (Path file : files.sorted().toList()) {
+                        String key = file.getFileName().toString();
+                        if (!key.startsWith(".") && Files.isRegularFile(file)) {
+                            keys.put(key, Files.readString(file, StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+            }
+        }
+        String prefix = "KBR_SECRET_" + envName(namespace) + "_" + envName(name) + "_";
+        for (var e : environment.entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                found = true;
+                // Environment variables cannot keep a key's case or punctuation; match it back to a
+                // file key when one exists, else use the lower-cased remainder.
+                String rest = e.getKey().substring(prefix.length());
+                String key = keys.keySet().stream()
+                        .filter(k -> envName(k).equals(rest))
+                        .findFirst()
+                        .orElse(rest.toLowerCase(Locale.ROOT));
+                keys.put(key, e.getValue());
+            }
+        }
+        return found ? Optional.of(keys) : Optional.empty();
+    }
+
+    private static String envName(String part) {
+        return Secrets.envName(part);
+    }
+}

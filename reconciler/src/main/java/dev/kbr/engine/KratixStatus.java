@@ -1,0 +1,301 @@
+package dev.kbr.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The status fields and conditions Kratix writes on Promises and resource requests ({@code
+ * lib/resourceutil/util.go}, {@code work-creator/lib/status_updater.go}, {@code
+ * internal/controller/promise_controller.go}), computed from a pass's outcome.
+ *
+ * <p>Conditions follow Kubernetes' {@code meta.SetStatusCondition}: {@code lastTransitionTime}
+ * changes only when the condition's status changes, so a pass with the same outcome writes the
+ * same bytes and makes no commit. Conditions are kept sorted by type.
+ */
+final class KratixStatus {
+    private KratixStatus() {}
+
+    static final String CONFIGURE_COMPLETED = "ConfigureWorkflowCompleted";
+    static final String WORKS_SUCCEEDED = "WorksSucceeded";
+    static final String RECONCILED = "Reconciled";
+    static final String PROMISE_AVAILABLE = "PromiseAvailable";
+    static final String DELETE_COMPLETED = "DeleteWorkflowCompleted";
+    static final String AVAILABLE = "Available";
+    static final String REQUIREMENTS_FULFILLED = "RequirementsFulfilled";
+
+    /** Marks the start of a configure workflow: Kratix sets the message to Pending. */
+    static void started(ObjectNode object) {
+        status(object).put("message", "Pending");
+    }
+
+    /**
+     * Records how a configure workflow ended.
+     *
+     * @param object the object, changed in place
+     * @param promise true for a Promise's own workflow
+     * @param outcome the outcome
+     * @param now the time of this pass
+     */
+    static void configured(ObjectNode object, boolean promise, WorkflowOutcome outcome, Instant now) {
+        ObjectNode status = status(object);
+        int total = outcome.pipelines().size();
+        status.put("workflows", total);
+        ObjectNode kratixWorkflows = status.withObject("/kratix").withObject("/workflows");
+        ArrayNode pipelines = kratixWorkflows.putArray("pipelines");
+        for (int i = 0; i < total; i++) {
+            ObjectNode p = pipelines.addObject();
+            p.put("name", outcome.pipelines().get(i));
+            p.put("phase", phase(outcome, i));
+            if (outcome instanceof WorkflowOutcome.Suspended s && i == outcome.succeeded()) {
+                if (!s.message().isEmpty()) {
+                    p.put("message", s.message());
+                }
+                s.retryAfter().ifPresent(d -> p.put("retryAfter", d.toString()));
+            }
+        }
+        if (outcome instanceof WorkflowOutcome.Completed) {
+            status.put("workflowsSucceeded", total);
+            status.put("workflowsFailed", 0);
+            setCondition(
+                    status, CONFIGURE_COMPLETED, "True", "PipelinesExecutedSuccessfully", "Pipelines completed", now);
+            if ("Pending".equals(status.path("message").asText())) {
+                status.put("message", promise ? "Promise configured" : "Resource requested");
+            }
+            String completedAt = condition(status, CONFIGURE_COMPLETED)
+                    .map(c -> c.path("lastTransitionTime").asText())
+                    .orElse(rfc3339(now));
+            if (!promise) {
+                status.put("lastSuccessfulConfigureWorkflowTime", completedAt);
+            }
+            kratixWorkflows.put("lastSuccessfulConfigureWorkflowTime", completedAt);
+        } else if (outcome instanceof WorkflowOutcome.Failed failed) {
+            status.put("workflowsSucceeded", failed.succeeded());
+            status.put("workflowsFailed", 1);
+            setCondition(
+                    status,
+                    CONFIGURE_COMPLETED,
+                    "False",
+                    "ConfigureWorkflowFailed",
+                    "A Configure Pipeline has failed: " + failed.pipeline(),
+                    now);
+        } else {
+            status.put("workflowsSucceeded", outcome.succeeded());
+            status.put("workflowsFailed", 0);
+            setCondition(
+                    status,
+                    CONFIGURE_COMPLETED,
+                    "False",
+                    "PipelinesInProgress",
+                    "Pipelines are still in progress",
+                    now);
+        }
+    }
+
+    private static String phase(WorkflowOutcome outcome, int index) {
+        if (index < outcome.succeeded()) {
+            return "Succeeded";
+        }
+        if (index > outcome.succeeded()) {
+            return "Pending";
+        }
+        return outcome instanceof WorkflowOutcome.Failed ? "Failed" : "Suspended";
+    }
+
+    /**
+     * Records where the object's Works stand and the resulting {@code Reconciled} condition.
+     *
+     * @param object the object, changed in place
+     * @param promise true for a Promise
+     * @param outcome its configure workflow's outcome in this pass
+     * @param unscheduled Works with a workload group no Destination matches
+     * @param misplaced Works with a group whose Destination no longer matches
+     * @param now the time of this pass
+     */
+    static void works(
+            ObjectNode object,
+            boolean promise,
+            WorkflowOutcome outcome,
+            List<String> unscheduled,
+            List<String> misplaced,
+            Instant now) {
+        ObjectNode status = status(object);
+        String subject = promise ? "promise" : "resource";
+        if (!unscheduled.isEmpty()) {
+            setCondition(
+                    status,
+                    WORKS_SUCCEEDED,
+                    "Unknown",
+                    "WorksPending",
+                    "Some works associated with this " + subject + " are not ready: " + unscheduled,
+                    now);
+        } else if (!misplaced.isEmpty()) {
+            setCondition(
+                    status,
+                    WORKS_SUCCEEDED,
+                    "False",
+                    "WorksMisplaced",
+                    "Some works associated with this " + subject + " are misplaced: " + misplaced,
+                    now);
+        } else {
+            setCondition(
+                    status,
+                    WORKS_SUCCEEDED,
+                    "True",
+                    "WorksSucceeded",
+                    "All works associated with this " + subject + " are ready",
+                    now);
+        }
+        if (outcome instanceof WorkflowOutcome.Suspended) {
+            setCondition(status, RECONCILED, "Unknown", "WorkflowSuspended", "Suspended", now);
+        } else if (outcome instanceof WorkflowOutcome.Failed) {
+            setCondition(status, RECONCILED, "False", "ConfigureWorkflowFailed", "Failing", now);
+        } else if (!unscheduled.isEmpty()) {
+            setCondition(status, RECONCILED, "Unknown", "WorksPending", "Pending", now);
+        } else if (!misplaced.isEmpty()) {
+            setCondition(status, RECONCILED, "False", "WorksMisplaced", "Failing", now);
+        } else {
+            setCondition(status, RECONCILED, "True", "Reconciled", "Reconciled", now);
+        }
+    }
+
+    /** A request whose Promise cannot serve it yet (requirements unmet): it waits. */
+    static void promiseUnavailable(ObjectNode object, Instant now) {
+        ObjectNode status = status(object);
+        status.put("message", "Pending");
+        setCondition(
+                status,
+                PROMISE_AVAILABLE,
+                "False",
+                "PromiseRequirementsNotInstalled",
+                "Promise Requirements are not installed",
+                now);
+    }
+
+    /** A request of a Promise with requirements, once they are fulfilled. */
+    static void promiseAvailableForRequest(ObjectNode object, Instant now) {
+        setCondition(status(object), PROMISE_AVAILABLE, "True", "PromiseAvailable", "Promise is available", now);
+    }
+
+    /** A Promise's availability and, when it has requiredPromises, whether they are fulfilled. */
+    static void promiseAvailability(
+            ObjectNode object,
+            boolean available,
+            boolean hasRequirements,
+            boolean requirementsMet,
+            Optional<String> version,
+            String apiVersion,
+            String kind,
+            Instant now) {
+        ObjectNode status = status(object);
+        status.put("status", available ? "Available" : "Unavailable");
+        ObjectNode kratix = status.withObject("/kratix");
+        kratix.put("status", available ? "Available" : "Unavailable");
+        String v = version.orElse("not-set");
+        status.put("version", v);
+        kratix.put("version", v);
+        if (!apiVersion.isEmpty()) {
+            status.put("apiVersion", apiVersion);
+            status.put("kind", kind);
+            kratix.put("apiVersion", apiVersion);
+            kratix.put("kind", kind);
+        }
+        if (available) {
+            setCondition(status, AVAILABLE, "True", "PromiseAvailable", "Ready to fulfil resource requests", now);
+        } else {
+            setCondition(status, AVAILABLE, "False", "PromiseUnavailable", "Cannot fulfil resource requests", now);
+        }
+        if (hasRequirements) {
+            if (requirementsMet) {
+                setCondition(
+                        status, REQUIREMENTS_FULFILLED, "True", "RequirementsInstalled", "Requirements fulfilled", now);
+            } else {
+                setCondition(
+                        status,
+                        REQUIREMENTS_FULFILLED,
+                        "False",
+                        "RequirementsNotInstalled",
+                        "Requirements not fulfilled",
+                        now);
+            }
+        }
+    }
+
+    /** A delete workflow that failed or is suspended: the object stays, with this condition. */
+    static void deleteNotCompleted(ObjectNode object, boolean suspended, Instant now) {
+        if (suspended) {
+            setCondition(
+                    status(object),
+                    DELETE_COMPLETED,
+                    "False",
+                    "DeleteWorkflowSuspended",
+                    "The Delete Pipeline is suspended",
+                    now);
+        } else {
+            setCondition(
+                    status(object),
+                    DELETE_COMPLETED,
+                    "False",
+                    "DeleteWorkflowFailed",
+                    "The Delete Pipeline has failed",
+                    now);
+        }
+    }
+
+    /** The object's status map, created when absent. */
+    static ObjectNode status(ObjectNode object) {
+        JsonNode status = object.get("status");
+        return status instanceof ObjectNode node ? node : object.putObject("status");
+    }
+
+    static Optional<JsonNode> condition(ObjectNode status, String type) {
+        JsonNode conditions = status.path("conditions");
+        for (JsonNode c : conditions) {
+            if (type.equals(c.path("type").asText())) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Sets a condition as Kubernetes' {@code meta.SetStatusCondition} does: a new time only when
+     * the status changes.
+     */
+    static void setCondition(ObjectNode status, String type, String value, String reason, String message, Instant now) {
+        List<ObjectNode> conditions = new ArrayList<>();
+        String since = rfc3339(now);
+        for (JsonNode c : status.path("conditions")) {
+            if (!(c instanceof ObjectNode node)) {
+                continue;
+            }
+            if (type.equals(node.path("type").asText())) {
+                if (value.equals(node.path("status").asText()) && node.hasNonNull("lastTransitionTime")) {
+                    since = node.path("lastTransitionTime").asText();
+                }
+            } else {
+                conditions.add(node);
+            }
+        }
+        ObjectNode condition = status.objectNode();
+        condition.put("type", type);
+        condition.put("status", value);
+        condition.put("reason", reason);
+        condition.put("message", message);
+        condition.put("lastTransitionTime", since);
+        conditions.add(condition);
+        conditions.sort(Comparator.comparing(c -> c.path("type").asText()));
+        ArrayNode array = status.putArray("conditions");
+        conditions.forEach(array::add);
+    }
+
+    static String rfc3339(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}
