@@ -1,0 +1,132 @@
+package dev.kbr.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class KratixStatusTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant T1 = Instant.parse("2026-01-01T10:00:00.123Z");
+    private static final Instant T2 = Instant.parse("2026-01-02T10:00:00Z");
+
+    private static ObjectNode object() {
+        return JSON.createObjectNode().put("kind", "Redis");
+    }
+
+    private static JsonNode condition(ObjectNode object, String type) {
+        return KratixStatus.condition((ObjectNode) object.get("status"), type).orElseThrow();
+    }
+
+    @Test
+    void aCompletedWorkflowReportsKratixFieldsReasonsAndMessages() {
+        ObjectNode object = object();
+        KratixStatus.started(object);
+        KratixStatus.configured(object, false, new WorkflowOutcome.Completed(List.of("a", "b"), 2), T1);
+        JsonNode status = object.get("status");
+        assertThat(status.path("message").asText()).isEqualTo("Resource requested");
+        assertThat(status.path("workflows").asInt()).isEqualTo(2);
+        assertThat(status.path("workflowsSucceeded").asInt()).isEqualTo(2);
+        assertThat(status.path("workflowsFailed").asInt()).isZero();
+        assertThat(status.path("lastSuccessfulConfigureWorkflowTime").asText()).isEqualTo("2026-01-01T10:00:00Z");
+        JsonNode completed = condition(object, "ConfigureWorkflowCompleted");
+        assertThat(completed.path("status").asText()).isEqualTo("True");
+        assertThat(completed.path("reason").asText()).isEqualTo("PipelinesExecutedSuccessfully");
+        assertThat(completed.path("message").asText()).isEqualTo("Pipelines completed");
+    }
+
+    @Test
+    void theTransitionTimeChangesOnlyWhenTheStatusDoes() {
+        ObjectNode object = object();
+        KratixStatus.started(object);
+        KratixStatus.configured(object, false, new WorkflowOutcome.Completed(List.of("a"), 1), T1);
+        String first = object.toString();
+        KratixStatus.started(object);
+        KratixStatus.configured(object, false, new WorkflowOutcome.Completed(List.of("a"), 1), T2);
+        assertThat(object.toString()).as("same outcome, same bytes").isEqualTo(first);
+        KratixStatus.configured(object, false, new WorkflowOutcome.Failed(List.of("a"), 0, "a"), T2);
+        JsonNode failed = condition(object, "ConfigureWorkflowCompleted");
+        assertThat(failed.path("lastTransitionTime").asText()).isEqualTo("2026-01-02T10:00:00Z");
+        assertThat(failed.path("reason").asText()).isEqualTo("ConfigureWorkflowFailed");
+        assertThat(failed.path("message").asText()).isEqualTo("A Configure Pipeline has failed: a");
+        assertThat(object.path("status").path("workflowsFailed").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aSuspendedPipelineIsPendingAndTheRestWait() {
+        ObjectNode object = object();
+        KratixStatus.configured(
+                object,
+                false,
+                new WorkflowOutcome.Suspended(
+                        List.of("a", "b", "c"), 1, "b", "waiting for approval", Optional.of(Duration.ofMinutes(5))),
+                T1);
+        JsonNode pipelines =
+                object.path("status").path("kratix").path("workflows").path("pipelines");
+        assertThat(pipelines.findValuesAsText("phase")).containsExactly("Succeeded", "Suspended", "Pending");
+        assertThat(pipelines.get(1).path("message").asText()).isEqualTo("waiting for approval");
+        KratixStatus.works(
+                object,
+                false,
+                new WorkflowOutcome.Suspended(List.of("a"), 0, "a", "", Optional.empty()),
+                List.of(),
+                List.of(),
+                T1);
+        assertThat(condition(object, "Reconciled").path("reason").asText()).isEqualTo("WorkflowSuspended");
+    }
+
+    @Test
+    void reconciledFollowsKratixPrecedence() {
+        WorkflowOutcome done = new WorkflowOutcome.Completed(List.of("a"), 1);
+        ObjectNode object = object();
+        KratixStatus.works(object, false, done, List.of("redis-x-a"), List.of(), T1);
+        assertThat(condition(object, "WorksSucceeded").path("reason").asText()).isEqualTo("WorksPending");
+        assertThat(condition(object, "WorksSucceeded").path("message").asText())
+                .isEqualTo("Some works associated with this resource are not ready: [redis-x-a]");
+        assertThat(condition(object, "Reconciled").path("status").asText()).isEqualTo("Unknown");
+        KratixStatus.works(object, false, done, List.of(), List.of(), T1);
+        assertThat(condition(object, "WorksSucceeded").path("message").asText())
+                .isEqualTo("All works associated with this resource are ready");
+        assertThat(condition(object, "Reconciled").path("status").asText()).isEqualTo("True");
+        assertThat(object.path("status").path("conditions").findValuesAsText("type"))
+                .as("conditions are sorted by type")
+                .containsExactly("Reconciled", "WorksSucceeded");
+    }
+
+    @Test
+    void statusYamlIsMergedShallowlyWithConditionsByType() throws Exception {
+        ObjectNode object = (ObjectNode)
+                JSON.readTree(
+                        "{\"status\":{\"a\":{\"x\":1},\"b\":2,"
+                                + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\"},{\"type\":\"Other\",\"status\":\"True\"}]}}");
+        ObjectStatus.merge(
+                object, JSON.readTree("{\"a\":{\"y\":2},\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}"));
+        JsonNode status = object.get("status");
+        assertThat(status.path("a").toString()).isEqualTo("{\"y\":2}");
+        assertThat(status.path("b").asInt()).isEqualTo(2);
+        assertThat(status.path("conditions").toString())
+                .isEqualTo("[{\"type\":\"Other\",\"status\":\"True\"},{\"type\":\"Ready\",\"status\":\"True\"}]");
+        assertThatThrownBy(() -> ObjectStatus.merge(object, JSON.readTree("{\"kratix\":{}}")))
+                .hasMessageContaining("reserves");
+    }
+
+    @Test
+    void workflowControlReadsSuspendRetryAfterAndMessage() throws Exception {
+        WorkflowControl control = WorkflowControl.parse(JSON.readTree("{\"retryAfter\":\"1h30m\",\"message\":\"m\"}"));
+        assertThat(control.stops()).isTrue();
+        assertThat(control.retryAfter()).contains(Duration.ofMinutes(90));
+        assertThat(WorkflowControl.parse(JSON.readTree("{\"suspend\":true}")).stops())
+                .isTrue();
+        assertThat(WorkflowControl.parse(JSON.readTree("{\"suspend\":false}")).stops())
+                .isFalse();
+        assertThatThrownBy(() -> WorkflowControl.parse(JSON.readTree("{\"retryAfter\":\"soon\"}")))
+                .hasMessageContaining("not a duration");
+    }
+}
