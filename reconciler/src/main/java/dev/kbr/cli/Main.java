@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         name = "kbr",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        subcommands = {PlanCommand.class, ApplyCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PlanCommand.class, ApplyCommand.class, StatusCommand.class, CommandLine.HelpCommand.class},
         description = {
             "Kratix Batch Reconciler: runs Kratix Promises without a platform cluster.",
             "Reads Promises, resource requests, Destinations and state stores from a platform folder,",

@@ -1,0 +1,60 @@
+package dev.kbr.cli;
+
+import dev.kbr.engine.StatusQuery;
+import dev.kbr.report.ObjectStatusView;
+import dev.kbr.report.StatusReport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kbr status}: each object's status, from kbr's records in the state stores. */
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print each Promise's and request's status as the last pass recorded it.",
+            "Reads kbr's records in the state stores; runs no container and changes nothing."
+        })
+final class StatusCommand implements Callable<Integer> {
+    /** Output formats. */
+    enum Format {
+        text,
+        json
+    }
+
+    @Option(names = "--platform", required = true, paramLabel = "DIR", description = "Platform repo folder.")
+    Path platform;
+
+    @Option(
+            names = "--state-url",
+            paramLabel = "NAME=URL",
+            description = "Replace the url of GitStateStore NAME. Repeatable.")
+    Map<String, String> stateUrls = new LinkedHashMap<>();
+
+    @Option(
+            names = "--output",
+            paramLabel = "FORMAT",
+            defaultValue = "text",
+            description = "text or json (default: ${DEFAULT-VALUE}).")
+    Format output;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        List<ObjectStatusView> views = new StatusQuery(Adapters::openStateStore).read(platform, stateUrls);
+        if (output == Format.json) {
+            StatusReport.json(views, spec.commandLine().getOut());
+        } else {
+            StatusReport.text(views, spec.commandLine().getOut());
+        }
+        return Main.OK;
+    }
+}

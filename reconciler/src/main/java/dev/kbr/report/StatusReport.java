@@ -1,0 +1,96 @@
+package dev.kbr.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.List;
+
+/**
+ * Renders {@code kbr status}: a table like {@code kubectl get} prints for Kratix objects (the
+ * {@code STATUS} column is the {@code Reconciled} condition's message, as Kratix's printer column),
+ * with each condition below, or JSON.
+ */
+public final class StatusReport {
+    /** Version of the JSON document {@code kbr status --output json} prints. */
+    public static final int JSON_VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private StatusReport() {}
+
+    /** The table, one object per line with its conditions indented below. */
+    public static void text(List<ObjectStatusView> views, PrintWriter out) {
+        if (views.isEmpty()) {
+            out.println("No objects recorded yet; run kbr apply first.");
+            out.flush();
+            return;
+        }
+        int width = views.stream().mapToInt(v -> name(v).length()).max().orElse(10);
+        out.printf("%-" + width + "s  %-12s  %s%n", "OBJECT", "STATUS", "MESSAGE");
+        for (ObjectStatusView view : views) {
+            JsonNode status = view.status();
+            String reconciled = condition(status, "Reconciled")
+                    .path("message")
+                    .asText(view.key().isPromise() ? status.path("status").asText("-") : "-");
+            out.printf(
+                    "%-" + width + "s  %-12s  %s%n",
+                    name(view),
+                    reconciled,
+                    status.path("message").asText(""));
+            for (JsonNode c : status.path("conditions")) {
+                out.printf(
+                        "%-" + width + "s    %s=%s (%s) %s%n",
+                        "",
+                        c.path("type").asText(),
+                        c.path("status").asText(),
+                        c.path("reason").asText(),
+                        c.path("message").asText());
+            }
+        }
+        out.flush();
+    }
+
+    /**
+     * The JSON document: {@code {"version": 1, "objects": [{"promise", "namespace", "name",
+     * "store", "status"}]}}.
+     */
+    public static void json(List<ObjectStatusView> views, PrintWriter out) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", JSON_VERSION);
+        ArrayNode objects = root.putArray("objects");
+        for (ObjectStatusView view : views) {
+            ObjectNode o = objects.addObject();
+            o.put("promise", view.key().promise());
+            o.put("namespace", view.key().namespace());
+            o.put("name", view.key().name());
+            o.put("store", view.store());
+            o.set("status", view.status());
+        }
+        try {
+            out.println(JSON.writeValueAsString(root));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write status JSON", e);
+        }
+        out.flush();
+    }
+
+    private static String name(ObjectStatusView view) {
+        return view.key().isPromise()
+                ? "promise/" + view.key().promise()
+                : view.key().promise() + "/" + view.key().namespace() + "/"
+                        + view.key().name();
+    }
+
+    private static JsonNode condition(JsonNode status, String type) {
+        for (JsonNode c : status.path("conditions")) {
+            if (type.equals(c.path("type").asText())) {
+                return c;
+            }
+        }
+        return status.path("__none__");
+    }
+}

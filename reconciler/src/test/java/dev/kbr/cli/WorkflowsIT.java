@@ -1,0 +1,230 @@
+package dev.kbr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kbr.testsupport.Processes;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kratix's workflow contract end to end, with pipelines written as shell scripts in the Promise
+ * (image {@code kbr.local/busybox-base}, built by {@code ci/build-fixture-images}) and run on the
+ * real Docker engine: pipelines in order, status fed forward and back, {@code
+ * workflow-control.yaml}, the {@code KRATIX_*} variables, and Secrets in the environment.
+ */
+class WorkflowsIT {
+    private static final String STORE = """
+            apiVersion: platform.kratix.io/v1alpha1
+            kind: GitStateStore
+            metadata: {name: default}
+            spec: {branch: main, url: unused}
+            ---
+            apiVersion: platform.kratix.io/v1alpha1
+            kind: Destination
+            metadata:
+              name: worker
+              labels: {env: dev}
+            spec:
+              path: worker
+              stateStoreRef: {kind: GitStateStore, name: default}
+            """;
+
+    @TempDir
+    Path tmp;
+
+    private Path state;
+    private Path platform;
+
+    private record Run(int exitCode, String out) {}
+
+    @BeforeEach
+    void setUp() throws Exception {
+        state = tmp.resolve("state.git");
+        Processes.check(tmp, "git", "init", "-q", "--bare", "-b", "main", state.toString());
+        platform = Files.createDirectories(tmp.resolve("platform"));
+        Files.writeString(platform.resolve("store.yaml"), STORE);
+    }
+
+    /** A Promise {@code steps} (kind Step) whose resource.configure pipelines run these scripts. */
+    private void promise(String... scripts) throws Exception {
+        StringBuilder pipelines = new StringBuilder();
+        for (int i = 0; i < scripts.length; i++) {
+            pipelines
+                    .append("      - apiVersion: platform.kratix.io/v1alpha1\n")
+                    .append("        kind: Pipeline\n")
+                    .append("        metadata: {name: step-" + (i + 1) + "}\n")
+                    .append("        spec:\n")
+                    .append("          containers:\n")
+                    .append("          - name: run\n")
+                    .append("            image: kbr.local/busybox-base:v0.1.0\n")
+                    .append("            imagePullPolicy: Never\n")
+                    .append("            command: [sh, -c]\n")
+                    .append("            args:\n")
+                    .append("            - |\n")
+                    .append(scripts[i].indent(14));
+        }
+        Files.writeString(platform.resolve("promise.yaml"), """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Promise
+                metadata: {name: steps}
+                spec:
+                  destinationSelectors: [{matchLabels: {env: dev}}]
+                  api:
+                    apiVersion: apiextensions.k8s.io/v1
+                    kind: CustomResourceDefinition
+                    metadata: {name: steps.test.kbr.dev}
+                    spec:
+                      group: test.kbr.dev
+                      names: {kind: Step, plural: steps, singular: step}
+                      scope: Namespaced
+                      versions:
+                      - name: v1
+                        served: true
+                        storage: true
+                        schema:
+                          openAPIV3Schema:
+                            type: object
+                            properties:
+                              spec:
+                                type: object
+                                properties:
+                                  colour: {type: string}
+                  workflows:
+                    resource:
+                      configure:
+                """ + pipelines);
+        Files.writeString(platform.resolve("request.yaml"), """
+                apiVersion: test.kbr.dev/v1
+                kind: Step
+                metadata: {name: one, namespace: team-a}
+                spec: {colour: blue}
+                """);
+    }
+
+    private Run kbr(String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(List.of(
+                "--platform", platform.toString(), "--state-url", "default=" + state, "--pipeline-network", "none"));
+        StringWriter out = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(out), all.toArray(String[]::new));
+        return new Run(code, out.toString());
+    }
+
+    private String git(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("git", "--git-dir", state.toString()));
+        cmd.addAll(Arrays.asList(args));
+        return Processes.check(tmp, cmd.toArray(String[]::new));
+    }
+
+    private static final String OUT = "worker/resources/team-a/steps/one/";
+
+    @Test
+    void pipelinesRunInOrderEachItsOwnWorkAndSeeTheStatusOfEarlierOnes() throws Exception {
+        promise(
+                "echo 'from: step-1' > /kratix/metadata/status.yaml\n"
+                        + "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml",
+                "seen=$(yget -f /kratix/input/object.yaml status.from none)\n"
+                        + "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: b, namespace: team-a}\\ndata: {seen: %s}\\n' \"$seen\" > /kratix/output/b.yaml");
+        Run apply = kbr("apply");
+        assertThat(apply.exitCode()).as(apply.out()).isZero();
+        assertThat(apply.out().indexOf("resource.configure step-1"))
+                .isLessThan(apply.out().indexOf("resource.configure step-2"));
+        assertThat(git("show", "main:" + OUT + "step-1/5058f/a.yaml")).contains("name: a");
+        assertThat(git("show", "main:" + OUT + "step-2/5058f/b.yaml")).contains("seen: step-1");
+        assertThat(git("show", "main:.kbr/objects/steps/resources/team-a/one.json"))
+                .contains("\"workflows\" : 2")
+                .contains("\"workflowsSucceeded\" : 2");
+    }
+
+    @Test
+    void theRecordedStatusIsFedBackOnTheNextRun() throws Exception {
+        promise(
+                "n=$(yget -f /kratix/input/object.yaml status.runs 0)\n"
+                        + "echo \"runs: $((n + 1))\" > /kratix/metadata/status.yaml\n"
+                        + "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml");
+        assertThat(kbr("apply").exitCode()).isZero();
+        assertThat(git("show", "main:.kbr/objects/steps/resources/team-a/one.json"))
+                .contains("\"runs\" : 1");
+        assertThat(kbr("apply").exitCode()).isZero();
+        assertThat(git("show", "main:.kbr/objects/steps/resources/team-a/one.json"))
+                .contains("\"runs\" : 2");
+    }
+
+    @Test
+    void aSuspendingPipelineStopsTheWorkflowAndKeepsPreviousOutputs() throws Exception {
+        promise(
+                "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml",
+                "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: b, namespace: team-a}\\n' > /kratix/output/b.yaml");
+        assertThat(kbr("apply").exitCode()).isZero();
+        promise(
+                "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a2, namespace: team-a}\\n' > /kratix/output/a.yaml\n"
+                        + "printf 'suspend: true\\nmessage: waiting for approval\\n' > /kratix/metadata/workflow-control.yaml",
+                "echo never > /kratix/output/never.yaml");
+        Run apply = kbr("apply");
+        assertThat(apply.exitCode())
+                .as("a suspension is pending, not an error: " + apply.out())
+                .isZero();
+        assertThat(apply.out()).contains("suspended the workflow").contains("waiting for approval");
+        assertThat(apply.out()).doesNotContain("resource.configure step-2");
+        assertThat(git("show", "main:" + OUT + "step-1/5058f/a.yaml"))
+                .as("the Work is not rewritten")
+                .contains("{name: a,");
+        assertThat(git("show", "main:" + OUT + "step-2/5058f/b.yaml")).contains("name: b");
+        assertThat(git("show", "main:.kbr/objects/steps/resources/team-a/one.json"))
+                .contains("\"phase\" : \"Suspended\"")
+                .contains("waiting for approval");
+    }
+
+    @Test
+    void containersGetEveryKratixVariableAndSecretsNeverAppearInTheReport() throws Exception {
+        promise("env | grep -E '^(KRATIX_|TOKEN=)' | sort | sed 's/^/# /' > /kratix/output/env.txt\n"
+                + "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml\n"
+                + "echo \"token was $TOKEN\" >&2; exit 3");
+        Path promiseFile = platform.resolve("promise.yaml");
+        Files.writeString(
+                promiseFile,
+                Files.readString(promiseFile)
+                        .replace(
+                                "command: [sh, -c]",
+                                "command: [sh, -c]\n" + " ".repeat(12) + "env:\n" + " ".repeat(12)
+                                        + "- {name: TOKEN, valueFrom: {secretKeyRef: {name: creds, key: token}}}"));
+        Path secrets = Files.createDirectories(tmp.resolve("secrets/team-a/creds"));
+        Files.writeString(secrets.resolve("token"), "hunter2");
+
+        Run failing = kbr("apply", "--secrets-dir", tmp.resolve("secrets").toString());
+        assertThat(failing.exitCode()).isEqualTo(Main.ERROR);
+        assertThat(failing.out()).contains("exited with code 3");
+
+        Path missing = Files.createDirectories(tmp.resolve("empty"));
+        Run noSecret = kbr("apply", "--secrets-dir", missing.toString());
+        assertThat(noSecret.out())
+                .contains("needs Secret team-a/creds key token")
+                .doesNotContain("hunter2");
+
+        Files.writeString(promiseFile, Files.readString(promiseFile).replace("; exit 3", ""));
+        Run apply = kbr("apply", "--secrets-dir", tmp.resolve("secrets").toString());
+        assertThat(apply.exitCode()).as(apply.out()).isZero();
+        assertThat(apply.out()).doesNotContain("hunter2");
+        assertThat(git("show", "main:" + OUT + "step-1/5058f/env.txt"))
+                .contains("# KRATIX_WORKFLOW_ACTION=configure")
+                .contains("# KRATIX_WORKFLOW_TYPE=resource")
+                .contains("# KRATIX_PROMISE_NAME=steps")
+                .contains("# KRATIX_PIPELINE_NAME=step-1")
+                .contains("# KRATIX_OBJECT_KIND=Step")
+                .contains("# KRATIX_OBJECT_GROUP=test.kbr.dev")
+                .contains("# KRATIX_OBJECT_VERSION=v1")
+                .contains("# KRATIX_OBJECT_NAME=one")
+                .contains("# KRATIX_OBJECT_NAMESPACE=team-a")
+                .contains("# KRATIX_CRD_PLURAL=steps")
+                .contains("# KRATIX_CLUSTER_SCOPED=false")
+                .contains("# TOKEN=hunter2");
+    }
+}
