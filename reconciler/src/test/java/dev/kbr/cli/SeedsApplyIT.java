@@ -334,6 +334,79 @@ class SeedsApplyIT {
         return copy;
     }
 
+    @Test
+    void takesOverAKratixWrittenStateRepoWithoutTouchingAnyFileKratixWrote() throws Exception {
+        // A state repo as Kratix leaves it for the seeds: the same layout and bytes, no kbr records,
+        // plus a file Kratix wrote for a request that no longer exists and one a person added.
+        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
+        Path kratixTree = Files.createDirectories(tmp.resolve("kratix-tree"));
+        Processes.check(
+                tmp,
+                "git",
+                "--git-dir",
+                state.toString(),
+                "--work-tree",
+                kratixTree.toString(),
+                "checkout",
+                "-f",
+                "main",
+                "--",
+                ".");
+        deleteTree(kratixTree.resolve(".kbr"));
+        String orphan = "worker-1/resources/default/redis/old-redis/instance-configure/5058f/redis-failover.yaml";
+        Files.createDirectories(kratixTree.resolve(orphan).getParent());
+        Files.writeString(
+                kratixTree.resolve(orphan),
+                "apiVersion: databases.spotahome.com/v1\nkind: RedisFailover\n"
+                        + "metadata: {name: old-redis, namespace: default}\n");
+        Files.writeString(kratixTree.resolve("README.md"), "Written by hand; kbr must leave it alone.\n");
+        Path kratixRepo = tmp.resolve("kratix.git");
+        Processes.check(tmp, "git", "init", "-q", "--bare", "-b", "main", kratixRepo.toString());
+        Processes.check(kratixTree, "git", "--git-dir", kratixRepo.toString(), "--work-tree", ".", "add", "-A");
+        Processes.check(
+                kratixTree,
+                "git",
+                "--git-dir",
+                kratixRepo.toString(),
+                "--work-tree",
+                ".",
+                "-c",
+                "user.name=kratix",
+                "-c",
+                "user.email=",
+                "commit",
+                "-q",
+                "-m",
+                "Update from: kratix-canary");
+        state = kratixRepo;
+
+        Run plan = kbr(SEEDS, "plan");
+        assertThat(plan.exitCode()).as(plan.out()).isZero();
+        List<String> planned =
+                plan.out().lines().filter(l -> l.matches("\\s+[+~-] .*")).toList();
+        assertThat(planned).isNotEmpty().allMatch(l -> l.strip().startsWith("+ .kbr/"));
+
+        Run apply = kbr(SEEDS, "apply");
+        assertThat(apply.exitCode()).as(apply.out()).isZero();
+        List<String> changed =
+                git("diff", "--name-only", "main~1", "main").lines().toList();
+        assertThat(changed).allMatch(p -> p.startsWith(".kbr/"));
+        assertThat(tree()).contains(orphan, "README.md");
+        assertThat(show(".kbr/works/redis/resources/default/example-redis/instance-configure.json"))
+                .as("the file Kratix wrote is adopted into kbr's records")
+                .contains(REDIS);
+        Run again = kbr(SEEDS, "plan", "--detailed-exitcode");
+        assertThat(again.exitCode()).as(again.out()).isZero();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     private String show(String path) throws Exception {
         return git("show", "main:" + path);
     }
