@@ -18,6 +18,7 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import dev.kbr.model.Container;
 import dev.kbr.model.EnvVar;
 import dev.kbr.pipeline.ContainerLog;
+import dev.kbr.pipeline.EnvExpansion;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
@@ -29,7 +30,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -311,9 +311,12 @@ public final class DockerPipelineRunner implements PipelineRunner {
             HostConfig host = HostConfig.newHostConfig()
                     .withNetworkMode(settings.networkMode())
                     .withPrivileged(false);
+            Map<String, String> env = EnvExpansion.environment(invocation.env(), container.env());
+            List<String> command = EnvExpansion.expandAll(container.command(), env);
+            List<String> args = EnvExpansion.expandAll(container.args(), env);
             return call("Tried to create " + subject, () -> {
                         CreateContainerCmd create = client.createContainerCmd(container.image())
-                                .withEnv(environment(invocation.env(), container.env()))
+                                .withEnv(environment(env))
                                 .withLabels(labels)
                                 .withHostConfig(host)
                                 .withTty(false)
@@ -321,11 +324,11 @@ public final class DockerPipelineRunner implements PipelineRunner {
                                 .withStdinOpen(false);
                         // Docker, like Kubernetes, drops the image's CMD when the entrypoint is
                         // overridden, so both are passed only when given.
-                        if (!container.command().isEmpty()) {
-                            create.withEntrypoint(container.command());
+                        if (!command.isEmpty()) {
+                            create.withEntrypoint(command);
                         }
-                        if (!container.args().isEmpty()) {
-                            create.withCmd(container.args());
+                        if (!args.isEmpty()) {
+                            create.withCmd(args);
                         }
                         return create.exec();
                     })
@@ -574,16 +577,15 @@ public final class DockerPipelineRunner implements PipelineRunner {
     }
 
     /**
-     * The container environment: the invocation's variables, then the container's own, each
-     * name once; a name the container sets again moves to its position, so the container's value
-     * wins as when Kubernetes appends it.
+     * The container environment as Docker takes it: the invocation's variables, then the
+     * container's own, each name once, as {@link EnvExpansion#environment} orders and expands
+     * them.
      */
     static List<String> environment(Map<String, String> kratix, List<EnvVar> own) {
-        Map<String, String> env = new LinkedHashMap<>(kratix);
-        for (EnvVar variable : own) {
-            env.remove(variable.name());
-            env.put(variable.name(), variable.value());
-        }
+        return environment(EnvExpansion.environment(kratix, own));
+    }
+
+    private static List<String> environment(Map<String, String> env) {
         List<String> result = new ArrayList<>(env.size());
         env.forEach((name, value) -> result.add(name + "=" + value));
         return result;

@@ -166,9 +166,36 @@ class DockerPipelineRunnerIT {
 
         assertThat(text(succeeded.output().get("env.txt"))).isEqualTo("""
                         GREETING=hello world
+                        KRATIX_OBJECT_NAME=one
                         KRATIX_PROMISE_NAME=overridden
                         KRATIX_WORKFLOW_ACTION=configure
                         KRATIX_WORKFLOW_TYPE=resource
+                        """);
+    }
+
+    @Test
+    void expandsVariableReferencesInCommandArgsAndEnvAsKubernetesDoes() throws Exception {
+        Container container = new Container(
+                "expand",
+                IMAGE,
+                List.of(
+                        "sh",
+                        "-c",
+                        "printf '%s\\n' \"$@\" \"$LABEL\" > /kratix/output/$(KRATIX_OBJECT_NAME).txt",
+                        "sh"),
+                List.of("$(KRATIX_OBJECT_NAME)", "$$(KRATIX_OBJECT_NAME)", "$(UNKNOWN)", "$(LABEL)"),
+                List.of(new EnvVar("LABEL", "$(KRATIX_PROMISE_NAME)/$(KRATIX_OBJECT_NAME)")),
+                Optional.empty());
+
+        PipelineResult.Succeeded succeeded = succeeded(runner.run(invocation(container)));
+
+        assertThat(succeeded.output()).containsOnlyKeys("one.txt");
+        assertThat(text(succeeded.output().get("one.txt"))).isEqualTo("""
+                        one
+                        $(KRATIX_OBJECT_NAME)
+                        $(UNKNOWN)
+                        thing/one
+                        thing/one
                         """);
     }
 
@@ -386,7 +413,8 @@ class DockerPipelineRunnerIT {
                 new TreeMap<>(Map.of(
                         "KRATIX_WORKFLOW_ACTION", "configure",
                         "KRATIX_WORKFLOW_TYPE", "resource",
-                        "KRATIX_PROMISE_NAME", "thing")),
+                        "KRATIX_PROMISE_NAME", "thing",
+                        "KRATIX_OBJECT_NAME", "one")),
                 timeout);
     }
 
