@@ -503,6 +503,12 @@ public final class DockerPipelineRunner implements PipelineRunner {
                 if (e.getCause() instanceof NotFoundException) {
                     return Optional.empty();
                 }
+                // The engine's answer when a parent of the path is a file; the copy in would
+                // fail the same way, so this is the pipeline's fault, not the engine's.
+                if (e.getCause() instanceof DockerException engineError
+                        && describe(engineError).endsWith("not a directory")) {
+                    return Optional.of("a file on the way to it");
+                }
                 throw e;
             }
             String parent =

@@ -294,6 +294,15 @@ class DockerPipelineRunnerIT {
                 .contains(IMAGE + " already has `/bin/")
                 .contains("path the image leaves empty or absent");
         assertThat(failed.logs()).isEmpty();
+
+        PipelineResult throughAFile = runner.run(invocation(
+                List.of(new Volume("tools")),
+                mounting(sh("through-a-file", "true"), new VolumeMount("tools", "/bin/busybox/x", false))));
+
+        assertThat(throughAFile).isInstanceOf(PipelineResult.Failed.class);
+        assertThat(((PipelineResult.Failed) throughAFile).reason())
+                .contains("volume `tools` at /bin/busybox/x")
+                .contains("already has a file on the way to it");
     }
 
     @Test
