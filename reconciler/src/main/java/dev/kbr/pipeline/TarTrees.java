@@ -25,7 +25,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * (every entry prefixed by the directory's base name, e.g. {@code output/a/b.yaml}) and treats it
  * as untrusted: any entry that could escape the tree, is not a plain file or directory, or makes
  * the tree too large is rejected with an {@link UnsafeOutputException} naming it. {@link #write}
- * builds a byte-for-byte reproducible tar of a tree.
+ * builds a byte-for-byte reproducible tar of a tree, or of several trees each at its own directory
+ * ({@link Placement}).
  *
  * <p>Paths in trees are relative, {@code /}-separated and normalised: no empty, {@code .} or
  * {@code ..} segments, no leading or trailing {@code /}. All methods are pure and thread-safe.
@@ -86,6 +87,25 @@ public final class TarTrees {
                 total += content.length;
             }
             return total;
+        }
+    }
+
+    /**
+     * A tree to be extracted at one directory of a container, owned by one user.
+     *
+     * @param path where the tree goes: a normalised relative path from the archive's root, e.g.
+     *     {@code kratix} or {@code data/cache} for a tar extracted at {@code /}
+     * @param tree the directory's content, by path relative to {@code path}
+     * @param uid numeric user id owning the directory and its content, at least 0
+     * @param gid numeric group id, at least 0
+     */
+    public record Placement(String path, Tree tree, long uid, long gid) {
+        public Placement {
+            checkNormalised(path);
+            Objects.requireNonNull(tree, "tree");
+            if (uid < 0 || gid < 0) {
+                throw new IllegalArgumentException("uid and gid must not be negative: " + uid + ":" + gid);
+            }
         }
     }
 
@@ -199,39 +219,103 @@ public final class TarTrees {
         if (uid < 0 || gid < 0) {
             throw new IllegalArgumentException("uid and gid must not be negative: " + uid + ":" + gid);
         }
-        // null marks a directory; sorting full paths puts each directory before its contents.
-        SortedMap<String, byte[]> entries = new TreeMap<>();
+        SortedMap<String, Entry> entries = new TreeMap<>();
+        addTree(entries, "", files, directories, uid, gid);
+        return write(entries);
+    }
+
+    /**
+     * Builds one reproducible tar holding several trees, each at its own directory: that
+     * directory and everything below it get entries owned by the placement's user and group
+     * (modes and times as for {@link #write(SortedMap, Set)}), but its ancestors get none. A
+     * runtime extracting the tar at {@code /} then creates only the missing ancestors (Docker:
+     * owned by root, mode {@code 0755}) and leaves existing ones such as {@code /tmp} as the
+     * image has them, as a Kubernetes volume mount does.
+     *
+     * @param placements the trees and where they go; order does not matter
+     * @return the archive bytes; the same placements always give the same bytes
+     * @throws IllegalArgumentException when two placements share a directory or one lies inside
+     *     another, or when a path is not normalised or is both a file and a directory
+     */
+    public static byte[] write(List<Placement> placements) {
+        SortedSet<String> roots = new TreeSet<>();
+        for (Placement placement : placements) {
+            String path = placement.path();
+            for (String other : roots) {
+                if (other.equals(path) || other.startsWith(path + "/") || path.startsWith(other + "/")) {
+                    throw new IllegalArgumentException("Placements `" + other + "` and `" + path + "` overlap");
+                }
+            }
+            roots.add(path);
+        }
+        SortedMap<String, Entry> entries = new TreeMap<>();
+        for (Placement placement : placements) {
+            entries.put(placement.path(), Entry.directory(placement.uid(), placement.gid()));
+            addTree(
+                    entries,
+                    placement.path() + "/",
+                    placement.tree().files(),
+                    placement.tree().directories(),
+                    placement.uid(),
+                    placement.gid());
+        }
+        return write(entries);
+    }
+
+    /** One archive entry: file content, or {@code null} for a directory, and its owner. */
+    private record Entry(byte[] content, long uid, long gid) {
+        static Entry directory(long uid, long gid) {
+            return new Entry(null, uid, gid);
+        }
+
+        boolean isDirectory() {
+            return content == null;
+        }
+    }
+
+    /** Adds a tree's entries below {@code prefix} ({@code ""} or ending in {@code /}). */
+    private static void addTree(
+            SortedMap<String, Entry> entries,
+            String prefix,
+            SortedMap<String, byte[]> files,
+            Set<String> directories,
+            long uid,
+            long gid) {
         for (String directory : directories) {
             checkNormalised(directory);
-            addDirectoryAndParents(entries, directory);
+            addDirectoryAndParents(entries, prefix, directory, uid, gid);
         }
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
             String path = file.getKey();
             checkNormalised(path);
             int slash = path.lastIndexOf('/');
             if (slash > 0) {
-                addDirectoryAndParents(entries, path.substring(0, slash));
+                addDirectoryAndParents(entries, prefix, path.substring(0, slash), uid, gid);
             }
-            if (entries.containsKey(path)) {
+            if (entries.containsKey(prefix + path)) {
                 throw new IllegalArgumentException("`" + path + "` is both a file and a directory");
             }
-            entries.put(path, Objects.requireNonNull(file.getValue(), path));
+            entries.put(prefix + path, new Entry(Objects.requireNonNull(file.getValue(), path), uid, gid));
         }
+    }
+
+    /** Sorting full paths puts each directory before its contents, as extraction needs. */
+    private static byte[] write(SortedMap<String, Entry> entries) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes, "UTF-8")) {
             out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             out.setAddPaxHeadersForNonAsciiNames(true);
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                byte[] content = e.getValue();
-                boolean directory = content == null;
+            for (Map.Entry<String, Entry> e : entries.entrySet()) {
+                byte[] content = e.getValue().content();
+                boolean directory = e.getValue().isDirectory();
                 TarArchiveEntry entry = new TarArchiveEntry(
                         directory ? e.getKey() + "/" : e.getKey(),
                         directory ? TarConstants.LF_DIR : TarConstants.LF_NORMAL);
                 entry.setMode(directory ? TarArchiveEntry.DEFAULT_DIR_MODE : TarArchiveEntry.DEFAULT_FILE_MODE);
                 entry.setModTime(0L);
-                entry.setUserId(uid);
-                entry.setGroupId(gid);
+                entry.setUserId(e.getValue().uid());
+                entry.setGroupId(e.getValue().gid());
                 entry.setNames("", "");
                 entry.setSize(directory ? 0 : content.length);
                 out.putArchiveEntry(entry);
@@ -341,13 +425,16 @@ public final class TarTrees {
         }
     }
 
-    private static void addDirectoryAndParents(SortedMap<String, byte[]> entries, String directory) {
+    /** Adds {@code directory} and its parents within the tree, all below {@code prefix}. */
+    private static void addDirectoryAndParents(
+            SortedMap<String, Entry> entries, String prefix, String directory, long uid, long gid) {
         String path = directory;
         while (true) {
-            if (entries.get(path) != null) {
+            Entry existing = entries.get(prefix + path);
+            if (existing != null && !existing.isDirectory()) {
                 throw new IllegalArgumentException("`" + path + "` is both a file and a directory");
             }
-            entries.put(path, null);
+            entries.put(prefix + path, Entry.directory(uid, gid));
             int slash = path.lastIndexOf('/');
             if (slash < 0) {
                 return;

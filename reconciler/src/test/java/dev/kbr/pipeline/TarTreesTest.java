@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -104,6 +105,68 @@ class TarTreesTest {
             assertThat(e.getLongUserId()).isEqualTo(1000);
             assertThat(e.getLongGroupId()).isEqualTo(2000);
         });
+    }
+
+    @Test
+    void placesTreesWithTheirOwnOwnersAndNoEntriesForAncestors() throws Exception {
+        TarTrees.Tree kratix = new TarTrees.Tree(
+                new TreeMap<>(Map.of("input/object.yaml", bytes("kind: X\n"))), new TreeSet<>(Set.of("output")));
+        TarTrees.Tree cache =
+                new TarTrees.Tree(new TreeMap<>(Map.of("sub/a.txt", bytes("a"))), new TreeSet<>(Set.of("empty")));
+
+        List<TarArchiveEntry> entries = entries(TarTrees.write(List.of(
+                new TarTrees.Placement("tmp/work/cache", cache, 0, 0),
+                new TarTrees.Placement("kratix", kratix, 1000, 2000),
+                new TarTrees.Placement("data", TarTrees.Tree.empty(), 7, 8))));
+
+        assertThat(entries)
+                .extracting(TarArchiveEntry::getName)
+                .containsExactly(
+                        "data/",
+                        "kratix/",
+                        "kratix/input/",
+                        "kratix/input/object.yaml",
+                        "kratix/output/",
+                        "tmp/work/cache/",
+                        "tmp/work/cache/empty/",
+                        "tmp/work/cache/sub/",
+                        "tmp/work/cache/sub/a.txt");
+        assertThat(entries)
+                .extracting(e -> e.getName() + " " + e.getLongUserId() + ":" + e.getLongGroupId())
+                .contains("data/ 7:8", "kratix/input/object.yaml 1000:2000", "tmp/work/cache/sub/ 0:0");
+    }
+
+    @Test
+    void writesTheSameBytesForOnePlacementAsForItsTreeBelowThatDirectory() {
+        SortedMap<String, byte[]> files = new TreeMap<>(Map.of("a/b.txt", bytes("b")));
+        TarTrees.Tree tree = new TarTrees.Tree(files, new TreeSet<>(Set.of("empty")));
+
+        byte[] placed = TarTrees.write(List.of(new TarTrees.Placement("root", tree, 5, 6)));
+        byte[] plain =
+                TarTrees.write(new TreeMap<>(Map.of("root/a/b.txt", bytes("b"))), Set.of("root", "root/empty"), 5, 6);
+
+        assertThat(placed).isEqualTo(plain);
+    }
+
+    @Test
+    void refusesOverlappingOrUnnormalisedPlacements() {
+        TarTrees.Tree empty = TarTrees.Tree.empty();
+        for (List<String> paths : List.of(List.of("a", "a"), List.of("a", "a/b"), List.of("a/b/c", "a/b"))) {
+            assertThatThrownBy(() -> TarTrees.write(List.of(
+                            new TarTrees.Placement(paths.get(0), empty, 0, 0),
+                            new TarTrees.Placement(paths.get(1), empty, 0, 0))))
+                    .as(paths.toString())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("overlap");
+        }
+        assertThat(TarTrees.write(List.of(
+                        new TarTrees.Placement("a/b", empty, 0, 0), new TarTrees.Placement("a/bc", empty, 0, 0))))
+                .isNotEmpty();
+        for (String path : List.of("/abs", "a/../b", "a/", "")) {
+            assertThatThrownBy(() -> new TarTrees.Placement(path, empty, 0, 0))
+                    .as(path)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

@@ -17,7 +17,10 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.kbr.model.Container;
 import dev.kbr.model.EnvVar;
+import dev.kbr.model.Pipeline;
+import dev.kbr.model.Volume;
 import dev.kbr.pipeline.ContainerLog;
+import dev.kbr.pipeline.EnvExpansion;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
@@ -29,7 +32,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,19 +50,44 @@ import java.util.regex.Pattern;
  * Runs Kratix pipelines on a Docker engine, one fresh container per pipeline container, in order.
  *
  * <p>Before each container starts, one tar is copied into it at {@code /}: {@code
- * /kratix/input/object.yaml} (the invocation's bytes, fresh for every container), and {@code
+ * /kratix/input/object.yaml} (the invocation's bytes, fresh for every container), {@code
  * /kratix/output} and {@code /kratix/metadata} as the previous container left them (empty for the
- * first). After a zero exit both directories are copied out and checked with {@link TarTrees};
- * the container is then force-removed, whatever happened. This mirrors the shared {@code
- * emptyDir} volumes of a Kratix pipeline pod (Kratix {@code api/v1alpha1/pipeline_factory.go})
- * without host mounts, so it also works against a remote or rootless engine.
+ * first), and each pipeline volume the container mounts, at its {@code mountPath}, as the last
+ * container that mounted it read-write left it (empty at first). After a zero exit, output,
+ * metadata and every read-write mount are copied out and checked with {@link TarTrees} (no links
+ * or special files, nothing outside the directory, per-file and per-tree size limits, empty
+ * directories kept); the sum of output, metadata and all volumes must stay within the settings'
+ * total limit. The container is then force-removed, whatever happened. This mirrors the shared
+ * {@code emptyDir} volumes of a Kratix pipeline pod, whose user containers run in order as init
+ * containers (Kratix {@code api/v1alpha1/pipeline_factory.go}), without host mounts, so it also
+ * works against a remote or rootless engine. Volume content is scratch space: like a Pod's
+ * emptyDir it ends with the run and is not part of the {@link PipelineResult}.
+ *
+ * <p>Because volumes are copies, not mounts:
+ *
+ * <ul>
+ *   <li>a {@code readOnly} mount is copied in owned by root, so a non-root container is refused
+ *       writes, but a root container can still change its own copy. Such changes are never copied
+ *       back, so later containers do not see them, which is what a read-only mount guarantees to
+ *       them;
+ *   <li>a container that does not mount a volume does not see it, and the volume keeps its content
+ *       for later containers;
+ *   <li>missing parents of a mount path are created (owned by root, mode {@code 0755}) and existing
+ *       ones are left as the image has them, as with a Kubernetes mount; but content the image
+ *       already has at a mount path cannot be hidden, so such a mount fails the pipeline instead of
+ *       leaking that content into the volume;
+ *   <li>mounts that copies cannot mirror fail the pipeline before any container runs: one
+ *       container mounting a volume inside another of its mounts or one volume twice, paths with
+ *       {@code ..}, {@code /} or anything under {@code /kratix}.
+ * </ul>
  *
  * <p>Containers get the invocation's {@code KRATIX_*} environment followed by their own {@code
- * env}, run with the configured network mode (default {@code none}), unprivileged, and are
- * labelled {@value #MANAGED_LABEL}{@code =true} and {@value #PIPELINE_LABEL}{@code =<pipeline>} so
- * that leftovers of a crashed run can be found. Images are never built; a missing image is pulled
- * only as its {@code imagePullPolicy} allows ({@code Always}; {@code IfNotPresent} or unset when
- * absent; never for {@code Never}).
+ * env}, with {@code $(VAR)} references in env values, {@code command} and {@code args} expanded as
+ * the kubelet does ({@link EnvExpansion}). They run with the configured network mode (default
+ * {@code none}), unprivileged, and are labelled {@value #MANAGED_LABEL}{@code =true} and {@value
+ * #PIPELINE_LABEL}{@code =<pipeline>} so that leftovers of a crashed run can be found. Images are
+ * never built; a missing image is pulled only as its {@code imagePullPolicy} allows ({@code
+ * Always}; {@code IfNotPresent} or unset when absent; never for {@code Never}).
  *
  * <p>Thread-safe: independent pipelines may run concurrently on one runner.
  */
@@ -148,8 +176,9 @@ public final class DockerPipelineRunner implements PipelineRunner {
     /**
      * {@inheritDoc}
      *
-     * <p>A missing image that may not or cannot be pulled, a non-zero exit, the pipeline timeout
-     * and unsafe output all give {@link PipelineResult.Failed}; later containers do not run.
+     * <p>A missing image that may not or cannot be pulled, a volume mount that copies cannot
+     * mirror, a non-zero exit, the pipeline timeout and unsafe output or volume content all give
+     * {@link PipelineResult.Failed}; later containers do not run.
      *
      * @throws IOException when the engine fails a request (the message says what was attempted
      *     for which pipeline, container and image, and what the engine answered)
@@ -163,22 +192,29 @@ public final class DockerPipelineRunner implements PipelineRunner {
         }
         long started = System.nanoTime();
         long deadline = started + invocation.timeout().toNanos();
+        Pipeline pipeline = invocation.pipeline();
+        VolumeMounts.Check check = VolumeMounts.check(pipeline);
+        if (check instanceof VolumeMounts.Check.Invalid invalid) {
+            return new PipelineResult.Failed(invalid.where(), invalid.reason(), List.of(), since(started));
+        }
+        List<List<VolumeMounts.Mount>> mounts = ((VolumeMounts.Check.Valid) check).perContainer();
         List<ContainerLog> logs = new ArrayList<>();
-        TarTrees.Tree output = TarTrees.Tree.empty();
-        TarTrees.Tree metadata = TarTrees.Tree.empty();
-        for (Container container : invocation.pipeline().containers()) {
-            Step step = new Step(invocation, container, deadline);
-            Outcome outcome = step.run(output, metadata);
+        Shared shared = Shared.start(pipeline.volumes());
+        for (int i = 0; i < pipeline.containers().size(); i++) {
+            Container container = pipeline.containers().get(i);
+            Step step = new Step(invocation, container, mounts.get(i), deadline);
+            Outcome outcome = step.run(shared);
             if (outcome instanceof Outcome.Stopped stopped) {
                 stopped.log().ifPresent(logs::add);
                 return new PipelineResult.Failed(container.name(), stopped.reason(), logs, since(started));
             }
             Outcome.Done done = (Outcome.Done) outcome;
             logs.add(done.log());
-            output = done.output();
-            metadata = done.metadata();
+            shared = done.shared();
         }
-        return new PipelineResult.Succeeded(output.files(), metadata.files(), logs, since(started));
+        // Volumes are scratch space of the run, as a Pod's emptyDirs die with it.
+        return new PipelineResult.Succeeded(
+                shared.output().files(), shared.metadata().files(), logs, since(started));
     }
 
     /** Closes the engine connection; idempotent. */
@@ -189,9 +225,40 @@ public final class DockerPipelineRunner implements PipelineRunner {
         }
     }
 
+    /**
+     * What the containers of one run share, as the previous container left it.
+     *
+     * @param output {@code /kratix/output}
+     * @param metadata {@code /kratix/metadata}
+     * @param volumes each pipeline volume's content, by volume name
+     */
+    record Shared(TarTrees.Tree output, TarTrees.Tree metadata, SortedMap<String, TarTrees.Tree> volumes) {
+        Shared {
+            Objects.requireNonNull(output, "output");
+            Objects.requireNonNull(metadata, "metadata");
+            volumes = Collections.unmodifiableSortedMap(new TreeMap<>(volumes));
+        }
+
+        /** Everything empty, as for a Pod's first container. */
+        static Shared start(List<Volume> volumes) {
+            SortedMap<String, TarTrees.Tree> empty = new TreeMap<>();
+            volumes.forEach(volume -> empty.put(volume.name(), TarTrees.Tree.empty()));
+            return new Shared(TarTrees.Tree.empty(), TarTrees.Tree.empty(), empty);
+        }
+
+        /** The sum of all file sizes, in bytes. */
+        long totalBytes() {
+            long total = output.totalBytes() + metadata.totalBytes();
+            for (TarTrees.Tree volume : volumes.values()) {
+                total += volume.totalBytes();
+            }
+            return total;
+        }
+    }
+
     /** How one container ended. */
     private sealed interface Outcome {
-        record Done(ContainerLog log, TarTrees.Tree output, TarTrees.Tree metadata) implements Outcome {}
+        record Done(ContainerLog log, Shared shared) implements Outcome {}
 
         record Stopped(String reason, Optional<ContainerLog> log) implements Outcome {}
     }
@@ -207,18 +274,20 @@ public final class DockerPipelineRunner implements PipelineRunner {
     private final class Step {
         private final PipelineInvocation invocation;
         private final Container container;
+        private final List<VolumeMounts.Mount> mounts;
         private final long deadline;
         private final String subject;
 
-        Step(PipelineInvocation invocation, Container container, long deadline) {
+        Step(PipelineInvocation invocation, Container container, List<VolumeMounts.Mount> mounts, long deadline) {
             this.invocation = invocation;
             this.container = container;
+            this.mounts = mounts;
             this.deadline = deadline;
             this.subject = "container `" + container.name() + "` of pipeline "
                     + invocation.pipeline().name() + " (image " + container.image() + ")";
         }
 
-        Outcome run(TarTrees.Tree output, TarTrees.Tree metadata) throws IOException, InterruptedException {
+        Outcome run(Shared shared) throws IOException, InterruptedException {
             if (remainingNanos() <= 0) {
                 return new Outcome.Stopped(timedOut() + " before the container started", Optional.empty());
             }
@@ -230,7 +299,7 @@ public final class DockerPipelineRunner implements PipelineRunner {
             String id = create();
             Outcome outcome;
             try {
-                outcome = runCreated(id, owner, output, metadata);
+                outcome = runCreated(id, owner, shared);
             } catch (Throwable t) {
                 try {
                     remove(id);
@@ -311,9 +380,12 @@ public final class DockerPipelineRunner implements PipelineRunner {
             HostConfig host = HostConfig.newHostConfig()
                     .withNetworkMode(settings.networkMode())
                     .withPrivileged(false);
+            Map<String, String> env = EnvExpansion.environment(invocation.env(), container.env());
+            List<String> command = EnvExpansion.expandAll(container.command(), env);
+            List<String> args = EnvExpansion.expandAll(container.args(), env);
             return call("Tried to create " + subject, () -> {
                         CreateContainerCmd create = client.createContainerCmd(container.image())
-                                .withEnv(environment(invocation.env(), container.env()))
+                                .withEnv(environment(env))
                                 .withLabels(labels)
                                 .withHostConfig(host)
                                 .withTty(false)
@@ -321,22 +393,33 @@ public final class DockerPipelineRunner implements PipelineRunner {
                                 .withStdinOpen(false);
                         // Docker, like Kubernetes, drops the image's CMD when the entrypoint is
                         // overridden, so both are passed only when given.
-                        if (!container.command().isEmpty()) {
-                            create.withEntrypoint(container.command());
+                        if (!command.isEmpty()) {
+                            create.withEntrypoint(command);
                         }
-                        if (!container.args().isEmpty()) {
-                            create.withCmd(container.args());
+                        if (!args.isEmpty()) {
+                            create.withCmd(args);
                         }
                         return create.exec();
                     })
                     .getId();
         }
 
-        private Outcome runCreated(String id, ImageUser owner, TarTrees.Tree output, TarTrees.Tree metadata)
-                throws IOException, InterruptedException {
-            byte[] tar = inputTar(invocation.objectYaml(), output, metadata, owner);
+        private Outcome runCreated(String id, ImageUser owner, Shared shared) throws IOException, InterruptedException {
+            for (VolumeMounts.Mount mount : mounts) {
+                Optional<String> hidden = imageContentAt(id, mount);
+                if (hidden.isPresent()) {
+                    return new Outcome.Stopped(
+                            "mounts volume `" + mount.volume() + "` at " + mount.absolutePath() + ", where image "
+                                    + container.image() + " already has " + hidden.get()
+                                    + "; a Kubernetes mount would hide that, but kbr copies volumes in and out and"
+                                    + " cannot, so mount the volume at a path the image leaves empty or absent",
+                            Optional.empty());
+                }
+            }
+            byte[] tar = inputTar(invocation.objectYaml(), shared, mounts, owner);
             call(
-                    "Tried to copy /kratix into " + subject,
+                    (mounts.isEmpty() ? "Tried to copy /kratix into " : "Tried to copy /kratix and volumes into ")
+                            + subject,
                     () -> client.copyArchiveToContainerCmd(id)
                             .withRemotePath("/")
                             .withTarInputStream(new ByteArrayInputStream(tar))
@@ -362,20 +445,90 @@ public final class DockerPipelineRunner implements PipelineRunner {
             if (exit.get() != 0) {
                 return new Outcome.Stopped("exited with code " + exit.get(), Optional.of(log));
             }
+            TarTrees.Tree newOutput;
+            TarTrees.Tree newMetadata;
             try {
-                TarTrees.Tree newOutput = copyOut(id, "/kratix/output", "output");
-                TarTrees.Tree newMetadata = copyOut(id, "/kratix/metadata", "metadata");
-                long total = newOutput.totalBytes() + newMetadata.totalBytes();
-                long limit = settings.outputLimits().maxTotalBytes();
-                if (total > limit) {
-                    return new Outcome.Stopped(
-                            "/kratix/output and /kratix/metadata together hold " + total
-                                    + " bytes, more than the limit of " + limit + " bytes per pipeline",
-                            Optional.of(log));
-                }
-                return new Outcome.Done(log, newOutput, newMetadata);
+                newOutput = copyOut(id, "/kratix/output", "output");
+                newMetadata = copyOut(id, "/kratix/metadata", "metadata");
             } catch (UnsafeOutputException e) {
                 return new Outcome.Stopped("produced unsafe output: " + e.getMessage(), Optional.of(log));
+            }
+            SortedMap<String, TarTrees.Tree> volumes = new TreeMap<>(shared.volumes());
+            for (VolumeMounts.Mount mount : mounts) {
+                // The container may have written to its copy of a read-only mount; dropping the
+                // copy keeps those writes from later containers, which is what read-only promises
+                // them.
+                if (mount.readOnly()) {
+                    continue;
+                }
+                try {
+                    volumes.put(mount.volume(), copyOut(id, mount.absolutePath(), mount.baseName()));
+                } catch (UnsafeOutputException e) {
+                    return new Outcome.Stopped(
+                            "left unsafe content in volume `" + mount.volume() + "` (mounted at " + mount.absolutePath()
+                                    + "): " + e.getMessage(),
+                            Optional.of(log));
+                }
+            }
+            Shared next = new Shared(newOutput, newMetadata, volumes);
+            long total = next.totalBytes();
+            long limit = settings.outputLimits().maxTotalBytes();
+            if (total > limit) {
+                String what = volumes.isEmpty()
+                        ? "/kratix/output and /kratix/metadata"
+                        : "/kratix/output, /kratix/metadata and the pipeline's volumes";
+                return new Outcome.Stopped(
+                        what + " together hold " + total + " bytes, more than the limit of " + limit
+                                + " bytes per pipeline",
+                        Optional.of(log));
+            }
+            return new Outcome.Done(log, next);
+        }
+
+        /**
+         * What the image itself has at a mount path, if anything: copying a volume in would mix
+         * with it, and copying the volume out would then carry the image's files into it.
+         */
+        private Optional<String> imageContentAt(String id, VolumeMounts.Mount mount)
+                throws IOException, InterruptedException {
+            String attempted = "Tried to look at " + mount.absolutePath() + " in " + subject
+                    + " before copying volume `" + mount.volume() + "` there";
+            InputStream tar;
+            try {
+                tar = call(
+                        attempted,
+                        () -> client.copyArchiveFromContainerCmd(id, mount.absolutePath())
+                                .exec());
+            } catch (IOException e) {
+                if (e.getCause() instanceof NotFoundException) {
+                    return Optional.empty();
+                }
+                // The engine's answer when a parent of the path is a file; the copy in would
+                // fail the same way, so this is the pipeline's fault, not the engine's.
+                if (e.getCause() instanceof DockerException engineError
+                        && describe(engineError).endsWith("not a directory")) {
+                    return Optional.of("a file on the way to it");
+                }
+                throw e;
+            }
+            String parent =
+                    mount.absolutePath().substring(0, mount.absolutePath().lastIndexOf('/') + 1);
+            try (tar) {
+                // No byte of content is acceptable, so the read stops at the first file that has any.
+                TarTrees.Tree found = TarTrees.readTree(tar, mount.baseName(), new TarTrees.Limits(0, 0));
+                SortedSet<String> paths = new TreeSet<>(found.directories());
+                paths.addAll(found.files().keySet());
+                return paths.isEmpty()
+                        ? Optional.empty()
+                        : Optional.of("`" + mount.absolutePath() + "/" + paths.first() + "`");
+            } catch (UnsafeOutputException e) {
+                String entry = parent + e.entry().replaceAll("/+$", "");
+                return Optional.of(
+                        entry.equals(mount.absolutePath()) ? "something other than a directory" : "`" + entry + "`");
+            } catch (InterruptedIOException e) {
+                throw interrupted(attempted, e);
+            } catch (IOException e) {
+                throw new IOException(attempted + " but reading the archive failed: " + e.getMessage(), e);
             }
         }
 
@@ -574,31 +727,47 @@ public final class DockerPipelineRunner implements PipelineRunner {
     }
 
     /**
-     * The container environment: the invocation's variables, then the container's own, each
-     * name once; a name the container sets again moves to its position, so the container's value
-     * wins as when Kubernetes appends it.
+     * The container environment as Docker takes it: the invocation's variables, then the
+     * container's own, each name once, as {@link EnvExpansion#environment} orders and expands
+     * them.
      */
     static List<String> environment(Map<String, String> kratix, List<EnvVar> own) {
-        Map<String, String> env = new LinkedHashMap<>(kratix);
-        for (EnvVar variable : own) {
-            env.remove(variable.name());
-            env.put(variable.name(), variable.value());
-        }
+        return environment(EnvExpansion.environment(kratix, own));
+    }
+
+    private static List<String> environment(Map<String, String> env) {
         List<String> result = new ArrayList<>(env.size());
         env.forEach((name, value) -> result.add(name + "=" + value));
         return result;
     }
 
-    /** The single tar holding {@code kratix/input}, {@code kratix/output} and {@code kratix/metadata}. */
-    static byte[] inputTar(byte[] objectYaml, TarTrees.Tree output, TarTrees.Tree metadata, ImageUser owner) {
+    /**
+     * The single tar, extracted at {@code /}, holding {@code kratix/input}, {@code kratix/output}
+     * and {@code kratix/metadata} and each mounted volume at its mount path. Everything is owned
+     * by the image's user so that it can change it, except read-only mounts, which are owned by
+     * root so that a non-root container is refused writes as on a read-only mount. Ancestors of a
+     * mount path get no entries, so that existing ones such as {@code /tmp} keep their owner and
+     * mode.
+     */
+    static byte[] inputTar(byte[] objectYaml, Shared shared, List<VolumeMounts.Mount> mounts, ImageUser owner) {
         SortedMap<String, byte[]> files = new TreeMap<>();
-        SortedSet<String> directories = new TreeSet<>(List.of("kratix/input", "kratix/output", "kratix/metadata"));
-        files.put("kratix/input/object.yaml", objectYaml);
-        output.files().forEach((path, content) -> files.put("kratix/output/" + path, content));
-        metadata.files().forEach((path, content) -> files.put("kratix/metadata/" + path, content));
-        output.directories().forEach(path -> directories.add("kratix/output/" + path));
-        metadata.directories().forEach(path -> directories.add("kratix/metadata/" + path));
-        return TarTrees.write(files, directories, owner.uid(), owner.gid());
+        SortedSet<String> directories = new TreeSet<>(List.of("input", "output", "metadata"));
+        files.put("input/object.yaml", objectYaml);
+        shared.output().files().forEach((path, content) -> files.put("output/" + path, content));
+        shared.metadata().files().forEach((path, content) -> files.put("metadata/" + path, content));
+        shared.output().directories().forEach(path -> directories.add("output/" + path));
+        shared.metadata().directories().forEach(path -> directories.add("metadata/" + path));
+        List<TarTrees.Placement> placements = new ArrayList<>();
+        placements.add(
+                new TarTrees.Placement("kratix", new TarTrees.Tree(files, directories), owner.uid(), owner.gid()));
+        for (VolumeMounts.Mount mount : mounts) {
+            TarTrees.Tree content = shared.volumes().get(mount.volume());
+            placements.add(
+                    mount.readOnly()
+                            ? new TarTrees.Placement(mount.path(), content, 0, 0)
+                            : new TarTrees.Placement(mount.path(), content, owner.uid(), owner.gid()));
+        }
+        return TarTrees.write(placements);
     }
 
     private static ImageUser imageUser(InspectImageResponse image) {

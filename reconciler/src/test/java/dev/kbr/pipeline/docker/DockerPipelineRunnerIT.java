@@ -17,6 +17,8 @@ import dev.kbr.model.Container;
 import dev.kbr.model.EnvVar;
 import dev.kbr.model.Pipeline;
 import dev.kbr.model.SourceLocation;
+import dev.kbr.model.Volume;
+import dev.kbr.model.VolumeMount;
 import dev.kbr.pipeline.ContainerLog;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
@@ -166,10 +168,190 @@ class DockerPipelineRunnerIT {
 
         assertThat(text(succeeded.output().get("env.txt"))).isEqualTo("""
                         GREETING=hello world
+                        KRATIX_OBJECT_NAME=one
                         KRATIX_PROMISE_NAME=overridden
                         KRATIX_WORKFLOW_ACTION=configure
                         KRATIX_WORKFLOW_TYPE=resource
                         """);
+    }
+
+    @Test
+    void expandsVariableReferencesInCommandArgsAndEnvAsKubernetesDoes() throws Exception {
+        Container container = new Container(
+                "expand",
+                IMAGE,
+                List.of(
+                        "sh",
+                        "-c",
+                        "printf '%s\\n' \"$@\" \"$LABEL\" > /kratix/output/$(KRATIX_OBJECT_NAME).txt",
+                        "sh"),
+                List.of("$(KRATIX_OBJECT_NAME)", "$$(KRATIX_OBJECT_NAME)", "$(UNKNOWN)", "$(LABEL)"),
+                List.of(new EnvVar("LABEL", "$(KRATIX_PROMISE_NAME)/$(KRATIX_OBJECT_NAME)")),
+                Optional.empty());
+
+        PipelineResult.Succeeded succeeded = succeeded(runner.run(invocation(container)));
+
+        assertThat(succeeded.output()).containsOnlyKeys("one.txt");
+        assertThat(text(succeeded.output().get("one.txt"))).isEqualTo("""
+                        one
+                        $(KRATIX_OBJECT_NAME)
+                        $(UNKNOWN)
+                        thing/one
+                        thing/one
+                        """);
+    }
+
+    @Test
+    void sharesAnEmptyDirBetweenContainersMountedAtDifferentPaths() throws Exception {
+        PipelineResult.Succeeded succeeded = succeeded(runner.run(invocation(
+                List.of(new Volume("scratch")),
+                mounting(sh("writer", """
+                                set -e
+                                test -d /work/scratch && test -z "$(ls -A /work/scratch)"
+                                echo 'from the writer' > /work/scratch/note.txt
+                                mkdir -p /work/scratch/empty/deeper
+                                """), new VolumeMount("scratch", "/work/scratch", false)),
+                mounting(sh("reader", """
+                                set -e
+                                test -d /data/in/empty/deeper
+                                cat /data/in/note.txt > /kratix/output/seen.txt
+                                """), new VolumeMount("scratch", "/data/in", false)))));
+
+        assertThat(succeeded.output()).containsOnlyKeys("seen.txt");
+        assertThat(text(succeeded.output().get("seen.txt"))).isEqualTo("from the writer\n");
+        assertThat(succeeded.metadata()).isEmpty();
+    }
+
+    @Test
+    void keepsWritesToAReadOnlyMountFromLaterContainers() throws Exception {
+        PipelineResult.Succeeded succeeded = succeeded(runner.run(invocation(
+                List.of(new Volume("shared")),
+                mounting(sh("writer", "echo v1 > /rw/file.txt"), new VolumeMount("shared", "/rw", false)),
+                mounting(sh("read-only", """
+                                cat /ro/file.txt > /kratix/output/read-only-saw.txt
+                                echo v2 > /ro/file.txt
+                                touch /ro/new.txt
+                                cat /ro/file.txt > /kratix/output/read-only-wrote.txt
+                                """), new VolumeMount("shared", "/ro", true)),
+                mounting(
+                        sh(
+                                "third",
+                                "ls /rw > /kratix/output/third-ls.txt; cat /rw/file.txt > /kratix/output/third.txt"),
+                        new VolumeMount("shared", "/rw", false)))));
+
+        assertThat(text(succeeded.output().get("read-only-saw.txt"))).isEqualTo("v1\n");
+        // A root container can write to its copy (kbr cannot stop that), but nobody later sees it.
+        assertThat(text(succeeded.output().get("read-only-wrote.txt"))).isEqualTo("v2\n");
+        assertThat(text(succeeded.output().get("third.txt"))).isEqualTo("v1\n");
+        assertThat(text(succeeded.output().get("third-ls.txt"))).isEqualTo("file.txt\n");
+    }
+
+    @Test
+    void hidesAVolumeFromContainersThatDoNotMountItAndKeepsItForLaterOnes() throws Exception {
+        PipelineResult.Succeeded succeeded = succeeded(runner.run(invocation(
+                List.of(new Volume("cache")),
+                mounting(sh("writer", "echo kept > /cache/file.txt"), new VolumeMount("cache", "/cache", false)),
+                sh("bystander", """
+                        if test -e /cache; then echo present; else echo absent; fi > /kratix/output/bystander.txt
+                        find / -xdev -name file.txt >> /kratix/output/bystander.txt
+                        """),
+                mounting(
+                        sh("later", "cat /cache/file.txt > /kratix/output/later.txt"),
+                        new VolumeMount("cache", "/cache", false)))));
+
+        assertThat(text(succeeded.output().get("bystander.txt"))).isEqualTo("absent\n");
+        assertThat(text(succeeded.output().get("later.txt"))).isEqualTo("kept\n");
+    }
+
+    @Test
+    void createsMissingParentsOfAMountPathAndLeavesExistingOnesAlone() throws Exception {
+        PipelineResult.Succeeded succeeded = succeeded(runner.run(invocation(
+                List.of(new Volume("a"), new Volume("b")),
+                mounting(
+                        sh("check", """
+                                ls -ld /tmp | cut -c1-10 > /kratix/output/tmp-mode.txt
+                                ls -ld /new/deep | cut -c1-10 > /kratix/output/parent-mode.txt
+                                """),
+                        new VolumeMount("a", "/tmp/work", false),
+                        new VolumeMount("b", "/new/deep/mount", false)))));
+
+        assertThat(text(succeeded.output().get("tmp-mode.txt"))).isEqualTo("drwxrwxrwt\n");
+        assertThat(text(succeeded.output().get("parent-mode.txt"))).isEqualTo("drwxr-xr-x\n");
+    }
+
+    @Test
+    void refusesToMountWhereTheImageHasContentItCouldNotHide() throws Exception {
+        PipelineResult result = runner.run(invocation(
+                List.of(new Volume("tools")),
+                mounting(sh("shadowing", "true"), new VolumeMount("tools", "/bin", false)),
+                sh("after", "true")));
+
+        assertThat(result).isInstanceOf(PipelineResult.Failed.class);
+        PipelineResult.Failed failed = (PipelineResult.Failed) result;
+        assertThat(failed.container()).isEqualTo("shadowing");
+        assertThat(failed.reason())
+                .contains("volume `tools` at /bin")
+                .contains(IMAGE + " already has `/bin/")
+                .contains("path the image leaves empty or absent");
+        assertThat(failed.logs()).isEmpty();
+
+        PipelineResult throughAFile = runner.run(invocation(
+                List.of(new Volume("tools")),
+                mounting(sh("through-a-file", "true"), new VolumeMount("tools", "/bin/busybox/x", false))));
+
+        assertThat(throughAFile).isInstanceOf(PipelineResult.Failed.class);
+        assertThat(((PipelineResult.Failed) throughAFile).reason())
+                .contains("volume `tools` at /bin/busybox/x")
+                .contains("already has a file on the way to it");
+    }
+
+    @Test
+    void rejectsNestedMountsBeforeRunningAnything() throws Exception {
+        PipelineResult result = runner.run(invocation(
+                List.of(new Volume("a"), new Volume("b")),
+                sh("first", "true"),
+                mounting(
+                        sh("nested", "true"), new VolumeMount("a", "/x", false), new VolumeMount("b", "/x/y", false))));
+
+        assertThat(result).isInstanceOf(PipelineResult.Failed.class);
+        PipelineResult.Failed failed = (PipelineResult.Failed) result;
+        assertThat(failed.container()).isEqualTo("nested");
+        assertThat(failed.reason()).contains("cannot nest them");
+        assertThat(failed.logs()).isEmpty();
+    }
+
+    @Test
+    void rejectsASymbolicLinkInAVolume() throws Exception {
+        PipelineResult result = runner.run(invocation(
+                List.of(new Volume("v")),
+                mounting(sh("links", "ln -s /etc/passwd /v/link"), new VolumeMount("v", "/v", false)),
+                sh("after", "true")));
+
+        assertThat(result).isInstanceOf(PipelineResult.Failed.class);
+        PipelineResult.Failed failed = (PipelineResult.Failed) result;
+        assertThat(failed.container()).isEqualTo("links");
+        assertThat(failed.reason()).contains("volume `v`").contains("v/link").contains("symbolic link");
+        assertThat(failed.logs()).extracting(ContainerLog::container).containsExactly("links");
+    }
+
+    @Test
+    void countsVolumesTowardsThePipelineSizeLimit() throws Exception {
+        try (DockerPipelineRunner strict = DockerPipelineRunner.connect(
+                DockerRunnerSettings.defaults().withOutputLimits(new TarTrees.Limits(100, 150)))) {
+            PipelineResult result = strict.run(invocation(
+                    List.of(new Volume("v")),
+                    mounting(
+                            sh(
+                                    "fill",
+                                    "head -c 100 /dev/zero > /v/a.bin; head -c 100 /dev/zero > /kratix/output/b.bin"),
+                            new VolumeMount("v", "/v", false))));
+
+            assertThat(result).isInstanceOf(PipelineResult.Failed.class);
+            assertThat(((PipelineResult.Failed) result).reason())
+                    .contains("volumes")
+                    .contains("200 bytes")
+                    .contains("150 bytes");
+        }
     }
 
     @Test
@@ -269,16 +451,7 @@ class DockerPipelineRunnerIT {
 
     @Test
     void letsANonRootImageModifyTheSharedTrees() throws Exception {
-        String image = "kbr.local/busybox-nonroot-it:" + ProcessHandle.current().pid();
-        byte[] context = TarTrees.write(
-                new TreeMap<>(Map.of("Dockerfile", ("FROM " + IMAGE + "\nUSER 1000:1000\n").getBytes(UTF_8))),
-                Set.of());
-        docker.buildImageCmd(new ByteArrayInputStream(context))
-                .withTags(Set.of(image))
-                .withNetworkMode("none")
-                .withPull(false)
-                .exec(new BuildImageResultCallback())
-                .awaitImageId();
+        String image = buildNonRootImage();
         try {
             PipelineResult.Succeeded succeeded = succeeded(runner.run(invocation(
                     imageSh("first", image, "id -u > /kratix/output/uid; echo one > /kratix/output/file"),
@@ -287,6 +460,30 @@ class DockerPipelineRunnerIT {
             assertThat(text(succeeded.output().get("uid"))).isEqualTo("1000\n");
             assertThat(text(succeeded.output().get("file"))).isEqualTo("one\ntwo\n");
             assertThat(succeeded.metadata()).containsOnlyKeys("m");
+        } finally {
+            docker.removeImageCmd(image).withForce(true).exec();
+        }
+    }
+
+    @Test
+    void letsANonRootImageWriteToAVolumeButNotToAReadOnlyMount() throws Exception {
+        String image = buildNonRootImage();
+        try {
+            PipelineResult.Succeeded succeeded = succeeded(runner.run(invocation(
+                    List.of(new Volume("v")),
+                    mounting(
+                            imageSh("writer", image, "echo one > /tmp/v/file && mkdir /tmp/v/sub"),
+                            new VolumeMount("v", "/tmp/v", false)),
+                    mounting(
+                            imageSh("appender", image, "echo two >> /v/file && echo three > /v/sub/more"),
+                            new VolumeMount("v", "/v", false)),
+                    mounting(imageSh("reader", image, """
+                                    cat /ro/file /ro/sub/more > /kratix/output/seen.txt
+                                    if echo four >> /ro/file; then echo wrote; else echo refused; fi > /kratix/output/write.txt
+                                    """), new VolumeMount("v", "/ro", true)))));
+
+            assertThat(text(succeeded.output().get("seen.txt"))).isEqualTo("one\ntwo\nthree\n");
+            assertThat(text(succeeded.output().get("write.txt"))).isEqualTo("refused\n");
         } finally {
             docker.removeImageCmd(image).withForce(true).exec();
         }
@@ -369,14 +566,23 @@ class DockerPipelineRunnerIT {
     }
 
     private PipelineInvocation invocation(Container... containers) {
-        return invocation(TIMEOUT, containers);
+        return invocation(TIMEOUT, List.of(), containers);
+    }
+
+    private PipelineInvocation invocation(List<Volume> volumes, Container... containers) {
+        return invocation(TIMEOUT, volumes, containers);
     }
 
     private PipelineInvocation invocation(Duration timeout, Container... containers) {
+        return invocation(timeout, List.of(), containers);
+    }
+
+    private PipelineInvocation invocation(Duration timeout, List<Volume> volumes, Container... containers) {
         Pipeline pipeline = new Pipeline(
                 pipelineName,
                 Map.of(),
                 List.of(containers),
+                volumes,
                 JsonNodeFactory.instance.objectNode(),
                 SourceLocation.of("test"));
         return new PipelineInvocation(
@@ -386,7 +592,8 @@ class DockerPipelineRunnerIT {
                 new TreeMap<>(Map.of(
                         "KRATIX_WORKFLOW_ACTION", "configure",
                         "KRATIX_WORKFLOW_TYPE", "resource",
-                        "KRATIX_PROMISE_NAME", "thing")),
+                        "KRATIX_PROMISE_NAME", "thing",
+                        "KRATIX_OBJECT_NAME", "one")),
                 timeout);
     }
 
@@ -396,6 +603,33 @@ class DockerPipelineRunnerIT {
 
     private static Container imageSh(String name, String image, String script) {
         return new Container(name, image, List.of("sh", "-c", script), List.of(), List.of(), Optional.empty());
+    }
+
+    private static Container mounting(Container container, VolumeMount... mounts) {
+        return new Container(
+                container.name(),
+                container.image(),
+                container.command(),
+                container.args(),
+                container.env(),
+                container.envFrom(),
+                List.of(mounts),
+                container.imagePullPolicy());
+    }
+
+    /** The fixture image running as user 1000; remove it when done. */
+    private static String buildNonRootImage() {
+        String image = "kbr.local/busybox-nonroot-it:" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        byte[] context = TarTrees.write(
+                new TreeMap<>(Map.of("Dockerfile", ("FROM " + IMAGE + "\nUSER 1000:1000\n").getBytes(UTF_8))),
+                Set.of());
+        docker.buildImageCmd(new ByteArrayInputStream(context))
+                .withTags(Set.of(image))
+                .withNetworkMode("none")
+                .withPull(false)
+                .exec(new BuildImageResultCallback())
+                .awaitImageId();
+        return image;
     }
 
     private static PipelineResult.Succeeded succeeded(PipelineResult result) {

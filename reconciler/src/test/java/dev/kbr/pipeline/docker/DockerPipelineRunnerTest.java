@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
 
 class DockerPipelineRunnerTest {
@@ -59,14 +61,49 @@ class DockerPipelineRunnerTest {
                 new TreeMap<>(Map.of("a.yaml", "a".getBytes(UTF_8))), new java.util.TreeSet<>(Set.of("empty")));
         TarTrees.Tree metadata =
                 new TarTrees.Tree(new TreeMap<>(Map.of("status.yaml", "s".getBytes(UTF_8))), new java.util.TreeSet<>());
+        DockerPipelineRunner.Shared shared = new DockerPipelineRunner.Shared(output, metadata, new TreeMap<>());
 
-        byte[] tar = DockerPipelineRunner.inputTar("kind: X\n".getBytes(UTF_8), output, metadata, new ImageUser(7, 8));
+        byte[] tar = DockerPipelineRunner.inputTar("kind: X\n".getBytes(UTF_8), shared, List.of(), new ImageUser(7, 8));
         TarTrees.Tree all = TarTrees.readTree(new ByteArrayInputStream(tar), "kratix", TarTrees.Limits.defaults());
 
         assertThat(all.files()).containsOnlyKeys("input/object.yaml", "output/a.yaml", "metadata/status.yaml");
         assertThat(all.directories()).containsExactly("input", "metadata", "output", "output/empty");
         assertThat(tar)
                 .isEqualTo(DockerPipelineRunner.inputTar(
-                        "kind: X\n".getBytes(UTF_8), output, metadata, new ImageUser(7, 8)));
+                        "kind: X\n".getBytes(UTF_8), shared, List.of(), new ImageUser(7, 8)));
+    }
+
+    @Test
+    void putsEachMountedVolumeInTheInputTarOwnedByRootWhenReadOnly() throws Exception {
+        TarTrees.Tree cache = new TarTrees.Tree(
+                new TreeMap<>(Map.of("hit.txt", "x".getBytes(UTF_8))), new java.util.TreeSet<>(Set.of("dir")));
+        DockerPipelineRunner.Shared shared = new DockerPipelineRunner.Shared(
+                TarTrees.Tree.empty(),
+                TarTrees.Tree.empty(),
+                new TreeMap<>(Map.of("cache", cache, "unmounted", cache)));
+        List<VolumeMounts.Mount> mounts = List.of(
+                new VolumeMounts.Mount("cache", "tmp/cache", false), new VolumeMounts.Mount("cache", "ro", true));
+
+        byte[] tar = DockerPipelineRunner.inputTar("kind: X\n".getBytes(UTF_8), shared, mounts, new ImageUser(7, 8));
+
+        List<String> entries = new java.util.ArrayList<>();
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+            for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                entries.add(e.getName() + " " + e.getLongUserId() + ":" + e.getLongGroupId());
+            }
+        }
+        assertThat(entries)
+                .containsExactly(
+                        "kratix/ 7:8",
+                        "kratix/input/ 7:8",
+                        "kratix/input/object.yaml 7:8",
+                        "kratix/metadata/ 7:8",
+                        "kratix/output/ 7:8",
+                        "ro/ 0:0",
+                        "ro/dir/ 0:0",
+                        "ro/hit.txt 0:0",
+                        "tmp/cache/ 7:8",
+                        "tmp/cache/dir/ 7:8",
+                        "tmp/cache/hit.txt 7:8");
     }
 }
