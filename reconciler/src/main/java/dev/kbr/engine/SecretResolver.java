@@ -15,7 +15,8 @@ import java.util.SortedMap;
 
 /**
  * Resolves a pipeline's Secret-backed variables ({@code env[].valueFrom.secretKeyRef} and {@code
- * envFrom[].secretRef}) into plain values, in the pipeline's namespace, the way the kubelet does:
+ * envFrom[].secretRef}) into values (each keeping its Secret reference, so {@code $(VAR)} is not
+ * expanded inside it), in the pipeline's namespace, the way the kubelet does:
  * {@code envFrom} first, then {@code env}, a later definition of a name replacing an earlier one.
  */
 final class SecretResolver {
@@ -25,7 +26,7 @@ final class SecretResolver {
      * @param pipeline the pipeline as loaded
      * @param namespace where its Secrets live (the pipeline namespace)
      * @param secrets the Secret source
-     * @return the pipeline with only plain variables
+     * @return the pipeline with every variable's value filled in and no {@code envFrom}
      * @throws IllegalArgumentException naming the Secret and key (never a value) when a required
      *     one is missing
      * @throws IOException when a Secret cannot be read
@@ -39,18 +40,25 @@ final class SecretResolver {
         }
         List<Container> containers = new ArrayList<>();
         for (Container container : pipeline.containers()) {
-            Map<String, String> values = new LinkedHashMap<>();
+            // The reference stays on resolved variables so the runner knows not to expand $(VAR)
+            // inside Secret values, as the kubelet does not.
+            Map<String, EnvVar> values = new LinkedHashMap<>();
             for (EnvFromSecret from : container.envFrom()) {
                 Optional<SortedMap<String, String>> secret = secrets.secret(namespace, from.name());
                 if (secret.isEmpty() && !from.optional()) {
                     throw missing(container, namespace, from.name(), null);
                 }
-                secret.ifPresent(keys -> keys.forEach((k, v) -> values.put(from.prefix() + k, v)));
+                secret.ifPresent(keys -> keys.forEach((k, v) -> values.put(
+                        from.prefix() + k,
+                        new EnvVar(
+                                from.prefix() + k,
+                                v,
+                                Optional.of(new SecretKeyRef(from.name(), k, from.optional()))))));
             }
             for (EnvVar var : container.env()) {
                 if (var.secretKeyRef().isEmpty()) {
                     values.remove(var.name());
-                    values.put(var.name(), var.value());
+                    values.put(var.name(), var);
                     continue;
                 }
                 SecretKeyRef ref = var.secretKeyRef().get();
@@ -59,11 +67,9 @@ final class SecretResolver {
                     throw missing(container, namespace, ref.name(), ref.key());
                 }
                 values.remove(var.name());
-                value.ifPresent(v -> values.put(var.name(), v));
+                value.ifPresent(v -> values.put(var.name(), new EnvVar(var.name(), v, Optional.of(ref))));
             }
-            List<EnvVar> env = new ArrayList<>();
-            values.forEach((k, v) -> env.add(new EnvVar(k, v)));
-            containers.add(container.withEnv(env, List.of()));
+            containers.add(container.withEnv(new ArrayList<>(values.values()), List.of()));
         }
         return pipeline.withContainers(containers);
     }

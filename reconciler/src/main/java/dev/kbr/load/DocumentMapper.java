@@ -254,11 +254,13 @@ final class DocumentMapper {
             }
             if (!volumeNames.contains(volume)) {
                 error(p + ".name", "mounts volume " + volume + ", which the pipeline's spec.volumes does not define");
-            } else if (!mountPath.startsWith("/") || mountPath.equals("/kratix") || mountPath.startsWith("/kratix/")) {
+            } else if (!mountPath.startsWith("/")
+                    || java.nio.file.Path.of(mountPath).normalize().startsWith("/kratix")
+                    || java.nio.file.Path.of(mountPath).normalize().toString().equals("/")) {
                 error(
                         p + ".mountPath",
-                        "must be an absolute path outside /kratix (kbr provides /kratix/input, /kratix/output and"
-                                + " /kratix/metadata)");
+                        "must be an absolute path other than / and outside /kratix (kbr provides /kratix/input,"
+                                + " /kratix/output and /kratix/metadata)");
             } else {
                 mounts.add(new VolumeMount(
                         volume, mountPath, ms.get(i).path("readOnly").asBoolean(false)));
