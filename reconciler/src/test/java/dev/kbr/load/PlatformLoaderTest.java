@@ -47,6 +47,22 @@ class PlatformLoaderTest {
     }
 
     @Test
+    void loadsTheLayoutsPlatform() throws IOException {
+        var result = PlatformLoader.load(SharedFiles.repoRoot().resolve("fixtures/platforms/layouts"));
+        assertThat(result.diagnostics()).isEmpty();
+        assertThat(result.platform().destinations())
+                .extracting(Destination::name, d -> d.filepathMode().value(), Destination::aggregatedFilename)
+                .containsExactly(
+                        tuple("aggregated", "aggregatedYAML", "catalog.yaml"),
+                        tuple("flat", "none", "aggregated.yaml"),
+                        tuple("nested", "nestedByMetadata", "aggregated.yaml"));
+        assertThat(result.platform().gitStateStores())
+                .singleElement()
+                .satisfies(s -> assertThat(s.path()).isEqualTo("clusters"));
+        assertThat(result.platform().requests()).hasSize(6);
+    }
+
+    @Test
     void reportsEveryProblemWithFileLineAndField(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("dest.yaml"), """
                 apiVersion: platform.kratix.io/v1alpha1
