@@ -210,7 +210,7 @@ public final class RecordsFormat {
 
     private static SortedMap<String, String> stringMap(JsonNode node) {
         SortedMap<String, String> map = new TreeMap<>();
-        node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+        node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
         return map;
     }
 
