@@ -2,7 +2,9 @@ package dev.kbr.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.model.Destination;
+import dev.kbr.model.DestinationCleanup;
 import dev.kbr.model.Diagnostic;
+import dev.kbr.model.FilepathMode;
 import dev.kbr.model.ObjectKey;
 import dev.kbr.model.WorkId;
 import dev.kbr.report.StoreReport;
@@ -14,27 +16,43 @@ import dev.kbr.schedule.WorkloadGroups;
 import dev.kbr.state.ChangeSet;
 import dev.kbr.state.CommitResult;
 import dev.kbr.state.DesiredFile;
+import dev.kbr.state.DestinationRecord;
 import dev.kbr.state.FileChange;
 import dev.kbr.state.GroupRecord;
 import dev.kbr.state.ObjectRecord;
+import dev.kbr.state.RecordedWorkload;
 import dev.kbr.state.WorkRecord;
 import dev.kbr.state.diff.TreeDiff;
+import dev.kbr.state.layout.DestinationFiles;
+import dev.kbr.state.layout.DestinationLayout;
+import dev.kbr.state.layout.PlacedGroup;
 import dev.kbr.state.layout.RecordsFormat;
 import dev.kbr.state.layout.StateLayout;
+import dev.kbr.state.layout.Workload;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The second half of a pass: schedules the Works onto Destinations, renders the desired tree of
- * every state store (Kratix's layout, canary files, kbr's records), diffs it against the tree
- * that was read, and commits when applying.
+ * every state store (Kratix's layout in each Destination's filepath mode, canary files, kbr's
+ * records), diffs it against the tree that was read, and commits when applying.
+ *
+ * <p>A Destination recorded in a store but gone from the platform (or moved to another store) is
+ * handled as Kratix handles a deleted Destination: with {@code cleanup: none} everything written
+ * for it stays and its resource groups stay placed on it (Kratix keeps their WorkPlacements,
+ * misplaced); with {@code cleanup: all} everything written for it is deleted and its resource
+ * groups are scheduled again like new ones. Deleting is held back in a pass with input errors, as
+ * a Destination that failed to load looks gone.
  */
 final class StateRenderer {
     private final PassOptions options;
@@ -48,6 +66,66 @@ final class StateRenderer {
     private final List<String> notices;
     private final List<Diagnostic> diagnostics;
     private final List<String> errors;
+
+    /** What happens to a Destination recorded in a store that no longer has it. */
+    private enum Fate {
+        /** cleanup: none (or cleanup held back): everything written for it stays. */
+        FROZEN,
+        /** cleanup: all: everything written for it goes. */
+        CLEANED
+    }
+
+    /** A group waiting to be rendered on a current Destination, with what its record needs. */
+    private record Pending(String directory, boolean misplaced, PlacedGroup group) {}
+
+    /** The desired tree and records of one store, built up during the pass. */
+    private final class Draft {
+        final Reconciler.StoreContext ctx;
+        final SortedMap<String, DesiredFile> desired = new TreeMap<>();
+        final Map<String, String> owners = new HashMap<>();
+        final Map<WorkId, List<GroupRecord>> works = new TreeMap<>();
+        final SortedMap<String, DestinationRecord> destinationRecords = new TreeMap<>();
+        final SortedMap<String, Fate> gone = new TreeMap<>();
+        final SortedMap<String, String> roots = new TreeMap<>();
+        final List<String> problems = new ArrayList<>();
+
+        Draft(Reconciler.StoreContext ctx) {
+            this.ctx = ctx;
+        }
+
+        String name() {
+            return ctx.model().name();
+        }
+
+        String storePath() {
+            return ctx.model().path();
+        }
+
+        /** A current Destination of this store. */
+        boolean hasCurrent(String destination) {
+            Destination d = destinations.get(destination);
+            return d != null && d.stateStoreRef().name().equals(name());
+        }
+
+        /** Adds a file a current Destination writes; a path two Destinations write is a problem. */
+        void write(String path, DesiredFile file, String owner) {
+            String previous = owners.putIfAbsent(path, owner);
+            if (previous != null && !previous.equals(owner)) {
+                problems.add(path + " is written for both " + previous + " and " + owner
+                        + "; give the Destinations folders that do not overlap");
+            }
+            desired.put(path, file);
+        }
+
+        /** Keeps a file of a gone Destination, unless a current Destination writes that path now. */
+        void keep(String path, String contentId) {
+            desired.putIfAbsent(path, new DesiredFile.Existing(contentId));
+        }
+
+        void record(WorkId work, GroupRecord group) {
+            works.computeIfAbsent(work, k -> new ArrayList<>()).add(group);
+        }
+    }
 
     StateRenderer(
             PassOptions options,
@@ -75,21 +153,120 @@ final class StateRenderer {
     }
 
     List<StoreReport> render() {
-        Map<String, SortedMap<String, DesiredFile>> desired = new TreeMap<>();
-        Map<String, Map<WorkId, List<GroupRecord>>> records = new TreeMap<>();
-        for (Reconciler.StoreContext ctx : stores.values()) {
-            desired.put(ctx.model().name(), new TreeMap<>());
-            records.put(ctx.model().name(), new TreeMap<>());
-        }
+        Map<String, Draft> drafts = new TreeMap<>();
+        stores.values().forEach(ctx -> drafts.put(ctx.model().name(), new Draft(ctx)));
+        drafts.values().forEach(this::decideGone);
+        Map<String, List<Pending>> pending = new TreeMap<>();
+        destinations.keySet().forEach(name -> pending.put(name, new ArrayList<>()));
+        placeFresh(drafts, pending);
+        drafts.values().forEach(draft -> placeKept(draft, pending));
         for (Destination d : destinations.values()) {
-            Reconciler.StoreContext ctx = stores.get(d.stateStoreRef().name());
-            StateLayout.canaryFiles(ctx.model().path(), d)
-                    .forEach((path, bytes) -> desired.get(ctx.model().name()).put(path, new DesiredFile.Bytes(bytes)));
+            renderDestination(drafts.get(d.stateStoreRef().name()), d, pending.get(d.name()));
         }
+        drafts.values().forEach(this::keepGone);
+        drafts.values().forEach(this::addRecords);
+        List<StoreReport> reports = new ArrayList<>();
+        for (Draft draft : drafts.values()) {
+            reports.add(diffAndCommit(draft));
+        }
+        return reports;
+    }
+
+    // --- Destinations gone from a store ------------------------------------------------------
+
+    /** Decides, per Destination this store has records of but no longer serves, what happens. */
+    private void decideGone(Draft draft) {
+        Set<String> recorded = new TreeSet<>(draft.ctx.records().destinations().keySet());
+        draft.ctx.records().works().values().forEach(w -> w.groups().forEach(g -> recorded.add(g.destination())));
+        boolean inputsLoaded = diagnostics.stream().noneMatch(Diagnostic::isError);
+        for (String name : recorded) {
+            if (draft.hasCurrent(name)) {
+                continue;
+            }
+            DestinationRecord record = draft.ctx.records().destinations().get(name);
+            int files = ownedBy(draft, name).size();
+            String where = "state store " + draft.name();
+            if (record != null && record.cleanup() == DestinationCleanup.ALL && inputsLoaded) {
+                draft.gone.put(name, Fate.CLEANED);
+                notices.add("Destination " + name + " is gone from the platform and has cleanup: all: deleting the "
+                        + files + " file(s) kbr wrote for it in " + where
+                        + "; its resource workload groups are scheduled again");
+            } else if (record != null && record.cleanup() == DestinationCleanup.ALL) {
+                draft.gone.put(name, Fate.FROZEN);
+                notices.add("Destination " + name + " is gone from the platform and has cleanup: all, but this pass"
+                        + " has input errors (a Destination that fails to load looks gone), so its " + files
+                        + " file(s) in " + where + " are kept until a pass without errors");
+            } else {
+                draft.gone.put(name, Fate.FROZEN);
+                notices.add("Destination " + name + " is gone from the platform and has cleanup: none, so the "
+                        + files + " file(s) kbr wrote for it stay in " + where
+                        + " and its resource workload groups stay placed on it, as Kratix leaves them;"
+                        + " add it back with cleanup: all and remove it again to delete them");
+            }
+        }
+    }
+
+    /** Every path the records of this store say was written for {@code destination}. */
+    private static Set<String> ownedBy(Draft draft, String destination) {
+        Set<String> paths = new TreeSet<>();
+        DestinationRecord record = draft.ctx.records().destinations().get(destination);
+        if (record != null) {
+            paths.addAll(record.ownedFiles().keySet());
+        }
+        draft.ctx
+                .records()
+                .works()
+                .values()
+                .forEach(w -> w.groups().stream()
+                        .filter(g -> g.destination().equals(destination))
+                        .forEach(g -> paths.addAll(g.files().keySet())));
+        return paths;
+    }
+
+    /** Carries over, unchanged, what was written for Destinations that are gone but not cleaned. */
+    private void keepGone(Draft draft) {
+        draft.gone.forEach((name, fate) -> {
+            if (fate != Fate.FROZEN) {
+                return;
+            }
+            DestinationRecord record = draft.ctx.records().destinations().get(name);
+            if (record != null) {
+                draft.destinationRecords.put(name, record);
+                record.ownedFiles().forEach(draft::keep);
+                draft.roots.put(StateLayout.destinationRoot(draft.storePath(), record.path()), name + " (removed)");
+            }
+        });
+        for (WorkRecord record : draft.ctx.records().works().values()) {
+            for (GroupRecord group : record.groups()) {
+                if (draft.gone.get(group.destination()) == Fate.FROZEN) {
+                    draft.record(record.id(), group);
+                    group.files().forEach(draft::keep);
+                }
+            }
+        }
+        draft.gone.forEach((name, fate) -> {
+            DestinationRecord record = draft.ctx.records().destinations().get(name);
+            if (fate == Fate.CLEANED && record != null) {
+                draft.roots.put(StateLayout.destinationRoot(draft.storePath(), record.path()), name + " (removed)");
+            }
+        });
+    }
+
+    // --- placing ------------------------------------------------------------------------------
+
+    private void placeFresh(Map<String, Draft> drafts, Map<String, List<Pending>> pending) {
+        List<Destination> current = List.copyOf(destinations.values());
         for (Work work : fresh.values()) {
-            Map<String, List<String>> previous = previousPlacements(work.id());
-            for (Placement placement : Scheduler.place(work, List.copyOf(destinations.values()), previous)) {
+            Set<String> frozen = work.id().type().isDependency() ? Set.of() : frozenGroups(drafts, work.id());
+            for (Placement placement : Scheduler.place(work, current, previousPlacements(work.id()))) {
                 WorkloadGroup group = placement.group();
+                if (frozen.contains(group.id())) {
+                    // Kratix never moves a resource group whose WorkPlacement still exists, even
+                    // when its Destination is gone.
+                    notices.add(work.id() + ": workload group " + group.directory()
+                            + " stays on its removed Destination (cleanup: none) and is not placed elsewhere");
+                    continue;
+                }
                 if (placement.unscheduled()) {
                     notices.add(work.id() + ": workload group " + group.directory()
                             + " is unscheduled: no Destination matches "
@@ -99,59 +276,69 @@ final class StateRenderer {
                     notices.add(work.id() + ": workload group " + group.directory() + " is misplaced on "
                             + placement.destinations() + " (its selector no longer matches); kept there");
                 }
-                for (String destinationName : placement.destinations()) {
-                    Destination d = destinations.get(destinationName);
-                    Reconciler.StoreContext ctx = stores.get(d.stateStoreRef().name());
-                    SortedMap<String, String> files = new TreeMap<>();
-                    for (var file : group.files().entrySet()) {
-                        String path;
-                        try {
-                            path = StateLayout.filePath(
-                                    ctx.model().path(), d, work.id(), group.shortId(), file.getKey());
-                        } catch (IllegalArgumentException e) {
-                            diagnostics.add(Diagnostic.error(d.location(), "spec.filepath.mode", e.getMessage()));
-                            break;
-                        }
-                        desired.get(ctx.model().name()).put(path, new DesiredFile.Bytes(file.getValue()));
-                        files.put(path, ctx.store().contentId(file.getValue()));
-                    }
-                    records.get(ctx.model().name())
-                            .computeIfAbsent(work.id(), k -> new ArrayList<>())
-                            .add(new GroupRecord(
-                                    group.id(), group.directory(), destinationName, placement.misplaced(), files));
+                List<Workload> workloads = new ArrayList<>();
+                group.files().forEach((path, bytes) -> workloads.add(new Workload(path, new DesiredFile.Bytes(bytes))));
+                for (String destination : placement.destinations()) {
+                    pending.get(destination)
+                            .add(new Pending(
+                                    group.directory(),
+                                    placement.misplaced(),
+                                    new PlacedGroup(work.id(), group.id(), workloads)));
                 }
             }
         }
-        for (Reconciler.StoreContext ctx : stores.values()) {
-            String name = ctx.model().name();
-            for (WorkId id : kept) {
-                WorkRecord previous = ctx.records().works().get(id);
-                if (previous == null) {
+    }
+
+    /** Ids of this Work's groups recorded on a Destination that is gone everywhere and kept. */
+    private Set<String> frozenGroups(Map<String, Draft> drafts, WorkId id) {
+        Set<String> groups = new HashSet<>();
+        for (Draft draft : drafts.values()) {
+            WorkRecord record = draft.ctx.records().works().get(id);
+            if (record == null) {
+                continue;
+            }
+            record.groups().stream()
+                    .filter(g -> draft.gone.get(g.destination()) == Fate.FROZEN
+                            && !destinations.containsKey(g.destination()))
+                    .forEach(g -> groups.add(g.groupId()));
+        }
+        return groups;
+    }
+
+    /** Kept Works (failed or held pipelines) are written again from their records. */
+    private void placeKept(Draft draft, Map<String, List<Pending>> pending) {
+        for (WorkId id : kept) {
+            WorkRecord record = draft.ctx.records().works().get(id);
+            if (record == null) {
+                continue;
+            }
+            for (GroupRecord group : record.groups()) {
+                if (!draft.hasCurrent(group.destination())) {
+                    if (draft.gone.get(group.destination()) == Fate.CLEANED) {
+                        notices.add(id + ": workload group " + group.directory() + " was on removed Destination "
+                                + group.destination() + " (cleanup: all); it is placed again when its pipeline next"
+                                + " succeeds");
+                    }
                     continue;
                 }
-                records.get(name).put(id, new ArrayList<>(previous.groups()));
-                previous.groups()
-                        .forEach(g -> g.files()
-                                .forEach((path, contentId) ->
-                                        desired.get(name).putIfAbsent(path, new DesiredFile.Existing(contentId))));
+                if (group.workloads().isEmpty()) {
+                    // A record from before kbr recorded workloads: its files can only be kept as they are.
+                    draft.record(id, group);
+                    group.files().forEach(draft::keep);
+                    continue;
+                }
+                List<Workload> workloads = group.workloads().stream()
+                        .map(w -> new Workload(
+                                w.filepath(),
+                                w.content()
+                                        .<DesiredFile>map(DesiredFile.Bytes::new)
+                                        .orElseGet(() -> new DesiredFile.Existing(w.contentId()))))
+                        .toList();
+                pending.get(group.destination())
+                        .add(new Pending(
+                                group.directory(), group.misplaced(), new PlacedGroup(id, group.groupId(), workloads)));
             }
-            records.get(name)
-                    .forEach((id, groups) -> desired.get(name)
-                            .put(
-                                    RecordsFormat.path(ctx.model().path(), id),
-                                    new DesiredFile.Bytes(RecordsFormat.write(new WorkRecord(id, groups)))));
-            Map<ObjectKey, ObjectNode> allObjects = new TreeMap<>(objects);
-            keptObjects.forEach(k -> allObjects.putIfAbsent(k, previousObjects.get(k)));
-            allObjects.forEach((key, object) -> desired.get(name)
-                    .put(
-                            RecordsFormat.path(ctx.model().path(), key),
-                            new DesiredFile.Bytes(RecordsFormat.write(new ObjectRecord(key, object)))));
         }
-        List<StoreReport> reports = new ArrayList<>();
-        for (Reconciler.StoreContext ctx : stores.values()) {
-            reports.add(diffAndCommit(ctx, desired.get(ctx.model().name())));
-        }
-        return reports;
     }
 
     private Map<String, List<String>> previousPlacements(WorkId id) {
@@ -169,18 +356,108 @@ final class StateRenderer {
         return placements;
     }
 
-    private StoreReport diffAndCommit(Reconciler.StoreContext ctx, SortedMap<String, DesiredFile> desired) {
-        String storePath = ctx.model().path();
+    // --- rendering ----------------------------------------------------------------------------
+
+    private void renderDestination(Draft draft, Destination destination, List<Pending> pending) {
+        List<Pending> ordered = pending.stream()
+                .sorted(Comparator.comparing((Pending p) -> p.group().work())
+                        .thenComparing(p -> p.group().groupId()))
+                .toList();
+        String storePath = draft.storePath();
+        DestinationFiles files = DestinationLayout.render(
+                storePath, destination, ordered.stream().map(Pending::group).toList());
+        draft.problems.addAll(files.problems());
+        String owner = "Destination " + destination.name();
+        files.all().forEach((path, file) -> draft.write(path, file, owner));
+        boolean aggregated = destination.filepathMode() == FilepathMode.AGGREGATED_YAML;
+        for (int i = 0; i < ordered.size(); i++) {
+            Pending p = ordered.get(i);
+            List<RecordedWorkload> workloads = p.group().workloads().stream()
+                    .map(w -> recorded(draft, w, aggregated))
+                    .toList();
+            draft.record(
+                    p.group().work(),
+                    new GroupRecord(
+                            p.group().groupId(),
+                            p.directory(),
+                            destination.name(),
+                            p.misplaced(),
+                            ids(draft, files.groupFiles().get(i)),
+                            workloads));
+        }
+        draft.destinationRecords.put(
+                destination.name(),
+                new DestinationRecord(
+                        destination.name(),
+                        destination.path(),
+                        destination.filepathMode(),
+                        destination.aggregatedFilename(),
+                        destination.cleanup(),
+                        ids(draft, files.canaries()),
+                        ids(draft, files.aggregate())));
+        draft.roots.put(StateLayout.destinationRoot(storePath, destination), destination.name());
+    }
+
+    private static RecordedWorkload recorded(Draft draft, Workload workload, boolean withContent) {
+        if (workload.content() instanceof DesiredFile.Bytes bytes) {
+            return new RecordedWorkload(
+                    workload.filepath(),
+                    draft.ctx.store().contentId(bytes.content()),
+                    withContent ? Optional.of(bytes.content()) : Optional.empty());
+        }
+        return new RecordedWorkload(
+                workload.filepath(), ((DesiredFile.Existing) workload.content()).contentId(), Optional.empty());
+    }
+
+    private static SortedMap<String, String> ids(Draft draft, SortedMap<String, DesiredFile> files) {
+        SortedMap<String, String> ids = new TreeMap<>();
+        files.forEach((path, file) -> ids.put(
+                path,
+                file instanceof DesiredFile.Bytes bytes
+                        ? draft.ctx.store().contentId(bytes.content())
+                        : ((DesiredFile.Existing) file).contentId()));
+        return ids;
+    }
+
+    /** kbr's own records: one per Work, object and Destination. */
+    private void addRecords(Draft draft) {
+        String storePath = draft.storePath();
+        draft.works.forEach((id, groups) -> draft.desired.put(
+                RecordsFormat.path(storePath, id),
+                new DesiredFile.Bytes(RecordsFormat.write(new WorkRecord(id, groups)))));
+        Map<ObjectKey, ObjectNode> allObjects = new TreeMap<>(objects);
+        keptObjects.forEach(k -> allObjects.putIfAbsent(k, previousObjects.get(k)));
+        allObjects.forEach((key, object) -> draft.desired.put(
+                RecordsFormat.path(storePath, key),
+                new DesiredFile.Bytes(RecordsFormat.write(new ObjectRecord(key, object)))));
+        draft.destinationRecords.forEach((name, record) -> draft.desired.put(
+                RecordsFormat.destinationPath(storePath, name), new DesiredFile.Bytes(RecordsFormat.write(record))));
+    }
+
+    // --- diff and commit ----------------------------------------------------------------------
+
+    private StoreReport diffAndCommit(Draft draft) {
+        Reconciler.StoreContext ctx = draft.ctx;
+        if (!draft.problems.isEmpty()) {
+            errors.add("Tried to write state store " + draft.name() + " (branch "
+                    + ctx.model().branch()
+                    + ") but its files conflict, so nothing was written to it: "
+                    + String.join("; ", new TreeSet<>(draft.problems)));
+            return new StoreReport(
+                    draft.name(),
+                    ctx.model().branch(),
+                    ctx.snapshot().head(),
+                    new ChangeSet(List.of()),
+                    draft.roots,
+                    new TreeMap<>(),
+                    Optional.empty());
+        }
         ChangeSet changes = TreeDiff.diff(
                 ctx.snapshot(),
-                desired,
+                draft.desired,
                 ctx.records().ownedFiles(),
-                StateLayout.recordsRoot(storePath),
+                StateLayout.recordsRoot(draft.storePath()),
                 ctx.store()::contentId);
-        SortedMap<String, String> roots = new TreeMap<>();
-        destinations.values().stream()
-                .filter(d -> d.stateStoreRef().name().equals(ctx.model().name()))
-                .forEach(d -> roots.put(StateLayout.destinationRoot(storePath, d), d.name()));
         SortedMap<String, byte[]> previous = new TreeMap<>();
         Optional<String> commit = Optional.empty();
         try {
@@ -196,11 +473,11 @@ final class StateRenderer {
                 }
             }
         } catch (IOException e) {
-            errors.add("Tried to write state store " + ctx.model().name() + " (branch "
+            errors.add("Tried to write state store " + draft.name() + " (branch "
                     + ctx.model().branch() + ") but it failed: " + e.getMessage());
         }
         return new StoreReport(
-                ctx.model().name(), ctx.model().branch(), ctx.snapshot().head(), changes, roots, previous, commit);
+                draft.name(), ctx.model().branch(), ctx.snapshot().head(), changes, draft.roots, previous, commit);
     }
 
     private String commitMessage(ChangeSet changes) {

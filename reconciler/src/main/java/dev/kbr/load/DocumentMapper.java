@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.model.Container;
 import dev.kbr.model.Destination;
+import dev.kbr.model.DestinationCleanup;
 import dev.kbr.model.Diagnostic;
 import dev.kbr.model.EnvFromSecret;
 import dev.kbr.model.EnvVar;
@@ -318,6 +319,11 @@ final class DocumentMapper {
         if (mode.isEmpty()) {
             error("spec.filepath.mode", "must be nestedByMetadata, aggregatedYAML or none, not \"" + modeText + "\"");
         }
+        String cleanupText = node("spec.cleanup").asText("none");
+        Optional<DestinationCleanup> cleanup = DestinationCleanup.parse(cleanupText);
+        if (cleanup.isEmpty()) {
+            error("spec.cleanup", "must be none or all, not \"" + cleanupText + "\"");
+        }
         if (errorCount() > errorsBefore) {
             return Optional.empty();
         }
@@ -328,9 +334,16 @@ final class DocumentMapper {
                 new StateStoreRef(storeKind, storeName),
                 node("spec.strictMatchLabels").asBoolean(false),
                 mode.orElseThrow(),
-                node("spec.filepath.filename").asText("aggregated.yaml"),
+                aggregatedFilename(),
                 node("spec.initWorkloads.enabled").asBoolean(true),
+                cleanup.orElseThrow(),
                 doc.location()));
+    }
+
+    /** Kratix's mutating webhook defaults an empty or missing filename to {@code aggregated.yaml}. */
+    private String aggregatedFilename() {
+        String filename = node("spec.filepath.filename").asText("").strip();
+        return filename.isEmpty() ? "aggregated.yaml" : filename;
     }
 
     Optional<GitStateStore> gitStateStore() {

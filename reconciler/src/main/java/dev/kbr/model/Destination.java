@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param filepathMode the layout of its folder
  * @param aggregatedFilename file name in {@code aggregatedYAML} mode (default {@code aggregated.yaml})
  * @param initWorkloads whether the canary files are written ({@code spec.initWorkloads.enabled})
+ * @param cleanup what happens to its files when it is deleted ({@code spec.cleanup}, default none)
  * @param location where the Destination is defined
  */
 public record Destination(
@@ -25,6 +26,7 @@ public record Destination(
         FilepathMode filepathMode,
         String aggregatedFilename,
         boolean initWorkloads,
+        DestinationCleanup cleanup,
         SourceLocation location) {
     public Destination {
         Objects.requireNonNull(name, "name");
@@ -33,6 +35,31 @@ public record Destination(
         Objects.requireNonNull(stateStoreRef, "stateStoreRef");
         Objects.requireNonNull(filepathMode, "filepathMode");
         Objects.requireNonNull(aggregatedFilename, "aggregatedFilename");
+        Objects.requireNonNull(cleanup, "cleanup");
         Objects.requireNonNull(location, "location");
+    }
+
+    /** A Destination with the default {@code cleanup: none}. */
+    public Destination(
+            String name,
+            Map<String, String> labels,
+            String path,
+            StateStoreRef stateStoreRef,
+            boolean strictMatchLabels,
+            FilepathMode filepathMode,
+            String aggregatedFilename,
+            boolean initWorkloads,
+            SourceLocation location) {
+        this(
+                name,
+                labels,
+                path,
+                stateStoreRef,
+                strictMatchLabels,
+                filepathMode,
+                aggregatedFilename,
+                initWorkloads,
+                DestinationCleanup.NONE,
+                location);
     }
 }

@@ -1,8 +1,10 @@
 package dev.kbr.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.kbr.model.Destination;
+import dev.kbr.model.DestinationCleanup;
 import dev.kbr.model.Diagnostic;
 import dev.kbr.model.Promise;
 import dev.kbr.testsupport.SharedFiles;
@@ -45,6 +47,22 @@ class PlatformLoaderTest {
     }
 
     @Test
+    void loadsTheLayoutsPlatform() throws IOException {
+        var result = PlatformLoader.load(SharedFiles.repoRoot().resolve("fixtures/platforms/layouts"));
+        assertThat(result.diagnostics()).isEmpty();
+        assertThat(result.platform().destinations())
+                .extracting(Destination::name, d -> d.filepathMode().value(), Destination::aggregatedFilename)
+                .containsExactly(
+                        tuple("aggregated", "aggregatedYAML", "catalog.yaml"),
+                        tuple("flat", "none", "aggregated.yaml"),
+                        tuple("nested", "nestedByMetadata", "aggregated.yaml"));
+        assertThat(result.platform().gitStateStores())
+                .singleElement()
+                .satisfies(s -> assertThat(s.path()).isEqualTo("clusters"));
+        assertThat(result.platform().requests()).hasSize(6);
+    }
+
+    @Test
     void reportsEveryProblemWithFileLineAndField(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("dest.yaml"), """
                 apiVersion: platform.kratix.io/v1alpha1
@@ -78,6 +96,44 @@ class PlatformLoaderTest {
                                 + " none, not \"sideways\"");
         assertThat(result.filesWithErrors()).containsExactly("bad.yaml");
         assertThat(result.platform().destinations()).isEmpty();
+    }
+
+    @Test
+    void readsCleanupAndDefaultsTheAggregatedFilename(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("dest.yaml"), """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Destination
+                metadata: {name: all}
+                spec:
+                  path: all
+                  cleanup: all
+                  stateStoreRef: {kind: GitStateStore, name: default}
+                  filepath: {mode: aggregatedYAML, filename: ""}
+                ---
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Destination
+                metadata: {name: plain}
+                spec:
+                  path: plain
+                  stateStoreRef: {kind: GitStateStore, name: default}
+                ---
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Destination
+                metadata: {name: odd}
+                spec:
+                  path: odd
+                  cleanup: some
+                  stateStoreRef: {kind: GitStateStore, name: default}
+                """);
+        var result = PlatformLoader.load(dir);
+        assertThat(result.diagnostics())
+                .extracting(Diagnostic::toString)
+                .containsExactly("dest.yaml:22 (document 3): error: spec.cleanup: must be none or all, not \"some\"");
+        assertThat(result.platform().destinations())
+                .extracting(Destination::name, Destination::cleanup, Destination::aggregatedFilename)
+                .containsExactly(
+                        tuple("all", DestinationCleanup.ALL, "aggregated.yaml"),
+                        tuple("plain", DestinationCleanup.NONE, "aggregated.yaml"));
     }
 
     @Test

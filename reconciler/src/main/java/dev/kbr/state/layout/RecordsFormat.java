@@ -5,19 +5,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kbr.model.DestinationCleanup;
+import dev.kbr.model.FilepathMode;
 import dev.kbr.model.ObjectKey;
 import dev.kbr.model.WorkId;
 import dev.kbr.model.WorkType;
+import dev.kbr.state.DestinationRecord;
 import dev.kbr.state.GroupRecord;
 import dev.kbr.state.ObjectRecord;
+import dev.kbr.state.RecordedWorkload;
 import dev.kbr.state.Records;
 import dev.kbr.state.StateSnapshot;
 import dev.kbr.state.WorkRecord;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -28,8 +36,13 @@ import java.util.TreeMap;
  * <ul>
  *   <li>{@code works/<promise>/static.json}, {@code works/<promise>/promise/<pipeline>.json},
  *       {@code works/<promise>/resources/<namespace>/<name>/<pipeline>.json};
- *   <li>{@code objects/<promise>/promise.json}, {@code objects/<promise>/resources/<namespace>/<name>.json}.
+ *   <li>{@code objects/<promise>/promise.json}, {@code objects/<promise>/resources/<namespace>/<name>.json};
+ *   <li>{@code destinations/<destination>.json}.
  * </ul>
+ *
+ * A group's workloads are recorded by path and content id; their bytes too when the store holds
+ * no file with that content ({@code aggregatedYAML}), as UTF-8 text ({@code content}) or, for
+ * bytes that are not UTF-8, Base64 ({@code contentBase64}).
  *
  * Output is canonical (fixed field order, two-space indent, trailing newline) so equal records
  * give equal bytes.
@@ -60,6 +73,11 @@ public final class RecordsFormat {
                 : base + "resources/" + key.namespace() + "/" + key.name() + ".json";
     }
 
+    /** Where a Destination's record lives. */
+    public static String destinationPath(String storePath, String destination) {
+        return StateLayout.recordsRoot(storePath) + "destinations/" + destination + ".json";
+    }
+
     /** The bytes of a Work record. */
     public static byte[] write(WorkRecord record) {
         ObjectNode root = JSON.createObjectNode();
@@ -80,7 +98,38 @@ public final class RecordsFormat {
             group.put("misplaced", g.misplaced());
             ObjectNode files = group.putObject("files");
             g.files().forEach(files::put);
+            var workloads = group.putArray("workloads");
+            for (RecordedWorkload w : g.workloads()) {
+                ObjectNode workload = workloads.addObject();
+                workload.put("filepath", w.filepath());
+                workload.put("id", w.contentId());
+                w.content().ifPresent(content -> {
+                    Optional<String> text = utf8(content);
+                    if (text.isPresent()) {
+                        workload.put("content", text.get());
+                    } else {
+                        workload.put("contentBase64", Base64.getEncoder().encodeToString(content));
+                    }
+                });
+            }
         }
+        return bytes(root);
+    }
+
+    /** The bytes of a Destination record. */
+    public static byte[] write(DestinationRecord record) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("kind", "Destination");
+        root.put("version", VERSION);
+        root.put("name", record.name());
+        root.put("path", record.path());
+        root.put("mode", record.mode().value());
+        root.put("filename", record.filename());
+        root.put("cleanup", record.cleanup().value());
+        ObjectNode canaries = root.putObject("canaries");
+        record.canaries().forEach(canaries::put);
+        ObjectNode files = root.putObject("files");
+        record.files().forEach(files::put);
         return bytes(root);
     }
 
@@ -106,6 +155,7 @@ public final class RecordsFormat {
         String prefix = StateLayout.recordsRoot(storePath);
         SortedMap<WorkId, WorkRecord> works = new TreeMap<>();
         SortedMap<ObjectKey, ObjectRecord> objects = new TreeMap<>();
+        SortedMap<String, DestinationRecord> destinations = new TreeMap<>();
         for (String path : snapshot.files().keySet()) {
             if (!path.startsWith(prefix) || !path.endsWith(".json")) {
                 continue;
@@ -129,12 +179,39 @@ public final class RecordsFormat {
                             root.path("name").asText());
                     objects.put(key, new ObjectRecord(key, (ObjectNode) root.path("object")));
                 }
+                case "Destination" -> {
+                    DestinationRecord record = destination(root, path);
+                    destinations.put(record.name(), record);
+                }
                 default ->
                     throw new IOException("kbr record " + path + " has unknown kind \""
                             + root.path("kind").asText() + "\"; files under .kbr/ belong to kbr");
             }
         }
-        return new Records(works, objects);
+        return new Records(works, objects, destinations);
+    }
+
+    private static DestinationRecord destination(JsonNode root, String path) throws IOException {
+        String mode = root.path("mode").asText();
+        String cleanup = root.path("cleanup").asText();
+        return new DestinationRecord(
+                root.path("name").asText(),
+                root.path("path").asText(),
+                FilepathMode.parse(mode)
+                        .orElseThrow(() -> new IOException("kbr record " + path + " has unknown filepath mode \"" + mode
+                                + "\"; files under .kbr/ belong to kbr")),
+                root.path("filename").asText(),
+                DestinationCleanup.parse(cleanup)
+                        .orElseThrow(() -> new IOException("kbr record " + path + " has unknown cleanup \"" + cleanup
+                                + "\"; files under .kbr/ belong to kbr")),
+                stringMap(root.path("canaries")),
+                stringMap(root.path("files")));
+    }
+
+    private static SortedMap<String, String> stringMap(JsonNode node) {
+        SortedMap<String, String> map = new TreeMap<>();
+        node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
+        return map;
     }
 
     private static WorkRecord work(JsonNode root) {
@@ -147,19 +224,41 @@ public final class RecordsFormat {
                 id.path("pipeline").asText());
         List<GroupRecord> groups = new ArrayList<>();
         for (JsonNode g : root.path("groups")) {
-            SortedMap<String, String> files = new TreeMap<>();
-            for (Map.Entry<String, JsonNode> f : (Iterable<Map.Entry<String, JsonNode>>)
-                    () -> g.path("files").fields()) {
-                files.put(f.getKey(), f.getValue().asText());
+            List<RecordedWorkload> workloads = new ArrayList<>();
+            for (JsonNode w : g.path("workloads")) {
+                Optional<byte[]> content = Optional.empty();
+                if (w.has("content")) {
+                    content = Optional.of(w.path("content").asText().getBytes(StandardCharsets.UTF_8));
+                } else if (w.has("contentBase64")) {
+                    content = Optional.of(
+                            Base64.getDecoder().decode(w.path("contentBase64").asText()));
+                }
+                workloads.add(new RecordedWorkload(
+                        w.path("filepath").asText(), w.path("id").asText(), content));
             }
             groups.add(new GroupRecord(
                     g.path("id").asText(),
                     g.path("directory").asText(),
                     g.path("destination").asText(),
                     g.path("misplaced").asBoolean(false),
-                    files));
+                    stringMap(g.path("files")),
+                    workloads));
         }
         return new WorkRecord(workId, groups);
+    }
+
+    /** The bytes as text when they are valid UTF-8 (so they round-trip exactly), else empty. */
+    private static Optional<String> utf8(byte[] content) {
+        try {
+            return Optional.of(StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(content))
+                    .toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
     }
 
     private static byte[] bytes(JsonNode root) {

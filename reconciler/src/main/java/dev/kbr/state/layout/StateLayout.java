@@ -8,15 +8,19 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Paths in a state store, Kratix's {@code nestedByMetadata} layout ({@code getDir()} in {@code
- * internal/controller/workplacement_controller.go}):
+ * Paths in a state store, as Kratix lays them out ({@code getDir()} and {@code
+ * kratixStateFilePath()} in {@code internal/controller/workplacement_controller.go}, {@code
+ * getCanaryWorkloads()} in {@code destination_controller.go}). Every path starts with the state
+ * store's {@code spec.path} and then the Destination's {@code spec.path}, written {@code D} below.
  *
  * <ul>
- *   <li>dependencies: {@code <store>/<dest>/dependencies/<promise>/<pipeline>/<id5>/<file>}; the
- *       pipeline segment is absent for static dependencies;
- *   <li>resources: {@code <store>/<dest>/resources/<namespace>/<promise>/<name>/<pipeline>/<id5>/<file>};
- *   <li>canaries: {@code <dest>/dependencies/kratix-canary-namespace.yaml} and {@code
- *       <dest>/resources/kratix-canary-configmap.yaml}.
+ *   <li>{@code nestedByMetadata}: dependencies at {@code D/dependencies/<promise>/<pipeline>/<id5>/<file>}
+ *       (no pipeline segment for static dependencies), resources at {@code
+ *       D/resources/<namespace>/<promise>/<name>/<pipeline>/<id5>/<file>}, canaries at {@code
+ *       D/dependencies/kratix-canary-namespace.yaml} and {@code D/resources/kratix-canary-configmap.yaml};
+ *   <li>{@code none}: {@code D/<file>}, state files at {@code D/.kratix/<namespace>-<workPlacement>.yaml},
+ *       canaries directly in {@code D/};
+ *   <li>{@code aggregatedYAML}: {@code D/<filename>}, canaries directly in {@code D/}.
  * </ul>
  */
 public final class StateLayout {
@@ -43,22 +47,31 @@ public final class StateLayout {
             + "  namespace: kratix-worker-system\n";
 
     /**
-     * The repo path of one file of a placed group.
+     * The repo path of one workload of a placed group.
      *
      * @param storePath the state store's {@code spec.path}, cleaned ({@code ""} for the root)
      * @param destination the Destination
      * @param work the Work the file belongs to
      * @param shortGroupId first five hex characters of the group id
      * @param filepath the file's path relative to {@code /kratix/output}
-     * @throws IllegalArgumentException for a filepath mode kbr does not write yet
+     * @throws IllegalArgumentException in {@code aggregatedYAML} mode, where workloads have no
+     *     file of their own
      */
     public static String filePath(
             String storePath, Destination destination, WorkId work, String shortGroupId, String filepath) {
-        if (destination.filepathMode() != FilepathMode.NESTED_BY_METADATA) {
-            throw new IllegalArgumentException("Destination " + destination.name() + " uses filepath mode "
-                    + destination.filepathMode().value() + ", which kbr does not write yet; use nestedByMetadata");
-        }
         StringBuilder path = new StringBuilder(destinationRoot(storePath, destination));
+        switch (destination.filepathMode()) {
+            case NONE -> {
+                return path.append(filepath).toString();
+            }
+            case AGGREGATED_YAML ->
+                throw new IllegalArgumentException("Destination " + destination.name()
+                        + " uses filepath mode aggregatedYAML: every workload goes into "
+                        + aggregatedFilePath(storePath, destination));
+            case NESTED_BY_METADATA -> {
+                // the path is built below
+            }
+        }
         if (work.type().isDependency()) {
             path.append("dependencies/").append(work.promise()).append('/');
         } else {
@@ -77,8 +90,23 @@ public final class StateLayout {
     }
 
     /**
+     * The {@code none} mode state file of a WorkPlacement: {@code D/.kratix/<namespace>-<workPlacement>.yaml}.
+     *
+     * @param groupId the workload group id
+     */
+    public static String kratixStateFilePath(String storePath, Destination destination, WorkId work, String groupId) {
+        return destinationRoot(storePath, destination) + ".kratix/" + WorkPlacementNames.namespace(work) + "-"
+                + WorkPlacementNames.workPlacementName(work, destination.name(), groupId) + ".yaml";
+    }
+
+    /** The {@code aggregatedYAML} file: {@code D/<spec.filepath.filename>}. */
+    public static String aggregatedFilePath(String storePath, Destination destination) {
+        return destinationRoot(storePath, destination) + destination.aggregatedFilename();
+    }
+
+    /**
      * The canary files Kratix writes for a Destination with {@code initWorkloads.enabled}
-     * ({@code internal/controller/destination_controller.go}), by repo path.
+     * ({@code internal/controller/destination_controller.go}), by repo path; empty when it is off.
      */
     public static SortedMap<String, byte[]> canaryFiles(String storePath, Destination destination) {
         SortedMap<String, byte[]> files = new TreeMap<>();
@@ -98,7 +126,16 @@ public final class StateLayout {
 
     /** {@code <store>/<dest>/}, or {@code ""} when both are the root. */
     public static String destinationRoot(String storePath, Destination destination) {
-        return join(storePath, destination.path());
+        return destinationRoot(storePath, destination.path());
+    }
+
+    /**
+     * {@code <store>/<destinationPath>/}, or {@code ""} when both are the root.
+     *
+     * @param destinationPath a Destination's cleaned {@code spec.path}
+     */
+    public static String destinationRoot(String storePath, String destinationPath) {
+        return join(storePath, destinationPath);
     }
 
     /** The folder of kbr's records: {@code <store>/.kbr/}. */

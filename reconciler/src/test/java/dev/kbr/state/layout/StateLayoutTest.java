@@ -1,6 +1,7 @@
 package dev.kbr.state.layout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kbr.model.Destination;
 import dev.kbr.model.FilepathMode;
@@ -12,13 +13,17 @@ import org.junit.jupiter.api.Test;
 
 class StateLayoutTest {
     private static Destination destination(String path) {
+        return destination(path, FilepathMode.NESTED_BY_METADATA);
+    }
+
+    private static Destination destination(String path, FilepathMode mode) {
         return new Destination(
                 "worker-1",
                 Map.of(),
                 path,
                 new StateStoreRef("GitStateStore", "default"),
                 false,
-                FilepathMode.NESTED_BY_METADATA,
+                mode,
                 "aggregated.yaml",
                 true,
                 SourceLocation.of("test"));
@@ -76,5 +81,26 @@ class StateLayoutTest {
         // 116 bytes, as the Kratix docs list the file written by Go's yaml.Marshal.
         assertThat(files.get("worker-1/dependencies/kratix-canary-namespace.yaml"))
                 .hasSize(116);
+    }
+
+    @Test
+    void noneModeWritesFilesFlatAndStateFilesUnderDotKratix() {
+        WorkId work = WorkId.resource("redis", "default", "my-redis", "instance");
+        assertThat(StateLayout.filePath("clusters", destination("w", FilepathMode.NONE), work, "5058f", "a/b.yaml"))
+                .isEqualTo("clusters/w/a/b.yaml");
+        assertThat(StateLayout.kratixStateFilePath(
+                        "clusters", destination("w", FilepathMode.NONE), work, "5058f1af8388633f609cadb75a75dc9d"))
+                .isEqualTo("clusters/w/.kratix/default-" + WorkPlacementNames.workName(work) + ".worker-1-5058f.yaml");
+    }
+
+    @Test
+    void aggregatedModeHasOneFileAndNoPerWorkloadPath() {
+        Destination aggregated = destination("w", FilepathMode.AGGREGATED_YAML);
+        assertThat(StateLayout.aggregatedFilePath("clusters", aggregated)).isEqualTo("clusters/w/aggregated.yaml");
+        assertThatThrownBy(() -> StateLayout.filePath("", aggregated, WorkId.promise("p", "c"), "5058f", "a.yaml"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("w/aggregated.yaml");
+        assertThat(StateLayout.canaryFiles("clusters", aggregated))
+                .containsOnlyKeys("clusters/w/kratix-canary-namespace.yaml", "clusters/w/kratix-canary-configmap.yaml");
     }
 }
