@@ -106,7 +106,7 @@ class StateRendererTest {
         List<String> notices = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         List<StoreReport> reports = new StateRenderer(
-                        new PassOptions(Path.of("platform"), Map.of(), true, Duration.ofMinutes(1), 8),
+                        new PassOptions(Path.of("platform"), Map.of(), true, Duration.ofMinutes(1), 8, Secrets.none()),
                         List.of(ctx),
                         byName,
                         fresh,
