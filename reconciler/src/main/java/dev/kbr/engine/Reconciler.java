@@ -157,7 +157,8 @@ public final class Reconciler {
                             previousObjects,
                             notices,
                             diagnostics,
-                            errors)
+                            errors,
+                            this::worksPlaced)
                     .render());
         }
 
@@ -666,6 +667,22 @@ public final class Reconciler {
                 }
             }
             return found;
+        }
+
+        /** Sets WorksSucceeded and Reconciled on every object whose workflow ran this pass. */
+        private void worksPlaced(Map<ObjectKey, Set<String>> unscheduled, Map<ObjectKey, Set<String>> misplaced) {
+            outcomes.forEach((key, outcome) -> {
+                ObjectNode object = objects.get(key);
+                if (object != null) {
+                    KratixStatus.works(
+                            object,
+                            key.isPromise(),
+                            outcome,
+                            List.copyOf(unscheduled.getOrDefault(key, Set.of())),
+                            List.copyOf(misplaced.getOrDefault(key, Set.of())),
+                            now);
+                }
+            });
         }
 
         // --- keeping and deleting -----------------------------------------------------------

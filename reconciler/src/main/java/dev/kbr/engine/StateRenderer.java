@@ -28,6 +28,7 @@ import dev.kbr.state.layout.DestinationLayout;
 import dev.kbr.state.layout.PlacedGroup;
 import dev.kbr.state.layout.RecordsFormat;
 import dev.kbr.state.layout.StateLayout;
+import dev.kbr.state.layout.WorkPlacementNames;
 import dev.kbr.state.layout.Workload;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -66,6 +67,18 @@ final class StateRenderer {
     private final List<String> notices;
     private final List<Diagnostic> diagnostics;
     private final List<String> errors;
+    private final WorksObserver worksObserver;
+    private final Map<ObjectKey, Set<String>> unscheduled = new TreeMap<>();
+    private final Map<ObjectKey, Set<String>> misplaced = new TreeMap<>();
+
+    /**
+     * Told, once every Work is placed and before records are written, which objects have Works
+     * with unscheduled or misplaced groups (by Work name), so their status can say so.
+     */
+    @FunctionalInterface
+    interface WorksObserver {
+        void placed(Map<ObjectKey, Set<String>> unscheduled, Map<ObjectKey, Set<String>> misplaced);
+    }
 
     /** What happens to a Destination recorded in a store that no longer has it. */
     private enum Fate {
@@ -138,7 +151,8 @@ final class StateRenderer {
             Map<ObjectKey, ObjectNode> previousObjects,
             List<String> notices,
             List<Diagnostic> diagnostics,
-            List<String> errors) {
+            List<String> errors,
+            WorksObserver worksObserver) {
         this.options = options;
         storeList.forEach(ctx -> stores.put(ctx.model().name(), ctx));
         this.destinations = destinations;
@@ -150,6 +164,7 @@ final class StateRenderer {
         this.notices = notices;
         this.diagnostics = diagnostics;
         this.errors = errors;
+        this.worksObserver = worksObserver;
     }
 
     List<StoreReport> render() {
@@ -164,6 +179,7 @@ final class StateRenderer {
             renderDestination(drafts.get(d.stateStoreRef().name()), d, pending.get(d.name()));
         }
         drafts.values().forEach(this::keepGone);
+        worksObserver.placed(unscheduled, misplaced);
         drafts.values().forEach(this::addRecords);
         List<StoreReport> reports = new ArrayList<>();
         for (Draft draft : drafts.values()) {
@@ -268,11 +284,17 @@ final class StateRenderer {
                     continue;
                 }
                 if (placement.unscheduled()) {
+                    unscheduled
+                            .computeIfAbsent(work.id().object(), k -> new TreeSet<>())
+                            .add(WorkPlacementNames.workName(work.id()));
                     notices.add(work.id() + ": workload group " + group.directory()
                             + " is unscheduled: no Destination matches "
                             + WorkloadGroups.resolve(group).matchLabels());
                 }
                 if (placement.misplaced()) {
+                    misplaced
+                            .computeIfAbsent(work.id().object(), k -> new TreeSet<>())
+                            .add(WorkPlacementNames.workName(work.id()));
                     notices.add(work.id() + ": workload group " + group.directory() + " is misplaced on "
                             + placement.destinations() + " (its selector no longer matches); kept there");
                 }

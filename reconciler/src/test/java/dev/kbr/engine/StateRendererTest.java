@@ -116,7 +116,8 @@ class StateRendererTest {
                         new TreeMap<>(),
                         notices,
                         new ArrayList<>(diagnostics),
-                        errors)
+                        errors,
+                        (u, m) -> {})
                 .render();
         return new Pass(notices, errors, reports);
     }
