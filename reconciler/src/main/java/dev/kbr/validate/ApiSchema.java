@@ -15,13 +15,14 @@ import java.util.function.Predicate;
 /**
  * A Promise API's {@code openAPIV3Schema}, prepared once and shared by every request of that API.
  *
- * <p>It holds three things: the {@link StructuralSchema} that pruning and defaulting walk; a
+ * <p>It holds four things: the {@link StructuralSchema} that pruning and defaulting walk; a
  * cleaned copy of the schema for the JSON Schema library, holding only the OpenAPI v3 keywords
  * Kubernetes validates with (translated to draft 4: {@code nullable} becomes a {@code "null"}
- * type and enum value, {@code x-kubernetes-int-or-string} the types integer and string); and the
- * problems found in the schema itself. Keywords that Kubernetes does not know (such as {@code
- * regex:}) or does not check ({@code format}, {@code example}, {@code x-kubernetes-*}) never reach
- * the library and are never compiled. The root's {@code metadata} and {@code status} are left out:
+ * type and enum value, {@code x-kubernetes-int-or-string} the types integer and string); the
+ * compiled {@code x-kubernetes-validations} rules ({@link CelRules}); and the problems found in
+ * the schema itself. Keywords that Kubernetes does not know (such as {@code regex:}) or does not
+ * check ({@code format}, {@code example}, other {@code x-kubernetes-*}) never reach a library and
+ * are never compiled. The root's {@code metadata} and {@code status} are left out:
  * status is a subresource and metadata is checked by {@link RequestValidator} itself.
  */
 final class ApiSchema {
@@ -101,10 +102,12 @@ final class ApiSchema {
     private final StructuralSchema structural;
     private final ObjectNode validationSchema;
     private final List<Problem> problems = new ArrayList<>();
+    private final CelRules celRules;
 
     private ApiSchema(JsonNode openApiV3Schema) {
         this.structural = StructuralSchema.of(openApiV3Schema, true);
         this.validationSchema = clean(openApiV3Schema, "", true);
+        this.celRules = CelRules.compile(openApiV3Schema, problems);
     }
 
     /** Prepares {@code openApiV3Schema}; never throws for a malformed schema (see {@link #problems()}). */
@@ -121,7 +124,12 @@ final class ApiSchema {
         return validationSchema;
     }
 
-    /** Problems found in the schema, in schema order. */
+    /** The schema's compiled {@code x-kubernetes-validations} rules. */
+    CelRules celRules() {
+        return celRules;
+    }
+
+    /** Problems found in the schema, in schema order (CEL rule problems last). */
     List<Problem> problems() {
         return List.copyOf(problems);
     }
