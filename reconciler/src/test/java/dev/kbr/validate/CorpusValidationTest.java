@@ -190,6 +190,32 @@ class CorpusValidationTest {
     }
 
     @Test
+    void evaluatesTheCelRulesOfAGeneratedOperatorPromise() {
+        String promiseFile = "syntasso/kratix-cli/test/assets/e2e-cnpg/expected-promise.yaml";
+        PromiseApi api = TestDocuments.apiOf(TestDocuments.promiseDocument(SharedFiles.corpus(promiseFile)))
+                .orElseThrow();
+        ObjectNode object = TestDocuments.yaml("""
+                apiVersion: syntasso.io/v1
+                kind: Database
+                metadata: {name: example-database}
+                spec:
+                  instances: 1
+                  imageName: ghcr.io/cloudnative-pg/postgresql:16
+                  imageCatalogRef: {apiGroup: example.com, kind: ImageCatalog, name: pg, major: 16}
+                """);
+
+        ValidationResult result =
+                requests.validate(TestDocuments.request("postgresql", object, "db.yaml", LineMap.empty()), api);
+
+        assertThat(result.diagnostics())
+                .filteredOn(Diagnostic::isError)
+                .extracting(d -> d.field() + ": " + d.message())
+                .containsExactly(
+                        "spec: imageName and imageCatalogRef are mutually exclusive",
+                        "spec.imageCatalogRef: Only image catalogs are supported");
+    }
+
+    @Test
     void findsOnlyTheKnownProblemsInTheCorpusPromises() throws IOException {
         List<String> checked = new ArrayList<>();
         List<String> errors = new ArrayList<>();
