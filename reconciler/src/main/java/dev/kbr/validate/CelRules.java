@@ -409,14 +409,14 @@ final class CelRules {
             if (node.path("properties").isObject()) {
                 if (!node.path("properties").has(name)) {
                     throw new IllegalArgumentException(
-                            "names " + YamlPath.quote(name) + ", which the schema does not" + " define");
+                            "names " + YamlPath.quote(name) + ", which the schema does not define");
                 }
                 node = node.path("properties").path(name);
             } else if (node.path("additionalProperties").isObject()) {
                 node = node.path("additionalProperties");
             } else {
                 throw new IllegalArgumentException(
-                        "steps into " + YamlPath.quote(name) + " below a value that has no" + " fields");
+                        "steps into " + YamlPath.quote(name) + " below a value that has no fields");
             }
             segments.add(name);
         }
