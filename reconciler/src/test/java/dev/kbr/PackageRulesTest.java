@@ -84,6 +84,17 @@ class PackageRulesTest {
     }
 
     @Test
+    void schemaAndCelLibrariesAreUsedOnlyByValidation() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.kbr.validate..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.cel..", "com.networknt..")
+                .check(classes);
+    }
+
+    @Test
     void theEngineUsesInterfacesNeverAdapters() {
         noClasses()
                 .that()

@@ -10,7 +10,13 @@ import picocli.CommandLine.Command;
         name = "kbr",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        subcommands = {PlanCommand.class, ApplyCommand.class, StatusCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            ValidateCommand.class,
+            PlanCommand.class,
+            ApplyCommand.class,
+            StatusCommand.class,
+            CommandLine.HelpCommand.class
+        },
         description = {
             "Kratix Batch Reconciler: runs Kratix Promises without a platform cluster.",
             "Reads Promises, resource requests, Destinations and state stores from a platform folder,",
@@ -70,7 +76,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: use plan or apply");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: use validate, plan or apply");
     }
 
     /** Reads the version from the jar manifest, or says it is a development build. */

@@ -169,8 +169,12 @@ final class DocumentMapper {
             }
             String name = requiredText(p + ".metadata.name", "name the pipeline");
             List<Volume> volumes = volumes(p + ".spec.volumes");
+            // Every declared volume counts, also one kbr cannot provide: that one already has its
+            // own error, and its mounts are not a second mistake.
             Set<String> volumeNames = new HashSet<>();
-            volumes.forEach(v -> volumeNames.add(v.name()));
+            pipeline.path("spec")
+                    .path("volumes")
+                    .forEach(v -> volumeNames.add(v.path("name").asText()));
             List<Container> containers = new ArrayList<>();
             JsonNode cs = pipeline.path("spec").path("containers");
             if (!cs.isArray() || cs.isEmpty()) {

@@ -47,13 +47,19 @@ public final class PlatformLoader {
      * @param filesWithErrors files (relative paths) that failed to parse, so nothing defined
      *     there may be treated as deleted
      * @param ignored documents that are not Kratix objects nor requests, as {@code file: kind}
+     * @param files every file read (relative paths, sorted), with or without problems
      */
     public record Result(
-            Platform platform, List<Diagnostic> diagnostics, List<String> filesWithErrors, List<String> ignored) {
+            Platform platform,
+            List<Diagnostic> diagnostics,
+            List<String> filesWithErrors,
+            List<String> ignored,
+            List<String> files) {
         public Result {
             diagnostics = diagnostics.stream().sorted(Diagnostic.ORDER).toList();
             filesWithErrors = List.copyOf(filesWithErrors);
             ignored = List.copyOf(ignored);
+            files = files.stream().sorted().toList();
         }
     }
 
@@ -72,8 +78,10 @@ public final class PlatformLoader {
         List<Path> files = yamlFiles(root, excludes);
         List<YamlDocument> documents = new ArrayList<>();
         List<String> filesWithErrors = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (Path file : files) {
             String name = root.relativize(file).toString().replace('\\', '/');
+            names.add(name);
             YamlReader.Result read = YamlReader.read(name, Files.readAllBytes(file));
             documents.addAll(read.documents());
             diagnostics.addAll(read.diagnostics());
@@ -81,11 +89,26 @@ public final class PlatformLoader {
                 filesWithErrors.add(name);
             }
         }
-        return classify(documents, diagnostics, filesWithErrors);
+        return classify(documents, diagnostics, filesWithErrors, names);
+    }
+
+    /**
+     * Classifies documents read elsewhere (with {@link YamlReader}), as {@link #load(Path)} does
+     * with the documents of a folder: maps Promises, Destinations and state stores, then the
+     * resource requests those Promises serve, and reports duplicate names.
+     *
+     * @param documents the documents, in the order they were read
+     * @return the platform; {@code files} and {@code filesWithErrors} are empty
+     */
+    public static Result fromDocuments(List<YamlDocument> documents) {
+        return classify(documents, new ArrayList<>(), List.of(), List.of());
     }
 
     private static Result classify(
-            List<YamlDocument> documents, List<Diagnostic> diagnostics, List<String> filesWithErrors) {
+            List<YamlDocument> documents,
+            List<Diagnostic> diagnostics,
+            List<String> filesWithErrors,
+            List<String> files) {
         List<Promise> promises = new ArrayList<>();
         List<Destination> destinations = new ArrayList<>();
         List<GitStateStore> stores = new ArrayList<>();
@@ -144,7 +167,7 @@ public final class PlatformLoader {
                 "resource request",
                 diagnostics);
         return new Result(
-                new Platform(promises, requests, destinations, stores), diagnostics, filesWithErrors, ignored);
+                new Platform(promises, requests, destinations, stores), diagnostics, filesWithErrors, ignored, files);
     }
 
     /**

@@ -36,7 +36,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  * <p>Scalars are typed with YAML 1.1 rules, as Kubernetes' {@code sigs.k8s.io/yaml} (go-yaml v2)
  * does: unquoted {@code true}/{@code yes}/{@code on} are booleans, and a boolean map key becomes
  * the string {@code "true"} or {@code "false"}. Aliases are expanded; a document whose aliases
- * expand too far (an "alias bomb") is rejected.
+ * expand too far (an "alias bomb") is rejected. A map that names a key twice (also once as
+ * {@code yes} and once as {@code true}, which Kubernetes reads as the same key) is an error, and
+ * its document is left out; the file's other documents are still read.
  */
 public final class YamlReader {
     /** Aliases allowed per document before it is rejected as an alias bomb. */
@@ -51,10 +53,12 @@ public final class YamlReader {
     private YamlReader() {}
 
     /**
-     * The result of reading a file: its documents, or the diagnostic that stopped reading.
+     * The result of reading a file: its documents, and what was wrong.
      *
-     * @param documents documents read before any error, in order
-     * @param diagnostics at most one error: where parsing stopped and why
+     * @param documents documents read, in order, without those that name a key twice in a map
+     *     and without any after a syntax error
+     * @param diagnostics one error per duplicate key (at the second key, naming the line of the
+     *     first), then at most one error where parsing stopped and why
      */
     public record Result(List<YamlDocument> documents, List<Diagnostic> diagnostics) {
         public Result {
@@ -97,65 +101,97 @@ public final class YamlReader {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(MAX_ALIASES);
         options.setCodePointLimit(MAX_CHARS);
-        options.setAllowDuplicateKeys(false);
         Yaml yaml = new Yaml(options);
         List<YamlDocument> documents = new ArrayList<>();
+        List<Diagnostic> duplicates = new ArrayList<>();
         int index = 0;
         try {
             for (Node node : yaml.composeAll(new StringReader(text))) {
-                Map<String, Integer> lines = new HashMap<>();
-                int[] budget = {MAX_NODES};
-                JsonNode body = node == null ? JsonNodeFactory.instance.nullNode() : convert(node, "", lines, budget);
                 int line = node == null ? 0 : node.getStartMark().getLine() + 1;
-                documents.add(new YamlDocument(new SourceLocation(file, index, line), body, new LineMap(lines)));
+                SourceLocation location = new SourceLocation(file, index, line);
+                Converter converter = new Converter(location);
+                JsonNode body = node == null ? JsonNodeFactory.instance.nullNode() : converter.convert(node, "");
+                if (converter.duplicates.isEmpty()) {
+                    documents.add(new YamlDocument(location, body, new LineMap(converter.lines)));
+                } else {
+                    // Which of two values is meant is anyone's guess, so the document is left
+                    // out rather than read with the last value winning.
+                    duplicates.addAll(converter.duplicates);
+                }
                 index++;
             }
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
             String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
             String context = e.getContext() != null ? e.getContext() + ", " : "";
-            return new Result(
-                    documents,
-                    List.of(Diagnostic.error(
-                            new SourceLocation(file, index, line),
-                            "",
-                            "is not valid YAML: " + context + problem + "; fix the YAML syntax")));
+            duplicates.add(Diagnostic.error(
+                    new SourceLocation(file, index, line),
+                    "",
+                    "is not valid YAML: " + context + problem + "; fix the YAML syntax"));
+            return new Result(documents, duplicates);
         } catch (YAMLException | TooLargeException e) {
-            return new Result(
-                    documents,
-                    List.of(Diagnostic.error(
-                            new SourceLocation(file, index, 0),
-                            "",
-                            "cannot be read: " + e.getMessage() + "; simplify the document")));
+            duplicates.add(Diagnostic.error(
+                    new SourceLocation(file, index, 0),
+                    "",
+                    "cannot be read: " + e.getMessage() + "; simplify the document"));
+            return new Result(documents, duplicates);
         }
-        return new Result(documents, List.of());
+        return new Result(documents, duplicates);
     }
 
-    private static JsonNode convert(Node node, String path, Map<String, Integer> lines, int[] budget) {
-        if (--budget[0] < 0) {
-            throw new TooLargeException("it expands to more than " + MAX_NODES + " values (alias bomb?)");
+    /** Converts one document, collecting the lines of its fields and its duplicate keys. */
+    private static final class Converter {
+        final SourceLocation document;
+        final Map<String, Integer> lines = new HashMap<>();
+        final List<Diagnostic> duplicates = new ArrayList<>();
+        int budget = MAX_NODES;
+
+        Converter(SourceLocation document) {
+            this.document = document;
         }
-        lines.putIfAbsent(path, node.getStartMark().getLine() + 1);
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        if (node instanceof MappingNode mapping) {
-            ObjectNode object = f.objectNode();
-            for (NodeTuple tuple : mapping.getValue()) {
-                String key = keyText(tuple.getKeyNode());
-                String childPath = YamlPath.child(path, key);
-                lines.put(childPath, tuple.getKeyNode().getStartMark().getLine() + 1);
-                object.set(key, convert(tuple.getValueNode(), childPath, lines, budget));
+
+        JsonNode convert(Node node, String path) {
+            if (--budget < 0) {
+                throw new TooLargeException("it expands to more than " + MAX_NODES + " values (alias bomb?)");
             }
-            return object;
-        }
-        if (node instanceof SequenceNode sequence) {
-            ArrayNode array = f.arrayNode();
-            List<Node> items = sequence.getValue();
-            for (int i = 0; i < items.size(); i++) {
-                array.add(convert(items.get(i), YamlPath.index(path, i), lines, budget));
+            lines.putIfAbsent(path, node.getStartMark().getLine() + 1);
+            JsonNodeFactory f = JsonNodeFactory.instance;
+            if (node instanceof MappingNode mapping) {
+                ObjectNode object = f.objectNode();
+                for (NodeTuple tuple : mapping.getValue()) {
+                    String key = keyText(tuple.getKeyNode());
+                    String childPath = YamlPath.child(path, key);
+                    int keyLine = tuple.getKeyNode().getStartMark().getLine() + 1;
+                    if (object.has(key)) {
+                        duplicate(key, childPath, keyLine);
+                        continue;
+                    }
+                    lines.put(childPath, keyLine);
+                    object.set(key, convert(tuple.getValueNode(), childPath));
+                }
+                return object;
             }
-            return array;
+            if (node instanceof SequenceNode sequence) {
+                ArrayNode array = f.arrayNode();
+                List<Node> items = sequence.getValue();
+                for (int i = 0; i < items.size(); i++) {
+                    array.add(convert(items.get(i), YamlPath.index(path, i)));
+                }
+                return array;
+            }
+            return scalar((ScalarNode) node);
         }
-        return scalar((ScalarNode) node);
+
+        /**
+         * Kubernetes ({@code sigs.k8s.io/yaml} in strict mode, as {@code kubectl apply} uses it)
+         * rejects a map that names a key twice; so does kbr, naming both lines.
+         */
+        private void duplicate(String key, String path, int line) {
+            Integer first = lines.get(path);
+            String shown = first == null ? "" : " (first at line " + first + ")";
+            duplicates.add(Diagnostic.error(
+                    document.atLine(line), path, "duplicate key " + YamlPath.quote(key) + shown + "; remove one"));
+        }
     }
 
     private static String keyText(Node key) {

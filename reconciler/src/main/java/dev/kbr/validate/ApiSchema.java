@@ -15,13 +15,14 @@ import java.util.function.Predicate;
 /**
  * A Promise API's {@code openAPIV3Schema}, prepared once and shared by every request of that API.
  *
- * <p>It holds three things: the {@link StructuralSchema} that pruning and defaulting walk; a
+ * <p>It holds four things: the {@link StructuralSchema} that pruning and defaulting walk; a
  * cleaned copy of the schema for the JSON Schema library, holding only the OpenAPI v3 keywords
  * Kubernetes validates with (translated to draft 4: {@code nullable} becomes a {@code "null"}
- * type and enum value, {@code x-kubernetes-int-or-string} the types integer and string); and the
- * problems found in the schema itself. Keywords that Kubernetes does not know (such as {@code
- * regex:}) or does not check ({@code format}, {@code example}, {@code x-kubernetes-*}) never reach
- * the library and are never compiled. The root's {@code metadata} and {@code status} are left out:
+ * type and enum value, {@code x-kubernetes-int-or-string} the types integer and string); the
+ * compiled {@code x-kubernetes-validations} rules ({@link CelRules}); and the problems found in
+ * the schema itself. Keywords that Kubernetes does not know (such as {@code regex:}) or does not
+ * check ({@code format}, {@code example}, other {@code x-kubernetes-*}) never reach a library and
+ * are never compiled. The root's {@code metadata} and {@code status} are left out:
  * status is a subresource and metadata is checked by {@link RequestValidator} itself.
  */
 final class ApiSchema {
@@ -101,10 +102,12 @@ final class ApiSchema {
     private final StructuralSchema structural;
     private final ObjectNode validationSchema;
     private final List<Problem> problems = new ArrayList<>();
+    private final CelRules celRules;
 
     private ApiSchema(JsonNode openApiV3Schema) {
         this.structural = StructuralSchema.of(openApiV3Schema, true);
-        this.validationSchema = clean(openApiV3Schema, "", true);
+        this.validationSchema = clean(openApiV3Schema, "", Level.ROOT);
+        this.celRules = CelRules.compile(openApiV3Schema, problems);
     }
 
     /** Prepares {@code openApiV3Schema}; never throws for a malformed schema (see {@link #problems()}). */
@@ -121,17 +124,48 @@ final class ApiSchema {
         return validationSchema;
     }
 
-    /** Problems found in the schema, in schema order. */
+    /** The schema's compiled {@code x-kubernetes-validations} rules. */
+    CelRules celRules() {
+        return celRules;
+    }
+
+    /** Problems found in the schema, in schema order (CEL rule problems last). */
     List<Problem> problems() {
         return List.copyOf(problems);
     }
 
-    private ObjectNode clean(JsonNode schema, String path, boolean root) {
+    /**
+     * Where a schema node sits, for the structural-schema rules ({@code
+     * apiextensions-apiserver/pkg/apiserver/schema/validation.go}, {@code
+     * validateStructuralInvariants}): the root, a field (property or map value) or list items must
+     * each name a type; nodes inside allOf, anyOf, oneOf and not are value validations, which need
+     * none.
+     */
+    private enum Level {
+        ROOT("at the root"),
+        FIELD("for every field"),
+        ITEM("for list items"),
+        VALUE_VALIDATION("");
+
+        final String where;
+
+        Level(String where) {
+            this.where = where;
+        }
+
+        Level below(Level child) {
+            return this == VALUE_VALIDATION ? VALUE_VALIDATION : child;
+        }
+    }
+
+    private ObjectNode clean(JsonNode schema, String path, Level level) {
+        boolean root = level == Level.ROOT;
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         if (!schema.isObject()) {
             error(path, "must be a schema (a map of keywords) but is " + Values.describe(schema));
             return out;
         }
+        checkStructuralType(schema, path, level);
         for (String keyword : fieldNames(schema)) {
             if (!KUBERNETES_KEYWORDS.contains(keyword)) {
                 String hint = keyword.startsWith("regex")
@@ -178,11 +212,11 @@ final class ApiSchema {
                     out);
         }
         cleanRequired(schema, path, root, out);
-        cleanProperties(schema, path, root, out);
+        cleanProperties(schema, path, level, out);
         JsonNode items = schema.get("items");
         if (items != null) {
             if (items.isObject()) {
-                out.set("items", clean(items, YamlPath.child(path, "items"), false));
+                out.set("items", clean(items, YamlPath.child(path, "items"), level.below(Level.ITEM)));
             } else {
                 error(
                         YamlPath.child(path, "items"),
@@ -202,7 +236,9 @@ final class ApiSchema {
                                 + " additionalProperties the values of a map)");
             }
             if (additional.isObject()) {
-                out.set("additionalProperties", clean(additional, YamlPath.child(path, "additionalProperties"), false));
+                out.set(
+                        "additionalProperties",
+                        clean(additional, YamlPath.child(path, "additionalProperties"), level.below(Level.FIELD)));
             } else if (!additional.isBoolean()) {
                 error(
                         YamlPath.child(path, "additionalProperties"),
@@ -214,9 +250,29 @@ final class ApiSchema {
         }
         JsonNode not = schema.get("not");
         if (not != null) {
-            out.set("not", clean(not, YamlPath.child(path, "not"), false));
+            out.set("not", clean(not, YamlPath.child(path, "not"), Level.VALUE_VALIDATION));
         }
         return out;
+    }
+
+    private void checkStructuralType(JsonNode schema, String path, Level level) {
+        if (level == Level.VALUE_VALIDATION
+                || schema.path("x-kubernetes-int-or-string").booleanValue()
+                || schema.path("x-kubernetes-preserve-unknown-fields").booleanValue()) {
+            return;
+        }
+        JsonNode type = schema.path("type");
+        if (type.isMissingNode()
+                || type.isNull()
+                || (type.isTextual() && type.asText().isEmpty())) {
+            error(
+                    YamlPath.child(path, "type"),
+                    "is required " + level.where + " of a CustomResourceDefinition schema (Kubernetes accepts"
+                            + " only structural schemas); add a type such as object or string, or"
+                            + " x-kubernetes-preserve-unknown-fields: true to accept anything");
+        } else if (level == Level.ROOT && type.isTextual() && !type.asText().equals("object")) {
+            error(YamlPath.child(path, "type"), "must be object at the root but is " + Values.describe(type));
+        }
     }
 
     private void cleanType(JsonNode schema, String path, boolean nullable, ObjectNode out) {
@@ -313,7 +369,8 @@ final class ApiSchema {
         }
     }
 
-    private void cleanProperties(JsonNode schema, String path, boolean root, ObjectNode out) {
+    private void cleanProperties(JsonNode schema, String path, Level level, ObjectNode out) {
+        boolean root = level == Level.ROOT;
         JsonNode properties = schema.get("properties");
         if (properties == null) {
             return;
@@ -326,7 +383,8 @@ final class ApiSchema {
         ObjectNode cleaned = out.putObject("properties");
         for (Map.Entry<String, JsonNode> e : properties.properties()) {
             if (!(root && ROOT_SKIPPED.contains(e.getKey()))) {
-                cleaned.set(e.getKey(), clean(e.getValue(), YamlPath.child(where, e.getKey()), false));
+                cleaned.set(
+                        e.getKey(), clean(e.getValue(), YamlPath.child(where, e.getKey()), level.below(Level.FIELD)));
             }
         }
     }
@@ -343,7 +401,7 @@ final class ApiSchema {
         }
         ArrayNode cleaned = out.putArray(combinator);
         for (int i = 0; i < branches.size(); i++) {
-            cleaned.add(clean(branches.get(i), YamlPath.index(where, i), false));
+            cleaned.add(clean(branches.get(i), YamlPath.index(where, i), Level.VALUE_VALIDATION));
         }
     }
 

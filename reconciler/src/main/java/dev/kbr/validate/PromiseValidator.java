@@ -28,8 +28,10 @@ import java.util.TreeMap;
  *       CustomResourceDefinition with at least one version, namespaced (the Promise webhook, {@code
  *       internal/webhook/v1alpha1/promise_webhook.go}); its storage version must have a schema, and
  *       that schema is checked
- *       for rules Kubernetes would reject ({@code pattern}s that are not RE2, malformed keywords:
- *       errors) and for keywords Kubernetes silently drops (such as {@code regex:}: warnings).
+ *       for rules Kubernetes would reject ({@code pattern}s that are not RE2, malformed keywords,
+ *       {@code x-kubernetes-validations} rules that do not compile: errors) and for keywords
+ *       Kubernetes silently drops (such as {@code regex:}) or rules kbr cannot check (they call a
+ *       Kubernetes CEL function kbr lacks): warnings.
  *   <li>Pipelines ({@code api/v1alpha1/pipeline_types.go}): names present and unique within each
  *       workflow (type and action); the pipeline id {@code
  *       <promise>-<promise|resource>-<configure|delete>-<pipeline>} at most 60 characters;
@@ -54,6 +56,22 @@ public final class PromiseValidator {
     private static final String CRD_KIND = "CustomResourceDefinition";
     private static final List<String> LEGACY_FIELDS = List.of("xaasCrd", "workerClusterResources");
 
+    private final SchemaCache schemas;
+
+    /** A validator with a schema cache of its own. */
+    public PromiseValidator() {
+        this(new SchemaCache());
+    }
+
+    /**
+     * A validator that prepares API schemas (compiling their CEL rules) through {@code schemas};
+     * share the cache with the {@link RequestValidator} of the same pass so each rule is compiled
+     * once.
+     */
+    public PromiseValidator(SchemaCache schemas) {
+        this.schemas = Objects.requireNonNull(schemas, "schemas");
+    }
+
     /**
      * Checks {@code promise}.
      *
@@ -64,7 +82,7 @@ public final class PromiseValidator {
         Run run = new Run(promise);
         checkLegacy(run);
         checkName(run);
-        promise.api().ifPresent(api -> checkApi(api, run));
+        promise.api().ifPresent(api -> checkApi(api, schemas, run));
         for (WorkflowType type : WorkflowType.values()) {
             for (WorkflowAction action : WorkflowAction.values()) {
                 checkWorkflow(type, action, run);
@@ -98,7 +116,7 @@ public final class PromiseValidator {
                                 + "; rename the Promise"));
     }
 
-    private static void checkApi(PromiseApi api, Run run) {
+    private static void checkApi(PromiseApi api, SchemaCache schemas, Run run) {
         JsonNode crd = api.crd();
         expect(crd, "apiVersion", CRD_API_VERSION, run);
         expect(crd, "kind", CRD_KIND, run);
@@ -126,7 +144,7 @@ public final class PromiseValidator {
                             + " CustomResourceDefinition; add one describing the request's spec");
             return;
         }
-        for (ApiSchema.Problem problem : ApiSchema.of(api.schema().get()).problems()) {
+        for (ApiSchema.Problem problem : schemas.of(api).problems()) {
             String field = schemaPath + "." + problem.path();
             if (problem.severity() == Severity.ERROR) {
                 run.error(field, problem.message() + "; the Kubernetes API server would reject this Promise's API");

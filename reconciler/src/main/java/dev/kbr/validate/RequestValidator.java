@@ -51,7 +51,11 @@ import java.util.regex.Pattern;
  *       type, required, enum, pattern as an unanchored RE2 search, minimum/maximum with their
  *       exclusive flags, lengths, item and property counts, uniqueItems, multipleOf, allOf, anyOf,
  *       oneOf, not), honouring {@code nullable}, {@code x-kubernetes-int-or-string} and {@code
- *       x-kubernetes-preserve-unknown-fields}. {@code format} is not checked.
+ *       x-kubernetes-preserve-unknown-fields}. {@code format} is not checked;
+ *   <li>evaluate the {@code x-kubernetes-validations} CEL rules ({@link CelRules}; transition
+ *       rules, which need the previous object, are skipped as on create). As in the API server,
+ *       the rules are not run at all while a type, required, enum, maxLength, maxItems or
+ *       maxProperties error (or a missing or too long name) remains; a WARNING says so.
  * </ol>
  *
  * <p>The root's {@code status} (a subresource) is neither pruned, defaulted nor validated, and
@@ -63,8 +67,9 @@ import java.util.regex.Pattern;
  * field's line ({@code request.lines()}), falling back to the nearest parent for a missing field.
  * A schema that cannot be used (say, a {@code pattern} that is not a valid RE2 expression) yields
  * an ERROR naming the Promise and the schema path; the rest of the request is still checked.
- * Nothing is thrown for bad requests or schemas. Compiled schemas are cached per {@link
- * PromiseApi} instance; instances of this class are safe to share between threads.
+ * A CEL rule that does not compile is such a schema problem too. Nothing is thrown for bad
+ * requests or schemas. Compiled schemas are cached per {@link PromiseApi} instance (see {@link
+ * SchemaCache}); instances of this class are safe to share between threads.
  */
 public final class RequestValidator {
     /** Longest request name: Kratix adds {@code maxLength: 63} to {@code metadata.name} of every Promise API. */
@@ -75,11 +80,29 @@ public final class RequestValidator {
     private static final Pattern INTEGER_TEXT = Pattern.compile("[-+]?\\d+");
     private static final Pattern NUMBER_TEXT = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
 
+    /**
+     * What makes the API server skip all CEL rules of a request: a wrong type, a missing required
+     * field, a value outside its enum, or one too long or with too many items or fields ({@code
+     * hasBlockingErr} in {@code apiextensions-apiserver/pkg/registry/customresource/strategy.go}).
+     */
+    private static final Set<String> BLOCKING_KEYWORDS =
+            Set.of("type", "required", "enum", "maxLength", "maxItems", "maxProperties");
+
     private final SchemaRegistry registry;
+    private final SchemaCache schemas;
     private final Map<PromiseApi, Compiled> compiled = new IdentityHashMap<>();
 
-    /** A validator with an empty schema cache. */
+    /** A validator with a schema cache of its own. */
     public RequestValidator() {
+        this(new SchemaCache());
+    }
+
+    /**
+     * A validator that takes prepared schemas from {@code schemas}, so a {@link PromiseValidator}
+     * sharing it does not compile the same CEL rules again.
+     */
+    public RequestValidator(SchemaCache schemas) {
+        this.schemas = Objects.requireNonNull(schemas, "schemas");
         SchemaRegistryConfig config = SchemaRegistryConfig.builder()
                 .regularExpressionFactory(Re2Pattern.FACTORY)
                 .formatAssertionsEnabled(false)
@@ -113,6 +136,17 @@ public final class RequestValidator {
             c.validator().ifPresent(v -> check(object, v, c.schema().validationSchema(), run));
         }
         checkMetadata(object, run);
+        schema.map(c -> c.schema().celRules()).filter(rules -> !rules.isEmpty()).ifPresent(rules -> {
+            if (run.blocked) {
+                run.warning(
+                        "",
+                        "the x-kubernetes-validations rules of Promise " + run.promise + " were not checked, as the"
+                                + " Kubernetes API server does not check them while the errors above remain; fix"
+                                + " those and validate again");
+            } else {
+                rules.evaluate(object, run::error);
+            }
+        });
         List<Diagnostic> sorted =
                 run.diagnostics.stream().distinct().sorted(Diagnostic.ORDER).toList();
         return new ValidationResult(object, sorted);
@@ -122,11 +156,10 @@ public final class RequestValidator {
         if (api.schema().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(compiled.computeIfAbsent(api, a -> compile(a.schema().get())));
+        return Optional.of(compiled.computeIfAbsent(api, a -> compile(schemas.of(a))));
     }
 
-    private Compiled compile(ObjectNode openApiV3Schema) {
-        ApiSchema schema = ApiSchema.of(openApiV3Schema);
+    private Compiled compile(ApiSchema schema) {
         try {
             return new Compiled(schema, Optional.of(registry.getSchema(schema.validationSchema())), Optional.empty());
         } catch (RuntimeException e) {
@@ -287,6 +320,7 @@ public final class RequestValidator {
             if (!"type".equals(e.getKeyword()) && typeErrorPaths.contains(path)) {
                 continue;
             }
+            run.blocked |= BLOCKING_KEYWORDS.contains(e.getKeyword());
             if ("required".equals(e.getKeyword()) && e.getProperty() != null) {
                 String missing = YamlPath.child(path, e.getProperty());
                 run.error(missing, "is required by Promise " + run.promise + " but missing; add " + missing);
@@ -465,6 +499,7 @@ public final class RequestValidator {
         if (name.isMissingNode()
                 || name.isNull()
                 || (name.isTextual() && name.asText().isEmpty())) {
+            run.blocked = true;
             run.error(
                     "metadata.name",
                     "is required but missing; add metadata.name, a lowercase name such as my-" + run.kindExample
@@ -474,6 +509,7 @@ public final class RequestValidator {
         } else {
             String value = name.asText();
             if (value.length() > MAX_NAME_LENGTH) {
+                run.blocked = true;
                 run.error(
                         "metadata.name",
                         "is " + value.length() + " characters long but Kratix allows at most " + MAX_NAME_LENGTH
@@ -509,6 +545,9 @@ public final class RequestValidator {
         final String promise;
         final String kindExample;
         final List<Diagnostic> diagnostics = new ArrayList<>();
+
+        /** Whether an error was found that makes the API server skip the CEL rules. */
+        boolean blocked;
 
         Run(ResourceRequest request) {
             this.request = request;

@@ -9,8 +9,10 @@ import dev.kbr.model.Diagnostic;
 import dev.kbr.model.Promise;
 import dev.kbr.testsupport.SharedFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,5 +164,42 @@ class PlatformLoaderTest {
                 .singleElement()
                 .satisfies(d -> assertThat(d.toString())
                         .startsWith("b.yaml:1: error: metadata.name: GitStateStore s is already defined at a.yaml:1"));
+    }
+
+    @Test
+    void reportsAVolumeKbrCannotProvideOnceNotAgainAtItsMounts() {
+        YamlDocument doc = YamlReader.read("promise.yaml", """
+                        apiVersion: platform.kratix.io/v1alpha1
+                        kind: Promise
+                        metadata: {name: sql}
+                        spec:
+                          workflows:
+                            resource:
+                              configure:
+                              - apiVersion: platform.kratix.io/v1alpha1
+                                kind: Pipeline
+                                metadata: {name: configure}
+                                spec:
+                                  volumes:
+                                  - name: creds
+                                    secret: {secretName: azure-credentials}
+                                  containers:
+                                  - name: configure
+                                    image: ghcr.io/test/configure:v1
+                                    volumeMounts:
+                                    - {name: creds, mountPath: /creds}
+                                    - {name: typo, mountPath: /typo}
+                        """.getBytes(StandardCharsets.UTF_8))
+                .documents()
+                .get(0);
+
+        var result = PlatformLoader.fromDocuments(List.of(doc));
+
+        assertThat(result.platform().promises()).isEmpty();
+        assertThat(result.diagnostics())
+                .extracting(d -> d.location().line() + " " + d.field())
+                .containsExactly(
+                        "13 spec.workflows.resource.configure[0].spec.volumes[0]",
+                        "20 spec.workflows.resource.configure[0].spec.containers[0].volumeMounts[1].name");
     }
 }

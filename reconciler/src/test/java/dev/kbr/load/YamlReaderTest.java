@@ -100,4 +100,43 @@ class YamlReaderTest {
         var result = YamlReader.read("f.yaml", new byte[] {'a', ':', ' ', (byte) 0xC3, (byte) 0x28});
         assertThat(result.diagnostics().get(0).message()).contains("not UTF-8");
     }
+
+    @Test
+    void rejectsADuplicateKeyNamingBothLines() {
+        var result = read("apiVersion: v1\nkind: A\nspec:\n  # sizes\n  size: small\n  replicas: 1\n  size: large\n");
+
+        assertThat(result.documents()).isEmpty();
+        assertThat(result.diagnostics())
+                .singleElement()
+                .hasToString("f.yaml:7: error: spec.size: duplicate key \"size\" (first at line 5); remove one");
+    }
+
+    @Test
+    void treatsYesAndTrueKeysAsTheSameKeyAsKubernetesDoes() {
+        var result = read("a:\n  yes: 1\n  true: 2\n");
+
+        assertThat(result.diagnostics())
+                .singleElement()
+                .hasToString("f.yaml:3: error: a.true: duplicate key \"true\" (first at line 2); remove one");
+    }
+
+    @Test
+    void reportsEveryDuplicateAndKeepsTheFileOtherDocuments() {
+        var result = read("a: 1\nb: 2\na: 3\nb: 4\n---\nkind: Fine\n---\nx: {k: 1, k: 2}\n");
+
+        assertThat(result.diagnostics())
+                .extracting(d -> d.location().line() + " " + d.field() + " "
+                        + d.location().documentIndex())
+                .containsExactly("3 a 0", "4 b 0", "8 x.k 2");
+        assertThat(result.documents())
+                .singleElement()
+                .satisfies(d -> assertThat(d.body().path("kind").asText()).isEqualTo("Fine"));
+    }
+
+    @Test
+    void allowsTheSameKeyInDifferentMapsAndThroughAliases() {
+        var result = read("a: &x {k: 1}\nb: *x\nc: {k: 2}\n");
+
+        assertThat(result.diagnostics()).isEmpty();
+    }
 }

@@ -109,11 +109,6 @@ class CorpusValidationTest {
                         "syntasso/kratix-cli/test/assets/terraform/expected-output/example-resource.yaml",
                         "syntasso/kratix-cli/test/assets/terraform/expected-output/promise.yaml"),
                 arguments(
-                        "syntasso/kratix-cli/test/assets/crossplane/expected-output-with-empty-openAPIV3Schema/"
-                                + "example-resource.yaml",
-                        "syntasso/kratix-cli/test/assets/crossplane/expected-output-with-empty-openAPIV3Schema/"
-                                + "promise.yaml"),
-                arguments(
                         KRATIX + "internal/controller/assets/redis-request.yaml",
                         KRATIX + "internal/controller/assets/promise-with-delete-workflow.yaml"),
                 arguments(
@@ -195,6 +190,32 @@ class CorpusValidationTest {
     }
 
     @Test
+    void evaluatesTheCelRulesOfAGeneratedOperatorPromise() {
+        String promiseFile = "syntasso/kratix-cli/test/assets/e2e-cnpg/expected-promise.yaml";
+        PromiseApi api = TestDocuments.apiOf(TestDocuments.promiseDocument(SharedFiles.corpus(promiseFile)))
+                .orElseThrow();
+        ObjectNode object = TestDocuments.yaml("""
+                apiVersion: syntasso.io/v1
+                kind: Database
+                metadata: {name: example-database}
+                spec:
+                  instances: 1
+                  imageName: ghcr.io/cloudnative-pg/postgresql:16
+                  imageCatalogRef: {apiGroup: example.com, kind: ImageCatalog, name: pg, major: 16}
+                """);
+
+        ValidationResult result =
+                requests.validate(TestDocuments.request("postgresql", object, "db.yaml", LineMap.empty()), api);
+
+        assertThat(result.diagnostics())
+                .filteredOn(Diagnostic::isError)
+                .extracting(d -> d.field() + ": " + d.message())
+                .containsExactly(
+                        "spec: imageName and imageCatalogRef are mutually exclusive",
+                        "spec.imageCatalogRef: Only image catalogs are supported");
+    }
+
+    @Test
     void findsOnlyTheKnownProblemsInTheCorpusPromises() throws IOException {
         List<String> checked = new ArrayList<>();
         List<String> errors = new ArrayList<>();
@@ -221,6 +242,13 @@ class CorpusValidationTest {
         String sample = "syntasso/kratix/config/samples/platform_v1alpha1_promise.yaml#0: error: ";
         assertThat(errors)
                 .containsExactly(
+                        // A generated Promise whose spec has no type: not a structural schema.
+                        "syntasso/kratix-cli/test/assets/crossplane/expected-output-with-empty-openAPIV3Schema/"
+                                + "promise.yaml#0: error: spec.api.spec.versions[0].schema.openAPIV3Schema.properties"
+                                + ".spec.type: is required for every field of a CustomResourceDefinition schema"
+                                + " (Kubernetes accepts only structural schemas); add a type such as object or string,"
+                                + " or x-kubernetes-preserve-unknown-fields: true to accept anything; the Kubernetes"
+                                + " API server would reject this Promise's API",
                         sample + "spec.api.apiVersion: is \"something\" but Kratix needs a Kubernetes"
                                 + " CustomResourceDefinition here; set spec.api.apiVersion: apiextensions.k8s.io/v1",
                         sample + "spec.api.kind: is \"Redis\" but Kratix needs a Kubernetes CustomResourceDefinition"

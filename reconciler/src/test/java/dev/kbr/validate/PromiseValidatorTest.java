@@ -248,6 +248,26 @@ class PromiseValidatorTest {
     }
 
     @Test
+    void rejectsSchemasThatAreNotStructural() {
+        String api = API.replace("size: {type: string, pattern: '^(small|large)$'}", "size: {pattern: '^a'}")
+                .replace("openAPIV3Schema:\n            type: object\n", "openAPIV3Schema:\n");
+        Promise promise = promise(promiseYaml("redis", api, "    {}\n"));
+
+        assertThat(validator.validate(promise))
+                .extracting(d -> d.field() + ": " + d.message())
+                .containsExactly(
+                        "spec.api.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.size.type: is"
+                                + " required for every field of a CustomResourceDefinition schema (Kubernetes accepts"
+                                + " only structural schemas); add a type such as object or string, or"
+                                + " x-kubernetes-preserve-unknown-fields: true to accept anything; the Kubernetes API"
+                                + " server would reject this Promise's API",
+                        "spec.api.spec.versions[0].schema.openAPIV3Schema.type: is required at the root of a"
+                                + " CustomResourceDefinition schema (Kubernetes accepts only structural schemas); add a"
+                                + " type such as object or string, or x-kubernetes-preserve-unknown-fields: true to"
+                                + " accept anything; the Kubernetes API server would reject this Promise's API");
+    }
+
+    @Test
     void rejectsSchemaKeywordsKubernetesForbidsInCrds() {
         String sizeLine =
                 API.lines().filter(l -> l.contains("size:")).findFirst().orElseThrow();
@@ -256,7 +276,7 @@ class PromiseValidatorTest {
                 "size: {type: string, pattern: '^(small|large)$'}",
                 "size: {type: string}"
                         + indent + "zones: {type: array, uniqueItems: true, items: {type: string}}"
-                        + indent + "ref: {$ref: '#/definitions/x'}"
+                        + indent + "ref: {type: object, $ref: '#/definitions/x'}"
                         + indent + "labels:"
                         + indent + "  type: object"
                         + indent + "  properties: {team: {type: string}}"

@@ -1,0 +1,93 @@
+package dev.kbr.engine;
+
+import dev.kbr.load.PlatformLoader;
+import dev.kbr.model.Diagnostic;
+import dev.kbr.model.Platform;
+import dev.kbr.model.Promise;
+import dev.kbr.model.ResourceRequest;
+import dev.kbr.validate.PromiseValidator;
+import dev.kbr.validate.RequestValidator;
+import dev.kbr.validate.SchemaCache;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Checks a platform folder without running anything ({@code kbr validate}): loads it, validates
+ * every Promise and every resource request against its Promise's API, and returns what was found.
+ * No container runs and no state store is opened, so it needs neither Docker nor credentials.
+ *
+ * <p>The requests of a Promise that has errors are not validated: the Promise's errors say what
+ * to fix first, and a request is only as valid as the API it is checked against. What needs the
+ * state stores or the pass (state-store references, {@code requiredPromises} availability,
+ * compound Promises' sub-requests) is left to {@code plan} and {@code apply}.
+ */
+public final class PlatformCheck {
+    private PlatformCheck() {}
+
+    /**
+     * What the check found.
+     *
+     * @param diagnostics every problem, sorted with {@link Diagnostic#ORDER}, without duplicates
+     * @param files how many files were read
+     */
+    public record Result(List<Diagnostic> diagnostics, int files) {
+        public Result {
+            diagnostics =
+                    diagnostics.stream().distinct().sorted(Diagnostic.ORDER).toList();
+        }
+
+        /** How many diagnostics are errors. */
+        public long errors() {
+            return diagnostics.stream().filter(Diagnostic::isError).count();
+        }
+
+        /** How many diagnostics are warnings. */
+        public long warnings() {
+            return diagnostics.size() - errors();
+        }
+
+        /** True when anything is an error: the platform would not run cleanly. */
+        public boolean hasErrors() {
+            return errors() > 0;
+        }
+    }
+
+    /**
+     * Checks the platform under {@code root}.
+     *
+     * @throws IOException when {@code root} is not a readable directory; problems inside its files
+     *     are diagnostics
+     */
+    public static Result run(Path root) throws IOException {
+        Objects.requireNonNull(root, "root");
+        PlatformLoader.Result loaded = PlatformLoader.load(root);
+        Platform platform = loaded.platform();
+        List<Diagnostic> diagnostics = new ArrayList<>(loaded.diagnostics());
+        SchemaCache schemas = new SchemaCache();
+        PromiseValidator promiseValidator = new PromiseValidator(schemas);
+        RequestValidator requestValidator = new RequestValidator(schemas);
+        Set<String> invalidPromises = new HashSet<>();
+        for (Promise promise : platform.promises()) {
+            List<Diagnostic> found = promiseValidator.validate(promise);
+            diagnostics.addAll(found);
+            if (found.stream().anyMatch(Diagnostic::isError)) {
+                invalidPromises.add(promise.name());
+            }
+        }
+        for (ResourceRequest request : platform.requests()) {
+            if (invalidPromises.contains(request.promiseName())) {
+                continue;
+            }
+            Promise promise = platform.promise(request.promiseName()).orElseThrow();
+            diagnostics.addAll(requestValidator
+                    .validate(request, promise.api().orElseThrow())
+                    .diagnostics());
+        }
+        return new Result(diagnostics, loaded.files().size());
+    }
+}
