@@ -35,6 +35,7 @@ import dev.kbr.state.StateStore;
 import dev.kbr.state.layout.RecordsFormat;
 import dev.kbr.validate.PromiseValidator;
 import dev.kbr.validate.RequestValidator;
+import dev.kbr.validate.SchemaCache;
 import dev.kbr.validate.ValidationResult;
 import java.io.IOException;
 import java.time.Clock;
@@ -118,8 +119,10 @@ public final class Reconciler {
         private final Set<ObjectKey> handled = new HashSet<>();
         private final Map<ObjectKey, WorkflowOutcome> outcomes = new TreeMap<>();
         private final Instant now = clock.instant();
-        private final RequestValidator requestValidator = new RequestValidator();
-        private final PromiseValidator promiseValidator = new PromiseValidator();
+        // One cache, so each schema and CEL rule is compiled once per pass.
+        private final SchemaCache schemas = new SchemaCache();
+        private final RequestValidator requestValidator = new RequestValidator(schemas);
+        private final PromiseValidator promiseValidator = new PromiseValidator(schemas);
         private Platform platform;
 
         Pass(PassOptions options, PlatformLoader.Result loaded) {
