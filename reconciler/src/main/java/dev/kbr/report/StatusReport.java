@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Renders {@code kbr status}: a table like {@code kubectl get} prints for Kratix objects (the
- * {@code STATUS} column is the {@code Reconciled} condition's message, as Kratix's printer column),
- * with each condition below, or JSON.
+ * {@code STATUS} column is a Promise's {@code status.status} and a request's {@code Reconciled}
+ * condition message, as Kratix's printer columns), with each condition below, or JSON.
  */
 public final class StatusReport {
     /** Version of the JSON document {@code kbr status --output json} prints. */
@@ -33,9 +33,11 @@ public final class StatusReport {
         out.printf("%-" + width + "s  %-12s  %s%n", "OBJECT", "STATUS", "MESSAGE");
         for (ObjectStatusView view : views) {
             JsonNode status = view.status();
-            String reconciled = condition(status, "Reconciled")
-                    .path("message")
-                    .asText(view.key().isPromise() ? status.path("status").asText("-") : "-");
+            // Kratix's printer columns: a Promise shows status.status (Available/Unavailable), a
+            // request the Reconciled condition's message.
+            String reconciled = view.key().isPromise()
+                    ? status.path("status").asText("-")
+                    : condition(status, "Reconciled").path("message").asText("-");
             out.printf(
                     "%-" + width + "s  %-12s  %s%n",
                     name(view),

@@ -407,6 +407,38 @@ class SeedsApplyIT {
         }
     }
 
+    @Test
+    void statusPrintsWhatTheRecordsSay() throws Exception {
+        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
+        Run text = status();
+        assertThat(text.exitCode()).as(text.out()).isZero();
+        assertThat(text.out())
+                .containsPattern("redis/default/example-redis +Reconciled +Resource requested")
+                .contains("WorksSucceeded=True (WorksSucceeded) All works associated with this resource are ready")
+                .containsPattern("promise/app +Available +Promise configured");
+
+        Run json = status("--output", "json");
+        assertThat(json.exitCode()).as(json.out()).isZero();
+        var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertThat(root.path("version").asInt()).isEqualTo(1);
+        var redis = java.util.stream.StreamSupport.stream(root.path("objects").spliterator(), false)
+                .filter(o -> o.path("name").asText().equals("example-redis"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(redis.path("status").path("stage").asText()).isEqualTo("provisioning");
+        assertThat(redis.path("status").path("conditions").findValuesAsText("type"))
+                .containsExactly("ConfigureWorkflowCompleted", "Reconciled", "WorksSucceeded");
+    }
+
+    private Run status(String... more) {
+        List<String> args =
+                new ArrayList<>(List.of("status", "--platform", SEEDS.toString(), "--state-url", "default=" + state));
+        args.addAll(Arrays.asList(more));
+        StringWriter out = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(out), args.toArray(String[]::new));
+        return new Run(code, out.toString());
+    }
+
     private String show(String path) throws Exception {
         return git("show", "main:" + path);
     }
