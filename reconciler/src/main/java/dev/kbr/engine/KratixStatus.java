@@ -180,7 +180,8 @@ final class KratixStatus {
 
     /** A request of a Promise with requirements, once they are fulfilled. */
     static void promiseAvailableForRequest(ObjectNode object, Instant now) {
-        setCondition(status(object), PROMISE_AVAILABLE, "True", "PromiseAvailable", "Promise is available", now);
+        setCondition(
+                status(object), PROMISE_AVAILABLE, "True", "PromiseAvailable", "Promise Requirements are met", now);
     }
 
     /** A Promise's availability and, when it has requiredPromises, whether they are fulfilled. */
