@@ -435,22 +435,6 @@ public final class Reconciler {
                 List<ResourceRequest> subRequests)
                 throws InterruptedException {
             KratixStatus.started(object);
-            WorkflowOutcome outcome =
-                    runConfigurePipelines(promise, type, object, objectName, workId, name, namespace, subRequests);
-            KratixStatus.configured(object, type == WorkflowType.PROMISE, outcome, now);
-            return outcome;
-        }
-
-        private WorkflowOutcome runConfigurePipelines(
-                Promise promise,
-                WorkflowType type,
-                ObjectNode object,
-                String objectName,
-                java.util.function.Function<String, WorkId> workId,
-                String name,
-                String namespace,
-                List<ResourceRequest> subRequests)
-                throws InterruptedException {
             List<Pipeline> pipelines = promise.workflows().of(type, WorkflowAction.CONFIGURE);
             List<String> names = pipelines.stream().map(Pipeline::name).toList();
             for (int i = 0; i < pipelines.size(); i++) {
@@ -467,7 +451,7 @@ public final class Reconciler {
                     if (step.isEmpty()) {
                         notices.add(objectName + ": pipeline " + pipeline.name()
                                 + " failed; outputs of it and later pipelines are kept from the last successful pass");
-                        return new WorkflowOutcome.Failed(names, i, pipeline.name());
+                        return finished(object, type, new WorkflowOutcome.Failed(names, i, pipeline.name()));
                     }
                     WorkflowControl control = step.get().control();
                     notices.add(objectName + ": pipeline " + pipeline.name() + " suspended the workflow"
@@ -476,15 +460,24 @@ public final class Reconciler {
                                     .orElse("")
                             + (control.message().isEmpty() ? "" : ": " + control.message())
                             + "; previous outputs are kept and it is pending");
-                    return new WorkflowOutcome.Suspended(
-                            names, i, pipeline.name(), control.message(), control.retryAfter());
+                    return finished(
+                            object,
+                            type,
+                            new WorkflowOutcome.Suspended(
+                                    names, i, pipeline.name(), control.message(), control.retryAfter()));
                 }
                 fresh.put(step.get().work().id(), step.get().work());
                 if (type == WorkflowType.RESOURCE) {
                     subRequests.addAll(subRequests(result.get(), description));
                 }
             }
-            return new WorkflowOutcome.Completed(names, names.size());
+            return finished(object, type, new WorkflowOutcome.Completed(names, names.size()));
+        }
+
+        /** Records how a configure workflow ended in the object's status, as Kratix's status-writer. */
+        private WorkflowOutcome finished(ObjectNode object, WorkflowType type, WorkflowOutcome outcome) {
+            KratixStatus.configured(object, type == WorkflowType.PROMISE, outcome, now);
+            return outcome;
         }
 
         /** What a succeeded configure pipeline produced: its Work and its workflow control. */

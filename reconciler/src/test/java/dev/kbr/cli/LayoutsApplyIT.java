@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kbr.testsupport.Processes;
 import dev.kbr.testsupport.SharedFiles;
+import dev.kbr.testsupport.StateRepo;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,23 +62,19 @@ class LayoutsApplyIT {
     @TempDir
     Path tmp;
 
-    private Path state;
-
-    /** Output and exit code of one in-process CLI run. */
-    private record Run(int exitCode, String out) {}
+    private StateRepo repo;
 
     @BeforeEach
     void bareStateRepo() throws Exception {
-        state = tmp.resolve("state.git");
-        Processes.check(tmp, "git", "init", "-q", "--bare", "-b", "main", state.toString());
+        repo = StateRepo.bare(tmp);
     }
 
     @Test
     void writesEveryModeInOneCommitAndEachBuildsForFlux() throws Exception {
-        Run apply = kbr(LAYOUTS, "apply");
+        StateRepo.Run apply = repo.kbr(LAYOUTS, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isZero();
-        assertThat(git("rev-list", "--count", "main").strip()).isEqualTo("1");
-        List<String> tree = tree();
+        assertThat(repo.git("rev-list", "--count", "main").strip()).isEqualTo("1");
+        List<String> tree = repo.tree();
         assertThat(tree.stream().filter(p -> !p.startsWith("clusters/.kbr/")))
                 .containsExactlyInAnyOrderElementsOf(TREE);
         assertThat(tree)
@@ -93,11 +86,12 @@ class LayoutsApplyIT {
 
         // WorkPlacements by name (catalog-a1-…, catalog-a2-…, catalog-promise-configure-…), joined as Kratix joins
         // them.
-        assertThat(show(CATALOG)).isEqualTo(ENTRY_A1 + "\n---\n" + ENTRY_A2 + "\n---\n" + CATALOG_SYSTEM);
-        assertThat(show(FLAT_F1_STATE)).isEqualTo("files:\n- flat/resources/default-f1.yaml\n");
-        assertThat(show("clusters/flat/.kratix/kratix-platform-system-catalog-promise-configure-c0d23.flat-5058f.yaml"))
+        assertThat(repo.show(CATALOG)).isEqualTo(ENTRY_A1 + "\n---\n" + ENTRY_A2 + "\n---\n" + CATALOG_SYSTEM);
+        assertThat(repo.show(FLAT_F1_STATE)).isEqualTo("files:\n- flat/resources/default-f1.yaml\n");
+        assertThat(repo.show(
+                        "clusters/flat/.kratix/kratix-platform-system-catalog-promise-configure-c0d23.flat-5058f.yaml"))
                 .isEqualTo("files:\n- flat/dependencies/catalog-system.yaml\n");
-        assertThat(show("clusters/.kbr/destinations/flat.json"))
+        assertThat(repo.show("clusters/.kbr/destinations/flat.json"))
                 .contains(
                         "\"mode\" : \"none\"", "\"cleanup\" : \"none\"", "clusters/flat/kratix-canary-namespace.yaml");
 
@@ -117,27 +111,27 @@ class LayoutsApplyIT {
 
     @Test
     void aSecondApplyChangesNothingAndMakesNoCommit() throws Exception {
-        assertThat(kbr(LAYOUTS, "apply").exitCode()).isZero();
-        String head = git("rev-parse", "main").strip();
+        assertThat(repo.kbr(LAYOUTS, "apply").exitCode()).isZero();
+        String head = repo.git("rev-parse", "main").strip();
 
-        Run plan = kbr(LAYOUTS, "plan", "--detailed-exitcode");
+        StateRepo.Run plan = repo.kbr(LAYOUTS, "plan", "--detailed-exitcode");
         assertThat(plan.exitCode()).as(plan.out()).isZero();
         assertThat(plan.out()).contains("No changes.");
 
-        Run again = kbr(LAYOUTS, "apply");
+        StateRepo.Run again = repo.kbr(LAYOUTS, "apply");
         assertThat(again.exitCode()).as(again.out()).isZero();
-        assertThat(git("rev-parse", "main").strip()).isEqualTo(head);
+        assertThat(repo.git("rev-parse", "main").strip()).isEqualTo(head);
     }
 
     @Test
     void removingARequestRemovesExactlyItsFilesInEveryMode() throws Exception {
-        assertThat(kbr(LAYOUTS, "apply").exitCode()).isZero();
+        assertThat(repo.kbr(LAYOUTS, "apply").exitCode()).isZero();
         Path platform = copyOfLayouts();
         for (String request : List.of("n1", "a2", "f1")) {
             Files.delete(platform.resolve("requests/" + request + ".yaml"));
         }
 
-        Run apply = kbr(platform, "apply");
+        StateRepo.Run apply = repo.kbr(platform, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isZero();
         assertThat(changes().stream().filter(c -> !c.contains("clusters/.kbr/")))
                 .containsExactlyInAnyOrder(
@@ -147,20 +141,20 @@ class LayoutsApplyIT {
                         "D\t" + NESTED_F1_MONITOR,
                         "D\t" + NESTED_N1 + "5058f/resources/default-n1.yaml",
                         "D\t" + NESTED_N1 + "89948/monitoring/default-n1.yaml");
-        assertThat(show(CATALOG)).isEqualTo(ENTRY_A1 + "\n---\n" + CATALOG_SYSTEM);
+        assertThat(repo.show(CATALOG)).isEqualTo(ENTRY_A1 + "\n---\n" + CATALOG_SYSTEM);
         assertBuilds(export(), "clusters/nested/resources", "clusters/aggregated", "clusters/flat/resources");
     }
 
     @Test
     void turningInitWorkloadsOffDeletesTheCanaries() throws Exception {
-        assertThat(kbr(LAYOUTS, "apply").exitCode()).isZero();
+        assertThat(repo.kbr(LAYOUTS, "apply").exitCode()).isZero();
         Path platform = copyOfLayouts();
         for (String destination : List.of("nested", "aggregated", "flat")) {
             Path file = platform.resolve("destinations/" + destination + ".yaml");
             Files.writeString(file, Files.readString(file) + "  initWorkloads:\n    enabled: false\n");
         }
 
-        Run apply = kbr(platform, "apply");
+        StateRepo.Run apply = repo.kbr(platform, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isZero();
         assertThat(changes().stream().filter(c -> !c.contains("clusters/.kbr/")))
                 .containsExactlyInAnyOrder(
@@ -174,12 +168,12 @@ class LayoutsApplyIT {
 
     @Test
     void aDestinationRemovedWithCleanupNoneKeepsItsFilesAndItsRequests() throws Exception {
-        assertThat(kbr(LAYOUTS, "apply").exitCode()).isZero();
+        assertThat(repo.kbr(LAYOUTS, "apply").exitCode()).isZero();
         List<String> before = lsTree();
         Path platform = copyOfLayouts();
         replaceDestination(platform, "aggregated", "aggregated2");
 
-        Run apply = kbr(platform, "apply");
+        StateRepo.Run apply = repo.kbr(platform, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isZero();
         assertThat(apply.out())
                 .contains("Destination aggregated is gone from the platform and has cleanup: none, so the 3 file(s)");
@@ -189,13 +183,13 @@ class LayoutsApplyIT {
                         .filter(line -> line.contains("clusters/aggregated/"))
                         .toList());
         // a1 and a2 stay placed on the removed Destination: aggregated2 only gets the Promise's output.
-        assertThat(tree().stream().filter(p -> p.startsWith("clusters/aggregated2/")))
+        assertThat(repo.tree().stream().filter(p -> p.startsWith("clusters/aggregated2/")))
                 .containsExactlyInAnyOrder(
                         "clusters/aggregated2/catalog.yaml",
                         "clusters/aggregated2/kratix-canary-configmap.yaml",
                         "clusters/aggregated2/kratix-canary-namespace.yaml");
-        assertThat(show("clusters/aggregated2/catalog.yaml")).isEqualTo(CATALOG_SYSTEM);
-        assertThat(show("clusters/.kbr/works/catalog/resources/team-a/a2/resource-configure.json"))
+        assertThat(repo.show("clusters/aggregated2/catalog.yaml")).isEqualTo(CATALOG_SYSTEM);
+        assertThat(repo.show("clusters/.kbr/works/catalog/resources/team-a/a2/resource-configure.json"))
                 .contains("\"destination\" : \"aggregated\"");
     }
 
@@ -204,14 +198,14 @@ class LayoutsApplyIT {
         Path platform = copyOfLayouts();
         Path flat = platform.resolve("destinations/flat.yaml");
         Files.writeString(flat, Files.readString(flat) + "  cleanup: all\n");
-        assertThat(kbr(platform, "apply").exitCode()).isZero();
-        assertThat(show("clusters/.kbr/destinations/flat.json")).contains("\"cleanup\" : \"all\"");
-        String monitor = git("rev-parse", "main:" + NESTED_F1_MONITOR).strip();
+        assertThat(repo.kbr(platform, "apply").exitCode()).isZero();
+        assertThat(repo.show("clusters/.kbr/destinations/flat.json")).contains("\"cleanup\" : \"all\"");
+        String monitor = repo.git("rev-parse", "main:" + NESTED_F1_MONITOR).strip();
 
         replaceDestination(platform, "flat", "flat2");
-        Run apply = kbr(platform, "apply");
+        StateRepo.Run apply = repo.kbr(platform, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isZero();
-        List<String> tree = tree();
+        List<String> tree = repo.tree();
         assertThat(tree)
                 .noneMatch(p -> p.startsWith("clusters/flat/"))
                 .doesNotContain("clusters/.kbr/destinations/flat.json");
@@ -225,9 +219,9 @@ class LayoutsApplyIT {
                         "clusters/flat2/kratix-canary-namespace.yaml",
                         "clusters/flat2/resources/default-f1.yaml",
                         "clusters/flat2/resources/default-f2.yaml");
-        assertThat(show("clusters/flat2/.kratix/default-catalog-f1-resource-configure-4b3f7.flat2-5058f.yaml"))
+        assertThat(repo.show("clusters/flat2/.kratix/default-catalog-f1-resource-configure-4b3f7.flat2-5058f.yaml"))
                 .isEqualTo("files:\n- flat2/resources/default-f1.yaml\n");
-        assertThat(git("rev-parse", "main:" + NESTED_F1_MONITOR).strip())
+        assertThat(repo.git("rev-parse", "main:" + NESTED_F1_MONITOR).strip())
                 .as("f1's monitoring group on nested is untouched")
                 .isEqualTo(monitor);
         assertBuilds(export(), "clusters/flat2/dependencies", "clusters/flat2/resources");
@@ -245,37 +239,14 @@ class LayoutsApplyIT {
         Files.writeString(platform.resolve("destinations/" + replacement + ".yaml"), text);
     }
 
-    private Run kbr(Path platform, String... args) {
-        List<String> all = new ArrayList<>(Arrays.asList(args));
-        all.addAll(List.of(
-                "--platform", platform.toString(), "--state-url", "default=" + state, "--pipeline-network", "none"));
-        StringWriter out = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(out), all.toArray(String[]::new));
-        return new Run(code, out.toString());
-    }
-
-    private String git(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("git", "--git-dir", state.toString()));
-        cmd.addAll(Arrays.asList(args));
-        return Processes.check(tmp, cmd.toArray(String[]::new));
-    }
-
-    private List<String> tree() throws Exception {
-        return git("ls-tree", "-r", "--name-only", "main").lines().toList();
-    }
-
     /** {@code ls-tree} lines: mode, type, blob id and path, so unchanged content can be compared. */
     private List<String> lsTree() throws Exception {
-        return git("ls-tree", "-r", "main").lines().toList();
+        return repo.git("ls-tree", "-r", "main").lines().toList();
     }
 
     /** {@code <status>\t<path>} of every file the last commit changed. */
     private List<String> changes() throws Exception {
-        return git("diff", "--name-status", "main~1", "main").lines().toList();
-    }
-
-    private String show(String path) throws Exception {
-        return git("show", "main:" + path);
+        return repo.git("diff", "--name-status", "main~1", "main").lines().toList();
     }
 
     private void assertBuilds(Path checkout, String... folders) throws Exception {
@@ -296,7 +267,7 @@ class LayoutsApplyIT {
                 tmp,
                 "git",
                 "--git-dir",
-                state.toString(),
+                repo.dir().toString(),
                 "--work-tree",
                 checkout.toString(),
                 "checkout",

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kbr.testsupport.Processes;
 import dev.kbr.testsupport.SharedFiles;
+import dev.kbr.testsupport.StateRepo;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,42 +29,19 @@ class SeedsApplyIT {
     @TempDir
     Path tmp;
 
-    private Path state;
-
-    /** Output and exit code of one in-process CLI run. */
-    private record Run(int exitCode, String out) {}
+    private StateRepo repo;
 
     @BeforeEach
     void bareStateRepo() throws Exception {
-        state = tmp.resolve("state.git");
-        Processes.check(tmp, "git", "init", "-q", "--bare", "-b", "main", state.toString());
-    }
-
-    private Run kbr(Path platform, String... args) {
-        List<String> all = new ArrayList<>(Arrays.asList(args));
-        all.addAll(List.of(
-                "--platform", platform.toString(), "--state-url", "default=" + state, "--pipeline-network", "none"));
-        StringWriter out = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(out), all.toArray(String[]::new));
-        return new Run(code, out.toString());
-    }
-
-    private String git(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("git", "--git-dir", state.toString()));
-        cmd.addAll(Arrays.asList(args));
-        return Processes.check(tmp, cmd.toArray(String[]::new));
-    }
-
-    private List<String> tree() throws Exception {
-        return git("ls-tree", "-r", "--name-only", "main").lines().toList();
+        repo = StateRepo.bare(tmp);
     }
 
     @Test
     void deliversTheSeedsIntoOneCommitInKratixLayout() throws Exception {
-        Run apply = kbr(SEEDS, "apply");
+        StateRepo.Run apply = repo.kbr(SEEDS, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isZero();
-        assertThat(git("rev-list", "--count", "main").strip()).isEqualTo("1");
-        List<String> tree = tree();
+        assertThat(repo.git("rev-list", "--count", "main").strip()).isEqualTo("1");
+        List<String> tree = repo.tree();
         assertThat(tree)
                 .contains(
                         "worker-1/dependencies/kratix-canary-namespace.yaml",
@@ -83,23 +59,24 @@ class SeedsApplyIT {
                 .allMatch(p ->
                         p.startsWith("platform-cluster/resources/default/app/todoer/") || p.contains("kratix-canary"));
 
-        String jenkins = show(single(tree, "worker-1/resources/default/jenkins/example/instance-configure/5058f/"));
+        String jenkins =
+                repo.show(single(tree, "worker-1/resources/default/jenkins/example/instance-configure/5058f/"));
         assertThat(jenkins).contains("name: jenkins-dev-example").doesNotContain("backup");
 
-        String database =
-                show("worker-1/resources/default/database/example-database/instance-configure/5058f/postgresql.yaml");
+        String database = repo.show(
+                "worker-1/resources/default/database/example-database/instance-configure/5058f/postgresql.yaml");
         assertThat(database)
                 .contains("kind: postgresql")
                 .containsPattern("size: \"?1Gi\"?\n")
                 .contains("numberOfInstances: 2");
 
-        assertThat(show(REDIS))
+        assertThat(repo.show(REDIS))
                 .contains("kind: RedisFailover")
                 .contains("replicas: 1")
                 .doesNotContain("replicas: 3");
 
-        String subRequest =
-                show("platform-cluster/resources/default/app/todoer/resource-configure/5058f/postgresql-request.yaml");
+        String subRequest = repo.show(
+                "platform-cluster/resources/default/app/todoer/resource-configure/5058f/postgresql-request.yaml");
         assertThat(subRequest)
                 .contains("apiVersion: marketplace.kratix.io/v1alpha2")
                 .contains("name: todoer-db");
@@ -108,7 +85,7 @@ class SeedsApplyIT {
                         p -> p.startsWith("worker-1/resources/default/postgresql/todoer-db/instance-configure/5058f/"));
 
         // Status written by the database pipeline is recorded and fed back on the next run.
-        assertThat(show(".kbr/objects/database/resources/default/example-database.json"))
+        assertThat(repo.show(".kbr/objects/database/resources/default/example-database.json"))
                 .contains("\"teamId\" : \"kratix\"");
 
         Path checkout = export();
@@ -130,63 +107,63 @@ class SeedsApplyIT {
 
     @Test
     void aSecondPassChangesNothingAndMakesNoCommit() throws Exception {
-        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
-        String head = git("rev-parse", "main").strip();
+        assertThat(repo.kbr(SEEDS, "apply").exitCode()).isZero();
+        String head = repo.git("rev-parse", "main").strip();
 
-        Run plan = kbr(SEEDS, "plan", "--detailed-exitcode");
+        StateRepo.Run plan = repo.kbr(SEEDS, "plan", "--detailed-exitcode");
         assertThat(plan.exitCode()).as(plan.out()).isZero();
         assertThat(plan.out()).contains("No changes.");
 
-        Run again = kbr(SEEDS, "apply", "--detailed-exitcode");
+        StateRepo.Run again = repo.kbr(SEEDS, "apply", "--detailed-exitcode");
         assertThat(again.exitCode()).as(again.out()).isZero();
-        assertThat(git("rev-parse", "main").strip()).isEqualTo(head);
+        assertThat(repo.git("rev-parse", "main").strip()).isEqualTo(head);
     }
 
     @Test
     void changingOneRequestChangesOnlyItsFiles() throws Exception {
-        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
+        assertThat(repo.kbr(SEEDS, "apply").exitCode()).isZero();
         Path platform = copyOfSeeds();
         Path redis = platform.resolve("requests/redis.yaml");
         Files.writeString(redis, Files.readString(redis).replace("size: small", "size: large"));
 
-        Run plan = kbr(platform, "plan", "--detailed-exitcode");
+        StateRepo.Run plan = repo.kbr(platform, "plan", "--detailed-exitcode");
         assertThat(plan.exitCode()).as(plan.out()).isEqualTo(Main.CHANGES);
         assertThat(plan.out())
                 .contains("~ " + REDIS)
                 .contains("-    replicas: 1")
                 .contains("+    replicas: 3");
-        assertThat(git("rev-list", "--count", "main").strip())
+        assertThat(repo.git("rev-list", "--count", "main").strip())
                 .as("plan pushes nothing")
                 .isEqualTo("1");
 
-        Run apply = kbr(platform, "apply");
+        StateRepo.Run apply = repo.kbr(platform, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isZero();
         List<String> changed =
-                git("diff", "--name-only", "main~1", "main").lines().toList();
+                repo.git("diff", "--name-only", "main~1", "main").lines().toList();
         assertThat(changed.stream().filter(p -> !p.startsWith(".kbr/"))).containsExactly(REDIS);
-        assertThat(show(REDIS)).contains("replicas: 3").doesNotContain("replicas: 1");
+        assertThat(repo.show(REDIS)).contains("replicas: 3").doesNotContain("replicas: 1");
     }
 
     @Test
     void anInvalidRequestIsReportedAtItsLineAndKeepsWhatItDelivered() throws Exception {
-        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
-        String head = git("rev-parse", "main").strip();
+        assertThat(repo.kbr(SEEDS, "apply").exitCode()).isZero();
+        String head = repo.git("rev-parse", "main").strip();
         Path platform = copyOfSeeds();
         Path redis = platform.resolve("requests/redis.yaml");
         Files.writeString(redis, Files.readString(redis).replace("size: small", "size: medium"));
 
-        Run apply = kbr(platform, "apply");
+        StateRepo.Run apply = repo.kbr(platform, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isEqualTo(Main.ERROR);
         assertThat(apply.out()).contains("requests/redis.yaml:7: error: spec.size: must be one of [small, large]");
-        assertThat(git("rev-parse", "main").strip())
+        assertThat(repo.git("rev-parse", "main").strip())
                 .as("nothing else changed, so no commit")
                 .isEqualTo(head);
-        assertThat(tree()).contains(REDIS);
+        assertThat(repo.tree()).contains(REDIS);
     }
 
     @Test
     void aFailingPipelineKeepsWhatItDeliveredAndOthersCarryOn() throws Exception {
-        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
+        assertThat(repo.kbr(SEEDS, "apply").exitCode()).isZero();
         Path platform = copyOfSeeds();
         Path promise = platform.resolve("promises/redis/promise.yaml");
         String text = Files.readString(promise);
@@ -201,15 +178,15 @@ class SeedsApplyIT {
         Path jenkins = platform.resolve("requests/jenkins.yaml");
         Files.writeString(jenkins, Files.readString(jenkins).replace("env: dev", "env: prod"));
 
-        Run apply = kbr(platform, "apply");
+        StateRepo.Run apply = repo.kbr(platform, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isEqualTo(Main.ERROR);
         assertThat(apply.out())
                 .contains("FAILED redis/default/example-redis resource.configure")
                 .contains("kbr.local/missing:v0");
-        assertThat(tree()).contains(REDIS);
-        assertThat(show(REDIS)).contains("replicas: 1");
+        assertThat(repo.tree()).contains(REDIS);
+        assertThat(repo.show(REDIS)).contains("replicas: 1");
         List<String> changed =
-                git("diff", "--name-only", "main~1", "main").lines().toList();
+                repo.git("diff", "--name-only", "main~1", "main").lines().toList();
         assertThat(changed.stream().filter(p -> !p.startsWith(".kbr/")))
                 .singleElement()
                 .satisfies(p -> assertThat(p).startsWith("worker-1/resources/default/jenkins/example/"));
@@ -217,14 +194,14 @@ class SeedsApplyIT {
 
     @Test
     void aRemovedRequestIsPrunedAndNothingElseIs() throws Exception {
-        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
-        List<String> before = tree();
+        assertThat(repo.kbr(SEEDS, "apply").exitCode()).isZero();
+        List<String> before = repo.tree();
         Path platform = copyOfSeeds();
         Files.delete(platform.resolve("requests/jenkins.yaml"));
 
-        Run apply = kbr(platform, "apply");
+        StateRepo.Run apply = repo.kbr(platform, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isZero();
-        List<String> after = tree();
+        List<String> after = repo.tree();
         List<String> removed = before.stream().filter(p -> !after.contains(p)).toList();
         assertThat(removed)
                 .isNotEmpty()
@@ -238,34 +215,34 @@ class SeedsApplyIT {
 
     @Test
     void removingARequestRunsItsDeletePipelineOnceThenPrunesExactlyItsFiles() throws Exception {
-        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
-        List<String> before = tree();
+        assertThat(repo.kbr(SEEDS, "apply").exitCode()).isZero();
+        List<String> before = repo.tree();
         Path platform = copyOfSeeds();
         Files.delete(platform.resolve("requests/redis.yaml"));
 
-        Run apply = kbr(platform, "apply");
+        StateRepo.Run apply = repo.kbr(platform, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isZero();
         // The fixture's delete pipeline fails unless it is given the last recorded status.
         assertThat(apply.out().split("redis/default/example-redis resource.delete instance-delete", -1))
                 .as("the delete pipeline ran exactly once: " + apply.out())
                 .hasSize(2);
-        List<String> after = tree();
+        List<String> after = repo.tree();
         assertThat(before.stream().filter(p -> !after.contains(p)))
                 .containsExactlyInAnyOrder(
                         REDIS,
                         ".kbr/works/redis/resources/default/example-redis/instance-configure.json",
                         ".kbr/objects/redis/resources/default/example-redis.json");
-        String head = git("rev-parse", "main").strip();
+        String head = repo.git("rev-parse", "main").strip();
 
-        Run again = kbr(platform, "apply");
+        StateRepo.Run again = repo.kbr(platform, "apply");
         assertThat(again.exitCode()).as(again.out()).isZero();
         assertThat(again.out()).doesNotContain("resource.delete");
-        assertThat(git("rev-parse", "main").strip()).isEqualTo(head);
+        assertThat(repo.git("rev-parse", "main").strip()).isEqualTo(head);
     }
 
     @Test
     void removingAPromiseDeletesItsRequestsFirstThenRunsItsOwnDeletePipeline() throws Exception {
-        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
+        assertThat(repo.kbr(SEEDS, "apply").exitCode()).isZero();
         Path platform = copyOfSeeds();
         Files.delete(platform.resolve("requests/redis.yaml"));
         try (Stream<Path> files = Files.walk(platform.resolve("promises/redis"))) {
@@ -274,7 +251,7 @@ class SeedsApplyIT {
             }
         }
 
-        Run apply = kbr(platform, "apply");
+        StateRepo.Run apply = repo.kbr(platform, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isZero();
         int requestDelete = apply.out().indexOf("redis/default/example-redis resource.delete instance-delete");
         int promiseDelete = apply.out().indexOf("Promise redis promise.delete promise-delete");
@@ -282,7 +259,7 @@ class SeedsApplyIT {
         assertThat(promiseDelete)
                 .as("the Promise's delete pipeline runs after its requests'")
                 .isGreaterThan(requestDelete);
-        List<String> after = tree();
+        List<String> after = repo.tree();
         assertThat(after)
                 .noneMatch(p -> p.contains("/redis/")
                         || p.startsWith(".kbr/works/redis/")
@@ -292,8 +269,8 @@ class SeedsApplyIT {
 
     @Test
     void aFailingDeletePipelineKeepsEverythingAndRecordsWhy() throws Exception {
-        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
-        List<String> before = tree();
+        assertThat(repo.kbr(SEEDS, "apply").exitCode()).isZero();
+        List<String> before = repo.tree();
         Path platform = copyOfSeeds();
         Files.delete(platform.resolve("requests/redis.yaml"));
         Path promise = platform.resolve("promises/redis/promise.yaml");
@@ -306,17 +283,17 @@ class SeedsApplyIT {
                                 .replace("image: kbr.local/redis-pipeline:v0.1.0", "image: kbr.local/missing:v0")
                                 .replace("imagePullPolicy: IfNotPresent", "imagePullPolicy: Never"));
 
-        Run apply = kbr(platform, "apply");
+        StateRepo.Run apply = repo.kbr(platform, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isEqualTo(Main.ERROR);
         assertThat(apply.out()).contains("FAILED redis/default/example-redis resource.delete instance-delete");
-        assertThat(tree()).containsAll(before);
-        assertThat(show(".kbr/objects/redis/resources/default/example-redis.json"))
+        assertThat(repo.tree()).containsAll(before);
+        assertThat(repo.show(".kbr/objects/redis/resources/default/example-redis.json"))
                 .contains("DeleteWorkflowCompleted")
                 .contains("DeleteWorkflowFailed");
 
-        Run fixed = kbr(copyWithout("requests/redis.yaml"), "apply");
+        StateRepo.Run fixed = repo.kbr(copyWithout("requests/redis.yaml"), "apply");
         assertThat(fixed.exitCode()).as(fixed.out()).isZero();
-        assertThat(tree()).doesNotContain(REDIS);
+        assertThat(repo.tree()).doesNotContain(REDIS);
     }
 
     private Path copyWithout(String relative) throws IOException {
@@ -338,13 +315,13 @@ class SeedsApplyIT {
     void takesOverAKratixWrittenStateRepoWithoutTouchingAnyFileKratixWrote() throws Exception {
         // A state repo as Kratix leaves it for the seeds: the same layout and bytes, no kbr records,
         // plus a file Kratix wrote for a request that no longer exists and one a person added.
-        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
+        assertThat(repo.kbr(SEEDS, "apply").exitCode()).isZero();
         Path kratixTree = Files.createDirectories(tmp.resolve("kratix-tree"));
         Processes.check(
                 tmp,
                 "git",
                 "--git-dir",
-                state.toString(),
+                repo.dir().toString(),
                 "--work-tree",
                 kratixTree.toString(),
                 "checkout",
@@ -378,24 +355,24 @@ class SeedsApplyIT {
                 "-q",
                 "-m",
                 "Update from: kratix-canary");
-        state = kratixRepo;
+        repo = StateRepo.existing(kratixRepo, tmp);
 
-        Run plan = kbr(SEEDS, "plan");
+        StateRepo.Run plan = repo.kbr(SEEDS, "plan");
         assertThat(plan.exitCode()).as(plan.out()).isZero();
         List<String> planned =
                 plan.out().lines().filter(l -> l.matches("\\s+[+~-] .*")).toList();
         assertThat(planned).isNotEmpty().allMatch(l -> l.strip().startsWith("+ .kbr/"));
 
-        Run apply = kbr(SEEDS, "apply");
+        StateRepo.Run apply = repo.kbr(SEEDS, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isZero();
         List<String> changed =
-                git("diff", "--name-only", "main~1", "main").lines().toList();
+                repo.git("diff", "--name-only", "main~1", "main").lines().toList();
         assertThat(changed).allMatch(p -> p.startsWith(".kbr/"));
-        assertThat(tree()).contains(orphan, "README.md");
-        assertThat(show(".kbr/works/redis/resources/default/example-redis/instance-configure.json"))
+        assertThat(repo.tree()).contains(orphan, "README.md");
+        assertThat(repo.show(".kbr/works/redis/resources/default/example-redis/instance-configure.json"))
                 .as("the file Kratix wrote is adopted into kbr's records")
                 .contains(REDIS);
-        Run again = kbr(SEEDS, "plan", "--detailed-exitcode");
+        StateRepo.Run again = repo.kbr(SEEDS, "plan", "--detailed-exitcode");
         assertThat(again.exitCode()).as(again.out()).isZero();
     }
 
@@ -409,15 +386,15 @@ class SeedsApplyIT {
 
     @Test
     void statusPrintsWhatTheRecordsSay() throws Exception {
-        assertThat(kbr(SEEDS, "apply").exitCode()).isZero();
-        Run text = status();
+        assertThat(repo.kbr(SEEDS, "apply").exitCode()).isZero();
+        StateRepo.Run text = status();
         assertThat(text.exitCode()).as(text.out()).isZero();
         assertThat(text.out())
                 .containsPattern("redis/default/example-redis +Reconciled +Resource requested")
                 .contains("WorksSucceeded=True (WorksSucceeded) All works associated with this resource are ready")
                 .containsPattern("promise/app +Available +Promise configured");
 
-        Run json = status("--output", "json");
+        StateRepo.Run json = status("--output", "json");
         assertThat(json.exitCode()).as(json.out()).isZero();
         var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
         assertThat(root.path("version").asInt()).isEqualTo(1);
@@ -430,17 +407,10 @@ class SeedsApplyIT {
                 .containsExactly("ConfigureWorkflowCompleted", "Reconciled", "WorksSucceeded");
     }
 
-    private Run status(String... more) {
-        List<String> args =
-                new ArrayList<>(List.of("status", "--platform", SEEDS.toString(), "--state-url", "default=" + state));
+    private StateRepo.Run status(String... more) {
+        List<String> args = new ArrayList<>(List.of("status", "--platform", SEEDS.toString()));
         args.addAll(Arrays.asList(more));
-        StringWriter out = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(out), args.toArray(String[]::new));
-        return new Run(code, out.toString());
-    }
-
-    private String show(String path) throws Exception {
-        return git("show", "main:" + path);
+        return repo.run(args);
     }
 
     private static String single(List<String> tree, String prefix) {
@@ -455,7 +425,7 @@ class SeedsApplyIT {
                 tmp,
                 "git",
                 "--git-dir",
-                state.toString(),
+                repo.dir().toString(),
                 "--work-tree",
                 checkout.toString(),
                 "checkout",

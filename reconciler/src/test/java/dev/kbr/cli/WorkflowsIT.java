@@ -2,14 +2,9 @@ package dev.kbr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kbr.testsupport.Processes;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.kbr.testsupport.StateRepo;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,15 +35,12 @@ class WorkflowsIT {
     @TempDir
     Path tmp;
 
-    private Path state;
+    private StateRepo repo;
     private Path platform;
-
-    private record Run(int exitCode, String out) {}
 
     @BeforeEach
     void setUp() throws Exception {
-        state = tmp.resolve("state.git");
-        Processes.check(tmp, "git", "init", "-q", "--bare", "-b", "main", state.toString());
+        repo = StateRepo.bare(tmp);
         platform = Files.createDirectories(tmp.resolve("platform"));
         Files.writeString(platform.resolve("store.yaml"), STORE);
     }
@@ -109,21 +101,6 @@ class WorkflowsIT {
                 """);
     }
 
-    private Run kbr(String... args) {
-        List<String> all = new ArrayList<>(Arrays.asList(args));
-        all.addAll(List.of(
-                "--platform", platform.toString(), "--state-url", "default=" + state, "--pipeline-network", "none"));
-        StringWriter out = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(out), all.toArray(String[]::new));
-        return new Run(code, out.toString());
-    }
-
-    private String git(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("git", "--git-dir", state.toString()));
-        cmd.addAll(Arrays.asList(args));
-        return Processes.check(tmp, cmd.toArray(String[]::new));
-    }
-
     private static final String OUT = "worker/resources/team-a/steps/one/";
 
     @Test
@@ -133,13 +110,13 @@ class WorkflowsIT {
                         + "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml",
                 "seen=$(yget -f /kratix/input/object.yaml status.from none)\n"
                         + "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: b, namespace: team-a}\\ndata: {seen: %s}\\n' \"$seen\" > /kratix/output/b.yaml");
-        Run apply = kbr("apply");
+        StateRepo.Run apply = repo.kbr(platform, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isZero();
         assertThat(apply.out().indexOf("resource.configure step-1"))
                 .isLessThan(apply.out().indexOf("resource.configure step-2"));
-        assertThat(git("show", "main:" + OUT + "step-1/5058f/a.yaml")).contains("name: a");
-        assertThat(git("show", "main:" + OUT + "step-2/5058f/b.yaml")).contains("seen: step-1");
-        assertThat(git("show", "main:.kbr/objects/steps/resources/team-a/one.json"))
+        assertThat(repo.git("show", "main:" + OUT + "step-1/5058f/a.yaml")).contains("name: a");
+        assertThat(repo.git("show", "main:" + OUT + "step-2/5058f/b.yaml")).contains("seen: step-1");
+        assertThat(repo.git("show", "main:.kbr/objects/steps/resources/team-a/one.json"))
                 .contains("\"workflows\" : 2")
                 .contains("\"workflowsSucceeded\" : 2");
     }
@@ -150,11 +127,11 @@ class WorkflowsIT {
                 "n=$(yget -f /kratix/input/object.yaml status.runs 0)\n"
                         + "echo \"runs: $((n + 1))\" > /kratix/metadata/status.yaml\n"
                         + "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml");
-        assertThat(kbr("apply").exitCode()).isZero();
-        assertThat(git("show", "main:.kbr/objects/steps/resources/team-a/one.json"))
+        assertThat(repo.kbr(platform, "apply").exitCode()).isZero();
+        assertThat(repo.git("show", "main:.kbr/objects/steps/resources/team-a/one.json"))
                 .contains("\"runs\" : 1");
-        assertThat(kbr("apply").exitCode()).isZero();
-        assertThat(git("show", "main:.kbr/objects/steps/resources/team-a/one.json"))
+        assertThat(repo.kbr(platform, "apply").exitCode()).isZero();
+        assertThat(repo.git("show", "main:.kbr/objects/steps/resources/team-a/one.json"))
                 .contains("\"runs\" : 2");
     }
 
@@ -163,22 +140,22 @@ class WorkflowsIT {
         promise(
                 "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml",
                 "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: b, namespace: team-a}\\n' > /kratix/output/b.yaml");
-        assertThat(kbr("apply").exitCode()).isZero();
+        assertThat(repo.kbr(platform, "apply").exitCode()).isZero();
         promise(
                 "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a2, namespace: team-a}\\n' > /kratix/output/a.yaml\n"
                         + "printf 'suspend: true\\nmessage: waiting for approval\\n' > /kratix/metadata/workflow-control.yaml",
                 "echo never > /kratix/output/never.yaml");
-        Run apply = kbr("apply");
+        StateRepo.Run apply = repo.kbr(platform, "apply");
         assertThat(apply.exitCode())
                 .as("a suspension is pending, not an error: " + apply.out())
                 .isZero();
         assertThat(apply.out()).contains("suspended the workflow").contains("waiting for approval");
         assertThat(apply.out()).doesNotContain("resource.configure step-2");
-        assertThat(git("show", "main:" + OUT + "step-1/5058f/a.yaml"))
+        assertThat(repo.git("show", "main:" + OUT + "step-1/5058f/a.yaml"))
                 .as("the Work is not rewritten")
                 .contains("{name: a,");
-        assertThat(git("show", "main:" + OUT + "step-2/5058f/b.yaml")).contains("name: b");
-        assertThat(git("show", "main:.kbr/objects/steps/resources/team-a/one.json"))
+        assertThat(repo.git("show", "main:" + OUT + "step-2/5058f/b.yaml")).contains("name: b");
+        assertThat(repo.git("show", "main:.kbr/objects/steps/resources/team-a/one.json"))
                 .contains("\"phase\" : \"Suspended\"")
                 .contains("waiting for approval");
     }
@@ -199,21 +176,23 @@ class WorkflowsIT {
         Path secrets = Files.createDirectories(tmp.resolve("secrets/team-a/creds"));
         Files.writeString(secrets.resolve("token"), "hunter2");
 
-        Run failing = kbr("apply", "--secrets-dir", tmp.resolve("secrets").toString());
+        StateRepo.Run failing = repo.kbr(
+                platform, "apply", "--secrets-dir", tmp.resolve("secrets").toString());
         assertThat(failing.exitCode()).isEqualTo(Main.ERROR);
         assertThat(failing.out()).contains("exited with code 3");
 
         Path missing = Files.createDirectories(tmp.resolve("empty"));
-        Run noSecret = kbr("apply", "--secrets-dir", missing.toString());
+        StateRepo.Run noSecret = repo.kbr(platform, "apply", "--secrets-dir", missing.toString());
         assertThat(noSecret.out())
                 .contains("needs Secret team-a/creds key token")
                 .doesNotContain("hunter2");
 
         Files.writeString(promiseFile, Files.readString(promiseFile).replace("; exit 3", ""));
-        Run apply = kbr("apply", "--secrets-dir", tmp.resolve("secrets").toString());
+        StateRepo.Run apply = repo.kbr(
+                platform, "apply", "--secrets-dir", tmp.resolve("secrets").toString());
         assertThat(apply.exitCode()).as(apply.out()).isZero();
         assertThat(apply.out()).doesNotContain("hunter2");
-        assertThat(git("show", "main:" + OUT + "step-1/5058f/env.txt"))
+        assertThat(repo.git("show", "main:" + OUT + "step-1/5058f/env.txt"))
                 .contains("# KRATIX_WORKFLOW_ACTION=configure")
                 .contains("# KRATIX_WORKFLOW_TYPE=resource")
                 .contains("# KRATIX_PROMISE_NAME=steps")
