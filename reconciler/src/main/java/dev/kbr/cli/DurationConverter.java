@@ -5,12 +5,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 
-/** Parses durations written as Kubernetes and Kratix write them: {@code 90s}, {@code 10m}, {@code 1h30m}. */
+/**
+ * Parses durations written as Kubernetes and Kratix write them: {@code 90s}, {@code 10m}, {@code
+ * 1h30m}; {@code 0} is zero.
+ */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     @Override
     public Duration convert(String value) {
+        if (value.equals("0")) {
+            return Duration.ZERO;
+        }
         Matcher m = PART.matcher(value);
         Duration total = Duration.ZERO;
         int end = 0;

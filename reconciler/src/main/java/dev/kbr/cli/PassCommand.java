@@ -40,7 +40,9 @@ abstract class PassCommand implements Callable<Integer> {
                 apply(),
                 options.pipelineTimeout,
                 MAX_REQUEST_DEPTH,
-                new MountedSecrets(Optional.ofNullable(options.secretsDir), System.getenv()));
+                new MountedSecrets(Optional.ofNullable(options.secretsDir), System.getenv()),
+                options.reconcileAll,
+                options.reconcileInterval);
         RunReport report;
         try (PipelineRunner runner = Adapters.pipelineRunner(options)) {
             report = new Reconciler(runner, Adapters::openStateStore, Clock.systemUTC()).run(pass);

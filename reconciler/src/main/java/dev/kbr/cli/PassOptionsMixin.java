@@ -48,6 +48,23 @@ final class PassOptionsMixin {
     Path secretsDir;
 
     @Option(
+            names = "--reconcile-all",
+            description = "Run every workflow, even those whose inputs did not change since their last run.")
+    boolean reconcileAll;
+
+    @Option(
+            names = "--reconcile-interval",
+            paramLabel = "DURATION",
+            defaultValue = "10h",
+            converter = DurationConverter.class,
+            description = {
+                "Re-run a workflow whose inputs did not change once this long has passed since its last run,",
+                "unless its Promise sets kratix.io/reconciliation-interval or",
+                "spec.workflows.config.reconciliationInterval; 0 means never (default: ${DEFAULT-VALUE})."
+            })
+    Duration reconcileInterval;
+
+    @Option(
             names = "--docker-host",
             paramLabel = "URL",
             description = "Docker engine to run pipelines on (default: $DOCKER_HOST, else the local socket).")

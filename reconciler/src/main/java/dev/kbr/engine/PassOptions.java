@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param pipelineTimeout how long one pipeline may run
  * @param maxRequestDepth how deep compound Promises may nest sub-requests in one pass
  * @param secrets where pipeline {@code secretKeyRef}/{@code envFrom} values come from
+ * @param reconcileAll run every workflow, even when its inputs did not change
+ * @param reconcileInterval how long a workflow's outputs stand without a re-run when nothing
+ *     else says otherwise (Kratix's {@code reconciliationInterval}); zero means forever
  */
 public record PassOptions(
         Path platform,
@@ -21,11 +24,28 @@ public record PassOptions(
         boolean apply,
         Duration pipelineTimeout,
         int maxRequestDepth,
-        Secrets secrets) {
+        Secrets secrets,
+        boolean reconcileAll,
+        Duration reconcileInterval) {
     public PassOptions {
         Objects.requireNonNull(platform, "platform");
         stateUrls = Map.copyOf(stateUrls);
         Objects.requireNonNull(pipelineTimeout, "pipelineTimeout");
         Objects.requireNonNull(secrets, "secrets");
+        Objects.requireNonNull(reconcileInterval, "reconcileInterval");
     }
+
+    /** Options with the defaults for caching: nothing forced, Kratix's 10h interval. */
+    public PassOptions(
+            Path platform,
+            Map<String, String> stateUrls,
+            boolean apply,
+            Duration pipelineTimeout,
+            int maxRequestDepth,
+            Secrets secrets) {
+        this(platform, stateUrls, apply, pipelineTimeout, maxRequestDepth, secrets, false, DEFAULT_RECONCILE_INTERVAL);
+    }
+
+    /** Kratix's default {@code reconciliationInterval}. */
+    public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofHours(10);
 }

@@ -29,9 +29,13 @@ import dev.kbr.schedule.DestinationSelectorsFile;
 import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroup;
 import dev.kbr.schedule.WorkloadGroups;
+import dev.kbr.state.GroupRecord;
+import dev.kbr.state.ObjectRecord;
+import dev.kbr.state.RecordedWorkload;
 import dev.kbr.state.Records;
 import dev.kbr.state.StateSnapshot;
 import dev.kbr.state.StateStore;
+import dev.kbr.state.WorkRecord;
 import dev.kbr.state.layout.RecordsFormat;
 import dev.kbr.validate.PromiseValidator;
 import dev.kbr.validate.RequestValidator;
@@ -118,6 +122,9 @@ public final class Reconciler {
         private final Set<String> invalidPromises = new HashSet<>();
         private final Set<ObjectKey> handled = new HashSet<>();
         private final Map<ObjectKey, WorkflowOutcome> outcomes = new TreeMap<>();
+        private final Map<ObjectKey, ObjectRecord.LastRun> previousRuns = new TreeMap<>();
+        private final Map<ObjectKey, ObjectRecord.LastRun> runInfo = new TreeMap<>();
+        private final List<String> cached = new ArrayList<>();
         private final Instant now = clock.instant();
         // One cache, so each schema and CEL rule is compiled once per pass.
         private final SchemaCache schemas = new SchemaCache();
@@ -161,7 +168,8 @@ public final class Reconciler {
                             notices,
                             diagnostics,
                             errors,
-                            this::worksPlaced)
+                            this::worksPlaced,
+                            lastRuns())
                     .render());
         }
 
@@ -238,7 +246,10 @@ public final class Reconciler {
             }
             for (StoreContext ctx : stores.values()) {
                 previousWorks.addAll(ctx.records().works().keySet());
-                ctx.records().objects().forEach((k, v) -> previousObjects.putIfAbsent(k, v.object()));
+                ctx.records().objects().forEach((k, v) -> {
+                    previousObjects.putIfAbsent(k, v.object());
+                    v.lastRun().ifPresent(run -> previousRuns.putIfAbsent(k, run));
+                });
             }
             return true;
         }
@@ -309,6 +320,13 @@ public final class Reconciler {
                                 List.of(WorkloadGroups.staticDependencies(
                                         promise.name(), content, promise.destinationSelectors()))));
             }
+            String hash = inputHash(WorkflowType.PROMISE, promise, promise.document());
+            Optional<String> why = whyRun(key, promise, promise.document(), hash);
+            if (why.isEmpty()) {
+                useCached(key, object, "Promise " + promise.name(), List.of());
+                available.add(promise.name());
+                return;
+            }
             WorkflowOutcome outcome = configure(
                     promise,
                     WorkflowType.PROMISE,
@@ -317,7 +335,9 @@ public final class Reconciler {
                     pipeline -> WorkId.promise(promise.name(), pipeline),
                     promise.name(),
                     "",
-                    new ArrayList<>());
+                    new ArrayList<>(),
+                    why.get());
+            ran(key, promise.document(), hash);
             boolean ok = outcome instanceof WorkflowOutcome.Completed;
             KratixStatus.promiseAvailability(
                     object, ok, !promise.requiredPromises().isEmpty(), true, promise.version(), apiVersion, kind, now);
@@ -392,17 +412,25 @@ public final class Reconciler {
                     KratixStatus.promiseAvailableForRequest(object, now);
                 }
                 List<ResourceRequest> subRequests = new ArrayList<>();
-                WorkflowOutcome outcome = configure(
-                        promise,
-                        WorkflowType.RESOURCE,
-                        object,
-                        request.displayName(),
-                        pipeline -> WorkId.resource(promise.name(), request.namespace(), request.name(), pipeline),
-                        request.name(),
-                        request.namespace(),
-                        subRequests);
-                objects.put(key, object);
-                outcomes.put(key, outcome);
+                String hash = inputHash(WorkflowType.RESOURCE, promise, validated.object());
+                Optional<String> why = whyRun(key, promise, validated.object(), hash);
+                if (why.isEmpty()) {
+                    useCached(key, object, request.displayName(), subRequests);
+                } else {
+                    WorkflowOutcome outcome = configure(
+                            promise,
+                            WorkflowType.RESOURCE,
+                            object,
+                            request.displayName(),
+                            pipeline -> WorkId.resource(promise.name(), request.namespace(), request.name(), pipeline),
+                            request.name(),
+                            request.namespace(),
+                            subRequests,
+                            why.get());
+                    ran(key, validated.object(), hash);
+                    objects.put(key, object);
+                    outcomes.put(key, outcome);
+                }
                 for (ResourceRequest sub : subRequests) {
                     if (next.depth() + 1 > options.maxRequestDepth()) {
                         diagnostics.add(Diagnostic.error(
@@ -432,7 +460,8 @@ public final class Reconciler {
                 java.util.function.Function<String, WorkId> workId,
                 String name,
                 String namespace,
-                List<ResourceRequest> subRequests)
+                List<ResourceRequest> subRequests,
+                String why)
                 throws InterruptedException {
             KratixStatus.started(object);
             List<Pipeline> pipelines = promise.workflows().of(type, WorkflowAction.CONFIGURE);
@@ -440,8 +469,8 @@ public final class Reconciler {
             for (int i = 0; i < pipelines.size(); i++) {
                 Pipeline pipeline = pipelines.get(i);
                 String description = objectName + " " + type.value() + ".configure " + pipeline.name();
-                Optional<PipelineResult.Succeeded> result =
-                        runOne(promise, type, WorkflowAction.CONFIGURE, pipeline, object, name, namespace, description);
+                Optional<PipelineResult.Succeeded> result = runOne(
+                        promise, type, WorkflowAction.CONFIGURE, pipeline, object, name, namespace, description, why);
                 Optional<Step> step =
                         result.flatMap(r -> configureStep(promise, type, object, pipeline, workId, r, description));
                 if (step.isEmpty() || step.get().control().stops()) {
@@ -491,7 +520,8 @@ public final class Reconciler {
                 ObjectNode object,
                 String name,
                 String namespace,
-                String description)
+                String description,
+                String why)
                 throws InterruptedException {
             var gvk = promise.api().map(a -> a.gvk()).orElse(KratixEnvironment.PROMISE_GVK);
             var env = KratixEnvironment.of(
@@ -510,12 +540,13 @@ public final class Reconciler {
                 result = runner.run(new PipelineInvocation(
                         description, resolved, YamlText.write(object), env, options.pipelineTimeout()));
             } catch (IOException | IllegalArgumentException e) {
-                runs.add(new PipelineRun(description, false, e.getMessage(), Duration.ZERO, List.of()));
+                runs.add(new PipelineRun(description, why, false, e.getMessage(), Duration.ZERO, List.of()));
                 return Optional.empty();
             }
             if (result instanceof PipelineResult.Failed failed) {
                 runs.add(new PipelineRun(
                         description,
+                        why,
                         false,
                         "container " + failed.container() + " " + failed.reason(),
                         failed.duration(),
@@ -523,7 +554,7 @@ public final class Reconciler {
                 return Optional.empty();
             }
             PipelineResult.Succeeded ok = (PipelineResult.Succeeded) result;
-            runs.add(new PipelineRun(description, true, "", ok.duration(), ok.logs()));
+            runs.add(new PipelineRun(description, why, true, "", ok.duration(), ok.logs()));
             return Optional.of(ok);
         }
 
@@ -616,7 +647,10 @@ public final class Reconciler {
         }
 
         private void failLastRun(String description, String reason, PipelineResult.Succeeded result) {
-            runs.set(runs.size() - 1, new PipelineRun(description, false, reason, result.duration(), result.logs()));
+            PipelineRun last = runs.get(runs.size() - 1);
+            runs.set(
+                    runs.size() - 1,
+                    new PipelineRun(description, last.why(), false, reason, result.duration(), result.logs()));
         }
 
         private JsonNode parseMetadata(String file, byte[] bytes) {
@@ -665,6 +699,13 @@ public final class Reconciler {
             return found;
         }
 
+        /** Run information to record: this pass's runs, else the last recorded ones. */
+        private Map<ObjectKey, ObjectRecord.LastRun> lastRuns() {
+            Map<ObjectKey, ObjectRecord.LastRun> all = new TreeMap<>(previousRuns);
+            all.putAll(runInfo);
+            return all;
+        }
+
         /** Sets WorksSucceeded and Reconciled on every object whose workflow ran this pass. */
         private void worksPlaced(Map<ObjectKey, Set<String>> unscheduled, Map<ObjectKey, Set<String>> misplaced) {
             outcomes.forEach((key, outcome) -> {
@@ -679,6 +720,168 @@ public final class Reconciler {
                             now);
                 }
             });
+        }
+
+        // --- cache ---------------------------------------------------------------------------
+
+        /**
+         * Why an object's configure workflow must run in this pass, or empty when the outputs of
+         * its last run stand (Kratix's triggers, KRATIX.md §5.1): its inputs changed, {@code
+         * kratix.io/manual-reconciliation} has a new value, the reconciliation interval elapsed,
+         * {@code --reconcile-all}, or its last run did not end reconciled.
+         */
+        private Optional<String> whyRun(ObjectKey key, Promise promise, ObjectNode document, String hash) {
+            ObjectRecord.LastRun last = previousRuns.get(key);
+            if (options.reconcileAll()) {
+                return Optional.of("--reconcile-all");
+            }
+            if (last == null) {
+                return Optional.of("new");
+            }
+            if (!last.inputHash().equals(hash)) {
+                return Optional.of("input changed");
+            }
+            String manual = manualReconciliation(document);
+            if (!manual.isEmpty() && !manual.equals(last.manualReconciliation())) {
+                return Optional.of("kratix.io/manual-reconciliation is " + manual);
+            }
+            ObjectNode recorded = previousObjects.get(key);
+            boolean reconciled = recorded != null
+                    && KratixStatus.condition(KratixStatus.status(recorded.deepCopy()), KratixStatus.RECONCILED)
+                            .map(c -> "True".equals(c.path("status").asText()))
+                            .orElse(false);
+            if (!reconciled) {
+                return Optional.of("last run did not end reconciled");
+            }
+            Duration interval = reconcileInterval(promise);
+            if (!interval.isZero()) {
+                try {
+                    Instant at = Instant.parse(last.at());
+                    if (!now.isBefore(at.plus(interval))) {
+                        return Optional.of("reconciliation interval " + interval + " elapsed");
+                    }
+                } catch (java.time.format.DateTimeParseException e) {
+                    return Optional.of("last run time unreadable");
+                }
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * {@code kratix.io/reconciliation-interval} on the Promise, else its {@code
+         * spec.workflows.config.reconciliationInterval}, else {@code --reconcile-interval}.
+         */
+        private Duration reconcileInterval(Promise promise) {
+            JsonNode annotation =
+                    promise.document().path("metadata").path("annotations").path("kratix.io/reconciliation-interval");
+            JsonNode config = promise.document()
+                    .path("spec")
+                    .path("workflows")
+                    .path("config")
+                    .path("reconciliationInterval");
+            for (JsonNode value : List.of(annotation, config)) {
+                if (value.isTextual() && !value.asText().isBlank()) {
+                    try {
+                        return WorkflowControl.goDuration(value.asText());
+                    } catch (IllegalArgumentException e) {
+                        diagnostics.add(Diagnostic.warning(
+                                promise.location(),
+                                "",
+                                "reconciliation interval \"" + value.asText()
+                                        + "\" is not a duration; using --reconcile-interval"));
+                    }
+                }
+            }
+            return options.reconcileInterval();
+        }
+
+        private static String manualReconciliation(ObjectNode document) {
+            return document.path("metadata")
+                    .path("labels")
+                    .path("kratix.io/manual-reconciliation")
+                    .asText("");
+        }
+
+        /**
+         * Hash of everything a workflow's outcome depends on: the object's spec, name and
+         * namespace, and the Promise's spec (which holds every pipeline and image); for Promise
+         * workflows also the Destinations, so dependencies reach a new Destination.
+         */
+        private String inputHash(WorkflowType type, Promise promise, ObjectNode document) {
+            ObjectNode input = document.objectNode();
+            input.set("spec", document.path("spec").deepCopy());
+            input.put("name", document.path("metadata").path("name").asText());
+            input.put("namespace", document.path("metadata").path("namespace").asText());
+            input.set("promise", promise.document().path("spec").deepCopy());
+            if (type == WorkflowType.PROMISE) {
+                var list = input.putArray("destinations");
+                destinations
+                        .values()
+                        .forEach(d -> list.addObject()
+                                .put("name", d.name())
+                                .put("path", d.path())
+                                .put("strict", d.strictMatchLabels())
+                                .put("labels", new java.util.TreeMap<>(d.labels()).toString()));
+            }
+            return Canonical.sha256(input);
+        }
+
+        private void ran(ObjectKey key, ObjectNode document, String hash) {
+            runInfo.put(key, new ObjectRecord.LastRun(hash, KratixStatus.rfc3339(now), manualReconciliation(document)));
+        }
+
+        /**
+         * Reuses the outputs of the object's last run: its Works are kept as recorded, its status
+         * too, and a request's recorded output is read again for compound sub-requests.
+         */
+        private void useCached(
+                ObjectKey key, ObjectNode object, String description, List<ResourceRequest> subRequests) {
+            List<WorkId> works = previousWorks.stream()
+                    .filter(id -> id.object().equals(key) && id.type() != dev.kbr.model.WorkType.STATIC_DEPENDENCY)
+                    .toList();
+            kept.addAll(works);
+            runInfo.put(key, previousRuns.get(key));
+            objects.put(key, object);
+            cached.add(description);
+            if (key.isPromise()) {
+                return;
+            }
+            Set<ObjectKey> seen = new HashSet<>();
+            for (StoreContext ctx : stores.values()) {
+                for (WorkId id : works) {
+                    WorkRecord record = ctx.records().works().get(id);
+                    if (record == null) {
+                        continue;
+                    }
+                    for (GroupRecord group : record.groups()) {
+                        for (RecordedWorkload workload : group.workloads()) {
+                            if (!workload.filepath().endsWith(".yaml")
+                                    && !workload.filepath().endsWith(".yml")) {
+                                continue;
+                            }
+                            byte[] bytes;
+                            try {
+                                bytes = workload.content().isPresent()
+                                        ? workload.content().get()
+                                        : ctx.snapshot().reader().read(workload.contentId());
+                            } catch (IOException e) {
+                                errors.add("Tried to read the recorded output " + workload.filepath() + " of "
+                                        + description + " from state store "
+                                        + ctx.model().name() + ": " + e.getMessage());
+                                continue;
+                            }
+                            YamlReader.Result read = YamlReader.read(
+                                    "recorded output of " + description + ": " + workload.filepath(), bytes);
+                            for (YamlDocument doc : read.documents()) {
+                                PlatformLoader.asRequest(platform, doc, diagnostics)
+                                        .filter(r ->
+                                                seen.add(ObjectKey.request(r.promiseName(), r.namespace(), r.name())))
+                                        .ifPresent(subRequests::add);
+                            }
+                        }
+                    }
+                }
+            }
         }
 
         // --- keeping and deleting -----------------------------------------------------------
@@ -793,7 +996,8 @@ public final class Reconciler {
                     object,
                     key.isPromise() ? key.promise() : key.name(),
                     key.namespace(),
-                    description);
+                    description,
+                    "gone from the platform");
             boolean suspended = false;
             if (result.isPresent()) {
                 try {
@@ -826,7 +1030,7 @@ public final class Reconciler {
         }
 
         private RunReport report(List<StoreReport> storeReports) {
-            return new RunReport(options.apply(), diagnostics, runs, notices, storeReports, errors);
+            return new RunReport(options.apply(), diagnostics, runs, cached, notices, storeReports, errors);
         }
 
         void closeStores() {

@@ -68,6 +68,7 @@ final class StateRenderer {
     private final List<Diagnostic> diagnostics;
     private final List<String> errors;
     private final WorksObserver worksObserver;
+    private final Map<ObjectKey, ObjectRecord.LastRun> lastRuns;
     private final Map<ObjectKey, Set<String>> unscheduled = new TreeMap<>();
     private final Map<ObjectKey, Set<String>> misplaced = new TreeMap<>();
 
@@ -152,7 +153,8 @@ final class StateRenderer {
             List<String> notices,
             List<Diagnostic> diagnostics,
             List<String> errors,
-            WorksObserver worksObserver) {
+            WorksObserver worksObserver,
+            Map<ObjectKey, ObjectRecord.LastRun> lastRuns) {
         this.options = options;
         storeList.forEach(ctx -> stores.put(ctx.model().name(), ctx));
         this.destinations = destinations;
@@ -165,6 +167,7 @@ final class StateRenderer {
         this.diagnostics = diagnostics;
         this.errors = errors;
         this.worksObserver = worksObserver;
+        this.lastRuns = lastRuns;
     }
 
     List<StoreReport> render() {
@@ -451,7 +454,8 @@ final class StateRenderer {
         keptObjects.forEach(k -> allObjects.putIfAbsent(k, previousObjects.get(k)));
         allObjects.forEach((key, object) -> draft.desired.put(
                 RecordsFormat.path(storePath, key),
-                new DesiredFile.Bytes(RecordsFormat.write(new ObjectRecord(key, object)))));
+                new DesiredFile.Bytes(
+                        RecordsFormat.write(new ObjectRecord(key, object, Optional.ofNullable(lastRuns.get(key)))))));
         draft.destinationRecords.forEach((name, record) -> draft.desired.put(
                 RecordsFormat.destinationPath(storePath, name), new DesiredFile.Bytes(RecordsFormat.write(record))));
     }

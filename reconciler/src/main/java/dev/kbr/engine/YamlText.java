@@ -3,12 +3,9 @@ package dev.kbr.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /** YAML as kbr writes it: block style, quotes only where needed, no document start marker. */
@@ -40,29 +37,8 @@ final class YamlText {
             if (i > 0) {
                 out.append("---\n");
             }
-            out.append(new String(write(sorted(documents.get(i))), StandardCharsets.UTF_8));
+            out.append(new String(write(Canonical.sorted(documents.get(i))), StandardCharsets.UTF_8));
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static JsonNode sorted(JsonNode node) {
-        if (node.isObject()) {
-            ObjectNode copy = ((ObjectNode) node).objectNode();
-            List<String> names = new ArrayList<>();
-            node.fieldNames().forEachRemaining(names::add);
-            names.sort(null);
-            for (String name : names) {
-                copy.set(name, sorted(node.get(name)));
-            }
-            return copy;
-        }
-        if (node.isArray()) {
-            var copy = ((com.fasterxml.jackson.databind.node.ArrayNode) node).arrayNode();
-            for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
-                copy.add(sorted(it.next()));
-            }
-            return copy;
-        }
-        return node;
     }
 }

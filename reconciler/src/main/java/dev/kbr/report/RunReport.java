@@ -10,6 +10,8 @@ import java.util.Objects;
  * @param applied true for {@code apply} (commits were pushed), false for {@code plan}
  * @param diagnostics problems in the inputs, sorted by file and line
  * @param pipelineRuns pipelines that ran, in order
+ * @param cached objects whose workflows did not run because their inputs did not change (their
+ *     recorded outputs stand), in order
  * @param notices things a person should know that are not errors (unscheduled groups,
  *     unavailable Promises, outputs kept from an earlier pass)
  * @param stores one entry per state store written
@@ -19,12 +21,14 @@ public record RunReport(
         boolean applied,
         List<Diagnostic> diagnostics,
         List<PipelineRun> pipelineRuns,
+        List<String> cached,
         List<String> notices,
         List<StoreReport> stores,
         List<String> errors) {
     public RunReport {
         diagnostics = diagnostics.stream().sorted(Diagnostic.ORDER).toList();
         pipelineRuns = List.copyOf(pipelineRuns);
+        cached = List.copyOf(cached);
         notices = List.copyOf(notices);
         stores = List.copyOf(stores);
         errors = List.copyOf(errors);

@@ -33,14 +33,21 @@ public final class TextReport {
                 String seconds = String.format(
                         java.util.Locale.ROOT, "%.1fs", run.duration().toMillis() / 1000.0);
                 if (run.succeeded()) {
-                    out.println("  ok     " + run.description() + " (" + seconds + ")");
+                    out.println("  ok     " + run.description() + " (" + seconds + ", " + run.why() + ")");
                 } else {
-                    out.println("  FAILED " + run.description() + " (" + seconds + "): " + run.reason());
+                    out.println(
+                            "  FAILED " + run.description() + " (" + seconds + ", " + run.why() + "): " + run.reason());
                     for (ContainerLog log : run.logs()) {
                         printLog(log, out);
                     }
                 }
             }
+            out.println();
+        }
+        if (!report.cached().isEmpty()) {
+            out.println("Cached (inputs unchanged, recorded outputs kept): "
+                    + report.cached().size());
+            report.cached().forEach(c -> out.println("  cached " + c));
             out.println();
         }
         if (!report.diagnostics().isEmpty()) {

@@ -3,6 +3,7 @@ package dev.kbr.state;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.model.ObjectKey;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The last object a workflow ran with, including the status its pipelines wrote: fed back as
@@ -11,10 +12,35 @@ import java.util.Objects;
  *
  * @param key the Promise or request
  * @param object the whole object with {@code status}; do not mutate
+ * @param lastRun when and with which inputs its configure workflow last ran; empty when it never
+ *     ran (e.g. it waits for its Promise)
  */
-public record ObjectRecord(ObjectKey key, ObjectNode object) {
+public record ObjectRecord(ObjectKey key, ObjectNode object, Optional<LastRun> lastRun) {
     public ObjectRecord {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(object, "object");
+        Objects.requireNonNull(lastRun, "lastRun");
+    }
+
+    /** A record without run information. */
+    public ObjectRecord(ObjectKey key, ObjectNode object) {
+        this(key, object, Optional.empty());
+    }
+
+    /**
+     * The inputs and time of the last configure workflow run: what decides whether the next pass
+     * may reuse its outputs (Kratix's {@code kratix.io/hash} Job label, KRATIX.md §5.1).
+     *
+     * @param inputHash hex hash of everything the workflow's outcome depends on
+     * @param at when it ran, RFC 3339, seconds
+     * @param manualReconciliation the {@code kratix.io/manual-reconciliation} label value it saw,
+     *     empty when there was none
+     */
+    public record LastRun(String inputHash, String at, String manualReconciliation) {
+        public LastRun {
+            Objects.requireNonNull(inputHash, "inputHash");
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(manualReconciliation, "manualReconciliation");
+        }
     }
 }

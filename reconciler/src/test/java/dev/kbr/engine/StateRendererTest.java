@@ -117,7 +117,8 @@ class StateRendererTest {
                         notices,
                         new ArrayList<>(diagnostics),
                         errors,
-                        (u, m) -> {})
+                        (u, m) -> {},
+                        Map.of())
                 .render();
         return new Pass(notices, errors, reports);
     }

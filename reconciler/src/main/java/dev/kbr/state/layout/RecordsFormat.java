@@ -141,6 +141,12 @@ public final class RecordsFormat {
         root.put("promise", record.key().promise());
         root.put("namespace", record.key().namespace());
         root.put("name", record.key().name());
+        record.lastRun().ifPresent(run -> {
+            ObjectNode last = root.putObject("lastRun");
+            last.put("inputHash", run.inputHash());
+            last.put("at", run.at());
+            last.put("manualReconciliation", run.manualReconciliation());
+        });
         root.set("object", record.object());
         return bytes(root);
     }
@@ -177,7 +183,14 @@ public final class RecordsFormat {
                             root.path("promise").asText(),
                             root.path("namespace").asText(),
                             root.path("name").asText());
-                    objects.put(key, new ObjectRecord(key, (ObjectNode) root.path("object")));
+                    JsonNode last = root.path("lastRun");
+                    Optional<ObjectRecord.LastRun> lastRun = last.isObject()
+                            ? Optional.of(new ObjectRecord.LastRun(
+                                    last.path("inputHash").asText(),
+                                    last.path("at").asText(),
+                                    last.path("manualReconciliation").asText()))
+                            : Optional.empty();
+                    objects.put(key, new ObjectRecord(key, (ObjectNode) root.path("object"), lastRun));
                 }
                 case "Destination" -> {
                     DestinationRecord record = destination(root, path);

@@ -1,0 +1,49 @@
+package dev.kbr.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Canonical JSON (keys sorted at every level, as Go's {@code json.Marshal} of maps, which Kratix
+ * hashes in {@code lib/hash/hasher.go}) and its hash, so equal inputs hash equally whatever their
+ * key order in the YAML.
+ */
+final class Canonical {
+    private Canonical() {}
+
+    /** Hex SHA-256 of the canonical JSON of {@code node}. */
+    static String sha256(JsonNode node) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(sorted(node).toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-256", e);
+        }
+    }
+
+    /** A copy with object keys sorted at every level. */
+    static JsonNode sorted(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode copy = ((ObjectNode) node).objectNode();
+            List<String> names = new ArrayList<>();
+            node.fieldNames().forEachRemaining(names::add);
+            names.sort(null);
+            names.forEach(name -> copy.set(name, sorted(node.get(name))));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = ((ArrayNode) node).arrayNode();
+            node.forEach(item -> copy.add(sorted(item)));
+            return copy;
+        }
+        return node;
+    }
+}
