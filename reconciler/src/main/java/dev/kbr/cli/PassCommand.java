@@ -42,7 +42,8 @@ abstract class PassCommand implements Callable<Integer> {
                 MAX_REQUEST_DEPTH,
                 new MountedSecrets(Optional.ofNullable(options.secretsDir), System.getenv()),
                 options.reconcileAll,
-                options.reconcileInterval);
+                options.reconcileInterval,
+                options.parallelism != null ? options.parallelism : PassOptions.DEFAULT_PARALLELISM);
         RunReport report;
         try (PipelineRunner runner = Adapters.pipelineRunner(options)) {
             report = new Reconciler(runner, Adapters::openStateStore, Clock.systemUTC()).run(pass);

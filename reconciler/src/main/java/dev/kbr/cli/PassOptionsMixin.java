@@ -65,6 +65,15 @@ final class PassOptionsMixin {
     Duration reconcileInterval;
 
     @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            description = {
+                "How many objects' workflows run at once; an object's own pipelines always run in order",
+                "(default: 2 x the number of cores)."
+            })
+    Integer parallelism;
+
+    @Option(
             names = "--docker-host",
             paramLabel = "URL",
             description = "Docker engine to run pipelines on (default: $DOCKER_HOST, else the local socket).")

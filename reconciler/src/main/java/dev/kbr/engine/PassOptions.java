@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param reconcileAll run every workflow, even when its inputs did not change
  * @param reconcileInterval how long a workflow's outputs stand without a re-run when nothing
  *     else says otherwise (Kratix's {@code reconciliationInterval}); zero means forever
+ * @param parallelism how many objects' workflows may run at once (at least 1)
  */
 public record PassOptions(
         Path platform,
@@ -26,13 +27,17 @@ public record PassOptions(
         int maxRequestDepth,
         Secrets secrets,
         boolean reconcileAll,
-        Duration reconcileInterval) {
+        Duration reconcileInterval,
+        int parallelism) {
     public PassOptions {
         Objects.requireNonNull(platform, "platform");
         stateUrls = Map.copyOf(stateUrls);
         Objects.requireNonNull(pipelineTimeout, "pipelineTimeout");
         Objects.requireNonNull(secrets, "secrets");
         Objects.requireNonNull(reconcileInterval, "reconcileInterval");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
+        }
     }
 
     /** Options with the defaults for caching: nothing forced, Kratix's 10h interval. */
@@ -43,8 +48,20 @@ public record PassOptions(
             Duration pipelineTimeout,
             int maxRequestDepth,
             Secrets secrets) {
-        this(platform, stateUrls, apply, pipelineTimeout, maxRequestDepth, secrets, false, DEFAULT_RECONCILE_INTERVAL);
+        this(
+                platform,
+                stateUrls,
+                apply,
+                pipelineTimeout,
+                maxRequestDepth,
+                secrets,
+                false,
+                DEFAULT_RECONCILE_INTERVAL,
+                DEFAULT_PARALLELISM);
     }
+
+    /** Two tasks per core: pipelines mostly wait for containers. */
+    public static final int DEFAULT_PARALLELISM = 2 * Runtime.getRuntime().availableProcessors();
 
     /** Kratix's default {@code reconciliationInterval}. */
     public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofHours(10);

@@ -45,9 +45,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +55,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One kbr pass over a platform repo (DESIGN.md §2): load, validate, run every workflow's
@@ -96,7 +102,7 @@ public final class Reconciler {
         try {
             return pass.run();
         } finally {
-            pass.closeStores();
+            pass.close();
         }
     }
 
@@ -112,19 +118,24 @@ public final class Reconciler {
         private final List<String> errors = new ArrayList<>();
         private final Map<String, StoreContext> stores = new TreeMap<>();
         private final Map<String, Destination> destinations = new TreeMap<>();
-        private final Map<WorkId, Work> fresh = new TreeMap<>();
-        private final Set<WorkId> kept = new TreeSet<>();
-        private final Map<ObjectKey, ObjectNode> objects = new TreeMap<>();
-        private final Set<ObjectKey> keptObjects = new TreeSet<>();
+        // Written by concurrent pipeline tasks: sorted concurrent collections keep iteration
+        // deterministic.
+        private final Map<WorkId, Work> fresh = new ConcurrentSkipListMap<>();
+        private final Set<WorkId> kept = new ConcurrentSkipListSet<>();
+        private final Map<ObjectKey, ObjectNode> objects = new ConcurrentSkipListMap<>();
+        private final Set<ObjectKey> keptObjects = new ConcurrentSkipListSet<>();
         private final Map<ObjectKey, ObjectNode> previousObjects = new TreeMap<>();
         private final Set<WorkId> previousWorks = new TreeSet<>();
-        private final Set<String> available = new HashSet<>();
+        private final Set<String> available = ConcurrentHashMap.newKeySet();
         private final Set<String> invalidPromises = new HashSet<>();
         private final Set<ObjectKey> handled = new HashSet<>();
-        private final Map<ObjectKey, WorkflowOutcome> outcomes = new TreeMap<>();
+        private final Map<ObjectKey, WorkflowOutcome> outcomes = new ConcurrentSkipListMap<>();
         private final Map<ObjectKey, ObjectRecord.LastRun> previousRuns = new TreeMap<>();
-        private final Map<ObjectKey, ObjectRecord.LastRun> runInfo = new TreeMap<>();
+        private final Map<ObjectKey, ObjectRecord.LastRun> runInfo = new ConcurrentSkipListMap<>();
         private final List<String> cached = new ArrayList<>();
+        private final Log main = new Log(runs, notices, diagnostics, cached, errors);
+        private final ThreadLocal<Log> current = new ThreadLocal<>();
+        private final ExecutorService executor;
         private final Instant now = clock.instant();
         // One cache, so each schema and CEL rule is compiled once per pass.
         private final SchemaCache schemas = new SchemaCache();
@@ -136,7 +147,12 @@ public final class Reconciler {
             this.options = options;
             this.loaded = loaded;
             this.platform = loaded.platform();
-            diagnostics.addAll(loaded.diagnostics());
+            this.executor = Executors.newFixedThreadPool(options.parallelism(), runnable -> {
+                Thread thread = new Thread(runnable, "kbr-pipeline");
+                thread.setDaemon(true);
+                return thread;
+            });
+            log().diagnostics.addAll(loaded.diagnostics());
         }
 
         RunReport run() throws InterruptedException {
@@ -146,13 +162,16 @@ public final class Reconciler {
             }
             for (Promise promise : platform.promises()) {
                 List<Diagnostic> found = promiseValidator.validate(promise);
-                diagnostics.addAll(found);
+                log().diagnostics.addAll(found);
                 if (found.stream().anyMatch(Diagnostic::isError)) {
                     invalidPromises.add(promise.name());
                 }
             }
-            for (Promise promise : promiseOrder()) {
-                configurePromise(promise);
+            for (List<Promise> level : promiseLevels(promiseOrder())) {
+                inParallel(level, promise -> {
+                    configurePromise(promise);
+                    return List.<Queued>of();
+                });
             }
             configureRequests();
             deleteRemoved();
@@ -173,6 +192,100 @@ public final class Reconciler {
                     .render());
         }
 
+        /** What one task reports; merged into the pass's in task order, so reports are stable. */
+        private record Log(
+                List<PipelineRun> runs,
+                List<String> notices,
+                List<Diagnostic> diagnostics,
+                List<String> cached,
+                List<String> errors) {
+            static Log fresh() {
+                return new Log(
+                        new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            }
+
+            void mergeInto(Log target) {
+                target.runs.addAll(runs);
+                target.notices.addAll(notices);
+                target.diagnostics.addAll(diagnostics);
+                target.cached.addAll(cached);
+                target.errors.addAll(errors);
+            }
+        }
+
+        /** The log of the running task, or the pass's own outside tasks. */
+        private Log log() {
+            Log log = current.get();
+            return log != null ? log : main;
+        }
+
+        /** A unit of work that may run pipelines. */
+        @FunctionalInterface
+        private interface Task<T, R> {
+            R run(T input) throws InterruptedException;
+        }
+
+        /**
+         * Runs {@code task} for every input on at most {@code --parallelism} threads; returns
+         * the results and merges the tasks' logs in input order.
+         */
+        private <T, R> List<R> inParallel(List<T> inputs, Task<T, R> task) throws InterruptedException {
+            List<Future<R>> futures = new ArrayList<>();
+            List<Log> logs = new ArrayList<>();
+            for (T input : inputs) {
+                Log log = Log.fresh();
+                logs.add(log);
+                futures.add(executor.submit(() -> {
+                    current.set(log);
+                    try {
+                        return task.run(input);
+                    } finally {
+                        current.remove();
+                    }
+                }));
+            }
+            List<R> results = new ArrayList<>();
+            try {
+                for (Future<R> future : futures) {
+                    results.add(future.get());
+                }
+            } catch (ExecutionException e) {
+                futures.forEach(f -> f.cancel(true));
+                Throwable cause = e.getCause();
+                if (cause instanceof InterruptedException interrupted) {
+                    throw interrupted;
+                }
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException("a pipeline task failed unexpectedly", cause);
+            } catch (InterruptedException e) {
+                futures.forEach(f -> f.cancel(true));
+                throw e;
+            } finally {
+                logs.forEach(l -> l.mergeInto(main));
+            }
+            return results;
+        }
+
+        /** Promises grouped so each group only requires Promises of earlier groups. */
+        private List<List<Promise>> promiseLevels(List<Promise> order) {
+            Map<String, Integer> level = new HashMap<>();
+            List<List<Promise>> levels = new ArrayList<>();
+            for (Promise promise : order) {
+                int l = promise.requiredPromises().stream()
+                        .mapToInt(r -> level.getOrDefault(r.name(), -1) + 1)
+                        .max()
+                        .orElse(0);
+                level.put(promise.name(), l);
+                while (levels.size() <= l) {
+                    levels.add(new ArrayList<>());
+                }
+                levels.get(l).add(promise);
+            }
+            return levels;
+        }
+
         // --- inputs -------------------------------------------------------------------------
 
         private void applyStateUrls() {
@@ -189,13 +302,14 @@ public final class Reconciler {
             }
             for (String name : options.stateUrls().keySet()) {
                 if (!used.contains(name)) {
-                    diagnostics.add(Diagnostic.error(
-                            SourceLocation.of("--state-url " + name + "=…"),
-                            "",
-                            "names GitStateStore " + name + ", which the platform does not define; known: "
-                                    + platform.gitStateStores().stream()
-                                            .map(GitStateStore::name)
-                                            .toList()));
+                    log().diagnostics
+                            .add(Diagnostic.error(
+                                    SourceLocation.of("--state-url " + name + "=…"),
+                                    "",
+                                    "names GitStateStore " + name + ", which the platform does not define; known: "
+                                            + platform.gitStateStores().stream()
+                                                    .map(GitStateStore::name)
+                                                    .toList()));
                 }
             }
             platform = new Platform(platform.promises(), platform.requests(), platform.destinations(), replaced);
@@ -206,27 +320,31 @@ public final class Reconciler {
             for (Destination destination : platform.destinations()) {
                 String storeName = destination.stateStoreRef().name();
                 if (!"GitStateStore".equals(destination.stateStoreRef().kind())) {
-                    diagnostics.add(Diagnostic.error(
-                            destination.location(),
-                            "spec.stateStoreRef.kind",
-                            "is " + destination.stateStoreRef().kind() + "; kbr writes only GitStateStores so far"));
+                    log().diagnostics
+                            .add(Diagnostic.error(
+                                    destination.location(),
+                                    "spec.stateStoreRef.kind",
+                                    "is " + destination.stateStoreRef().kind()
+                                            + "; kbr writes only GitStateStores so far"));
                     continue;
                 }
                 Optional<GitStateStore> model = platform.gitStateStore(storeName);
                 if (model.isEmpty()) {
-                    diagnostics.add(Diagnostic.error(
-                            destination.location(),
-                            "spec.stateStoreRef.name",
-                            "names GitStateStore " + storeName
-                                    + ", which the platform does not define; add it or fix the name"));
+                    log().diagnostics
+                            .add(Diagnostic.error(
+                                    destination.location(),
+                                    "spec.stateStoreRef.name",
+                                    "names GitStateStore " + storeName
+                                            + ", which the platform does not define; add it or fix the name"));
                     continue;
                 }
                 if (!stores.containsKey(storeName)) {
                     if (model.get().url().isEmpty()) {
-                        diagnostics.add(Diagnostic.error(
-                                model.get().location(),
-                                "spec.url",
-                                "is empty; set it, or pass --state-url " + storeName + "=URL"));
+                        log().diagnostics
+                                .add(Diagnostic.error(
+                                        model.get().location(),
+                                        "spec.url",
+                                        "is empty; set it, or pass --state-url " + storeName + "=URL"));
                         continue;
                     }
                     try {
@@ -236,9 +354,11 @@ public final class Reconciler {
                                 RecordsFormat.read(snapshot, model.get().path());
                         stores.put(storeName, new StoreContext(model.get(), store, snapshot, records));
                     } catch (IOException e) {
-                        errors.add("Tried to read state store " + storeName + " ("
-                                + model.get().url() + ", branch " + model.get().branch() + ") but it failed: "
-                                + e.getMessage());
+                        log().errors
+                                .add("Tried to read state store " + storeName + " ("
+                                        + model.get().url() + ", branch "
+                                        + model.get().branch() + ") but it failed: "
+                                        + e.getMessage());
                         return false;
                     }
                 }
@@ -270,11 +390,12 @@ public final class Reconciler {
                 return;
             }
             if (!visiting.add(promise.name())) {
-                diagnostics.add(Diagnostic.error(
-                        promise.location(),
-                        "spec.requiredPromises",
-                        "Promise " + promise.name() + " requires itself through a cycle of requiredPromises;"
-                                + " break the cycle"));
+                log().diagnostics
+                        .add(Diagnostic.error(
+                                promise.location(),
+                                "spec.requiredPromises",
+                                "Promise " + promise.name() + " requires itself through a cycle of requiredPromises;"
+                                        + " break the cycle"));
                 invalidPromises.add(promise.name());
                 return;
             }
@@ -371,78 +492,99 @@ public final class Reconciler {
 
         private record Queued(ResourceRequest request, int depth) {}
 
+        /**
+         * Runs the requests' workflows in waves: the platform's requests, then the sub-requests
+         * their pipelines produced, and so on; within a wave, requests run concurrently.
+         */
         private void configureRequests() throws InterruptedException {
-            Deque<Queued> queue = new ArrayDeque<>();
-            platform.requests().forEach(r -> queue.add(new Queued(r, 0)));
-            while (!queue.isEmpty()) {
-                Queued next = queue.poll();
-                ResourceRequest request = next.request();
-                ObjectKey key = ObjectKey.request(request.promiseName(), request.namespace(), request.name());
-                if (!handled.add(key)) {
-                    diagnostics.add(Diagnostic.error(
-                            request.location(),
-                            "metadata.name",
-                            "resource request " + request.displayName()
-                                    + " is produced more than once in this pass; give each request a unique name"));
-                    continue;
-                }
-                Promise promise = platform.promise(request.promiseName()).orElseThrow();
-                if (!available.contains(promise.name())) {
-                    keep(
-                            key,
-                            "request " + request.displayName() + " waits: Promise " + promise.name()
-                                    + " is not available");
-                    if (!invalidPromises.contains(promise.name())
-                            && unmetRequirement(promise).isPresent()) {
-                        ObjectNode waiting = withRecordedStatus(key, request.object());
-                        KratixStatus.promiseUnavailable(waiting, now);
-                        objects.put(key, waiting);
-                    }
-                    continue;
-                }
-                ValidationResult validated =
-                        requestValidator.validate(request, promise.api().orElseThrow());
-                diagnostics.addAll(validated.diagnostics());
-                if (validated.hasErrors()) {
-                    keep(key, "request " + request.displayName() + " is invalid; its previous outputs are kept");
-                    continue;
-                }
-                ObjectNode object = withRecordedStatus(key, validated.object());
-                if (!promise.requiredPromises().isEmpty()) {
-                    KratixStatus.promiseAvailableForRequest(object, now);
-                }
-                List<ResourceRequest> subRequests = new ArrayList<>();
-                String hash = inputHash(WorkflowType.RESOURCE, promise, validated.object());
-                Optional<String> why = whyRun(key, promise, validated.object(), hash);
-                if (why.isEmpty()) {
-                    useCached(key, object, request.displayName(), subRequests);
-                } else {
-                    WorkflowOutcome outcome = configure(
-                            promise,
-                            WorkflowType.RESOURCE,
-                            object,
-                            request.displayName(),
-                            pipeline -> WorkId.resource(promise.name(), request.namespace(), request.name(), pipeline),
-                            request.name(),
-                            request.namespace(),
-                            subRequests,
-                            why.get());
-                    ran(key, validated.object(), hash);
-                    objects.put(key, object);
-                    outcomes.put(key, outcome);
-                }
-                for (ResourceRequest sub : subRequests) {
-                    if (next.depth() + 1 > options.maxRequestDepth()) {
-                        diagnostics.add(Diagnostic.error(
-                                sub.location(),
-                                "",
-                                "compound Promises nest deeper than " + options.maxRequestDepth()
-                                        + " levels; check for a cycle"));
+            List<Queued> wave = new ArrayList<>();
+            platform.requests().forEach(r -> wave.add(new Queued(r, 0)));
+            while (!wave.isEmpty()) {
+                List<Queued> tasks = new ArrayList<>();
+                for (Queued next : wave) {
+                    ResourceRequest request = next.request();
+                    ObjectKey key = ObjectKey.request(request.promiseName(), request.namespace(), request.name());
+                    if (handled.add(key)) {
+                        tasks.add(next);
                     } else {
-                        queue.add(new Queued(sub, next.depth() + 1));
+                        log().diagnostics
+                                .add(
+                                        Diagnostic.error(
+                                                request.location(),
+                                                "metadata.name",
+                                                "resource request " + request.displayName()
+                                                        + " is produced more than once in this pass; give each request a unique name"));
                     }
+                }
+                wave.clear();
+                for (List<Queued> subs : inParallel(tasks, this::configureRequest)) {
+                    wave.addAll(subs);
                 }
             }
+        }
+
+        /** One request's configure workflow; returns the sub-requests it produced. */
+        private List<Queued> configureRequest(Queued next) throws InterruptedException {
+            ResourceRequest request = next.request();
+            ObjectKey key = ObjectKey.request(request.promiseName(), request.namespace(), request.name());
+            List<Queued> produced = new ArrayList<>();
+            Promise promise = platform.promise(request.promiseName()).orElseThrow();
+            if (!available.contains(promise.name())) {
+                keep(
+                        key,
+                        "request " + request.displayName() + " waits: Promise " + promise.name() + " is not available");
+                if (!invalidPromises.contains(promise.name())
+                        && unmetRequirement(promise).isPresent()) {
+                    ObjectNode waiting = withRecordedStatus(key, request.object());
+                    KratixStatus.promiseUnavailable(waiting, now);
+                    objects.put(key, waiting);
+                }
+                return produced;
+            }
+            ValidationResult validated =
+                    requestValidator.validate(request, promise.api().orElseThrow());
+            log().diagnostics.addAll(validated.diagnostics());
+            if (validated.hasErrors()) {
+                keep(key, "request " + request.displayName() + " is invalid; its previous outputs are kept");
+                return produced;
+            }
+            ObjectNode object = withRecordedStatus(key, validated.object());
+            if (!promise.requiredPromises().isEmpty()) {
+                KratixStatus.promiseAvailableForRequest(object, now);
+            }
+            List<ResourceRequest> subRequests = new ArrayList<>();
+            String hash = inputHash(WorkflowType.RESOURCE, promise, validated.object());
+            Optional<String> why = whyRun(key, promise, validated.object(), hash);
+            if (why.isEmpty()) {
+                useCached(key, object, request.displayName(), subRequests);
+            } else {
+                WorkflowOutcome outcome = configure(
+                        promise,
+                        WorkflowType.RESOURCE,
+                        object,
+                        request.displayName(),
+                        pipeline -> WorkId.resource(promise.name(), request.namespace(), request.name(), pipeline),
+                        request.name(),
+                        request.namespace(),
+                        subRequests,
+                        why.get());
+                ran(key, validated.object(), hash);
+                objects.put(key, object);
+                outcomes.put(key, outcome);
+            }
+            for (ResourceRequest sub : subRequests) {
+                if (next.depth() + 1 > options.maxRequestDepth()) {
+                    log().diagnostics
+                            .add(Diagnostic.error(
+                                    sub.location(),
+                                    "",
+                                    "compound Promises nest deeper than " + options.maxRequestDepth()
+                                            + " levels; check for a cycle"));
+                } else {
+                    produced.add(new Queued(sub, next.depth() + 1));
+                }
+            }
+            return produced;
         }
 
         // --- running pipelines --------------------------------------------------------------
@@ -478,17 +620,20 @@ public final class Reconciler {
                         kept.add(workId.apply(pipelines.get(j).name()));
                     }
                     if (step.isEmpty()) {
-                        notices.add(objectName + ": pipeline " + pipeline.name()
-                                + " failed; outputs of it and later pipelines are kept from the last successful pass");
+                        log().notices
+                                .add(
+                                        objectName + ": pipeline " + pipeline.name()
+                                                + " failed; outputs of it and later pipelines are kept from the last successful pass");
                         return finished(object, type, new WorkflowOutcome.Failed(names, i, pipeline.name()));
                     }
                     WorkflowControl control = step.get().control();
-                    notices.add(objectName + ": pipeline " + pipeline.name() + " suspended the workflow"
-                            + control.retryAfter()
-                                    .map(d -> " (retry after " + d + ")")
-                                    .orElse("")
-                            + (control.message().isEmpty() ? "" : ": " + control.message())
-                            + "; previous outputs are kept and it is pending");
+                    log().notices
+                            .add(objectName + ": pipeline " + pipeline.name() + " suspended the workflow"
+                                    + control.retryAfter()
+                                            .map(d -> " (retry after " + d + ")")
+                                            .orElse("")
+                                    + (control.message().isEmpty() ? "" : ": " + control.message())
+                                    + "; previous outputs are kept and it is pending");
                     return finished(
                             object,
                             type,
@@ -540,21 +685,22 @@ public final class Reconciler {
                 result = runner.run(new PipelineInvocation(
                         description, resolved, YamlText.write(object), env, options.pipelineTimeout()));
             } catch (IOException | IllegalArgumentException e) {
-                runs.add(new PipelineRun(description, why, false, e.getMessage(), Duration.ZERO, List.of()));
+                log().runs.add(new PipelineRun(description, why, false, e.getMessage(), Duration.ZERO, List.of()));
                 return Optional.empty();
             }
             if (result instanceof PipelineResult.Failed failed) {
-                runs.add(new PipelineRun(
-                        description,
-                        why,
-                        false,
-                        "container " + failed.container() + " " + failed.reason(),
-                        failed.duration(),
-                        failed.logs()));
+                log().runs
+                        .add(new PipelineRun(
+                                description,
+                                why,
+                                false,
+                                "container " + failed.container() + " " + failed.reason(),
+                                failed.duration(),
+                                failed.logs()));
                 return Optional.empty();
             }
             PipelineResult.Succeeded ok = (PipelineResult.Succeeded) result;
-            runs.add(new PipelineRun(description, why, true, "", ok.duration(), ok.logs()));
+            log().runs.add(new PipelineRun(description, why, true, "", ok.duration(), ok.logs()));
             return Optional.of(ok);
         }
 
@@ -639,18 +785,20 @@ public final class Reconciler {
                 if (field.getKey().equals("message") || field.getKey().equals("kratix")) {
                     kept.set(field.getKey(), field.getValue());
                 } else {
-                    notices.add(description + ": status.yaml key \"" + field.getKey()
-                            + "\" dropped; a Promise's status keeps only message (as in Kratix)");
+                    log().notices
+                            .add(description + ": status.yaml key \"" + field.getKey()
+                                    + "\" dropped; a Promise's status keeps only message (as in Kratix)");
                 }
             });
             return kept;
         }
 
         private void failLastRun(String description, String reason, PipelineResult.Succeeded result) {
-            PipelineRun last = runs.get(runs.size() - 1);
-            runs.set(
-                    runs.size() - 1,
-                    new PipelineRun(description, last.why(), false, reason, result.duration(), result.logs()));
+            PipelineRun last = log().runs.get(log().runs.size() - 1);
+            log().runs
+                    .set(
+                            log().runs.size() - 1,
+                            new PipelineRun(description, last.why(), false, reason, result.duration(), result.logs()));
         }
 
         private JsonNode parseMetadata(String file, byte[] bytes) {
@@ -693,7 +841,7 @@ public final class Reconciler {
                 }
                 YamlReader.Result read = YamlReader.read("output of " + description + ": " + path, file.getValue());
                 for (YamlDocument doc : read.documents()) {
-                    PlatformLoader.asRequest(platform, doc, diagnostics).ifPresent(found::add);
+                    PlatformLoader.asRequest(platform, doc, log().diagnostics).ifPresent(found::add);
                 }
             }
             return found;
@@ -784,11 +932,12 @@ public final class Reconciler {
                     try {
                         return WorkflowControl.goDuration(value.asText());
                     } catch (IllegalArgumentException e) {
-                        diagnostics.add(Diagnostic.warning(
-                                promise.location(),
-                                "",
-                                "reconciliation interval \"" + value.asText()
-                                        + "\" is not a duration; using --reconcile-interval"));
+                        log().diagnostics
+                                .add(Diagnostic.warning(
+                                        promise.location(),
+                                        "",
+                                        "reconciliation interval \"" + value.asText()
+                                                + "\" is not a duration; using --reconcile-interval"));
                     }
                 }
             }
@@ -842,7 +991,7 @@ public final class Reconciler {
             kept.addAll(works);
             runInfo.put(key, previousRuns.get(key));
             objects.put(key, object);
-            cached.add(description);
+            log().cached.add(description);
             if (key.isPromise()) {
                 return;
             }
@@ -865,15 +1014,16 @@ public final class Reconciler {
                                         ? workload.content().get()
                                         : ctx.snapshot().reader().read(workload.contentId());
                             } catch (IOException e) {
-                                errors.add("Tried to read the recorded output " + workload.filepath() + " of "
-                                        + description + " from state store "
-                                        + ctx.model().name() + ": " + e.getMessage());
+                                log().errors
+                                        .add("Tried to read the recorded output " + workload.filepath() + " of "
+                                                + description + " from state store "
+                                                + ctx.model().name() + ": " + e.getMessage());
                                 continue;
                             }
                             YamlReader.Result read = YamlReader.read(
                                     "recorded output of " + description + ": " + workload.filepath(), bytes);
                             for (YamlDocument doc : read.documents()) {
-                                PlatformLoader.asRequest(platform, doc, diagnostics)
+                                PlatformLoader.asRequest(platform, doc, log().diagnostics)
                                         .filter(r ->
                                                 seen.add(ObjectKey.request(r.promiseName(), r.namespace(), r.name())))
                                         .ifPresent(subRequests::add);
@@ -898,7 +1048,7 @@ public final class Reconciler {
         }
 
         private void keep(ObjectKey key, String why) {
-            notices.add(why);
+            log().notices.add(why);
             for (WorkId id : previousWorks) {
                 if (id.object().equals(key) || (key.isPromise() && id.promise().equals(key.promise()))) {
                     kept.add(id);
@@ -936,8 +1086,9 @@ public final class Reconciler {
                 reason = "the platform defines no Promise at all (wrong --platform folder?)";
             }
             if (reason != null) {
-                notices.add(gone.size() + " object(s) no longer in the platform were not deleted because " + reason
-                        + "; they will be deleted by a clean pass");
+                log().notices
+                        .add(gone.size() + " object(s) no longer in the platform were not deleted because " + reason
+                                + "; they will be deleted by a clean pass");
                 gone.forEach(this::holdGone);
                 return;
             }
@@ -952,8 +1103,9 @@ public final class Reconciler {
                     continue;
                 }
                 if (blockedPromises.contains(key.promise())) {
-                    notices.add("Promise " + key.promise() + " is not deleted yet: some of its requests could not be"
-                            + " deleted");
+                    log().notices
+                            .add("Promise " + key.promise() + " is not deleted yet: some of its requests could not be"
+                                    + " deleted");
                     holdGone(key);
                 } else {
                     deleteObject(key);
@@ -977,13 +1129,14 @@ public final class Reconciler {
             List<Pipeline> deletes = promise.map(p -> p.workflows().of(type, WorkflowAction.DELETE))
                     .orElse(List.of());
             if (recorded == null || deletes.isEmpty()) {
-                notices.add(key + " is gone from the platform; what it delivered is pruned");
+                log().notices.add(key + " is gone from the platform; what it delivered is pruned");
                 return true;
             }
             String objectName = key.isPromise() ? "Promise " + key.promise() : key.toString();
             if (deletes.size() > 1) {
-                notices.add(objectName + ": only the first " + type.value()
-                        + ".delete pipeline runs, as in Kratix; the others are ignored");
+                log().notices
+                        .add(objectName + ": only the first " + type.value()
+                                + ".delete pipeline runs, as in Kratix; the others are ignored");
             }
             Pipeline pipeline = deletes.get(0);
             String description = objectName + " " + type.value() + ".delete " + pipeline.name();
@@ -1005,7 +1158,8 @@ public final class Reconciler {
                     suspended = applyMetadata(type, object, result.get(), description)
                             .stops();
                     if (!suspended) {
-                        notices.add(objectName + " deleted: its delete pipeline ran and what it delivered is pruned");
+                        log().notices
+                                .add(objectName + " deleted: its delete pipeline ran and what it delivered is pruned");
                         return true;
                     }
                 } catch (IllegalArgumentException e) {
@@ -1016,8 +1170,9 @@ public final class Reconciler {
             holdGone(key);
             keptObjects.remove(key);
             objects.put(key, object);
-            notices.add(objectName + ": the delete pipeline " + (suspended ? "is suspended" : "failed")
-                    + "; everything it delivered is kept until it succeeds");
+            log().notices
+                    .add(objectName + ": the delete pipeline " + (suspended ? "is suspended" : "failed")
+                            + "; everything it delivered is kept until it succeeds");
             return false;
         }
 
@@ -1026,11 +1181,16 @@ public final class Reconciler {
             if (recorded == null) {
                 return Optional.empty();
             }
-            return PlatformLoader.promise("Promise " + name + " as kbr recorded it", recorded, diagnostics);
+            return PlatformLoader.promise("Promise " + name + " as kbr recorded it", recorded, log().diagnostics);
         }
 
         private RunReport report(List<StoreReport> storeReports) {
             return new RunReport(options.apply(), diagnostics, runs, cached, notices, storeReports, errors);
+        }
+
+        void close() {
+            executor.shutdownNow();
+            closeStores();
         }
 
         void closeStores() {
@@ -1039,8 +1199,9 @@ public final class Reconciler {
                     ctx.store().close();
                 } catch (IOException e) {
                     // A scratch folder left behind is not worth failing the pass for.
-                    notices.add("could not clean up after state store "
-                            + ctx.model().name() + ": " + e.getMessage());
+                    log().notices
+                            .add("could not clean up after state store "
+                                    + ctx.model().name() + ": " + e.getMessage());
                 }
             }
         }
