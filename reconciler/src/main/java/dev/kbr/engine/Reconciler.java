@@ -29,6 +29,7 @@ import dev.kbr.schedule.DestinationSelectorsFile;
 import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroup;
 import dev.kbr.schedule.WorkloadGroups;
+import dev.kbr.state.DestinationRecord;
 import dev.kbr.state.GroupRecord;
 import dev.kbr.state.ObjectRecord;
 import dev.kbr.state.RecordedWorkload;
@@ -901,6 +902,10 @@ public final class Reconciler {
             if (!reconciled) {
                 return Optional.of("last run did not end reconciled");
             }
+            Optional<String> emptied = emptiedDestination(key);
+            if (emptied.isPresent()) {
+                return Optional.of("its Destination " + emptied.get() + " was removed with cleanup: all");
+            }
             Duration interval = reconcileInterval(promise);
             if (!interval.isZero()) {
                 try {
@@ -910,6 +915,30 @@ public final class Reconciler {
                     }
                 } catch (java.time.format.DateTimeParseException e) {
                     return Optional.of("last run time unreadable");
+                }
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * A Destination one of the object's groups was placed on that is gone and whose files
+         * are removed ({@code cleanup: all}): those groups must be placed anew. With {@code
+         * cleanup: none} they stay where they are, as in Kratix, and the cache may hold.
+         */
+        private Optional<String> emptiedDestination(ObjectKey key) {
+            for (StoreContext ctx : stores.values()) {
+                for (WorkRecord work : ctx.records().works().values()) {
+                    if (!work.id().object().equals(key)) {
+                        continue;
+                    }
+                    for (GroupRecord group : work.groups()) {
+                        String name = group.destination();
+                        DestinationRecord record = ctx.records().destinations().get(name);
+                        if (!destinations.containsKey(name)
+                                && (record == null || record.cleanup() == dev.kbr.model.DestinationCleanup.ALL)) {
+                            return Optional.of(name);
+                        }
+                    }
                 }
             }
             return Optional.empty();

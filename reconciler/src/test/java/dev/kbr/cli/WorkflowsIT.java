@@ -162,6 +162,26 @@ class WorkflowsIT {
     }
 
     @Test
+    void aHungPipelineIsStoppedAtTheTimeoutAndDoesNotStallOtherRequests() throws Exception {
+        promise(
+                "if [ \"$KRATIX_OBJECT_NAME\" = slow ]; then sleep 120; fi\n"
+                        + "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: %s, namespace: team-a}\\n' \"$KRATIX_OBJECT_NAME\" > /kratix/output/a.yaml");
+        Files.writeString(platform.resolve("slow.yaml"), """
+                apiVersion: test.kbr.dev/v1
+                kind: Step
+                metadata: {name: slow, namespace: team-a}
+                spec: {colour: red}
+                """);
+        StateRepo.Run apply = repo.kbr(platform, "apply", "--parallelism", "2", "--pipeline-timeout", "5s");
+        assertThat(apply.exitCode()).as(apply.out()).isEqualTo(Main.ERROR);
+        assertThat(apply.out())
+                .contains("FAILED steps/team-a/slow resource.configure step-1")
+                .contains("timed out")
+                .contains("ok     steps/team-a/one resource.configure step-1");
+        assertThat(repo.show(OUT + "step-1/5058f/a.yaml")).contains("name: one");
+    }
+
+    @Test
     void containersGetEveryKratixVariableAndSecretsNeverAppearInTheReport() throws Exception {
         promise("env | grep -E '^(KRATIX_|TOKEN=)' | sort | sed 's/^/# /' > /kratix/output/env.txt\n"
                 + "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml\n"
