@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kbr.testsupport.Processes;
 import dev.kbr.testsupport.SharedFiles;
 import dev.kbr.testsupport.StateRepo;
+import dev.kbr.testsupport.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +31,7 @@ class CacheIT {
     @BeforeEach
     void firstPass() throws Exception {
         repo = StateRepo.bare(tmp);
-        platform = copy(SEEDS, tmp.resolve("seeds"));
+        platform = Trees.copy(SEEDS, tmp.resolve("seeds"));
         StateRepo.Run first = repo.kbr(platform, "apply");
         assertThat(first.exitCode()).as(first.out()).isZero();
         assertThat(ran(first)).hasSize(10);
@@ -152,19 +152,5 @@ class CacheIT {
     @Test
     void reconcileAllRunsEverything() throws Exception {
         assertThat(ran(repo.kbr(platform, "apply", "--reconcile-all"))).hasSize(10);
-    }
-
-    private static Path copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-        return to;
     }
 }

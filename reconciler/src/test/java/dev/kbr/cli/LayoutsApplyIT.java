@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kbr.testsupport.Processes;
 import dev.kbr.testsupport.SharedFiles;
 import dev.kbr.testsupport.StateRepo;
+import dev.kbr.testsupport.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -290,17 +291,6 @@ class LayoutsApplyIT {
     }
 
     private Path copyOfLayouts() throws IOException {
-        Path copy = tmp.resolve("layouts");
-        try (Stream<Path> files = Files.walk(LAYOUTS)) {
-            for (Path source : files.toList()) {
-                Path target = copy.resolve(LAYOUTS.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-        return copy;
+        return Trees.copy(LAYOUTS, tmp.resolve("layouts"));
     }
 }

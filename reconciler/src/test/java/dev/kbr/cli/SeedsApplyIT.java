@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kbr.testsupport.Processes;
 import dev.kbr.testsupport.SharedFiles;
 import dev.kbr.testsupport.StateRepo;
+import dev.kbr.testsupport.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -259,11 +259,7 @@ class SeedsApplyIT {
         assertThat(repo.kbr(SEEDS, "apply").exitCode()).isZero();
         Path platform = copyOfSeeds();
         Files.delete(platform.resolve("requests/redis.yaml"));
-        try (Stream<Path> files = Files.walk(platform.resolve("promises/redis"))) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        Trees.delete(platform.resolve("promises/redis"));
 
         StateRepo.Run apply = repo.kbr(platform, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isZero();
@@ -311,18 +307,7 @@ class SeedsApplyIT {
     }
 
     private Path copyWithout(String relative) throws IOException {
-        Path copy = tmp.resolve("seeds-" + System.nanoTime());
-        try (Stream<Path> files = Files.walk(SEEDS)) {
-            for (Path source : files.toList()) {
-                Path target = copy.resolve(SEEDS.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else if (!SEEDS.relativize(source).toString().equals(relative)) {
-                    Files.copy(source, target);
-                }
-            }
-        }
-        return copy;
+        return Trees.copy(SEEDS, tmp.resolve("seeds-" + System.nanoTime()), relative);
     }
 
     @Test
@@ -343,7 +328,7 @@ class SeedsApplyIT {
                 "main",
                 "--",
                 ".");
-        deleteTree(kratixTree.resolve(".kbr"));
+        Trees.delete(kratixTree.resolve(".kbr"));
         String orphan = "worker-1/resources/default/redis/old-redis/instance-configure/5058f/redis-failover.yaml";
         Files.createDirectories(kratixTree.resolve(orphan).getParent());
         Files.writeString(
@@ -388,14 +373,6 @@ class SeedsApplyIT {
                 .contains(REDIS);
         StateRepo.Run again = repo.kbr(SEEDS, "plan", "--detailed-exitcode");
         assertThat(again.exitCode()).as(again.out()).isZero();
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     @Test
@@ -451,17 +428,6 @@ class SeedsApplyIT {
     }
 
     private Path copyOfSeeds() throws IOException {
-        Path copy = tmp.resolve("seeds");
-        try (Stream<Path> files = Files.walk(SEEDS)) {
-            for (Path source : files.toList()) {
-                Path target = copy.resolve(SEEDS.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-        return copy;
+        return Trees.copy(SEEDS, tmp.resolve("seeds"));
     }
 }
