@@ -8,12 +8,9 @@ import dev.kbr.state.StateSnapshot;
 import dev.kbr.state.StateStore;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,15 +21,10 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheEditor;
-import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.internal.storage.file.ObjectDirectory;
+import org.eclipse.jgit.internal.storage.file.PackInserter;
 import org.eclipse.jgit.lib.CommitBuilder;
-import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectDatabase;
 import org.eclipse.jgit.lib.ObjectId;
@@ -43,9 +35,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.FetchConnection;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.PushResult;
@@ -60,12 +50,16 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * A Git state store: one branch of one remote repository, read and written through a private
  * bare repository in a scratch directory. No work tree is ever checked out.
  *
- * <p>{@link #read()} fetches only {@code refs/heads/<branch>} (full history, no tags) and lists
- * every blob of its tree. {@link #commit} builds the next tree in memory from the base commit's
- * tree plus the change set, writes all new objects as one pack, makes one commit (author and
- * committer from the settings, time from the clock, parent the base head) and pushes it with the
- * base head as the expected old id: the branch moves only if nobody else moved it since it was
- * read, and nothing is ever force-pushed.
+ * <p>{@link #read()} asks the remote for the branch head and fetches only when the head is not
+ * already in the local repository; it then fetches {@code refs/heads/<branch>} alone, with depth
+ * 1 (the head commit and its tree, no history, no tags). A scratch directory given in the
+ * settings is kept between runs, so a repeated pass over an unchanged remote downloads nothing
+ * and a pass after a change downloads only the new objects. {@link #commit} edits the base
+ * commit's tree by path, reading and writing only the directories on the way to a changed file,
+ * writes all new objects as one pack, makes one commit (author and committer from the settings,
+ * time from the clock, parent the base head) and pushes it with the base head as the expected old
+ * id: the branch moves only if nobody else moved it since it was read, and nothing is ever
+ * force-pushed.
  *
  * <p>Mirrors Kratix's git writer ({@code lib/writers/git.go}) in what lands in the repo (paths,
  * bytes, mode 100644, author {@code kratix <>} by default, a plain fast-forward push that fails
@@ -74,15 +68,26 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  *
  * <p>Every failure is an {@link IOException} whose message says what was attempted, on which
  * store, URL and branch, and why; the JGit exception is kept as the cause, never thrown. A push
- * refused because the branch moved is a {@link StaleStateException}. Methods are synchronized;
- * one instance serves one store for one run.
+ * refused because the branch moved is a {@link StaleStateException}. A kept local repository that
+ * cannot be used (made for another URL, by another layout version, or broken) is deleted and
+ * fetched anew, never pushed from. Methods are synchronized; one instance serves one store for
+ * one run.
  */
 public final class GitRepoStateStore implements StateStore {
     /** Blobs larger than this are not read into memory (GitHub refuses files above 100 MB too). */
     static final int MAX_BLOB_BYTES = 100 * 1024 * 1024;
 
     private static final int MAX_PROBLEMS_LISTED = 20;
-    private static final String REPOSITORY_DIRECTORY = "store.git";
+    /** Only the head commit and its tree are fetched: kbr never needs a store's history. */
+    static final int FETCH_DEPTH = 1;
+
+    /**
+     * A kept repository with more packs than this is started over before the next read. Every
+     * object lookup searches the packs one after another, so reads and commits slow down as passes
+     * add packs; one fresh shallow fetch every so many commits costs less than repacking.
+     */
+    static final int MAX_PACKS = 24;
+
     private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-f]{40}");
 
     private final GitStoreSettings settings;
@@ -90,26 +95,39 @@ public final class GitRepoStateStore implements StateStore {
     private final URIish remote;
     private final Path scratch;
     private final boolean ownsScratch;
-    private final Repository repo;
+    private final ScratchRepository local;
     private final String branchRef;
     private final String trackingRef;
+    private Repository repo;
+    // One reader for every blob read from snapshots: it keeps its delta base cache and open pack
+    // windows between reads. Guarded by this store's lock; replaced when the repository is.
+    private ObjectReader blobReader;
     private volatile boolean closed;
 
     private GitRepoStateStore(
-            GitStoreSettings settings, Clock clock, URIish remote, Path scratch, boolean ownsScratch, Repository repo) {
+            GitStoreSettings settings,
+            Clock clock,
+            URIish remote,
+            Path scratch,
+            boolean ownsScratch,
+            ScratchRepository local) {
         this.settings = settings;
         this.clock = clock;
         this.remote = remote;
         this.scratch = scratch;
         this.ownsScratch = ownsScratch;
-        this.repo = repo;
+        this.local = local;
+        this.repo = local.repository();
         this.branchRef = Constants.R_HEADS + settings.branch();
         this.trackingRef = Constants.R_REMOTES + "origin/" + settings.branch();
     }
 
     /**
      * Prepares a store: parses the URL and creates (or reopens) the private bare repository in the
-     * scratch directory. Does not contact the remote.
+     * scratch directory. Does not contact the remote. A given scratch directory is a cache: the
+     * repository an earlier run left there is reused when it was made for the same URL and opens
+     * cleanly, and is started over otherwise. When another store (in this or another process)
+     * holds that directory, this store works in a temporary directory instead.
      *
      * @throws IOException when the URL is not a Git URL or the scratch directory cannot be
      *     prepared; the message names the store
@@ -123,45 +141,43 @@ public final class GitRepoStateStore implements StateStore {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
         URIish remote = remoteUri(settings);
-        Path scratch;
-        boolean owns = settings.scratchDirectory().isEmpty();
+        if (settings.scratchDirectory().isPresent()) {
+            Path kept;
+            try {
+                kept = Files.createDirectories(settings.scratchDirectory().get());
+            } catch (IOException e) {
+                throw new IOException(
+                        prefix(settings, "open") + " but its scratch directory could not be created: " + reason(e), e);
+            }
+            Optional<GitRepoStateStore> store = open(settings, clock, remote, kept, false);
+            if (store.isPresent()) {
+                return store.get();
+            }
+        }
+        Path temporary;
         try {
-            scratch = owns
-                    ? Files.createTempDirectory("kbr-git-store-")
-                    : Files.createDirectories(settings.scratchDirectory().get());
+            temporary = Files.createTempDirectory("kbr-git-store-");
         } catch (IOException e) {
             throw new IOException(
                     prefix(settings, "open") + " but its scratch directory could not be created: " + reason(e), e);
         }
-        Repository repo = null;
+        return open(settings, clock, remote, temporary, true).orElseThrow();
+    }
+
+    // Empty when a kept directory is locked by another store.
+    private static Optional<GitRepoStateStore> open(
+            GitStoreSettings settings, Clock clock, URIish remote, Path scratch, boolean owns) throws IOException {
         try {
-            repo = new FileRepositoryBuilder()
-                    .setGitDir(scratch.resolve(REPOSITORY_DIRECTORY).toFile())
-                    .setBare()
-                    .build();
-            if (!repo.getObjectDatabase().exists()) {
-                repo.create(true);
-            }
-            // JGit runs an automatic gc after fetches, detached in the background: it would
-            // rewrite packs while we read them and race with deleting the scratch directory. A
-            // short-lived private repository gains nothing from it.
-            StoredConfig config = repo.getConfig();
-            config.setBoolean(ConfigConstants.CONFIG_FETCH_SECTION, null, ConfigConstants.CONFIG_KEY_AUTOGC, false);
-            config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
-            config.setBoolean(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
-            config.save();
-            return new GitRepoStateStore(settings, clock, remote, scratch, owns, repo);
+            return ScratchRepository.open(scratch, remote, !owns)
+                    .map(local -> new GitRepoStateStore(settings, clock, remote, scratch, owns, local));
         } catch (IOException | RuntimeException e) {
             IOException failure = new IOException(
                     prefix(settings, "open") + " but its local repository in " + scratch + " could not be prepared: "
                             + reason(e),
                     e);
-            if (repo != null) {
-                repo.close();
-            }
             if (owns) {
                 try {
-                    deleteRecursively(scratch);
+                    ScratchRepository.deleteRecursively(scratch);
                 } catch (IOException cleanup) {
                     failure.addSuppressed(cleanup);
                 }
@@ -171,10 +187,14 @@ public final class GitRepoStateStore implements StateStore {
     }
 
     /**
-     * Fetches the branch and lists its tree. Regular files, executables and symlinks are listed
-     * with their blob id; submodule entries are not (they have no content here). An empty remote
-     * or a missing branch gives a snapshot without head and files. The snapshot's reader reads
-     * from the local repository while this store is open.
+     * Fetches the branch (unless its head is already here) and lists its tree. Regular files,
+     * executables and symlinks are listed with their blob id; submodule entries are not (they
+     * have no content here). An empty remote or a missing branch gives a snapshot without head and
+     * files. The snapshot's reader reads from the local repository while this store is open.
+     *
+     * <p>When the remote answers but the kept local repository then fails (a broken pack, a
+     * missing object), the local repository is deleted and the read is tried once more from
+     * nothing.
      *
      * @throws IOException when the remote cannot be reached or read
      * @throws IllegalStateException when the store is closed
@@ -182,15 +202,45 @@ public final class GitRepoStateStore implements StateStore {
     @Override
     public synchronized StateSnapshot read() throws IOException {
         requireOpen();
+        Progress progress = new Progress();
         try {
-            Optional<ObjectId> head = fetchBranch();
-            SortedMap<String, String> files = head.isPresent() ? listBlobs(head.get()) : new TreeMap<>();
-            return new StateSnapshot(head.map(ObjectId::name), files, this::readBlob);
-        } catch (IOException e) {
-            throw failure("read", e);
-        } catch (RuntimeException e) {
-            throw wrapJGit("read", e);
+            return readOnce(progress);
+        } catch (IOException | RuntimeException e) {
+            IOException failure =
+                    e instanceof IOException io ? failure("read", io) : wrapJGit("read", (RuntimeException) e);
+            if (!progress.remoteAnswered || ownsScratch) {
+                throw failure;
+            }
+            try {
+                resetLocalRepository();
+                return readOnce(new Progress());
+            } catch (IOException | RuntimeException again) {
+                IOException retried = again instanceof IOException io
+                        ? failure("read", io)
+                        : wrapJGit("read", (RuntimeException) again);
+                retried.addSuppressed(failure);
+                throw retried;
+            }
         }
+    }
+
+    private static final class Progress {
+        private boolean remoteAnswered;
+    }
+
+    private StateSnapshot readOnce(Progress progress) throws IOException {
+        if (local.packCount() > MAX_PACKS) {
+            resetLocalRepository();
+        }
+        Optional<ObjectId> head = fetchBranch(progress);
+        SortedMap<String, String> files = head.isPresent() ? listBlobs(head.get()) : new TreeMap<>();
+        return new StateSnapshot(head.map(ObjectId::name), files, this::readBlob);
+    }
+
+    private void resetLocalRepository() throws IOException {
+        releaseBlobReader();
+        local.reset();
+        repo = local.repository();
     }
 
     /** The Git blob id (SHA-1, 40 lowercase hex digits) of {@code content}. */
@@ -259,7 +309,8 @@ public final class GitRepoStateStore implements StateStore {
 
     /**
      * Closes the local repository and deletes the scratch directory when it was created by
-     * {@link #open}; idempotent.
+     * {@link #open}; a given scratch directory is kept (and unlocked) for the next run.
+     * Idempotent.
      *
      * @throws IOException when the scratch directory cannot be deleted
      */
@@ -269,10 +320,11 @@ public final class GitRepoStateStore implements StateStore {
             return;
         }
         closed = true;
-        repo.close();
+        releaseBlobReader();
+        local.close();
         if (ownsScratch) {
             try {
-                deleteRecursively(scratch);
+                ScratchRepository.deleteRecursively(scratch);
             } catch (IOException e) {
                 throw new IOException(
                         prefix(settings, "close") + " but its scratch directory " + scratch + " could not be deleted: "
@@ -287,9 +339,10 @@ public final class GitRepoStateStore implements StateStore {
         return scratch;
     }
 
-    private Optional<ObjectId> fetchBranch() throws IOException {
+    private Optional<ObjectId> fetchBranch(Progress progress) throws IOException {
         try (Transport transport = openTransport()) {
             Optional<ObjectId> advertised = remoteHead(transport);
+            progress.remoteAnswered = true;
             if (advertised.isEmpty()) {
                 return advertised;
             }
@@ -299,6 +352,9 @@ public final class GitRepoStateStore implements StateStore {
                 setTrackingRef(head);
                 return advertised;
             }
+            // Depth 1 from an empty repository fetches the head and its tree; from a kept one, it
+            // fetches what the head has that the local tracking ref (offered as common) lacks.
+            transport.setDepth(FETCH_DEPTH);
             FetchResult result = transport.fetch(
                     NullProgressMonitor.INSTANCE, List.of(new RefSpec("+" + branchRef + ":" + trackingRef)));
             Ref fetched = result.getAdvertisedRef(branchRef);
@@ -345,7 +401,7 @@ public final class GitRepoStateStore implements StateStore {
         return files;
     }
 
-    private byte[] readBlob(String contentId) throws IOException {
+    private synchronized byte[] readBlob(String contentId) throws IOException {
         String attempted = "read blob " + contentId + " of";
         if (closed) {
             throw new IOException(prefix(settings, attempted) + " but the store is closed");
@@ -353,8 +409,11 @@ public final class GitRepoStateStore implements StateStore {
         if (!OBJECT_ID.matcher(contentId).matches()) {
             throw new IOException(prefix(settings, attempted) + " but that is not a blob id");
         }
-        try (ObjectReader reader = repo.newObjectReader()) {
-            ObjectLoader loader = reader.open(ObjectId.fromString(contentId), Constants.OBJ_BLOB);
+        try {
+            if (blobReader == null) {
+                blobReader = repo.newObjectReader();
+            }
+            ObjectLoader loader = blobReader.open(ObjectId.fromString(contentId), Constants.OBJ_BLOB);
             if (loader.getSize() > MAX_BLOB_BYTES) {
                 throw new IOException(
                         "it has " + loader.getSize() + " bytes, more than the limit of " + MAX_BLOB_BYTES);
@@ -367,11 +426,17 @@ public final class GitRepoStateStore implements StateStore {
         }
     }
 
+    private void releaseBlobReader() {
+        if (blobReader != null) {
+            blobReader.close();
+            blobReader = null;
+        }
+    }
+
     private Optional<ObjectId> createCommit(Optional<ObjectId> baseHead, List<FileChange> changes, String message)
             throws IOException {
         try (ObjectInserter inserter = newInserter();
                 ObjectReader reader = inserter.newReader()) {
-            DirCache index = DirCache.newInCore();
             ObjectId baseTree = Constants.EMPTY_TREE_ID;
             if (baseHead.isPresent()) {
                 if (!reader.has(baseHead.get())) {
@@ -381,16 +446,15 @@ public final class GitRepoStateStore implements StateStore {
                 try (RevWalk walk = new RevWalk(reader)) {
                     baseTree = walk.parseCommit(baseHead.get()).getTree().copy();
                 }
-                DirCacheBuilder builder = index.builder();
-                builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, baseTree);
-                builder.finish();
             }
-            Map<String, String> baseEntries = new HashMap<>(index.getEntryCount() * 2);
-            for (int i = 0; i < index.getEntryCount(); i++) {
-                DirCacheEntry entry = index.getEntry(i);
-                baseEntries.put(entry.getPathString(), entry.getObjectId().name());
+            TreeEdit edit = new TreeEdit(reader, baseTree);
+            List<String> paths = new ArrayList<>(changes.size());
+            for (FileChange change : changes) {
+                if (ChangeSetCheck.pathProblem(change.path()) == null) {
+                    paths.add(change.path());
+                }
             }
-            List<String> misfits = ChangeSetCheck.problems(baseEntries, changes);
+            List<String> misfits = ChangeSetCheck.problems(edit.relevantBase(paths), changes);
             if (!misfits.isEmpty()) {
                 throw new IllegalArgumentException(
                         prefix(settings, "commit to") + " but the change set does not fit its base "
@@ -399,16 +463,16 @@ public final class GitRepoStateStore implements StateStore {
 
             List<String> wrongIds = new ArrayList<>();
             List<String> missing = new ArrayList<>();
-            DirCacheEditor editor = index.editor();
+            Map<String, ObjectId> edits = new HashMap<>(changes.size() * 2);
             for (FileChange change : changes) {
                 if (change instanceof FileChange.Added a) {
-                    editor.add(regularFile(
-                            a.path(), blob(inserter, reader, a.path(), a.content(), a.contentId(), wrongIds, missing)));
+                    edits.put(
+                            a.path(), blob(inserter, reader, a.path(), a.content(), a.contentId(), wrongIds, missing));
                 } else if (change instanceof FileChange.Modified m) {
-                    editor.add(regularFile(
-                            m.path(), blob(inserter, reader, m.path(), m.content(), m.contentId(), wrongIds, missing)));
+                    edits.put(
+                            m.path(), blob(inserter, reader, m.path(), m.content(), m.contentId(), wrongIds, missing));
                 } else if (change instanceof FileChange.Deleted d) {
-                    editor.add(new DirCacheEditor.DeletePath(d.path()));
+                    edits.put(d.path(), null);
                 }
             }
             if (!wrongIds.isEmpty()) {
@@ -418,8 +482,7 @@ public final class GitRepoStateStore implements StateStore {
             if (!missing.isEmpty()) {
                 throw new IOException(list(missing));
             }
-            editor.finish();
-            ObjectId tree = index.writeTree(inserter);
+            ObjectId tree = edit.apply(edits, inserter);
             if (tree.equals(baseTree)) {
                 return Optional.empty();
             }
@@ -444,7 +507,11 @@ public final class GitRepoStateStore implements StateStore {
         // One pack per commit instead of one loose file per object: 10,000 files take well under
         // a second instead of several. The pack inserter is JGit-internal API, hence the fallback.
         if (database instanceof ObjectDirectory directory) {
-            return directory.newPackInserter();
+            PackInserter inserter = directory.newPackInserter();
+            // Looking up every new object in every pack costs more than the rare duplicate (the
+            // same content written again) saves; duplicates are harmless and never pushed twice.
+            inserter.checkExisting(false);
+            return inserter;
         }
         return database.newInserter();
     }
@@ -475,16 +542,6 @@ public final class GitRepoStateStore implements StateStore {
                     + " bytes have blob id " + actual.name());
         }
         return actual;
-    }
-
-    private static DirCacheEditor.PathEdit regularFile(String path, ObjectId blob) {
-        return new DirCacheEditor.PathEdit(path) {
-            @Override
-            public void apply(DirCacheEntry entry) {
-                entry.setFileMode(FileMode.REGULAR_FILE);
-                entry.setObjectId(blob);
-            }
-        };
     }
 
     private void push(Optional<ObjectId> expected, ObjectId commit) throws IOException {
@@ -596,27 +653,5 @@ public final class GitRepoStateStore implements StateStore {
         String shown = String.join("; ", problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS_LISTED)));
         int more = problems.size() - MAX_PROBLEMS_LISTED;
         return more > 0 ? shown + "; and " + more + " more" : shown;
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                if (failure != null) {
-                    throw failure;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

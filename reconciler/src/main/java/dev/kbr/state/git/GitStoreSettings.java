@@ -24,8 +24,10 @@ import org.eclipse.jgit.transport.CredentialsProvider;
  * @param authorEmail author and committer email ({@code spec.gitAuthor.email}, Kratix default
  *     empty)
  * @param scratchDirectory where the private bare repository lives; empty for a new temporary
- *     directory that {@link GitRepoStateStore#close()} deletes. A given directory is kept, and
- *     reused as a cache on the next open
+ *     directory that {@link GitRepoStateStore#close()} deletes. A given directory is kept and
+ *     reused as a cache on the next open (a repeated read then fetches only what is new); it is
+ *     locked while a store uses it, and a repository in it that was made for another URL or is
+ *     broken is started over. One directory per store
  * @param timeout how long one network read or write may stall before it fails (whole seconds,
  *     at least one)
  * @param credentials how to authenticate to the remote; empty for none. Passed to every

@@ -1,7 +1,8 @@
 /**
- * The JGit adapter for Git state stores: fetches one branch into a private bare repository,
- * builds the next tree in memory (never a work tree), and pushes one commit per pass with the
- * expected old commit id (compare-and-swap). The only package that uses JGit; JGit exceptions
+ * The JGit adapter for Git state stores: fetches the head of one branch (depth 1) into a private
+ * bare repository that may be kept between runs as a cache, edits the next tree by path in memory
+ * (never a work tree), and pushes one commit per pass with the expected old commit id
+ * (compare-and-swap). The only package that uses JGit; JGit exceptions
  * are wrapped here and never leave it. May import {@code state}, {@code model} and JGit.
  */
 package dev.kbr.state.git;
