@@ -8,6 +8,8 @@ import dev.kbr.state.StateStore;
 import dev.kbr.state.git.GitRepoStateStore;
 import dev.kbr.state.git.GitStoreSettings;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /** The composition root: the only place that constructs adapters. */
 final class Adapters {
@@ -22,8 +24,38 @@ final class Adapters {
         return DockerPipelineRunner.connect(settings);
     }
 
-    /** Opens a GitStateStore (URL overrides already applied). */
-    static StateStore openStateStore(GitStateStore store) throws IOException {
-        return GitRepoStateStore.open(GitStoreSettings.from(store));
+    /**
+     * Opens a GitStateStore (URL overrides already applied). With a cache folder, the store keeps
+     * its local repository there between runs, one folder per store URL and branch, so a repeated
+     * pass fetches only what changed.
+     */
+    static StateStore openStateStore(GitStateStore store, Optional<Path> cacheDir) throws IOException {
+        GitStoreSettings settings = GitStoreSettings.from(store);
+        if (cacheDir.isPresent()) {
+            String key = store.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
+                    + sha256(store.url() + "\n" + store.branch()).substring(0, 12);
+            settings =
+                    settings.withScratchDirectory(cacheDir.get().resolve("git").resolve(key));
+        }
+        return GitRepoStateStore.open(settings);
+    }
+
+    /** {@code --cache-dir}, else {@code $KBR_CACHE_DIR}, else none. */
+    static Optional<Path> cacheDir(Path option) {
+        if (option != null) {
+            return Optional.of(option);
+        }
+        String env = System.getenv("KBR_CACHE_DIR");
+        return env == null || env.isBlank() ? Optional.empty() : Optional.of(Path.of(env));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-256", e);
+        }
     }
 }

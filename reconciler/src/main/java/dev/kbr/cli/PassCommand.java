@@ -8,6 +8,7 @@ import dev.kbr.report.TextReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -46,7 +47,9 @@ abstract class PassCommand implements Callable<Integer> {
                 options.parallelism != null ? options.parallelism : PassOptions.DEFAULT_PARALLELISM);
         RunReport report;
         try (PipelineRunner runner = Adapters.pipelineRunner(options)) {
-            report = new Reconciler(runner, Adapters::openStateStore, Clock.systemUTC()).run(pass);
+            Optional<Path> cacheDir = Adapters.cacheDir(options.cacheDir);
+            report = new Reconciler(runner, store -> Adapters.openStateStore(store, cacheDir), Clock.systemUTC())
+                    .run(pass);
         }
         TextReport.write(report, out);
         if (report.hasErrors()) {

@@ -74,6 +74,15 @@ final class PassOptionsMixin {
     Integer parallelism;
 
     @Option(
+            names = "--cache-dir",
+            paramLabel = "DIR",
+            description = {
+                "Keep each state store's local Git repository here between runs, so a repeated pass fetches",
+                "only what changed (default: $KBR_CACHE_DIR, else a temporary folder per run)."
+            })
+    Path cacheDir;
+
+    @Option(
             names = "--docker-host",
             paramLabel = "URL",
             description = "Docker engine to run pipelines on (default: $DOCKER_HOST, else the local socket).")

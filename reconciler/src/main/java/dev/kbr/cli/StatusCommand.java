@@ -38,6 +38,12 @@ final class StatusCommand implements Callable<Integer> {
     Map<String, String> stateUrls = new LinkedHashMap<>();
 
     @Option(
+            names = "--cache-dir",
+            paramLabel = "DIR",
+            description = "Local Git repositories kept between runs (default: $KBR_CACHE_DIR, else none).")
+    Path cacheDir;
+
+    @Option(
             names = "--output",
             paramLabel = "FORMAT",
             defaultValue = "text",
@@ -49,7 +55,9 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<ObjectStatusView> views = new StatusQuery(Adapters::openStateStore).read(platform, stateUrls);
+        List<ObjectStatusView> views = new StatusQuery(
+                        store -> Adapters.openStateStore(store, Adapters.cacheDir(cacheDir)))
+                .read(platform, stateUrls);
         if (output == Format.json) {
             StatusReport.json(views, spec.commandLine().getOut());
         } else {

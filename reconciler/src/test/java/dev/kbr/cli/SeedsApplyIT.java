@@ -120,6 +120,33 @@ class SeedsApplyIT {
     }
 
     @Test
+    void aCachedStateRepoStillSeesChangesMadeBehindKbrsBack() throws Exception {
+        String cache = tmp.resolve("cache").toString();
+        assertThat(repo.kbr(SEEDS, "apply", "--cache-dir", cache).exitCode()).isZero();
+        // Someone edits a file kbr owns directly in the state repo.
+        Path clone = tmp.resolve("clone");
+        Processes.check(tmp, "git", "clone", "-q", repo.dir().toString(), clone.toString());
+        Files.writeString(clone.resolve(REDIS), "edited by hand\n");
+        Processes.check(
+                clone,
+                "git",
+                "-c",
+                "user.name=someone",
+                "-c",
+                "user.email=s@example.com",
+                "commit",
+                "-qam",
+                "hand edit");
+        Processes.check(clone, "git", "push", "-q", "origin", "main");
+
+        StateRepo.Run apply = repo.kbr(SEEDS, "apply", "--cache-dir", cache);
+        assertThat(apply.exitCode()).as(apply.out()).isZero();
+        assertThat(apply.out()).contains("~ " + REDIS);
+        assertThat(repo.show(REDIS)).contains("kind: RedisFailover");
+        assertThat(Files.list(tmp.resolve("cache/git")).toList()).hasSize(1);
+    }
+
+    @Test
     void aSecondPassChangesNothingAndMakesNoCommit() throws Exception {
         assertThat(repo.kbr(SEEDS, "apply").exitCode()).isZero();
         String head = repo.git("rev-parse", "main").strip();
