@@ -347,7 +347,7 @@ class Bench:
     def ladder(self):
         prev = None  # (n, noop wall, change wall)
         for n in self.a.ladder:
-            entry = {"n": n, "validate": None, "noop": [], "noop_rss": [], "noop_runs": [], "noop_rc": [],
+            entry = {"n": n, "validate": None, "status": None, "noop": [], "noop_rss": [], "noop_runs": [], "noop_rc": [],
                      "change": [], "change_rss": [], "change_runs": [], "change_container": [],
                      "touched": [], "foreign": [], "skipped": None, "cold": None}
             self.res["ladder"].append(entry)
@@ -399,7 +399,17 @@ class Bench:
                 if walls[-1] > 30:
                     break
             entry["validate"] = median(walls)
-            log("  kbr validate %.2f s" % entry["validate"])
+            # kbr status: load, fetch the state store, read every record; no container
+            walls = []
+            for _ in range(self.a.runs):
+                t0 = time.monotonic()
+                sh(["timeout", "-k", "10", str(int(self.pass_timeout())), KBR, "status", "--platform", plat,
+                    "--state-url", "default=" + repo])
+                walls.append(time.monotonic() - t0)
+                if walls[-1] > 30:
+                    break
+            entry["status"] = median(walls)
+            log("  kbr validate %.2f s, kbr status %.2f s" % (entry["validate"], entry["status"]))
             # no-op passes
             for r in range(runs):
                 res = self.kbr.pass_("apply", plat, repo, w, self.pass_timeout(), detailed=True, expect=(0, 2))
@@ -518,17 +528,19 @@ class Bench:
             p("| P4 commit of many files | %s files | FAILED: %s | | | ≤ 0.5 × | no | |" % (fmt_n(p4["files"]), p4["error"]))
         p("")
         p("Scaling of the passes (%d Promises, %d Destinations; median of the runs shown; "
-          "'pipelines' is the sum of the pipeline run times kbr reports):" % (PROMISES, DESTINATIONS))
+          "'of which pipelines' is the sum of the pipeline run times kbr reports; `kbr validate` loads and "
+          "validates the platform, `kbr status` also fetches the state store and reads every record, "
+          "neither runs a container):" % (PROMISES, DESTINATIONS))
         p("")
-        p("| N requests | state files | `kbr validate` | cold apply | no-op pass | pipelines run | of which pipelines | one-change pass | pipelines run | peak RSS | runs |")
-        p("|---|---|---|---|---|---|---|---|---|---|---|")
+        p("| N requests | state files | `kbr validate` | `kbr status` | cold apply | no-op pass | pipelines run | of which pipelines | one-change pass | pipelines run | peak RSS | runs |")
+        p("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for e in r["ladder"]:
             if e["skipped"] and not e["noop"]:
-                p("| %s | | | not measured: %s | | | | | | | |" % (fmt_n(e["n"]), e["skipped"]))
+                p("| %s | | | | not measured: %s | | | | | | | |" % (fmt_n(e["n"]), e["skipped"]))
                 continue
             rss = max(e["noop_rss"] + e["change_rss"] + ([e["cold_rss"]] if e.get("cold_rss") else []) or [0])
-            p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f MB | %s |" % (
-                fmt_n(e["n"]), fmt_n(e.get("files", 0)), fmt_s(e["validate"]),
+            p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f MB | %s |" % (
+                fmt_n(e["n"]), fmt_n(e.get("files", 0)), fmt_s(e["validate"]), fmt_s(e["status"]),
                 fmt_s(e["cold"]) if e["cold"] is not None else "(P1's)",
                 fmt_s(median(e["noop"])) + (" (timed out)" if e.get("noop_timeout") else ""),
                 "/".join(str(x) for x in sorted(set(e["noop_runs"]))) or "-",
