@@ -39,7 +39,7 @@ PROMISES = 4
 DESTINATIONS = 3
 TIMED_OUT = 124  # exit code of timeout(1)
 
-RUN_LINE = re.compile(r"^  (ok|FAILED) +(\S+) (\S+) (\S+) \(([0-9.]+)s\)")
+RUN_LINE = re.compile(r"^  (ok|FAILED) +(\S+) (\S+) (\S+) \(([0-9.]+)s(?:, [^)]*)?\)")
 # ci/bench passes its own start (epoch seconds) so that the budget covers the image and jar builds
 START = time.monotonic() - max(0.0, time.time() - float(os.environ.get("KBR_BENCH_START", time.time())))
 
