@@ -80,6 +80,26 @@ public final class TarTrees {
             return new Tree(new TreeMap<>(), new TreeSet<>());
         }
 
+        /**
+         * The part of this tree below one of its directories.
+         *
+         * @param directory a normalised relative path; need not exist
+         * @return the files and directories below it, by path relative to it; empty when absent
+         */
+        public Tree subtree(String directory) {
+            checkNormalised(directory);
+            String prefix = directory + "/";
+            SortedMap<String, byte[]> below = new TreeMap<>();
+            files.tailMap(prefix).entrySet().stream()
+                    .takeWhile(e -> e.getKey().startsWith(prefix))
+                    .forEach(e -> below.put(e.getKey().substring(prefix.length()), e.getValue()));
+            SortedSet<String> dirs = new TreeSet<>();
+            directories.tailSet(prefix).stream()
+                    .takeWhile(d -> d.startsWith(prefix))
+                    .forEach(d -> dirs.add(d.substring(prefix.length())));
+            return new Tree(below, dirs);
+        }
+
         /** The sum of all file sizes, in bytes. */
         public long totalBytes() {
             long total = 0;
@@ -136,7 +156,22 @@ public final class TarTrees {
      */
     public static Tree readTree(InputStream tar, String rootName, Limits limits)
             throws IOException, UnsafeOutputException {
+        return readTree(tar, rootName, Set.of(), limits);
+    }
+
+    /**
+     * Like {@link #readTree(InputStream, String, Limits)}, but only the given top-level
+     * directories of the root are read and checked; entries elsewhere below the root are skipped
+     * unread and count towards no limit. Lets one copy of {@code /kratix} stand for copies of
+     * {@code /kratix/output} and {@code /kratix/metadata} while ignoring {@code /kratix/input}.
+     *
+     * @param only top-level directory names to keep, e.g. {@code output}; empty keeps everything
+     * @see #readTree(InputStream, String, Limits)
+     */
+    public static Tree readTree(InputStream tar, String rootName, Set<String> only, Limits limits)
+            throws IOException, UnsafeOutputException {
         Objects.requireNonNull(tar, "tar");
+        Objects.requireNonNull(only, "only");
         Objects.requireNonNull(limits, "limits");
         checkRootName(rootName);
         SortedMap<String, byte[]> files = new TreeMap<>();
@@ -152,6 +187,9 @@ public final class TarTrees {
             }
             String name = entry.getName();
             String path = relativePath(name, rootName);
+            if (!only.isEmpty() && !path.isEmpty() && !only.contains(path.split("/", 2)[0])) {
+                continue;
+            }
             checkType(entry, name);
             if (entry.isDirectory()) {
                 if (!path.isEmpty()) {

@@ -338,6 +338,53 @@ class TarTreesTest {
     }
 
     @Test
+    void readsOnlyTheChosenDirectoriesAndSplitsThemIntoSubtrees() throws Exception {
+        byte[] tar = tar(out -> {
+            directory(out, "kratix/");
+            directory(out, "kratix/input/");
+            // Skipped unread: neither its type nor its size counts against the chosen parts.
+            TarArchiveEntry link = new TarArchiveEntry("kratix/input/link", TarConstants.LF_SYMLINK);
+            link.setLinkName("/etc/passwd");
+            out.putArchiveEntry(link);
+            out.closeArchiveEntry();
+            file(out, "kratix/input/object.yaml", new byte[60]);
+            directory(out, "kratix/metadata/");
+            file(out, "kratix/metadata/status.yaml", bytes("a: 1"));
+            directory(out, "kratix/output/");
+            directory(out, "kratix/output/empty/");
+            directory(out, "kratix/output/sub/");
+            file(out, "kratix/output/sub/b.yaml", bytes("kind: B"));
+        });
+
+        TarTrees.Tree tree = TarTrees.readTree(
+                new ByteArrayInputStream(tar), "kratix", Set.of("output", "metadata"), new TarTrees.Limits(50, 50));
+
+        assertThat(tree.files()).containsOnlyKeys("metadata/status.yaml", "output/sub/b.yaml");
+        TarTrees.Tree output = tree.subtree("output");
+        assertThat(output.files()).containsOnlyKeys("sub/b.yaml");
+        assertThat(output.directories()).containsExactly("empty", "sub");
+        assertThat(tree.subtree("metadata").files()).containsOnlyKeys("status.yaml");
+        assertThat(tree.subtree("absent").files()).isEmpty();
+    }
+
+    @Test
+    void checksEntriesOfTheChosenDirectories() {
+        byte[] tar = tar(out -> {
+            directory(out, "kratix/output/");
+            TarArchiveEntry link = new TarArchiveEntry("kratix/output/link", TarConstants.LF_SYMLINK);
+            link.setLinkName("/etc/passwd");
+            out.putArchiveEntry(link);
+            out.closeArchiveEntry();
+        });
+
+        assertThatThrownBy(() -> TarTrees.readTree(
+                        new ByteArrayInputStream(tar), "kratix", Set.of("output", "metadata"), DEFAULTS))
+                .isInstanceOf(UnsafeOutputException.class)
+                .hasMessageContaining("`kratix/output/link`")
+                .hasMessageContaining("symbolic link");
+    }
+
+    @Test
     void reportsTruncatedArchives() {
         byte[] tar = tar(out -> file(out, "output/a", new byte[2000]));
         byte[] truncated = java.util.Arrays.copyOf(tar, 1024);

@@ -37,10 +37,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -104,12 +107,17 @@ public final class DockerPipelineRunner implements PipelineRunner {
     // Bounds for engine calls that follow a container's end and so are not covered by the
     // pipeline timeout; a healthy engine answers them in milliseconds.
     private static final Duration AFTER_EXIT_TIMEOUT = Duration.ofSeconds(30);
+    // The directories under /kratix that pass from one container to the next.
+    private static final Set<String> SHARED_DIRECTORIES = Set.of("output", "metadata");
     private static final Pattern ENGINE_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final DockerClient client;
     private final DockerRunnerSettings settings;
     private final String engine;
     private final AtomicBoolean closed = new AtomicBoolean();
+    // Images found usable during this runner's life (one pass), by reference: a pass asks the
+    // engine about each image once, not once per container.
+    private final ConcurrentMap<String, InspectImageResponse> usableImages = new ConcurrentHashMap<>();
 
     /**
      * For tests that bring their own client.
@@ -312,30 +320,34 @@ public final class DockerPipelineRunner implements PipelineRunner {
             return outcome;
         }
 
-        /** Makes sure the image is present, pulling it as its pull policy allows. */
+        /**
+         * Makes sure the image is present, pulling it as its pull policy allows. An image found
+         * usable earlier in the pass is not asked about again, except under {@code Always}, which
+         * pulls for every container as the kubelet does for every Pod.
+         */
         private ImageCheck ensureImage() throws IOException, InterruptedException {
             String policy = container.imagePullPolicy().orElse("IfNotPresent");
             String image = container.image();
-            String buildIt = "build or load it locally (docker build -t " + image + " … or docker load)";
-            boolean pull;
-            switch (policy) {
-                case "Always" -> pull = true;
-                case "IfNotPresent" -> pull = inspectImage().isEmpty();
-                case "Never" -> pull = false;
-                default -> {
-                    return new ImageCheck.Unusable("imagePullPolicy `" + policy + "` of image " + image
-                            + " is not one of Always, IfNotPresent, Never");
-                }
+            if (!List.of("Always", "IfNotPresent", "Never").contains(policy)) {
+                return new ImageCheck.Unusable("imagePullPolicy `" + policy + "` of image " + image
+                        + " is not one of Always, IfNotPresent, Never");
             }
-            if (pull) {
+            InspectImageResponse known = usableImages.get(image);
+            if (known != null && !policy.equals("Always")) {
+                return new ImageCheck.Usable(known);
+            }
+            String buildIt = "build or load it locally (docker build -t " + image + " … or docker load)";
+            Optional<InspectImageResponse> inspected = policy.equals("Always") ? Optional.empty() : inspectImage();
+            if (inspected.isEmpty() && !policy.equals("Never")) {
                 Optional<String> failure = pull();
                 if (failure.isPresent()) {
                     return new ImageCheck.Unusable("image " + image + " could not be pulled (" + failure.get() + "); "
                             + buildIt + " and set imagePullPolicy to IfNotPresent or Never");
                 }
+                inspected = inspectImage();
             }
-            Optional<InspectImageResponse> inspected = inspectImage();
             if (inspected.isPresent()) {
+                usableImages.put(image, inspected.get());
                 return new ImageCheck.Usable(inspected.get());
             }
             return new ImageCheck.Unusable("image " + image + " is not present in the Docker engine"
@@ -448,8 +460,18 @@ public final class DockerPipelineRunner implements PipelineRunner {
             TarTrees.Tree newOutput;
             TarTrees.Tree newMetadata;
             try {
-                newOutput = copyOut(id, "/kratix/output", "output");
-                newMetadata = copyOut(id, "/kratix/metadata", "metadata");
+                // One copy of /kratix instead of one per directory: each copy makes the engine
+                // mount the stopped container's filesystem, the largest cost after create/start.
+                TarTrees.Tree kratix = copyOut(id, "/kratix", "kratix", SHARED_DIRECTORIES);
+                for (String directory : SHARED_DIRECTORIES) {
+                    if (kratix.files().containsKey(directory)) {
+                        return new Outcome.Stopped(
+                                "produced unsafe output: /kratix/" + directory + " is a file, not a directory",
+                                Optional.of(log));
+                    }
+                }
+                newOutput = kratix.subtree("output");
+                newMetadata = kratix.subtree("metadata");
             } catch (UnsafeOutputException e) {
                 return new Outcome.Stopped("produced unsafe output: " + e.getMessage(), Optional.of(log));
             }
@@ -462,7 +484,7 @@ public final class DockerPipelineRunner implements PipelineRunner {
                     continue;
                 }
                 try {
-                    volumes.put(mount.volume(), copyOut(id, mount.absolutePath(), mount.baseName()));
+                    volumes.put(mount.volume(), copyOut(id, mount.absolutePath(), mount.baseName(), Set.of()));
                 } catch (UnsafeOutputException e) {
                     return new Outcome.Stopped(
                             "left unsafe content in volume `" + mount.volume() + "` (mounted at " + mount.absolutePath()
@@ -585,7 +607,7 @@ public final class DockerPipelineRunner implements PipelineRunner {
             return new ContainerLog(container.name(), exitCode, text);
         }
 
-        private TarTrees.Tree copyOut(String id, String path, String rootName)
+        private TarTrees.Tree copyOut(String id, String path, String rootName, Set<String> only)
                 throws IOException, InterruptedException, UnsafeOutputException {
             String attempted = "Tried to copy " + path + " out of " + subject;
             InputStream tar;
@@ -602,7 +624,7 @@ public final class DockerPipelineRunner implements PipelineRunner {
                 throw e;
             }
             try (tar) {
-                return TarTrees.readTree(tar, rootName, settings.outputLimits());
+                return TarTrees.readTree(tar, rootName, only, settings.outputLimits());
             } catch (InterruptedIOException e) {
                 throw interrupted(attempted, e);
             } catch (IOException e) {

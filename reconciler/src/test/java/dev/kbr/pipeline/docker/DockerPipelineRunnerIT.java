@@ -402,6 +402,25 @@ class DockerPipelineRunnerIT {
     }
 
     @Test
+    void rejectsAnOutputDirectoryReplacedByAFile() throws Exception {
+        PipelineResult result = runner.run(invocation(sh("flat", "rmdir /kratix/output && echo x > /kratix/output")));
+
+        assertThat(result).isInstanceOf(PipelineResult.Failed.class);
+        assertThat(((PipelineResult.Failed) result).reason())
+                .isEqualTo("produced unsafe output: /kratix/output is a file, not a directory");
+    }
+
+    @Test
+    void ignoresWhatAContainerLeavesInItsInput() throws Exception {
+        PipelineResult result = runner.run(invocation(sh("input", """
+                ln -s /etc/passwd /kratix/input/link
+                echo 'kind: A' > /kratix/output/a.yaml
+                """)));
+
+        assertThat(succeeded(result).output()).containsOnlyKeys("a.yaml");
+    }
+
+    @Test
     void failsNamingTheImageWhenItIsMissingAndMayNotBePulled() throws Exception {
         String image = "kbr.local/does-not-exist-" + ProcessHandle.current().pid() + ":v0";
         Container container =
