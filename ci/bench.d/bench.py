@@ -221,7 +221,9 @@ def git_commit_baseline(work, repo):
         shutil.rmtree(checkout)
     sh(["git", "init", "-q", "-b", "main", checkout])
     sh(["sh", "-c", 'git --git-dir "$1" archive main | tar -x -C "$2"', "sh", repo, checkout])
-    cmd = ["sh", "-c", "git add -A && git -c user.name=bench -c user.email=bench@localhost commit -q -m bench"]
+    # gc.auto=0: a detached auto-gc after adding 30,000 loose objects would race the next rmtree
+    cmd = ["sh", "-c", "git -c gc.auto=0 add -A && "
+           "git -c gc.auto=0 -c user.name=bench -c user.email=bench@localhost commit -q -m bench"]
     t0 = time.monotonic()
     p = subprocess.run(cmd, cwd=checkout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.monotonic() - t0
