@@ -39,7 +39,7 @@ final class ObjectConflicts {
      * @param destination the Destination
      * @param work the Work writing it
      * @param file where it lands in the state store (for {@code aggregatedYAML}, the aggregated
-     *     file and the workload's path)
+     *     file, then ", workload" and the workload's path)
      * @param filepath the workload's path in the Work
      * @param ran true when the Work's pipeline ran in this pass (its output is new)
      * @param content the workload's content

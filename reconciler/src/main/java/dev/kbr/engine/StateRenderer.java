@@ -505,7 +505,7 @@ final class StateRenderer {
             Pending p = ordered.get(i);
             for (Workload w : p.group().workloads()) {
                 String file = aggregated
-                        ? StateLayout.aggregatedFilePath(storePath, destination) + " (workload " + w.filepath() + ")"
+                        ? StateLayout.aggregatedFilePath(storePath, destination) + ", workload " + w.filepath()
                         : StateLayout.filePath(
                                 storePath,
                                 destination,
