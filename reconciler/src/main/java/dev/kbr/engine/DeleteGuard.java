@@ -1,8 +1,8 @@
 package dev.kbr.engine;
 
+import dev.kbr.model.ObjectKey;
 import dev.kbr.model.WorkId;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,16 +34,14 @@ final class DeleteGuard {
                 || deleted.size() <= options.maxDeleteFraction() * recorded.size()) {
             return Optional.empty();
         }
-        List<String> objects = deleted.stream()
-                .map(id -> id.object().toString())
-                .collect(java.util.stream.Collectors.toCollection(TreeSet::new))
-                .stream()
-                .toList();
+        Set<ObjectKey> keys = new TreeSet<>();
+        deleted.forEach(id -> keys.add(id.object()));
+        List<String> objects = keys.stream().map(ObjectKey::toString).toList();
         String named = String.join(", ", objects.subList(0, Math.min(NAMED, objects.size())))
                 + (objects.size() > NAMED ? " and " + (objects.size() - NAMED) + " more" : "");
         return Optional.of("Refusing to delete " + deleted.size() + " of " + recorded.size()
                 + " recorded works (more than --max-delete-fraction "
-                + String.format(Locale.ROOT, "%s", options.maxDeleteFraction()) + "), delivered for "
+                + options.maxDeleteFraction() + "), delivered for "
                 + objects.size() + " object(s): " + named + ". Nothing was written. Check that --platform "
                 + options.platform() + " is the right folder and that every file loaded;"
                 + " pass --allow-mass-delete if this is intended");

@@ -5,6 +5,7 @@ import dev.kbr.load.YamlDocument;
 import dev.kbr.load.YamlReader;
 import dev.kbr.model.WorkId;
 import dev.kbr.state.DesiredFile;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,9 @@ import java.util.TreeSet;
  * Conflicts among Works that did not run are left as they are.
  */
 final class ObjectConflicts {
+    /** Above this many new object names, kept files are parsed without searching them first. */
+    private static final int MAX_NAMES_SEARCHED = 64;
+
     private ObjectConflicts() {}
 
     /**
@@ -79,14 +83,26 @@ final class ObjectConflicts {
                 continue;
             }
             SortedMap<String, SortedMap<WorkId, String>> writers = new TreeMap<>();
+            Set<String> names = new TreeSet<>();
             for (Placed p : here) {
-                if (!isManifest(p.filepath())) {
-                    continue;
+                if (p.ran() && isManifest(p.filepath())) {
+                    contents.of(p)
+                            .ifPresent(bytes -> objects(p.file(), bytes).forEach(o -> {
+                                writers.computeIfAbsent(o, k -> new TreeMap<>()).putIfAbsent(p.work(), p.file());
+                                names.add(o.substring(o.lastIndexOf('/') + 1));
+                            }));
                 }
-                contents.of(p)
-                        .ifPresent(bytes -> objects(p.file(), bytes)
-                                .forEach(o -> writers.computeIfAbsent(o, k -> new TreeMap<>())
-                                        .putIfAbsent(p.work(), p.file())));
+            }
+            for (Placed p : here) {
+                if (!p.ran() && isManifest(p.filepath())) {
+                    contents.of(p)
+                            // Parsing only files that mention a new object's name keeps a pass that
+                            // changes one request from parsing every file kept on the Destination.
+                            .filter(bytes -> mentionsAny(bytes, names))
+                            .ifPresent(bytes -> objects(p.file(), bytes).stream()
+                                    .filter(writers::containsKey)
+                                    .forEach(o -> writers.get(o).putIfAbsent(p.work(), p.file())));
+                }
             }
             Set<WorkId> ran = new TreeSet<>();
             here.stream().filter(Placed::ran).forEach(p -> ran.add(p.work()));
@@ -117,6 +133,15 @@ final class ObjectConflicts {
             }
         }
         return new Result(failed, messages);
+    }
+
+    /** Whether the text holds any of the names; always true when there are too many to search. */
+    private static boolean mentionsAny(byte[] bytes, Set<String> names) {
+        if (names.size() > MAX_NAMES_SEARCHED) {
+            return true;
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        return names.stream().anyMatch(text::contains);
     }
 
     private static boolean delivered(Contents contents, WorkId work, String destination, String object) {
