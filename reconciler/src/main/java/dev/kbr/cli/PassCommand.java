@@ -44,14 +44,16 @@ abstract class PassCommand implements Callable<Integer> {
                 new MountedSecrets(Optional.ofNullable(options.secretsDir), System.getenv()),
                 options.reconcileAll,
                 options.reconcileInterval,
-                options.parallelism != null ? options.parallelism : PassOptions.DEFAULT_PARALLELISM);
+                options.parallelism != null ? options.parallelism : PassOptions.DEFAULT_PARALLELISM,
+                options.maxDeleteFraction,
+                options.allowMassDelete);
         RunReport report;
         try (PipelineRunner runner = Adapters.pipelineRunner(options)) {
             Optional<Path> cacheDir = Adapters.cacheDir(options.cacheDir);
             report = new Reconciler(runner, store -> Adapters.openStateStore(store, cacheDir), Clock.systemUTC())
                     .run(pass);
         }
-        TextReport.write(report, out);
+        TextReport.write(report, out, options.showSecrets);
         if (report.hasErrors()) {
             return Main.ERROR;
         }

@@ -97,4 +97,27 @@ final class PassOptionsMixin {
                 "pipeline pods have) or 'none' to sandbox them (default: ${DEFAULT-VALUE})."
             })
     String pipelineNetwork;
+
+    @Option(
+            names = "--max-delete-fraction",
+            paramLabel = "F",
+            defaultValue = "0.5",
+            description = {
+                "Refuse a pass (write nothing, exit 1) that would delete more than this share, 0 to 1, of",
+                "the Works recorded across all state stores (default: ${DEFAULT-VALUE})."
+            })
+    double maxDeleteFraction;
+
+    @Option(
+            names = "--allow-mass-delete",
+            description = "Write a pass even when it deletes more than --max-delete-fraction of the recorded Works.")
+    boolean allowMassDelete;
+
+    @Option(
+            names = "--show-secrets",
+            description = {
+                "Print the values of Secret data and stringData in diffs; by default each value is shown",
+                "as its size and a short sha256, so a change is still visible."
+            })
+    boolean showSecrets;
 }

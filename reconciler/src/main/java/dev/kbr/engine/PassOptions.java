@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param reconcileInterval how long a workflow's outputs stand without a re-run when nothing
  *     else says otherwise (Kratix's {@code reconciliationInterval}); zero means forever
  * @param parallelism how many objects' workflows may run at once (at least 1)
+ * @param maxDeleteFraction the largest share (0 to 1) of the Works recorded across all state
+ *     stores that one pass may delete before it refuses to write anything
+ * @param allowMassDelete true to write a pass that deletes more than {@code maxDeleteFraction}
  */
 public record PassOptions(
         Path platform,
@@ -28,7 +31,9 @@ public record PassOptions(
         Secrets secrets,
         boolean reconcileAll,
         Duration reconcileInterval,
-        int parallelism) {
+        int parallelism,
+        double maxDeleteFraction,
+        boolean allowMassDelete) {
     public PassOptions {
         Objects.requireNonNull(platform, "platform");
         stateUrls = Map.copyOf(stateUrls);
@@ -38,6 +43,35 @@ public record PassOptions(
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
         }
+        if (!(maxDeleteFraction >= 0 && maxDeleteFraction <= 1)) {
+            throw new IllegalArgumentException(
+                    "--max-delete-fraction must be between 0 and 1, not " + maxDeleteFraction);
+        }
+    }
+
+    /** Options with the default mass-delete guard. */
+    public PassOptions(
+            Path platform,
+            Map<String, String> stateUrls,
+            boolean apply,
+            Duration pipelineTimeout,
+            int maxRequestDepth,
+            Secrets secrets,
+            boolean reconcileAll,
+            Duration reconcileInterval,
+            int parallelism) {
+        this(
+                platform,
+                stateUrls,
+                apply,
+                pipelineTimeout,
+                maxRequestDepth,
+                secrets,
+                reconcileAll,
+                reconcileInterval,
+                parallelism,
+                DEFAULT_MAX_DELETE_FRACTION,
+                false);
     }
 
     /** Options with the defaults for caching: nothing forced, Kratix's 10h interval. */
@@ -62,6 +96,9 @@ public record PassOptions(
 
     /** Two tasks per core: pipelines mostly wait for containers. */
     public static final int DEFAULT_PARALLELISM = 2 * Runtime.getRuntime().availableProcessors();
+
+    /** Share of the recorded Works one pass may delete without {@code --allow-mass-delete}. */
+    public static final double DEFAULT_MAX_DELETE_FRACTION = 0.5;
 
     /** Kratix's default {@code reconciliationInterval}. */
     public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofHours(10);

@@ -157,6 +157,17 @@ public final class Reconciler {
         }
 
         RunReport run() throws InterruptedException {
+            if (platform.promises().isEmpty()
+                    && platform.destinations().isEmpty()
+                    && platform.gitStateStores().isEmpty()) {
+                // Fail closed: a wrong --platform folder must never look like "everything was removed".
+                log().errors
+                        .add("platform folder " + options.platform() + " holds no Promise, Destination or"
+                                + " GitStateStore (" + loaded.files().size() + " YAML file(s) read), so no state"
+                                + " store was read or written; pass the folder holding your Kratix documents with"
+                                + " --platform");
+                return report(List.of());
+            }
             applyStateUrls();
             if (!openStores()) {
                 return report(List.of());
@@ -1119,6 +1130,16 @@ public final class Reconciler {
                         .add(gone.size() + " object(s) no longer in the platform were not deleted because " + reason
                                 + "; they will be deleted by a clean pass");
                 gone.forEach(this::holdGone);
+                return;
+            }
+            // No delete pipeline runs for a pass the mass-delete guard will refuse: StateRenderer
+            // counts these Works as deleted too, refuses, and writes nothing.
+            Set<WorkId> goneWorks = new TreeSet<>();
+            previousWorks.stream().filter(id -> gone.contains(id.object())).forEach(goneWorks::add);
+            if (DeleteGuard.refusal(options, previousWorks, goneWorks).isPresent()) {
+                log().notices
+                        .add("the delete pipelines of " + gone.size() + " object(s) gone from the platform did not"
+                                + " run: the pass would delete too much (see the error below)");
                 return;
             }
             Set<String> blockedPromises = new HashSet<>();

@@ -71,6 +71,7 @@ final class StateRenderer {
     private final Map<ObjectKey, ObjectRecord.LastRun> lastRuns;
     private final Map<ObjectKey, Set<String>> unscheduled = new TreeMap<>();
     private final Map<ObjectKey, Set<String>> misplaced = new TreeMap<>();
+    private final Set<ObjectKey> rerun = new TreeSet<>();
 
     /**
      * Told, once every Work is placed and before records are written, which objects have Works
@@ -102,6 +103,7 @@ final class StateRenderer {
         final SortedMap<String, Fate> gone = new TreeMap<>();
         final SortedMap<String, String> roots = new TreeMap<>();
         final List<String> problems = new ArrayList<>();
+        final List<ObjectConflicts.Placed> placed = new ArrayList<>();
 
         Draft(Reconciler.StoreContext ctx) {
             this.ctx = ctx;
@@ -171,6 +173,39 @@ final class StateRenderer {
     }
 
     List<StoreReport> render() {
+        int noticesBefore = notices.size();
+        Map<String, Draft> drafts = layOut();
+        // A Work failed for a conflicting object is laid out again from its records; each round
+        // fails at least one more Work that ran, so this ends.
+        for (ObjectConflicts.Result conflicts = checkConflicts(drafts);
+                !conflicts.failed().isEmpty();
+                conflicts = checkConflicts(drafts)) {
+            errors.addAll(conflicts.messages());
+            for (WorkId id : conflicts.failed()) {
+                fresh.remove(id);
+                kept.add(id);
+                // Without its last run recorded the object runs again next pass, so the conflict
+                // is reported until it is fixed instead of hiding behind the cache.
+                rerun.add(id.object());
+            }
+            notices.subList(noticesBefore, notices.size()).clear();
+            unscheduled.clear();
+            misplaced.clear();
+            drafts = layOut();
+        }
+        worksObserver.placed(unscheduled, misplaced);
+        drafts.values().forEach(this::addRecords);
+        Optional<String> refusal = massDelete(drafts);
+        refusal.ifPresent(errors::add);
+        List<StoreReport> reports = new ArrayList<>();
+        for (Draft draft : drafts.values()) {
+            reports.add(refusal.isPresent() ? unwritten(draft) : diffAndCommit(draft));
+        }
+        return reports;
+    }
+
+    /** Schedules and renders every store's desired files (without records). */
+    private Map<String, Draft> layOut() {
         Map<String, Draft> drafts = new TreeMap<>();
         stores.values().forEach(ctx -> drafts.put(ctx.model().name(), new Draft(ctx)));
         drafts.values().forEach(this::decideGone);
@@ -182,13 +217,84 @@ final class StateRenderer {
             renderDestination(drafts.get(d.stateStoreRef().name()), d, pending.get(d.name()));
         }
         drafts.values().forEach(this::keepGone);
-        worksObserver.placed(unscheduled, misplaced);
-        drafts.values().forEach(this::addRecords);
-        List<StoreReport> reports = new ArrayList<>();
+        return drafts;
+    }
+
+    // --- guards (issue 5) ----------------------------------------------------------------------
+
+    /** The mass-delete guard over the whole pass: Works recorded anywhere and rendered nowhere. */
+    private Optional<String> massDelete(Map<String, Draft> drafts) {
+        Set<WorkId> recorded = new TreeSet<>();
+        Set<WorkId> rendered = new TreeSet<>();
         for (Draft draft : drafts.values()) {
-            reports.add(diffAndCommit(draft));
+            recorded.addAll(draft.ctx.records().works().keySet());
+            rendered.addAll(draft.works.keySet());
         }
-        return reports;
+        Set<WorkId> deleted = new TreeSet<>(recorded);
+        deleted.removeAll(rendered);
+        return DeleteGuard.refusal(options, recorded, deleted);
+    }
+
+    /** Conflicting Kubernetes objects on each Destination (see {@link ObjectConflicts}). */
+    private ObjectConflicts.Result checkConflicts(Map<String, Draft> drafts) {
+        List<ObjectConflicts.Placed> placed = new ArrayList<>();
+        drafts.values().forEach(d -> placed.addAll(d.placed));
+        return ObjectConflicts.check(placed, new ObjectConflicts.Contents() {
+            @Override
+            public Optional<byte[]> of(ObjectConflicts.Placed p) {
+                if (p.content() instanceof DesiredFile.Bytes bytes) {
+                    return Optional.of(bytes.content());
+                }
+                return read(p.destination(), ((DesiredFile.Existing) p.content()).contentId());
+            }
+
+            @Override
+            public List<byte[]> previous(WorkId work, String destination) {
+                Reconciler.StoreContext ctx = storeOf(destination);
+                WorkRecord record = ctx == null ? null : ctx.records().works().get(work);
+                if (record == null) {
+                    return List.of();
+                }
+                List<byte[]> contents = new ArrayList<>();
+                record.groups().stream()
+                        .filter(g -> g.destination().equals(destination))
+                        .flatMap(g -> g.workloads().stream())
+                        .filter(w -> ObjectConflicts.isManifest(w.filepath()))
+                        .forEach(w -> w.content()
+                                .or(() -> read(destination, w.contentId()))
+                                .ifPresent(contents::add));
+                return contents;
+            }
+
+            private Optional<byte[]> read(String destination, String contentId) {
+                Reconciler.StoreContext ctx = storeOf(destination);
+                try {
+                    return ctx == null
+                            ? Optional.empty()
+                            : Optional.of(ctx.snapshot().reader().read(contentId));
+                } catch (IOException e) {
+                    // Unreadable recorded content cannot be checked; writing it back is handled elsewhere.
+                    return Optional.empty();
+                }
+            }
+        });
+    }
+
+    private Reconciler.StoreContext storeOf(String destination) {
+        Destination d = destinations.get(destination);
+        return d == null ? null : stores.get(d.stateStoreRef().name());
+    }
+
+    /** The report of a store nothing is written to. */
+    private static StoreReport unwritten(Draft draft) {
+        return new StoreReport(
+                draft.name(),
+                draft.ctx.model().branch(),
+                draft.ctx.snapshot().head(),
+                new ChangeSet(List.of()),
+                draft.roots,
+                new TreeMap<>(),
+                Optional.empty());
     }
 
     // --- Destinations gone from a store ------------------------------------------------------
@@ -397,6 +503,23 @@ final class StateRenderer {
         boolean aggregated = destination.filepathMode() == FilepathMode.AGGREGATED_YAML;
         for (int i = 0; i < ordered.size(); i++) {
             Pending p = ordered.get(i);
+            for (Workload w : p.group().workloads()) {
+                String file = aggregated
+                        ? StateLayout.aggregatedFilePath(storePath, destination) + ", workload " + w.filepath()
+                        : StateLayout.filePath(
+                                storePath,
+                                destination,
+                                p.group().work(),
+                                p.group().shortId(),
+                                w.filepath());
+                draft.placed.add(new ObjectConflicts.Placed(
+                        destination.name(),
+                        p.group().work(),
+                        file,
+                        w.filepath(),
+                        fresh.containsKey(p.group().work()),
+                        w.content()));
+            }
             List<RecordedWorkload> workloads = p.group().workloads().stream()
                     .map(w -> recorded(draft, w, aggregated))
                     .toList();
@@ -454,8 +577,8 @@ final class StateRenderer {
         keptObjects.forEach(k -> allObjects.putIfAbsent(k, previousObjects.get(k)));
         allObjects.forEach((key, object) -> draft.desired.put(
                 RecordsFormat.path(storePath, key),
-                new DesiredFile.Bytes(
-                        RecordsFormat.write(new ObjectRecord(key, object, Optional.ofNullable(lastRuns.get(key)))))));
+                new DesiredFile.Bytes(RecordsFormat.write(new ObjectRecord(
+                        key, object, Optional.ofNullable(rerun.contains(key) ? null : lastRuns.get(key)))))));
         draft.destinationRecords.forEach((name, record) -> draft.desired.put(
                 RecordsFormat.destinationPath(storePath, name), new DesiredFile.Bytes(RecordsFormat.write(record))));
     }
@@ -469,14 +592,7 @@ final class StateRenderer {
                     + ctx.model().branch()
                     + ") but its files conflict, so nothing was written to it: "
                     + String.join("; ", new TreeSet<>(draft.problems)));
-            return new StoreReport(
-                    draft.name(),
-                    ctx.model().branch(),
-                    ctx.snapshot().head(),
-                    new ChangeSet(List.of()),
-                    draft.roots,
-                    new TreeMap<>(),
-                    Optional.empty());
+            return unwritten(draft);
         }
         ChangeSet changes = TreeDiff.diff(
                 ctx.snapshot(),

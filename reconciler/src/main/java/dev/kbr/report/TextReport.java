@@ -7,7 +7,6 @@ import dev.kbr.model.Diagnostic;
 import dev.kbr.pipeline.ContainerLog;
 import dev.kbr.state.FileChange;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,8 +24,19 @@ public final class TextReport {
 
     private TextReport() {}
 
-    /** Writes the whole report to {@code out}. */
+    /** Writes the whole report to {@code out}, with Secret values in diffs redacted. */
     public static void write(RunReport report, PrintWriter out) {
+        write(report, out, false);
+    }
+
+    /**
+     * Writes the whole report to {@code out}.
+     *
+     * @param showSecrets true to print the values of {@code kind: Secret} {@code data} and {@code
+     *     stringData} in diffs ({@code --show-secrets}); false shows each as its size and a short
+     *     sha256
+     */
+    public static void write(RunReport report, PrintWriter out, boolean showSecrets) {
         if (!report.pipelineRuns().isEmpty()) {
             out.println("Pipelines:");
             for (PipelineRun run : report.pipelineRuns()) {
@@ -91,7 +101,7 @@ public final class TextReport {
                         changed++;
                         out.println("    ~ " + m.path());
                         if (store.destinationOf(m.path()).isPresent()) {
-                            printDiff(m, store.previousContent().get(m.path()), out);
+                            printDiff(m, store.previousContent().get(m.path()), showSecrets, out);
                         }
                     } else {
                         deleted++;
@@ -130,21 +140,31 @@ public final class TextReport {
         }
     }
 
-    private static void printDiff(FileChange.Modified change, byte[] before, PrintWriter out) {
+    private static void printDiff(FileChange.Modified change, byte[] before, boolean showSecrets, PrintWriter out) {
         if (before == null || change.content().length == 0) {
             return;
         }
-        List<String> original = lines(before);
-        List<String> revised = lines(change.content());
-        Patch<String> patch = DiffUtils.diff(original, revised);
-        for (String line :
-                UnifiedDiffUtils.generateUnifiedDiff("a/" + change.path(), "b/" + change.path(), original, patch, 3)) {
+        DiffText.Shown original = DiffText.of(before, showSecrets);
+        DiffText.Shown revised = DiffText.of(change.content(), showSecrets);
+        if (original instanceof DiffText.Binary || revised instanceof DiffText.Binary) {
+            out.println("      binary file: " + before.length + " bytes -> " + change.content().length + " bytes");
+            return;
+        }
+        if (original instanceof DiffText.Hidden || revised instanceof DiffText.Hidden) {
+            out.println("      diff hidden: the file mentions a Secret but is not YAML kbr can redact;"
+                    + " pass --show-secrets to see it");
+            return;
+        }
+        List<String> originalLines = lines(((DiffText.Text) original).text());
+        List<String> revisedLines = lines(((DiffText.Text) revised).text());
+        Patch<String> patch = DiffUtils.diff(originalLines, revisedLines);
+        for (String line : UnifiedDiffUtils.generateUnifiedDiff(
+                "a/" + change.path(), "b/" + change.path(), originalLines, patch, 3)) {
             out.println("      " + line);
         }
     }
 
-    private static List<String> lines(byte[] bytes) {
-        String text = new String(bytes, StandardCharsets.UTF_8);
+    private static List<String> lines(String text) {
         return Arrays.asList(text.split("\n", -1));
     }
 

@@ -95,6 +95,38 @@ class StateRendererTest {
                         WorkflowType.PROMISE));
     }
 
+    /** Rendering tests delete freely; the mass-delete guard has its own test below. */
+    private PassOptions options = new PassOptions(
+            Path.of("platform"),
+            Map.of(),
+            true,
+            Duration.ofMinutes(1),
+            8,
+            Secrets.none(),
+            false,
+            Duration.ZERO,
+            1,
+            PassOptions.DEFAULT_MAX_DELETE_FRACTION,
+            true);
+
+    @Test
+    void aPassDeletingMoreThanTheMaxDeleteFractionWritesNothing() throws IOException {
+        List<Destination> destinations = List.of(destination("flat", FilepathMode.NONE));
+        pass(
+                destinations,
+                resource(R1, "flat", "r1.yaml", "r1\n"),
+                resource(R2, "flat", "r2.yaml", "r2\n"),
+                resource(R3, "flat", "r3.yaml", "r3\n"));
+        options = new PassOptions(Path.of("platform"), Map.of(), true, Duration.ofMinutes(1), 8, Secrets.none());
+        List<String> before = paths("clusters/");
+
+        Pass refused = pass(destinations, resource(R3, "flat", "r3.yaml", "r3\n"));
+
+        assertThat(refused.errors()).singleElement().asString().startsWith("Refusing to delete 2 of 3 recorded works");
+        assertThat(refused.reports().get(0).changes().isEmpty()).isTrue();
+        assertThat(paths("clusters/")).isEqualTo(before);
+    }
+
     private Pass pass(List<Destination> destinations, List<Work> works, Set<WorkId> kept, List<Diagnostic> diagnostics)
             throws IOException {
         StateSnapshot snapshot = store.read();
@@ -106,7 +138,7 @@ class StateRendererTest {
         List<String> notices = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         List<StoreReport> reports = new StateRenderer(
-                        new PassOptions(Path.of("platform"), Map.of(), true, Duration.ofMinutes(1), 8, Secrets.none()),
+                        options,
                         List.of(ctx),
                         byName,
                         fresh,
