@@ -637,8 +637,10 @@ public final class GitRepoStateStore implements StateStore {
 
     private IOException failure(String attempted, Exception cause) {
         Optional<String> advice = transportSetup == null ? Optional.empty() : transportSetup.advice(cause);
+        // One paragraph: JGit's SSH messages span lines.
+        String why = reason(cause).replaceAll("\\s*\\R\\s*", " ");
         return new IOException(
-                prefix(settings, attempted) + " but " + reason(cause)
+                prefix(settings, attempted) + " but " + why
                         + advice.map(a -> ": " + a).orElse(""),
                 cause);
     }

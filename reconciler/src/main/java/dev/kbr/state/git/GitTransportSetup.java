@@ -1,6 +1,7 @@
 package dev.kbr.state.git;
 
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Proxy;
@@ -37,6 +38,7 @@ import org.eclipse.jgit.transport.http.HttpConnectionFactory2;
 import org.eclipse.jgit.transport.http.JDKHttpConnectionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
+import org.eclipse.jgit.util.FS;
 
 /**
  * What one store's transports need besides the URL: basic-auth credentials, an SSH session
@@ -86,13 +88,17 @@ final class GitTransportSetup implements AutoCloseable {
                         e);
             }
             List<KeyPair> keys = List.of(pair);
+            // JGit needs a home directory, but nothing is read from it or its .ssh: the config,
+            // default keys, identity files and known hosts are all replaced below.
+            File home = FS.DETECTED.userHome() != null ? FS.DETECTED.userHome() : new File("/");
             SshdSessionFactory factory = new SshdSessionFactoryBuilder()
-                    // Nothing from the user's ~/.ssh: no config, no default keys, no known_hosts.
-                    .setConfigStoreFactory((home, file, user) -> null)
+                    .setHomeDirectory(home)
+                    .setSshDirectory(new File(home, ".ssh"))
+                    .setConfigStoreFactory((homeDir, file, user) -> null)
                     .setDefaultIdentities(dir -> List.of())
                     .setDefaultKnownHostsFiles(dir -> List.of())
                     .setDefaultKeysProvider(dir -> keys)
-                    .setServerKeyDatabase((home, dir) -> hosts)
+                    .setServerKeyDatabase((homeDir, dir) -> hosts)
                     // No SSH agent and no password prompts: the Secret's key or nothing.
                     .setConnectorFactory(null)
                     .setPreferredAuthentications("publickey")
@@ -181,7 +187,8 @@ final class GitTransportSetup implements AutoCloseable {
                     e);
         }
         if (pairs == null || !pairs.iterator().hasNext()) {
-            throw new IOException(what + " holds no private key; put the private key file's text there");
+            throw new IOException(what + " is not an unencrypted OpenSSH or PEM private key (no key found); put the"
+                    + " private key file's text there, without a passphrase");
         }
         return pairs.iterator().next();
     }
