@@ -162,9 +162,10 @@ class HttpsStateStoreIT {
         assertThat(first.exitCode()).as(first.output()).isZero();
         String tree = git("ls-tree", "-r", "--name-only", "main");
         assertThat(tree).contains("clusters/dev/dependencies/");
-        long pushes = pushRequests() - before;
+        long pushes = awaitPushRequestsAbove(before) - before;
         assertThat(pushes).as("receive-pack POSTs in the access log").isGreaterThanOrEqualTo(1);
-        assertThat(accessLog()).contains(" " + USER + " ");
+        assertThat(awaitAccessLog(" " + USER + " ", "POST /git/state.git/git-receive-pack"))
+                .isTrue();
         // Nothing anywhere holds the password: output, the committed tree (the pipeline's env and
         // file listing included), the server's logs.
         String everything = first.output() + git("grep", "-h", "-e", ".", "main") + accessLog() + errorLog();
@@ -179,7 +180,6 @@ class HttpsStateStoreIT {
     @Test
     void gitSslCaInfoAndSecretVariablesWorkInTheShippedJar() throws Exception {
         Path platform = CredentialedPlatform.write(tmp.resolve("platform"), url(), "basicAuth");
-        long before = pushRequests();
         String head = headOrNone();
 
         Processes.Result run = CredentialedPlatform.jar(
@@ -197,9 +197,9 @@ class HttpsStateStoreIT {
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).doesNotContain(PASSWORD);
         // plan reads over https (authenticated) and writes nothing.
-        assertThat(pushRequests()).isEqualTo(before);
         assertThat(headOrNone()).isEqualTo(head);
-        assertThat(accessLog()).contains("GET /git/state.git/info/refs?service=git-upload-pack");
+        assertThat(awaitAccessLog(USER + " ", "GET /git/state.git/info/refs?service=git-upload-pack"))
+                .isTrue();
     }
 
     @Test
@@ -311,6 +311,30 @@ class HttpsStateStoreIT {
                 .lines()
                 .filter(l -> l.contains("POST /git/state.git/git-receive-pack") && l.contains("\" 200 "))
                 .count();
+    }
+
+    // lighttpd writes its access log in batches: wait (at most 10 s) for the lines to appear.
+    private static long awaitPushRequestsAbove(long before) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        long now = pushRequests();
+        while (now <= before && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+            now = pushRequests();
+        }
+        return now;
+    }
+
+    private static boolean awaitAccessLog(String... parts) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (true) {
+            boolean found = accessLog()
+                    .lines()
+                    .anyMatch(l -> java.util.Arrays.stream(parts).allMatch(l::contains));
+            if (found || Instant.now().isAfter(deadline)) {
+                return found;
+            }
+            Thread.sleep(200);
+        }
     }
 
     private static String accessLog() throws IOException {
