@@ -107,8 +107,9 @@ final class CredentialedPlatform {
     }
 
     /**
-     * Runs the shaded {@code kbr.jar} (what users run) with extra environment variables; stdout and
-     * stderr merged. Bounded to two minutes.
+     * Runs the shaded {@code kbr.jar} (what users run) with this JVM's environment less
+     * {@code GIT_SSL_CAINFO} and {@code KBR_SECRET_*}, plus {@code env}; stdout and stderr merged.
+     * Bounded to two minutes.
      */
     static Processes.Result jar(Path dir, Map<String, String> env, String... args) throws Exception {
         Path jar = Path.of(System.getProperty("kbr.jar", "target/kbr.jar"));
@@ -120,6 +121,8 @@ final class CredentialedPlatform {
         command.addAll(List.of(args));
         ProcessBuilder builder =
                 new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        // Only what the test gives: this machine's own CA bundle or Secrets must not leak in.
+        builder.environment().keySet().removeIf(k -> k.equals("GIT_SSL_CAINFO") || k.startsWith("KBR_SECRET_"));
         builder.environment().putAll(env);
         Process process = builder.start();
         byte[] out = process.getInputStream().readAllBytes();

@@ -242,7 +242,10 @@ class HttpsStateStoreIT {
         Path platform = CredentialedPlatform.write(tmp.resolve("platform"), url(), "basicAuth");
         Path secrets = CredentialedPlatform.secretsDir(tmp, Map.of("username", USER, "password", PASSWORD));
 
-        Processes.Result run = CredentialedPlatform.inProcess(
+        // The shipped jar with no --ca-file and no GIT_SSL_CAINFO: the JVM's CAs alone.
+        Processes.Result run = CredentialedPlatform.jar(
+                tmp,
+                Map.of(),
                 "plan",
                 "--platform",
                 platform.toString(),
@@ -254,7 +257,8 @@ class HttpsStateStoreIT {
         assertThat(run.exitCode()).as(run.output()).isEqualTo(Main.ERROR);
         assertThat(run.output())
                 .contains("state store `default`")
-                .contains("--ca-file PATH (or set GIT_SSL_CAINFO)")
+                .contains("--ca-file PATH (or set GIT_SSL_CAINFO) with the PEM certificate of the CA that signed it")
+                .doesNotContain("is in use but did not sign it")
                 .doesNotContain(PASSWORD)
                 .doesNotContain("\tat ");
         System.out.println("HttpsStateStoreIT: no-ca exit=" + run.exitCode() + " message: "
