@@ -1,10 +1,12 @@
 package dev.kbr.cli;
 
+import dev.kbr.engine.Secrets;
 import dev.kbr.model.GitStateStore;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.pipeline.docker.DockerPipelineRunner;
 import dev.kbr.pipeline.docker.DockerRunnerSettings;
 import dev.kbr.state.StateStore;
+import dev.kbr.state.git.GitCredentials;
 import dev.kbr.state.git.GitRepoStateStore;
 import dev.kbr.state.git.GitStoreSettings;
 import java.io.IOException;
@@ -27,10 +29,19 @@ final class Adapters {
     /**
      * Opens a GitStateStore (URL overrides already applied). With a cache folder, the store keeps
      * its local repository there between runs, one folder per store URL and branch, so a repeated
-     * pass fetches only what changed.
+     * pass fetches only what changed. Credentials come from the store's {@code spec.secretRef}
+     * read through {@code secrets}; {@code caFile} is trusted for https remotes.
      */
-    static StateStore openStateStore(GitStateStore store, Optional<Path> cacheDir) throws IOException {
+    static StateStore openStateStore(
+            GitStateStore store, Optional<Path> cacheDir, Secrets secrets, Optional<Path> caFile) throws IOException {
         GitStoreSettings settings = GitStoreSettings.from(store);
+        Optional<GitCredentials> credentials = StateStoreCredentials.of(store, secrets);
+        if (credentials.isPresent()) {
+            settings = settings.withCredentials(credentials.get());
+        }
+        if (caFile.isPresent()) {
+            settings = settings.withTrustedCaFile(caFile.get());
+        }
         if (cacheDir.isPresent()) {
             String key = store.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
                     + sha256(store.url() + "\n" + store.branch()).substring(0, 12);

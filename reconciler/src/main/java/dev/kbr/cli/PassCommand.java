@@ -35,13 +35,15 @@ abstract class PassCommand implements Callable<Integer> {
             throw new IOException("platform folder " + options.platform
                     + " does not exist or is not a directory; pass the folder holding your Promises with --platform");
         }
+        MountedSecrets secrets = new MountedSecrets(Optional.ofNullable(options.secretsDir), System.getenv());
+        Optional<Path> caFile = StateStoreCredentials.caFile(options.caFile, System.getenv());
         PassOptions pass = new PassOptions(
                 options.platform,
                 options.stateUrls,
                 apply(),
                 options.pipelineTimeout,
                 MAX_REQUEST_DEPTH,
-                new MountedSecrets(Optional.ofNullable(options.secretsDir), System.getenv()),
+                secrets,
                 options.reconcileAll,
                 options.reconcileInterval,
                 options.parallelism != null ? options.parallelism : PassOptions.DEFAULT_PARALLELISM,
@@ -50,7 +52,10 @@ abstract class PassCommand implements Callable<Integer> {
         RunReport report;
         try (PipelineRunner runner = Adapters.pipelineRunner(options)) {
             Optional<Path> cacheDir = Adapters.cacheDir(options.cacheDir);
-            report = new Reconciler(runner, store -> Adapters.openStateStore(store, cacheDir), Clock.systemUTC())
+            report = new Reconciler(
+                            runner,
+                            store -> Adapters.openStateStore(store, cacheDir, secrets, caFile),
+                            Clock.systemUTC())
                     .run(pass);
         }
         TextReport.write(report, out, options.showSecrets);

@@ -41,11 +41,20 @@ final class PassOptionsMixin {
             names = "--secrets-dir",
             paramLabel = "DIR",
             description = {
-                "Secrets for pipeline env valueFrom.secretKeyRef and envFrom.secretRef, laid out as a mounted",
-                "Kubernetes Secret: DIR/<namespace>/<name>/<key>. Variables KBR_SECRET_<NAMESPACE>_<NAME>_<KEY>",
-                "also work and win. Values are never printed."
+                "Secrets for pipeline env valueFrom.secretKeyRef and envFrom.secretRef and for GitStateStore",
+                "spec.secretRef, laid out as a mounted Kubernetes Secret: DIR/<namespace>/<name>/<key>.",
+                "Variables KBR_SECRET_<NAMESPACE>_<NAME>_<KEY> also work and win. Values are never printed."
             })
     Path secretsDir;
+
+    @Option(
+            names = "--ca-file",
+            paramLabel = "PATH",
+            description = {
+                "PEM file of CA certificates to trust for https state stores, besides the JVM's own CAs",
+                "(default: $GIT_SSL_CAINFO, else none)."
+            })
+    Path caFile;
 
     @Option(
             names = "--reconcile-all",

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,6 +45,21 @@ final class StatusCommand implements Callable<Integer> {
     Path cacheDir;
 
     @Option(
+            names = "--secrets-dir",
+            paramLabel = "DIR",
+            description = {
+                "Secrets for GitStateStore spec.secretRef: DIR/<namespace>/<name>/<key>; variables",
+                "KBR_SECRET_<NAMESPACE>_<NAME>_<KEY> also work and win."
+            })
+    Path secretsDir;
+
+    @Option(
+            names = "--ca-file",
+            paramLabel = "PATH",
+            description = "PEM CA certificates to trust for https state stores (default: $GIT_SSL_CAINFO).")
+    Path caFile;
+
+    @Option(
             names = "--output",
             paramLabel = "FORMAT",
             defaultValue = "text",
@@ -55,8 +71,10 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        MountedSecrets secrets = new MountedSecrets(Optional.ofNullable(secretsDir), System.getenv());
+        Optional<Path> trusted = StateStoreCredentials.caFile(caFile, System.getenv());
         List<ObjectStatusView> views = new StatusQuery(
-                        store -> Adapters.openStateStore(store, Adapters.cacheDir(cacheDir)))
+                        store -> Adapters.openStateStore(store, Adapters.cacheDir(cacheDir), secrets, trusted))
                 .read(platform, stateUrls);
         if (output == Format.json) {
             StatusReport.json(views, spec.commandLine().getOut());

@@ -368,7 +368,7 @@ public final class Reconciler {
                     } catch (IOException e) {
                         log().errors
                                 .add("Tried to read state store " + storeName + " ("
-                                        + model.get().url() + ", branch "
+                                        + model.get().displayUrl() + ", branch "
                                         + model.get().branch() + ") but it failed: "
                                         + e.getMessage());
                         return false;

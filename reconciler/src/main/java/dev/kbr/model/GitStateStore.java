@@ -2,6 +2,7 @@ package dev.kbr.model;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A Kratix GitStateStore ({@code api/v1alpha1/gitstatestore_types.go}).
@@ -37,6 +38,21 @@ public record GitStateStore(
         Objects.requireNonNull(authorName, "authorName");
         Objects.requireNonNull(authorEmail, "authorEmail");
         Objects.requireNonNull(location, "location");
+    }
+
+    private static final Pattern URL_PASSWORD = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://[^/@:]*):[^/@]*@");
+
+    /** {@link #url()} with any password in it replaced by {@code ***}, for messages and reports. */
+    public String displayUrl() {
+        return displayUrl(url);
+    }
+
+    /**
+     * A Git URL with any password in its user part ({@code https://user:secret@host/...})
+     * replaced by {@code ***}; other URLs are returned unchanged.
+     */
+    public static String displayUrl(String url) {
+        return URL_PASSWORD.matcher(url).replaceFirst("$1:***@");
     }
 
     /** The same store with another URL (the {@code --state-url NAME=URL} override). */

@@ -103,6 +103,9 @@ public final class GitRepoStateStore implements StateStore {
     // windows between reads. Guarded by this store's lock; replaced when the repository is.
     private ObjectReader blobReader;
     private volatile boolean closed;
+    // Credentials, SSH session factory and HTTPS trust; made on the first connection (so a bad
+    // key is reported as a failed read, naming the Secret), closed with the store.
+    private GitTransportSetup transportSetup;
 
     private GitRepoStateStore(
             GitStoreSettings settings,
@@ -321,6 +324,9 @@ public final class GitRepoStateStore implements StateStore {
         }
         closed = true;
         releaseBlobReader();
+        if (transportSetup != null) {
+            transportSetup.close();
+        }
         local.close();
         if (ownsScratch) {
             try {
@@ -598,10 +604,13 @@ public final class GitRepoStateStore implements StateStore {
     }
 
     private Transport openTransport() throws IOException {
+        if (transportSetup == null) {
+            transportSetup = GitTransportSetup.create(settings);
+        }
         Transport transport = Transport.open(repo, remote);
         transport.setTimeout((int) settings.timeout().toSeconds());
         transport.setTagOpt(TagOpt.NO_TAGS);
-        settings.credentials().ifPresent(transport::setCredentialsProvider);
+        transportSetup.configure(transport);
         return transport;
     }
 
@@ -627,7 +636,13 @@ public final class GitRepoStateStore implements StateStore {
     }
 
     private IOException failure(String attempted, Exception cause) {
-        return new IOException(prefix(settings, attempted) + " but " + reason(cause), cause);
+        Optional<String> advice = transportSetup == null ? Optional.empty() : transportSetup.advice(cause);
+        // One paragraph: JGit's SSH messages span lines.
+        String why = reason(cause).replaceAll("\\s*\\R\\s*", " ");
+        return new IOException(
+                prefix(settings, attempted) + " but " + why
+                        + advice.map(a -> ": " + a).orElse(""),
+                cause);
     }
 
     // Unchecked JGit exceptions are wrapped like checked ones; anything else is our own bug or

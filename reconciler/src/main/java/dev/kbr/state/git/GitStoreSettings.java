@@ -6,10 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.transport.CredentialsProvider;
 
 /**
  * How to reach and write one Git state store. Build with {@link #of} or {@link #from} and adjust
@@ -30,8 +28,10 @@ import org.eclipse.jgit.transport.CredentialsProvider;
  *     broken is started over. One directory per store
  * @param timeout how long one network read or write may stall before it fails (whole seconds,
  *     at least one)
- * @param credentials how to authenticate to the remote; empty for none. Passed to every
- *     transport as is; reading {@code spec.secretRef} into one is not this package's job
+ * @param credentials how to authenticate to the remote ({@code spec.authMethod} with the values of
+ *     {@code spec.secretRef}); empty for none. Reading the Secret is the caller's job
+ * @param trustedCaFile a PEM file of CA certificates trusted for {@code https} remotes in addition
+ *     to the JDK's ({@code --ca-file} / {@code GIT_SSL_CAINFO}); empty for the JDK's alone
  */
 public record GitStoreSettings(
         String name,
@@ -41,7 +41,8 @@ public record GitStoreSettings(
         String authorEmail,
         Optional<Path> scratchDirectory,
         Duration timeout,
-        Optional<CredentialsProvider> credentials) {
+        Optional<GitCredentials> credentials,
+        Optional<Path> trustedCaFile) {
 
     /** Kratix's default {@code spec.gitAuthor.name}. */
     public static final String DEFAULT_AUTHOR_NAME = "kratix";
@@ -54,8 +55,6 @@ public record GitStoreSettings(
 
     /** Default network stall limit. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
-
-    private static final Pattern URL_PASSWORD = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://[^/@:]*):[^/@]*@");
 
     /**
      * @throws IllegalArgumentException listing every invalid field
@@ -86,6 +85,9 @@ public record GitStoreSettings(
         if (credentials == null) {
             problems.add("credentials must not be null (use Optional.empty())");
         }
+        if (trustedCaFile == null) {
+            problems.add("trustedCaFile must not be null (use Optional.empty())");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(
                     "Invalid settings for Git state store `" + name + "`: " + String.join("; ", problems));
@@ -102,6 +104,7 @@ public record GitStoreSettings(
                 DEFAULT_AUTHOR_EMAIL,
                 Optional.empty(),
                 DEFAULT_TIMEOUT,
+                Optional.empty(),
                 Optional.empty());
     }
 
@@ -117,30 +120,68 @@ public record GitStoreSettings(
     /** The same settings with another commit author and committer. */
     public GitStoreSettings withAuthor(String newAuthorName, String newAuthorEmail) {
         return new GitStoreSettings(
-                name, url, branch, newAuthorName, newAuthorEmail, scratchDirectory, timeout, credentials);
+                name,
+                url,
+                branch,
+                newAuthorName,
+                newAuthorEmail,
+                scratchDirectory,
+                timeout,
+                credentials,
+                trustedCaFile);
     }
 
     /** The same settings with a scratch directory that outlives the store. */
     public GitStoreSettings withScratchDirectory(Path directory) {
         return new GitStoreSettings(
-                name, url, branch, authorName, authorEmail, Optional.of(directory), timeout, credentials);
+                name,
+                url,
+                branch,
+                authorName,
+                authorEmail,
+                Optional.of(directory),
+                timeout,
+                credentials,
+                trustedCaFile);
     }
 
     /** The same settings with another network stall limit. */
     public GitStoreSettings withTimeout(Duration newTimeout) {
         return new GitStoreSettings(
-                name, url, branch, authorName, authorEmail, scratchDirectory, newTimeout, credentials);
+                name, url, branch, authorName, authorEmail, scratchDirectory, newTimeout, credentials, trustedCaFile);
     }
 
     /** The same settings with credentials for the remote. */
-    public GitStoreSettings withCredentials(CredentialsProvider provider) {
+    public GitStoreSettings withCredentials(GitCredentials newCredentials) {
         return new GitStoreSettings(
-                name, url, branch, authorName, authorEmail, scratchDirectory, timeout, Optional.of(provider));
+                name,
+                url,
+                branch,
+                authorName,
+                authorEmail,
+                scratchDirectory,
+                timeout,
+                Optional.of(newCredentials),
+                trustedCaFile);
+    }
+
+    /** The same settings with a CA file trusted for {@code https} remotes besides the JDK's CAs. */
+    public GitStoreSettings withTrustedCaFile(Path caFile) {
+        return new GitStoreSettings(
+                name,
+                url,
+                branch,
+                authorName,
+                authorEmail,
+                scratchDirectory,
+                timeout,
+                credentials,
+                Optional.of(caFile));
     }
 
     /** The URL with any password replaced by {@code ***}, for messages. */
     String displayUrl() {
-        return URL_PASSWORD.matcher(url).replaceFirst("$1:***@");
+        return GitStateStore.displayUrl(url);
     }
 
     /** Like the record's, but never prints a password in the URL. */
@@ -148,6 +189,10 @@ public record GitStoreSettings(
     public String toString() {
         return "GitStoreSettings[name=" + name + ", url=" + displayUrl() + ", branch=" + branch + ", author="
                 + authorName + " <" + authorEmail + ">, scratchDirectory=" + scratchDirectory + ", timeout="
-                + timeout + ", credentials=" + (credentials.isPresent() ? "(set)" : "(none)") + "]";
+                + timeout + ", credentials="
+                + credentials
+                        .map(c -> c.getClass().getSimpleName() + " from " + c.source())
+                        .orElse("(none)")
+                + ", trustedCaFile=" + trustedCaFile + "]";
     }
 }

@@ -47,14 +47,34 @@ class GitStoreSettingsTest {
     @Test
     void reportsEveryInvalidFieldAtOnce() {
         assertThatThrownBy(() -> new GitStoreSettings(
-                        " ", "", "bad..branch", null, null, Optional.empty(), Duration.ZERO, Optional.empty()))
+                        " ", "", "bad..branch", null, null, Optional.empty(), Duration.ZERO, Optional.empty(), null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("name must not be blank")
                 .hasMessageContaining("url must not be blank")
                 .hasMessageContaining("branch `bad..branch` is not a valid Git branch name")
                 .hasMessageContaining("authorName must not be null")
                 .hasMessageContaining("authorEmail must not be null")
-                .hasMessageContaining("timeout must be between 1 second");
+                .hasMessageContaining("timeout must be between 1 second")
+                .hasMessageContaining("trustedCaFile must not be null");
+    }
+
+    @Test
+    void neverPrintsAPasswordOrPrivateKey() {
+        GitStoreSettings basic = GitStoreSettings.of("default", "https://example.invalid/state.git", "main")
+                .withCredentials(new GitCredentials.BasicAuth("bot", "pa55word", "Secret default/git"));
+        GitStoreSettings ssh = GitStoreSettings.of("default", "ssh://git@example.invalid/state.git", "main")
+                .withCredentials(new GitCredentials.SshKey(
+                        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n",
+                        "host ssh-ed25519 AAAA",
+                        "Secret x/y"));
+
+        assertThat(basic.toString()).doesNotContain("pa55word").contains("BasicAuth from Secret default/git");
+        assertThat(basic.credentials().orElseThrow().toString())
+                .doesNotContain("pa55word")
+                .contains("bot");
+        assertThat(ssh.toString() + ssh.credentials().orElseThrow())
+                .doesNotContain("b3BlbnNzaC1rZXk")
+                .contains("SshKey from Secret x/y");
     }
 
     @Test

@@ -1,0 +1,114 @@
+package dev.kbr.cli;
+
+import dev.kbr.engine.Secrets;
+import dev.kbr.model.GitStateStore;
+import dev.kbr.model.SecretRef;
+import dev.kbr.state.git.GitCredentials;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+
+/**
+ * Reads a GitStateStore's {@code spec.secretRef} into credentials for its {@code spec.authMethod},
+ * with the keys Kratix's GitStateStore uses: {@code username} and {@code password} for
+ * {@code basicAuth}, {@code sshPrivateKey} and {@code knownHosts} for {@code ssh}. Values come from
+ * {@code --secrets-dir} or {@code KBR_SECRET_<NAMESPACE>_<NAME>_<KEY>} variables; a key given as a
+ * variable is matched whatever its case. Errors name the store, the Secret and the key, never a
+ * value.
+ */
+final class StateStoreCredentials {
+    static final String BASIC_AUTH = "basicAuth";
+    static final String SSH = "ssh";
+
+    private StateStoreCredentials() {}
+
+    /**
+     * @return the credentials, or empty when the store has no {@code secretRef}
+     * @throws IOException when the Secret or one of its keys is missing, or the auth method is not
+     *     supported
+     */
+    static Optional<GitCredentials> of(GitStateStore store, Secrets secrets) throws IOException {
+        if (store.secretRef().isEmpty()) {
+            return Optional.empty();
+        }
+        SecretRef ref = store.secretRef().get();
+        String source = "Secret " + ref.namespace() + "/" + ref.name();
+        String where = "GitStateStore `" + store.name() + "` (" + store.location() + ")";
+        String method = store.authMethod();
+        if (!method.equals(BASIC_AUTH) && !method.equals(SSH)) {
+            throw new IOException(where + " has spec.authMethod `" + method
+                    + "`, which kbr does not support; use basicAuth (keys username, password) or ssh (keys"
+                    + " sshPrivateKey, knownHosts)");
+        }
+        Optional<SortedMap<String, String>> secret = secrets.secret(ref.namespace(), ref.name());
+        if (secret.isEmpty()) {
+            throw new IOException(where + " names " + source + " in spec.secretRef, but no such Secret was given; "
+                    + "put its keys in files DIR/" + ref.namespace() + "/" + ref.name() + "/<key> and pass "
+                    + "--secrets-dir DIR, or set KBR_SECRET_" + Secrets.envName(ref.namespace()) + "_"
+                    + Secrets.envName(ref.name()) + "_<KEY>");
+        }
+        if (method.equals(SSH)) {
+            return Optional.of(new GitCredentials.SshKey(
+                    key(secret.get(), "sshPrivateKey", where, ref),
+                    key(secret.get(), "knownHosts", where, ref),
+                    source));
+        }
+        // A file written with `echo` ends in a line break that is not part of the value.
+        return Optional.of(new GitCredentials.BasicAuth(
+                chomp(key(secret.get(), "username", where, ref)),
+                chomp(key(secret.get(), "password", where, ref)),
+                source));
+    }
+
+    /**
+     * {@code --ca-file}, else {@code $GIT_SSL_CAINFO}, else none.
+     *
+     * @throws IOException when the file named does not exist
+     */
+    static Optional<Path> caFile(Path option, Map<String, String> environment) throws IOException {
+        Path file = option;
+        String from = "--ca-file";
+        if (file == null) {
+            String env = environment.get("GIT_SSL_CAINFO");
+            if (env == null || env.isBlank()) {
+                return Optional.empty();
+            }
+            file = Path.of(env);
+            from = "GIT_SSL_CAINFO";
+        }
+        if (!Files.isReadable(file)) {
+            throw new IOException("CA file " + file + " (" + from
+                    + ") does not exist or cannot be read; give a PEM file of CA certificates");
+        }
+        return Optional.of(file);
+    }
+
+    private static String chomp(String value) {
+        return value.endsWith("\r\n")
+                ? value.substring(0, value.length() - 2)
+                : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
+    }
+
+    private static String key(Map<String, String> secret, String key, String where, SecretRef ref) throws IOException {
+        String value = secret.get(key);
+        if (value == null) {
+            // A key from an environment variable lost its case (KBR_SECRET_..._SSHPRIVATEKEY).
+            value = secret.entrySet().stream()
+                    .filter(e -> Secrets.envName(e.getKey()).equals(Secrets.envName(key)))
+                    .map(Map.Entry::getValue)
+                    .findFirst()
+                    .orElse(null);
+        }
+        if (value == null || value.isBlank()) {
+            throw new IOException(where + " uses Secret " + ref.namespace() + "/" + ref.name()
+                    + ", which has no key `" + key + "` (or it is empty); add the file " + ref.namespace() + "/"
+                    + ref.name() + "/" + key + " under --secrets-dir, or set KBR_SECRET_"
+                    + Secrets.envName(ref.namespace()) + "_" + Secrets.envName(ref.name()) + "_"
+                    + Secrets.envName(key));
+        }
+        return value;
+    }
+}

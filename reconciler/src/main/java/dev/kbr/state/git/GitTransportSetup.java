@@ -1,0 +1,301 @@
+package dev.kbr.state.git;
+
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Proxy;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.TransportHttp;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.transport.http.HttpConnection;
+import org.eclipse.jgit.transport.http.HttpConnectionFactory2;
+import org.eclipse.jgit.transport.http.JDKHttpConnectionFactory;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
+import org.eclipse.jgit.util.FS;
+
+/**
+ * What one store's transports need besides the URL: basic-auth credentials, an SSH session
+ * factory that knows only the Secret's key and host keys, and an HTTPS trust store with the
+ * {@code --ca-file} CA added to the JDK's. Built on first use, closed with the store. Also turns
+ * authentication and trust failures into advice naming the Secret and its key.
+ */
+final class GitTransportSetup implements AutoCloseable {
+    private final GitStoreSettings settings;
+    private final Optional<HttpConnectionFactory2> https;
+    private final Optional<SshdSessionFactory> ssh;
+    private final Optional<KnownHostsDatabase> knownHosts;
+    private final Optional<String> clientKey;
+
+    private GitTransportSetup(
+            GitStoreSettings settings,
+            Optional<HttpConnectionFactory2> https,
+            Optional<SshdSessionFactory> ssh,
+            Optional<KnownHostsDatabase> knownHosts,
+            Optional<String> clientKey) {
+        this.settings = settings;
+        this.https = https;
+        this.ssh = ssh;
+        this.knownHosts = knownHosts;
+        this.clientKey = clientKey;
+    }
+
+    /**
+     * @throws IOException when the CA file, private key or known hosts cannot be used; the message
+     *     says which and where it came from, never a value
+     */
+    static GitTransportSetup create(GitStoreSettings settings) throws IOException {
+        Optional<HttpConnectionFactory2> https = Optional.empty();
+        if (settings.trustedCaFile().isPresent()) {
+            https = Optional.of(new TrustingConnectionFactory(
+                    trustManagers(settings.trustedCaFile().get())));
+        }
+        if (settings.credentials().orElse(null) instanceof GitCredentials.SshKey key) {
+            KeyPair pair = keyPair(key);
+            KnownHostsDatabase hosts;
+            try {
+                hosts = KnownHostsDatabase.parse(key.knownHosts());
+            } catch (IOException e) {
+                throw new IOException(
+                        "key `knownHosts` of " + key.source() + " cannot be used: " + e.getMessage()
+                                + "; put the server's host key lines there (e.g. from `ssh-keyscan -p PORT HOST`)",
+                        e);
+            }
+            List<KeyPair> keys = List.of(pair);
+            // JGit needs a home directory, but nothing is read from it or its .ssh: the config,
+            // default keys, identity files and known hosts are all replaced below.
+            File home = FS.DETECTED.userHome() != null ? FS.DETECTED.userHome() : new File("/");
+            SshdSessionFactory factory = new SshdSessionFactoryBuilder()
+                    .setHomeDirectory(home)
+                    .setSshDirectory(new File(home, ".ssh"))
+                    .setConfigStoreFactory((homeDir, file, user) -> null)
+                    .setDefaultIdentities(dir -> List.of())
+                    .setDefaultKnownHostsFiles(dir -> List.of())
+                    .setDefaultKeysProvider(dir -> keys)
+                    .setServerKeyDatabase((homeDir, dir) -> hosts)
+                    // No SSH agent and no password prompts: the Secret's key or nothing.
+                    .setConnectorFactory(null)
+                    .setPreferredAuthentications("publickey")
+                    .build(null);
+            return new GitTransportSetup(
+                    settings,
+                    https,
+                    Optional.of(factory),
+                    Optional.of(hosts),
+                    Optional.of(
+                            KeyUtils.getKeyType(pair.getPublic()) + " " + KeyUtils.getFingerPrint(pair.getPublic())));
+        }
+        return new GitTransportSetup(settings, https, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** Gives the transport this store's credentials, SSH factory and HTTPS trust. */
+    void configure(Transport transport) {
+        if (settings.credentials().orElse(null) instanceof GitCredentials.BasicAuth basic) {
+            transport.setCredentialsProvider(
+                    new UsernamePasswordCredentialsProvider(basic.username(), basic.password()));
+        }
+        if (transport instanceof SshTransport sshTransport && ssh.isPresent()) {
+            sshTransport.setSshSessionFactory(ssh.get());
+        }
+        if (transport instanceof TransportHttp http && https.isPresent()) {
+            http.setHttpConnectionFactory(https.get());
+        }
+    }
+
+    /**
+     * What to do about a failure, when it is an authentication or trust failure: a sentence
+     * naming the Secret and key (or the CA option) to fix, else empty.
+     */
+    Optional<String> advice(Throwable failure) {
+        String text = messages(failure).toLowerCase(java.util.Locale.ROOT);
+        Optional<GitCredentials> credentials = settings.credentials();
+        if (knownHosts.isPresent() && knownHosts.get().rejected().isPresent()) {
+            return Optional.of("the SSH server presented host key "
+                    + knownHosts.get().rejected().get() + ", which key `knownHosts` of "
+                    + credentials.get().source() + " does not list; if that is the right server, add its key line "
+                    + "(e.g. from `ssh-keyscan -p PORT HOST`) to knownHosts");
+        }
+        if (credentials.orElse(null) instanceof GitCredentials.SshKey key
+                && (text.contains("auth") || text.contains("no more authentication methods"))) {
+            return Optional.of("the SSH server refused the private key in key `sshPrivateKey` of " + key.source()
+                    + " (" + clientKey.orElse("?") + "); add its public key to the server's authorized keys "
+                    + "(or the repository's deploy keys), or put the right key in the Secret");
+        }
+        if (isTrustFailure(failure) || text.contains("ssl problems") || text.contains("pkix path")) {
+            return Optional.of("the server's TLS certificate is not signed by a CA this machine trusts; pass "
+                    + "--ca-file PATH (or set GIT_SSL_CAINFO) with the PEM certificate of the CA that signed it"
+                    + settings.trustedCaFile()
+                            .map(f -> " (" + f + " is in use but did not sign it)")
+                            .orElse(""));
+        }
+        boolean refused =
+                text.contains("not authorized") || text.contains("authentication is required") || text.contains("401");
+        if (refused && credentials.orElse(null) instanceof GitCredentials.BasicAuth basic) {
+            return Optional.of("the server refused username `" + basic.username() + "` with the password from "
+                    + basic.source() + " (keys `username` and `password`, HTTP 401); correct them in the Secret");
+        }
+        if (refused && credentials.isEmpty()) {
+            return Optional.of("the server requires credentials; set spec.secretRef on the GitStateStore to a "
+                    + "Secret with keys `username` and `password` (authMethod basicAuth), given with --secrets-dir "
+                    + "or KBR_SECRET_<NAMESPACE>_<NAME>_<KEY>");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        ssh.ifPresent(SshdSessionFactory::close);
+    }
+
+    private static KeyPair keyPair(GitCredentials.SshKey key) throws IOException {
+        String what = "key `sshPrivateKey` of " + key.source();
+        Iterable<KeyPair> pairs;
+        try (InputStream in = new ByteArrayInputStream(key.privateKey().getBytes(StandardCharsets.UTF_8))) {
+            // No password provider: an encrypted key fails here instead of prompting.
+            pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(what), in, null);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new IOException(
+                    what + " is not an unencrypted OpenSSH or PEM private key ("
+                            + e.getClass().getSimpleName()
+                            + "); put the private key file's text there, without a passphrase",
+                    e);
+        }
+        if (pairs == null || !pairs.iterator().hasNext()) {
+            throw new IOException(what + " is not an unencrypted OpenSSH or PEM private key (no key found); put the"
+                    + " private key file's text there, without a passphrase");
+        }
+        return pairs.iterator().next();
+    }
+
+    private static TrustManager[] trustManagers(Path caFile) throws IOException {
+        Collection<? extends Certificate> cas;
+        try (InputStream in = Files.newInputStream(caFile)) {
+            cas = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException | CertificateException e) {
+            throw new IOException(
+                    "CA file " + caFile + " (--ca-file or GIT_SSL_CAINFO) cannot be read as PEM certificates: "
+                            + e.getMessage(),
+                    e);
+        }
+        if (cas.isEmpty()) {
+            throw new IOException("CA file " + caFile + " (--ca-file or GIT_SSL_CAINFO) holds no certificate");
+        }
+        try {
+            // The JDK's own CAs stay trusted: git's GIT_SSL_CAINFO replaces its CA bundle, but a
+            // private CA for one store should not cut kbr off from stores on public hosts.
+            TrustManagerFactory defaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            defaults.init((KeyStore) null);
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            List<X509Certificate> all = new ArrayList<>();
+            for (TrustManager manager : defaults.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    all.addAll(List.of(x509.getAcceptedIssuers()));
+                }
+            }
+            for (Certificate ca : cas) {
+                all.add((X509Certificate) ca);
+            }
+            for (int i = 0; i < all.size(); i++) {
+                store.setCertificateEntry("ca-" + i, all.get(i));
+            }
+            TrustManagerFactory combined = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            combined.init(store);
+            return combined.getTrustManagers();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("CA file " + caFile + " could not be added to the trusted CAs: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isTrustFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SSLException
+                    || t instanceof CertPathBuilderException
+                    || t instanceof CertPathValidatorException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String messages(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            text.append(t.getClass().getSimpleName())
+                    .append(": ")
+                    .append(t.getMessage())
+                    .append('\n');
+        }
+        return text.toString();
+    }
+
+    /**
+     * JGit's JDK connections, with HTTPS verified against the JDK's CAs plus the CA file. When
+     * Git config says {@code http.sslVerify=false}, JGit's own behaviour applies unchanged.
+     */
+    private static final class TrustingConnectionFactory implements HttpConnectionFactory2 {
+        private final JDKHttpConnectionFactory jdk = new JDKHttpConnectionFactory();
+        private final TrustManager[] trust;
+
+        TrustingConnectionFactory(TrustManager[] trust) {
+            this.trust = trust;
+        }
+
+        @Override
+        public HttpConnection create(URL url) throws IOException {
+            return jdk.create(url);
+        }
+
+        @Override
+        public HttpConnection create(URL url, Proxy proxy) throws IOException {
+            return jdk.create(url, proxy);
+        }
+
+        @Override
+        public GitSession newSession() {
+            GitSession fallback = jdk.newSession();
+            return new GitSession() {
+                @Override
+                public HttpConnection configure(HttpConnection connection, boolean sslVerify)
+                        throws IOException, GeneralSecurityException {
+                    if (!sslVerify || !"https".equals(connection.getURL().getProtocol())) {
+                        return fallback.configure(connection, sslVerify);
+                    }
+                    connection.configure(null, trust, null);
+                    return connection;
+                }
+
+                @Override
+                public void close() {
+                    fallback.close();
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.kbr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kbr.model.GitStateStore;
+import dev.kbr.model.SecretRef;
+import dev.kbr.model.SourceLocation;
+import dev.kbr.state.git.GitCredentials;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** GitStateStore spec.secretRef read from a secrets folder and KBR_SECRET_ variables. */
+class StateStoreCredentialsTest {
+    @TempDir
+    Path tmp;
+
+    private static GitStateStore store(String authMethod, Optional<SecretRef> ref) {
+        return new GitStateStore(
+                "default",
+                "https://git.example.test/state.git",
+                "",
+                "main",
+                ref,
+                authMethod,
+                "kratix",
+                "",
+                new SourceLocation("state-stores/default.yaml", 0, 1));
+    }
+
+    @Test
+    void basicAuthFromFilesDropsTheTrailingLineBreak() throws Exception {
+        Path secret = Files.createDirectories(tmp.resolve("default/git-creds"));
+        Files.writeString(secret.resolve("username"), "bot\n");
+        Files.writeString(secret.resolve("password"), "pa55\n");
+
+        GitCredentials credentials = StateStoreCredentials.of(
+                        store("basicAuth", Optional.of(new SecretRef("default", "git-creds"))),
+                        new MountedSecrets(Optional.of(tmp), Map.of()))
+                .orElseThrow();
+
+        assertThat(credentials).isEqualTo(new GitCredentials.BasicAuth("bot", "pa55", "Secret default/git-creds"));
+    }
+
+    @Test
+    void sshKeysFromVariablesMatchTheirKeyWhateverTheCase() throws Exception {
+        GitCredentials credentials = StateStoreCredentials.of(
+                        store("ssh", Optional.of(new SecretRef("platform", "git-ssh"))),
+                        new MountedSecrets(
+                                Optional.empty(),
+                                Map.of(
+                                        "KBR_SECRET_PLATFORM_GIT_SSH_SSHPRIVATEKEY", "KEY",
+                                        "KBR_SECRET_PLATFORM_GIT_SSH_KNOWNHOSTS", "HOSTS")))
+                .orElseThrow();
+
+        assertThat(credentials).isEqualTo(new GitCredentials.SshKey("KEY", "HOSTS", "Secret platform/git-ssh"));
+    }
+
+    @Test
+    void noSecretRefMeansNoCredentials() throws Exception {
+        assertThat(StateStoreCredentials.of(store("basicAuth", Optional.empty()), Secrets0.NONE))
+                .isEmpty();
+    }
+
+    @Test
+    void missingSecretMissingKeyAndUnsupportedMethodNameWhatToFix() {
+        Optional<SecretRef> ref = Optional.of(new SecretRef("default", "git-creds"));
+        assertThatThrownBy(() -> StateStoreCredentials.of(store("basicAuth", ref), Secrets0.NONE))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("GitStateStore `default` (state-stores/default.yaml")
+                .hasMessageContaining("names Secret default/git-creds in spec.secretRef, but no such Secret was given");
+        assertThatThrownBy(() -> StateStoreCredentials.of(
+                        store("ssh", ref),
+                        new MountedSecrets(Optional.empty(), Map.of("KBR_SECRET_DEFAULT_GIT_CREDS_KNOWNHOSTS", "x"))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("has no key `sshPrivateKey`")
+                .hasMessageContaining("KBR_SECRET_DEFAULT_GIT_CREDS_SSHPRIVATEKEY");
+        assertThatThrownBy(() -> StateStoreCredentials.of(store("githubApp", ref), Secrets0.NONE))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("spec.authMethod `githubApp`, which kbr does not support");
+    }
+
+    @Test
+    void caFileOptionWinsOverGitSslCaInfo() throws Exception {
+        Path option = Files.writeString(tmp.resolve("a.pem"), "x");
+        Path env = Files.writeString(tmp.resolve("b.pem"), "x");
+
+        assertThat(StateStoreCredentials.caFile(option, Map.of("GIT_SSL_CAINFO", env.toString())))
+                .contains(option);
+        assertThat(StateStoreCredentials.caFile(null, Map.of("GIT_SSL_CAINFO", env.toString())))
+                .contains(env);
+        assertThat(StateStoreCredentials.caFile(null, Map.of())).isEmpty();
+        assertThatThrownBy(() -> StateStoreCredentials.caFile(null, Map.of("GIT_SSL_CAINFO", "/nonexistent/ca.pem")))
+                .hasMessageContaining("CA file /nonexistent/ca.pem (GIT_SSL_CAINFO) does not exist");
+    }
+
+    private static final class Secrets0 {
+        static final dev.kbr.engine.Secrets NONE = dev.kbr.engine.Secrets.none();
+    }
+}
