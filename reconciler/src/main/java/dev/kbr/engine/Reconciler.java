@@ -432,6 +432,19 @@ public final class Reconciler {
                 objects.put(key, object);
                 return;
             }
+            String hash = inputHash(WorkflowType.PROMISE, promise, promise.document());
+            Optional<String> why = whyRun(key, promise, promise.document(), hash);
+            if (why.isPresent() && !loaded.filesWithErrors().isEmpty() && previousRuns.containsKey(key)) {
+                // A Destination (or Promise) in a file that failed to load looks gone, which would
+                // change this Promise's inputs: running it now would deliver for a platform that
+                // is not the real one. It stays as it was (outputs and status, as when cached)
+                // until every file loads.
+                log().notices
+                        .add("Promise " + promise.name() + " would run again (" + why.get() + "), but is held with"
+                                + " its previous outputs because platform files failed to load: "
+                                + loaded.filesWithErrors() + "; fix them and run again");
+                why = Optional.empty();
+            }
             if (!promise.dependencies().isEmpty()) {
                 byte[] content = YamlText.writeSortedDocuments(promise.dependencies());
                 WorkId id = WorkId.staticDependencies(promise.name());
@@ -442,8 +455,6 @@ public final class Reconciler {
                                 List.of(WorkloadGroups.staticDependencies(
                                         promise.name(), content, promise.destinationSelectors()))));
             }
-            String hash = inputHash(WorkflowType.PROMISE, promise, promise.document());
-            Optional<String> why = whyRun(key, promise, promise.document(), hash);
             if (why.isEmpty()) {
                 useCached(key, object, "Promise " + promise.name(), List.of());
                 available.add(promise.name());
