@@ -103,7 +103,7 @@ public final class PlatformLoader {
                 filesWithErrors.add(name);
             }
         }
-        return classify(documents, diagnostics, filesWithErrors, names);
+        return classify(documents, diagnostics, filesWithErrors, names, true);
     }
 
     /**
@@ -115,14 +115,15 @@ public final class PlatformLoader {
      * @return the platform; {@code files} and {@code filesWithErrors} are empty
      */
     public static Result fromDocuments(List<YamlDocument> documents) {
-        return classify(documents, new ArrayList<>(), List.of(), List.of());
+        return classify(documents, new ArrayList<>(), List.of(), List.of(), false);
     }
 
     private static Result classify(
             List<YamlDocument> documents,
             List<Diagnostic> diagnostics,
             List<String> filesWithErrors,
-            List<String> files) {
+            List<String> files,
+            boolean wholePlatform) {
         List<Promise> promises = new ArrayList<>();
         List<Destination> destinations = new ArrayList<>();
         List<GitStateStore> stores = new ArrayList<>();
@@ -190,7 +191,10 @@ public final class PlatformLoader {
         unique(promises, Promise::name, Promise::location, "Promise", diagnostics);
         unique(destinations, Destination::name, Destination::location, "Destination", diagnostics);
         unique(stores, GitStateStore::name, GitStateStore::location, "GitStateStore", diagnostics);
-        requirementsDefined(promises, diagnostics);
+        if (wholePlatform) {
+            // Documents read alone (fromDocuments) may require Promises kept elsewhere.
+            requirementsDefined(promises, diagnostics);
+        }
         Platform withoutRequests = new Platform(promises, List.of(), destinations, stores);
         List<ResourceRequest> requests = new ArrayList<>();
         for (YamlDocument doc : others) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -63,8 +64,19 @@ public final class YamlReader {
      */
     public static final int MAX_DEPTH = 200;
 
-    /** Expanded nodes allowed per document, so aliases cannot multiply a small file. */
-    static final int MAX_NODES = 2_000_000;
+    /**
+     * Longest line accepted, in characters (1 MiB). SnakeYAML's reader copies its buffer for
+     * every kilobyte of a token it has not finished, so scanning one long token costs the square
+     * of its length: a 10 MB one-line value takes minutes. Kubernetes refuses a ConfigMap or
+     * Secret over 1 MiB anyway.
+     */
+    public static final int MAX_LINE_CHARS = 1024 * 1024;
+
+    /**
+     * Expanded values allowed per document, so aliases under {@link #MAX_ALIASES} still cannot
+     * multiply a small file; the largest real CRDs have a few tens of thousands.
+     */
+    static final int MAX_NODES = 250_000;
 
     private YamlReader() {}
 
@@ -134,6 +146,10 @@ public final class YamlReader {
                             "is " + text.length() + " characters, more than the " + MAX_CHARS
                                     + " kbr reads (the limit is passed at this line); split it into smaller files")));
         }
+        Optional<Diagnostic> tooLong = tooLong(file, text, maxDocumentChars);
+        if (tooLong.isPresent()) {
+            return new Result(List.of(), List.of(tooLong.get()));
+        }
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(MAX_ALIASES);
         options.setCodePointLimit(MAX_CHARS);
@@ -197,6 +213,53 @@ public final class YamlReader {
             return new Result(documents, duplicates);
         }
         return new Result(documents, duplicates);
+    }
+
+    /**
+     * Checks, before SnakeYAML sees the text, that no line is longer than {@link #MAX_LINE_CHARS}
+     * and no stretch between {@code ---} lines is longer than {@code maxDocumentChars} (such a
+     * stretch lies inside one document, so that document is too large, comments included).
+     */
+    private static Optional<Diagnostic> tooLong(String file, String text, int maxDocumentChars) {
+        int line = 1;
+        int lineStart = 0;
+        int documentStart = 0;
+        int documentLine = 1;
+        int documentIndex = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            boolean end = i == text.length() || text.charAt(i) == '\n';
+            if (!end) {
+                continue;
+            }
+            if (i - lineStart > MAX_LINE_CHARS) {
+                return Optional.of(Diagnostic.error(
+                        new SourceLocation(file, documentIndex, line),
+                        "",
+                        "this line is " + (i - lineStart) + " characters, more than the " + MAX_LINE_CHARS
+                                + " kbr reads; break the value over several lines (a | block) or make it smaller"));
+            }
+            boolean separator = text.startsWith("---", lineStart)
+                    && (lineStart + 3 == i || Character.isWhitespace(text.charAt(lineStart + 3)));
+            if (separator || i == text.length()) {
+                int stop = separator ? lineStart : i;
+                if (stop - documentStart > maxDocumentChars) {
+                    return Optional.of(Diagnostic.error(
+                            new SourceLocation(file, documentIndex, documentLine),
+                            "",
+                            "this document is " + (stop - documentStart) + " characters, more than the "
+                                    + maxDocumentChars
+                                    + " allowed for one object; make it smaller (move large values elsewhere)"));
+                }
+                if (separator && lineStart > 0) {
+                    documentIndex++;
+                }
+                documentStart = i;
+                documentLine = line + 1;
+            }
+            line++;
+            lineStart = i + 1;
+        }
+        return Optional.empty();
     }
 
     /** 1-based line of character {@code offset} of {@code text}. */
@@ -278,6 +341,9 @@ public final class YamlReader {
         final Map<String, Integer> lines = new HashMap<>();
         final List<Diagnostic> duplicates = new ArrayList<>();
         int budget = MAX_NODES;
+        int depth = 0;
+        // Lists and maps being converted: meeting one again means it contains itself.
+        final java.util.Set<Node> open = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
         Converter(SourceLocation document) {
             this.document = document;
@@ -290,6 +356,30 @@ public final class YamlReader {
                         node.getStartMark().getLine() + 1);
             }
             lines.putIfAbsent(path, node.getStartMark().getLine() + 1);
+            if (node instanceof ScalarNode scalarNode) {
+                return scalar(scalarNode);
+            }
+            if (!open.add(node)) {
+                throw new TooLargeException(
+                        "a list or map contains itself (a recursive anchor)",
+                        node.getStartMark().getLine() + 1);
+            }
+            if (++depth > MAX_DEPTH) {
+                // Aliases can nest documents deeper than SnakeYAML's limit, which counts only
+                // what is written.
+                throw new TooLargeException(
+                        "its aliases nest lists and maps more than " + MAX_DEPTH + " levels deep",
+                        node.getStartMark().getLine() + 1);
+            }
+            try {
+                return collection(node, path);
+            } finally {
+                depth--;
+                open.remove(node);
+            }
+        }
+
+        private JsonNode collection(Node node, String path) {
             JsonNodeFactory f = JsonNodeFactory.instance;
             if (node instanceof MappingNode mapping) {
                 ObjectNode object = f.objectNode();

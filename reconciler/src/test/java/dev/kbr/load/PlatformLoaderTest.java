@@ -302,7 +302,8 @@ class PlatformLoaderTest {
     void refusesADocumentLargerThanKubernetesCouldStore(@TempDir Path dir) throws IOException {
         Files.writeString(
                 dir.resolve("d.yaml"),
-                destination("d", "d") + "  note: " + "x".repeat(PlatformLoader.MAX_DOCUMENT_CHARS) + "\n");
+                destination("d", "d") + "  note: |\n"
+                        + ("    " + "x".repeat(995) + "\n").repeat(PlatformLoader.MAX_DOCUMENT_CHARS / 1000 + 1));
         assertThat(errors(dir))
                 .singleElement()
                 .asString()
