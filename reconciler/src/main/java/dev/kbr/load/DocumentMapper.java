@@ -88,12 +88,13 @@ final class DocumentMapper {
             String version = optionalText(path + ".version", "");
             required.add(new RequiredPromise(reqName, version.isEmpty() ? Optional.empty() : Optional.of(version)));
         }
+        Map<String, String> labels = stringMap("metadata.labels");
         if (errorCount() > errorsBefore) {
             return Optional.empty();
         }
         return Optional.of(new Promise(
                 name,
-                stringMap("metadata.labels"),
+                labels,
                 api,
                 dependencies,
                 workflows,
@@ -336,6 +337,9 @@ final class DocumentMapper {
         boolean strict = optionalBoolean("spec.strictMatchLabels", false);
         boolean initWorkloads = optionalBoolean("spec.initWorkloads.enabled", true);
         String filename = aggregatedFilename();
+        // Read before the error check: a Destination whose labels are broken must not load with
+        // none, or its workloads would be scheduled away from it.
+        Map<String, String> labels = stringMap("metadata.labels");
         Optional<DestinationCleanup> cleanup = DestinationCleanup.parse(cleanupText);
         if (cleanup.isEmpty()) {
             error("spec.cleanup", "must be none or all, not \"" + cleanupText + "\"");
@@ -345,7 +349,7 @@ final class DocumentMapper {
         }
         return Optional.of(new Destination(
                 name,
-                stringMap("metadata.labels"),
+                labels,
                 path,
                 new StateStoreRef(storeKind, storeName),
                 strict,
@@ -419,6 +423,10 @@ final class DocumentMapper {
             return result;
         }
         for (int i = 0; i < list.size(); i++) {
+            if (!list.get(i).isObject()) {
+                error(path + "[" + i + "]", "must be a map {matchLabels: {...}}, not " + typeName(list.get(i)));
+                continue;
+            }
             result.add(Selector.of(stringMap(path + "[" + i + "].matchLabels")));
         }
         return result;
@@ -561,10 +569,14 @@ final class DocumentMapper {
             return result;
         }
         map.fields().forEachRemaining(e -> {
-            if (e.getValue().isValueNode() && !e.getValue().isNull()) {
+            if (e.getValue().isTextual()) {
                 result.put(e.getKey(), e.getValue().asText());
             } else {
-                error(path + "." + e.getKey(), "must be a string");
+                // Labels are map[string]string in Kubernetes: 5 or true must be quoted.
+                error(
+                        path + "." + e.getKey(),
+                        "must be a string, not " + typeName(e.getValue())
+                                + (e.getValue().isValueNode() ? " (quote it)" : ""));
             }
         });
         return result;
