@@ -129,6 +129,9 @@ public final class Reconciler {
         private final Set<WorkId> previousWorks = new TreeSet<>();
         private final Set<String> available = ConcurrentHashMap.newKeySet();
         private final Set<String> invalidPromises = new HashSet<>();
+        // Promises held as they were because the platform did not load whole (issue 5, item 4).
+        private final Set<String> heldPromises = ConcurrentHashMap.newKeySet();
+        private boolean destinationsDropped;
         private final Set<ObjectKey> handled = new HashSet<>();
         private final Map<ObjectKey, WorkflowOutcome> outcomes = new ConcurrentSkipListMap<>();
         private final Map<ObjectKey, ObjectRecord.LastRun> previousRuns = new TreeMap<>();
@@ -170,6 +173,12 @@ public final class Reconciler {
             }
             applyStateUrls();
             if (!openStores()) {
+                return report(List.of());
+            }
+            if (stores.isEmpty() && platformIncomplete()) {
+                // Nothing could be written, and without the records every object looks new:
+                // running pipelines would only waste time.
+                log().notices.add("no state store is usable in this pass, so no pipeline runs; fix the errors above");
                 return report(List.of());
             }
             for (Promise promise : platform.promises()) {
@@ -338,6 +347,7 @@ public final class Reconciler {
                                     "spec.stateStoreRef.kind",
                                     "is " + destination.stateStoreRef().kind()
                                             + "; kbr writes only GitStateStores so far"));
+                    destinationsDropped = true;
                     continue;
                 }
                 Optional<GitStateStore> model = platform.gitStateStore(storeName);
@@ -348,6 +358,7 @@ public final class Reconciler {
                                     "spec.stateStoreRef.name",
                                     "names GitStateStore " + storeName
                                             + ", which the platform does not define; add it or fix the name"));
+                    destinationsDropped = true;
                     continue;
                 }
                 if (!stores.containsKey(storeName)) {
@@ -357,6 +368,7 @@ public final class Reconciler {
                                         model.get().location(),
                                         "spec.url",
                                         "is empty; set it, or pass --state-url " + storeName + "=URL"));
+                        destinationsDropped = true;
                         continue;
                     }
                     try {
@@ -384,6 +396,14 @@ public final class Reconciler {
                 });
             }
             return true;
+        }
+
+        /**
+         * True when the platform did not load whole: a file failed to load, or a Destination was
+         * left out (its state store is missing). Then what looks changed or gone may only look so.
+         */
+        private boolean platformIncomplete() {
+            return !loaded.filesWithErrors().isEmpty() || destinationsDropped;
         }
 
         /** Promises with their required Promises first; cycles are reported and left out. */
@@ -434,6 +454,17 @@ public final class Reconciler {
                     .orElse("");
             String kind = promise.api().map(a -> a.gvk().kind()).orElse("");
             Optional<String> unmet = unmetRequirement(promise);
+            if (unmet.isPresent() && platformIncomplete() && previousRuns.containsKey(key)) {
+                // The required Promise may be in a file that failed to load: keep this Promise,
+                // its requests and their status exactly as recorded.
+                heldPromises.add(promise.name());
+                keep(
+                        key,
+                        "Promise " + promise.name() + " is held as it was (" + unmet.get() + ", but platform files"
+                                + " failed to load or Destinations were left out: " + loaded.filesWithErrors()
+                                + "); fix them and run again");
+                return;
+            }
             if (unmet.isPresent()) {
                 keep(
                         key,
@@ -442,6 +473,19 @@ public final class Reconciler {
                 KratixStatus.promiseAvailability(object, false, true, false, promise.version(), apiVersion, kind, now);
                 objects.put(key, object);
                 return;
+            }
+            String hash = inputHash(WorkflowType.PROMISE, promise, promise.document());
+            Optional<String> why = whyRun(key, promise, promise.document(), hash);
+            if (why.isPresent() && platformIncomplete() && previousRuns.containsKey(key)) {
+                // A Destination (or Promise) in a file that failed to load looks gone, which would
+                // change this Promise's inputs: running it now would deliver for a platform that
+                // is not the real one. It stays as it was (outputs and status, as when cached)
+                // until every file loads.
+                log().notices
+                        .add("Promise " + promise.name() + " would run again (" + why.get() + "), but is held with"
+                                + " its previous outputs because platform files failed to load or Destinations were"
+                                + " left out: " + loaded.filesWithErrors() + "; fix them and run again");
+                why = Optional.empty();
             }
             if (!promise.dependencies().isEmpty()) {
                 byte[] content = YamlText.writeSortedDocuments(promise.dependencies());
@@ -453,8 +497,6 @@ public final class Reconciler {
                                 List.of(WorkloadGroups.staticDependencies(
                                         promise.name(), content, promise.destinationSelectors()))));
             }
-            String hash = inputHash(WorkflowType.PROMISE, promise, promise.document());
-            Optional<String> why = whyRun(key, promise, promise.document(), hash);
             if (why.isEmpty()) {
                 useCached(key, object, "Promise " + promise.name(), List.of());
                 available.add(promise.name());
@@ -546,6 +588,7 @@ public final class Reconciler {
                         key,
                         "request " + request.displayName() + " waits: Promise " + promise.name() + " is not available");
                 if (!invalidPromises.contains(promise.name())
+                        && !heldPromises.contains(promise.name())
                         && unmetRequirement(promise).isPresent()) {
                     ObjectNode waiting = withRecordedStatus(key, request.object());
                     KratixStatus.promiseUnavailable(waiting, now);
@@ -1122,6 +1165,10 @@ public final class Reconciler {
             String reason = null;
             if (!loaded.filesWithErrors().isEmpty()) {
                 reason = "files failed to parse: " + loaded.filesWithErrors();
+            } else if (diagnostics.stream().anyMatch(Diagnostic::isError)) {
+                // An invalid compound request is kept, and the sub-requests its pipeline made are
+                // then not made this pass: they only look gone. Same rule as StateRenderer's.
+                reason = "this pass has input errors (see above)";
             } else if (platform.promises().isEmpty()) {
                 reason = "the platform defines no Promise at all (wrong --platform folder?)";
             }

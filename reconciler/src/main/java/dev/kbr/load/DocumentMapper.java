@@ -47,6 +47,9 @@ final class DocumentMapper {
     Optional<Promise> promise() {
         int errorsBefore = errorCount();
         String name = requiredText("metadata.name", "name the Promise");
+        for (String map : List.of("spec", "spec.workflows", "spec.workflows.promise", "spec.workflows.resource")) {
+            expectMap(map);
+        }
         JsonNode spec = objectAt("spec");
         if (spec.has("xaasCrd") || spec.has("workerClusterResources")) {
             error(
@@ -76,20 +79,22 @@ final class DocumentMapper {
         List<Selector> selectors = selectors("spec.destinationSelectors");
         List<RequiredPromise> required = new ArrayList<>();
         JsonNode req = node("spec.requiredPromises");
+        if (!req.isMissingNode() && !req.isNull() && !req.isArray()) {
+            error("spec.requiredPromises", "must be a list of {name, version}, not " + typeName(req));
+        }
         for (int i = 0; req.isArray() && i < req.size(); i++) {
             String path = "spec.requiredPromises[" + i + "]";
             String reqName = requiredText(path + ".name", "name the required Promise");
-            JsonNode version = req.get(i).path("version");
-            required.add(new RequiredPromise(
-                    reqName,
-                    version.isValueNode() && !version.isNull() ? Optional.of(version.asText()) : Optional.empty()));
+            String version = optionalText(path + ".version", "");
+            required.add(new RequiredPromise(reqName, version.isEmpty() ? Optional.empty() : Optional.of(version)));
         }
+        Map<String, String> labels = stringMap("metadata.labels");
         if (errorCount() > errorsBefore) {
             return Optional.empty();
         }
         return Optional.of(new Promise(
                 name,
-                stringMap("metadata.labels"),
+                labels,
                 api,
                 dependencies,
                 workflows,
@@ -314,16 +319,27 @@ final class DocumentMapper {
     Optional<Destination> destination() {
         int errorsBefore = errorCount();
         String name = requiredText("metadata.name", "name the Destination");
-        String path =
-                requiredText("spec.path", "set the folder of this Destination in its state store (\".\" for the root)");
+        for (String map : List.of("spec", "spec.stateStoreRef", "spec.filepath", "spec.initWorkloads")) {
+            expectMap(map);
+        }
+        String path = folder(
+                "spec.path",
+                requiredText(
+                        "spec.path", "set the folder of this Destination in its state store (\".\" for the root)"));
         String storeKind = requiredText("spec.stateStoreRef.kind", "set GitStateStore or BucketStateStore");
         String storeName = requiredText("spec.stateStoreRef.name", "name the state store");
-        String modeText = node("spec.filepath.mode").asText("nestedByMetadata");
+        String modeText = optionalText("spec.filepath.mode", "nestedByMetadata");
         Optional<FilepathMode> mode = FilepathMode.parse(modeText);
         if (mode.isEmpty()) {
             error("spec.filepath.mode", "must be nestedByMetadata, aggregatedYAML or none, not \"" + modeText + "\"");
         }
-        String cleanupText = node("spec.cleanup").asText("none");
+        String cleanupText = optionalText("spec.cleanup", "none");
+        boolean strict = optionalBoolean("spec.strictMatchLabels", false);
+        boolean initWorkloads = optionalBoolean("spec.initWorkloads.enabled", true);
+        String filename = aggregatedFilename();
+        // Read before the error check: a Destination whose labels are broken must not load with
+        // none, or its workloads would be scheduled away from it.
+        Map<String, String> labels = stringMap("metadata.labels");
         Optional<DestinationCleanup> cleanup = DestinationCleanup.parse(cleanupText);
         if (cleanup.isEmpty()) {
             error("spec.cleanup", "must be none or all, not \"" + cleanupText + "\"");
@@ -333,27 +349,38 @@ final class DocumentMapper {
         }
         return Optional.of(new Destination(
                 name,
-                stringMap("metadata.labels"),
-                cleanPath(path),
+                labels,
+                path,
                 new StateStoreRef(storeKind, storeName),
-                node("spec.strictMatchLabels").asBoolean(false),
+                strict,
                 mode.orElseThrow(),
-                aggregatedFilename(),
-                node("spec.initWorkloads.enabled").asBoolean(true),
+                filename,
+                initWorkloads,
                 cleanup.orElseThrow(),
                 doc.location()));
     }
 
     /** Kratix's mutating webhook defaults an empty or missing filename to {@code aggregated.yaml}. */
     private String aggregatedFilename() {
-        String filename = node("spec.filepath.filename").asText("").strip();
+        String filename = optionalText("spec.filepath.filename", "").strip();
+        if (filename.contains("/") || filename.equals("..") || filename.equals(".")) {
+            error(
+                    "spec.filepath.filename",
+                    "\"" + filename + "\" must be a file name without \"/\"; e.g. aggregated.yaml");
+        }
         return filename.isEmpty() ? "aggregated.yaml" : filename;
     }
 
     Optional<GitStateStore> gitStateStore() {
         int errorsBefore = errorCount();
         String name = requiredText("metadata.name", "name the GitStateStore");
-        String url = node("spec.url").asText("");
+        expectMap("spec");
+        String url = optionalText("spec.url", "");
+        String storePath = folder("spec.path", optionalText("spec.path", ""));
+        String branch = optionalText("spec.branch", "main");
+        String authMethod = optionalText("spec.authMethod", "basicAuth");
+        String authorName = optionalText("spec.gitAuthor.name", "kratix");
+        String authorEmail = optionalText("spec.gitAuthor.email", "");
         Optional<SecretRef> secret = Optional.empty();
         if (node("spec.secretRef").isObject()) {
             String secretName = requiredText("spec.secretRef.name", "name the Secret");
@@ -366,15 +393,7 @@ final class DocumentMapper {
             return Optional.empty();
         }
         return Optional.of(new GitStateStore(
-                name,
-                url,
-                cleanPath(node("spec.path").asText("")),
-                node("spec.branch").asText("main"),
-                secret,
-                node("spec.authMethod").asText("basicAuth"),
-                node("spec.gitAuthor.name").asText("kratix"),
-                node("spec.gitAuthor.email").asText(""),
-                doc.location()));
+                name, url, storePath, branch, secret, authMethod, authorName, authorEmail, doc.location()));
     }
 
     /** A request for {@code promise}; its GVK was already matched. */
@@ -383,8 +402,12 @@ final class DocumentMapper {
         if (name == null) {
             return Optional.empty();
         }
-        JsonNode ns = node("metadata.namespace");
-        String namespace = ns.isTextual() && !ns.asText().isEmpty() ? ns.asText() : "default";
+        int errorsBefore = errorCount();
+        String ns = optionalText("metadata.namespace", "");
+        if (errorCount() > errorsBefore) {
+            return Optional.empty();
+        }
+        String namespace = ns.isEmpty() ? "default" : ns;
         return Optional.of(new ResourceRequest(
                 promise.name(), gvk, namespace, name, (ObjectNode) doc.body(), doc.location(), doc.lines()));
     }
@@ -400,6 +423,10 @@ final class DocumentMapper {
             return result;
         }
         for (int i = 0; i < list.size(); i++) {
+            if (!list.get(i).isObject()) {
+                error(path + "[" + i + "]", "must be a map {matchLabels: {...}}, not " + typeName(list.get(i)));
+                continue;
+            }
             result.add(Selector.of(stringMap(path + "[" + i + "].matchLabels")));
         }
         return result;
@@ -446,11 +473,89 @@ final class DocumentMapper {
             error(path, "is required but missing; " + hint);
             return null;
         }
-        if (!value.isValueNode()) {
-            error(path, "must be a plain value, not a list or map");
+        if (!value.isTextual()) {
+            // Kubernetes decodes these fields strictly: a number, boolean, list or map is refused.
+            error(path, "must be a string, not " + typeName(value) + (value.isValueNode() ? " (quote it)" : ""));
             return null;
         }
         return value.asText();
+    }
+
+    /** An error unless the field is missing, null or a map. */
+    private void expectMap(String path) {
+        JsonNode value = node(path);
+        if (!value.isMissingNode() && !value.isNull() && !value.isObject()) {
+            error(path, "must be a map, not " + typeName(value));
+        }
+    }
+
+    /** An optional string field: {@code fallback} when missing or null, an error when not a string. */
+    private String optionalText(String path, String fallback) {
+        JsonNode value = node(path);
+        if (value.isMissingNode() || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isTextual()) {
+            error(path, "must be a string, not " + typeName(value) + (value.isValueNode() ? " (quote it)" : ""));
+            return fallback;
+        }
+        return value.asText();
+    }
+
+    /** An optional boolean field: {@code fallback} when missing or null, an error when not true or false. */
+    private boolean optionalBoolean(String path, boolean fallback) {
+        JsonNode value = node(path);
+        if (value.isMissingNode() || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            error(path, "must be true or false, not " + typeName(value));
+            return fallback;
+        }
+        return value.asBoolean();
+    }
+
+    /**
+     * A folder inside a state store ({@code spec.path}): relative, without {@code ..}, {@code .}
+     * or empty segments inside it, so one Destination's folder can never reach into another's.
+     */
+    private String folder(String path, String value) {
+        if (value == null) {
+            return null;
+        }
+        String clean = cleanPath(value);
+        if (clean.isEmpty()) {
+            return clean;
+        }
+        for (String segment : clean.split("/", -1)) {
+            if (segment.isEmpty()
+                    || segment.equals(".")
+                    || segment.equals("..")
+                    || segment.chars().anyMatch(c -> c < 0x20 || c == '\\')) {
+                error(
+                        path,
+                        "\"" + value + "\" is not a plain relative folder (no \"..\", \".\", \"//\", backslashes"
+                                + " or control characters inside it); write it as a/b/c");
+                return null;
+            }
+        }
+        return clean;
+    }
+
+    private static String typeName(JsonNode value) {
+        if (value.isObject()) {
+            return "a map";
+        }
+        if (value.isArray()) {
+            return "a list";
+        }
+        if (value.isBoolean()) {
+            return "a boolean";
+        }
+        if (value.isNumber()) {
+            return "a number";
+        }
+        return "a " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private Map<String, String> stringMap(String path) {
@@ -464,10 +569,14 @@ final class DocumentMapper {
             return result;
         }
         map.fields().forEachRemaining(e -> {
-            if (e.getValue().isValueNode() && !e.getValue().isNull()) {
+            if (e.getValue().isTextual()) {
                 result.put(e.getKey(), e.getValue().asText());
             } else {
-                error(path + "." + e.getKey(), "must be a string");
+                // Labels are map[string]string in Kubernetes: 5 or true must be quoted.
+                error(
+                        path + "." + e.getKey(),
+                        "must be a string, not " + typeName(e.getValue())
+                                + (e.getValue().isValueNode() ? " (quote it)" : ""));
             }
         });
         return result;

@@ -34,6 +34,20 @@ import java.util.stream.Stream;
 public final class PlatformLoader {
     static final String KRATIX_API_VERSION = "platform.kratix.io/v1alpha1";
 
+    /**
+     * Largest document accepted in a platform file, in characters: etcd's default request limit
+     * (1.5 MiB), so nothing Kubernetes could not store for Kratix is read.
+     */
+    public static final int MAX_DOCUMENT_CHARS = 1536 * 1024;
+
+    /** Kinds of {@code platform.kratix.io} that kbr knows and does not read (Kratix writes them). */
+    private static final java.util.Set<String> OTHER_KRATIX_KINDS = java.util.Set.of(
+            "PromiseRelease", "Work", "WorkPlacement", "HealthRecord", "ResourceBinding", "DryRun", "Pipeline");
+
+    /** Kinds kbr reads; with another apiVersion than {@value #KRATIX_API_VERSION} they are a mistake. */
+    private static final java.util.Set<String> KRATIX_KINDS =
+            java.util.Set.of("Promise", "Destination", "GitStateStore", "BucketStateStore");
+
     /** Optional settings file at the platform root. */
     public static final String SETTINGS_FILE = "kbr.yaml";
 
@@ -82,14 +96,14 @@ public final class PlatformLoader {
         for (Path file : files) {
             String name = root.relativize(file).toString().replace('\\', '/');
             names.add(name);
-            YamlReader.Result read = YamlReader.read(name, Files.readAllBytes(file));
+            YamlReader.Result read = YamlReader.read(name, Files.readAllBytes(file), MAX_DOCUMENT_CHARS);
             documents.addAll(read.documents());
             diagnostics.addAll(read.diagnostics());
             if (!read.diagnostics().isEmpty()) {
                 filesWithErrors.add(name);
             }
         }
-        return classify(documents, diagnostics, filesWithErrors, names);
+        return classify(documents, diagnostics, filesWithErrors, names, true);
     }
 
     /**
@@ -101,14 +115,15 @@ public final class PlatformLoader {
      * @return the platform; {@code files} and {@code filesWithErrors} are empty
      */
     public static Result fromDocuments(List<YamlDocument> documents) {
-        return classify(documents, new ArrayList<>(), List.of(), List.of());
+        return classify(documents, new ArrayList<>(), List.of(), List.of(), false);
     }
 
     private static Result classify(
             List<YamlDocument> documents,
             List<Diagnostic> diagnostics,
             List<String> filesWithErrors,
-            List<String> files) {
+            List<String> files,
+            boolean wholePlatform) {
         List<Promise> promises = new ArrayList<>();
         List<Destination> destinations = new ArrayList<>();
         List<GitStateStore> stores = new ArrayList<>();
@@ -122,8 +137,19 @@ public final class PlatformLoader {
             if (!body.isObject()
                     || !body.path("apiVersion").isTextual()
                     || !body.path("kind").isTextual()) {
-                diagnostics.add(Diagnostic.warning(
-                        doc.location(), "", "is not a Kubernetes object (no apiVersion and kind); ignored"));
+                if (looksLikeAnObject(body)) {
+                    // A Promise or request that lost its apiVersion or kind would look deleted.
+                    String field = body.path("apiVersion").isTextual() ? "kind" : "apiVersion";
+                    diagnostics.add(Diagnostic.error(
+                            body.has(field) ? doc.at(field) : doc.location(),
+                            field,
+                            (body.has(field) ? "must be a string" : "is missing")
+                                    + "; this document has metadata (or a kind or apiVersion), so it is read as a"
+                                    + " Kubernetes object: give it apiVersion and kind as strings"));
+                } else {
+                    diagnostics.add(Diagnostic.warning(
+                            doc.location(), "", "is not a Kubernetes object (no apiVersion and kind); ignored"));
+                }
                 continue;
             }
             String apiVersion = body.path("apiVersion").asText();
@@ -139,8 +165,25 @@ public final class PlatformLoader {
                                 doc.location(),
                                 "kind",
                                 "BucketStateStore is not supported by kbr yet; use a GitStateStore"));
-                    default -> ignored.add(doc.location().file() + ": " + apiVersion + " " + kind);
+                    default -> {
+                        if (OTHER_KRATIX_KINDS.contains(kind)) {
+                            ignored.add(doc.location().file() + ": " + apiVersion + " " + kind);
+                        } else {
+                            diagnostics.add(
+                                    Diagnostic.error(
+                                            doc.at("kind"),
+                                            "kind",
+                                            "is " + kind + ", not a kind of " + KRATIX_API_VERSION
+                                                    + "; use Promise, Destination or GitStateStore (kinds are case-sensitive)"));
+                        }
+                    }
                 }
+            } else if (KRATIX_KINDS.contains(kind) || apiVersion.startsWith("platform.kratix.io/")) {
+                diagnostics.add(Diagnostic.error(
+                        doc.at("apiVersion"),
+                        "apiVersion",
+                        "is " + apiVersion + "; kbr reads " + kind + " only as " + KRATIX_API_VERSION
+                                + ", fix the apiVersion"));
             } else {
                 others.add(doc);
             }
@@ -148,12 +191,18 @@ public final class PlatformLoader {
         unique(promises, Promise::name, Promise::location, "Promise", diagnostics);
         unique(destinations, Destination::name, Destination::location, "Destination", diagnostics);
         unique(stores, GitStateStore::name, GitStateStore::location, "GitStateStore", diagnostics);
+        if (wholePlatform) {
+            // Documents read alone (fromDocuments) may require Promises kept elsewhere.
+            requirementsDefined(promises, diagnostics);
+        }
         Platform withoutRequests = new Platform(promises, List.of(), destinations, stores);
         List<ResourceRequest> requests = new ArrayList<>();
         for (YamlDocument doc : others) {
             Optional<ResourceRequest> request = asRequest(withoutRequests, doc, diagnostics);
             if (request.isPresent()) {
                 requests.add(request.get());
+            } else if (nearMiss(withoutRequests, doc, diagnostics)) {
+                continue;
             } else {
                 ignored.add(doc.location().file() + ": "
                         + doc.body().path("apiVersion").asText() + " "
@@ -166,8 +215,81 @@ public final class PlatformLoader {
                 ResourceRequest::location,
                 "resource request",
                 diagnostics);
+        // Any error in a file (not only broken YAML) may hide an object defined there, so what
+        // looks gone must not be deleted: the file counts as failed.
+        java.util.Set<String> failed = new java.util.TreeSet<>(filesWithErrors);
+        java.util.Set<String> known = new java.util.HashSet<>(files);
+        diagnostics.stream()
+                .filter(Diagnostic::isError)
+                .map(d -> d.location().file())
+                .filter(known::contains)
+                .forEach(failed::add);
         return new Result(
-                new Platform(promises, requests, destinations, stores), diagnostics, filesWithErrors, ignored, files);
+                new Platform(promises, requests, destinations, stores),
+                diagnostics,
+                List.copyOf(failed),
+                ignored,
+                files);
+    }
+
+    /**
+     * A Promise whose {@code requiredPromises} names a Promise the platform does not define can
+     * never become available (Kratix would wait for it forever); in a platform repo that holds
+     * every Promise, that is a mistake to report, not a state to wait in.
+     */
+    private static void requirementsDefined(List<Promise> promises, List<Diagnostic> diagnostics) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        promises.forEach(p -> names.add(p.name()));
+        for (Promise promise : promises) {
+            for (int i = 0; i < promise.requiredPromises().size(); i++) {
+                String name = promise.requiredPromises().get(i).name();
+                if (name != null && !names.contains(name)) {
+                    String path = "spec.requiredPromises[" + i + "].name";
+                    int line = promise.lines().lineOf(path);
+                    diagnostics.add(Diagnostic.error(
+                            line > 0 ? promise.location().atLine(line) : promise.location(),
+                            path,
+                            "names Promise " + name + ", which the platform does not define, so Promise "
+                                    + promise.name() + " could never become available; add that Promise or fix the"
+                                    + " name"));
+                }
+            }
+        }
+    }
+
+    /** A map with metadata, or with only one of apiVersion and kind, is meant as a Kubernetes object. */
+    private static boolean looksLikeAnObject(JsonNode body) {
+        return body.isObject() && (body.has("metadata") || body.has("kind"));
+    }
+
+    /**
+     * A document no Promise serves, but whose group or kind one serves, is a request with a typo
+     * in its apiVersion or kind; read as "not a request" it would make the request look deleted.
+     *
+     * @return true when an error was added
+     */
+    private static boolean nearMiss(Platform platform, YamlDocument doc, List<Diagnostic> diagnostics) {
+        GroupVersionKind gvk = GroupVersionKind.of(
+                doc.body().path("apiVersion").asText(), doc.body().path("kind").asText());
+        for (Promise promise : platform.promises()) {
+            if (promise.api().isEmpty()) {
+                continue;
+            }
+            GroupVersionKind served = promise.api().get().gvk();
+            boolean sameGroup = served.group().equals(gvk.group());
+            boolean sameKind = served.kind().equalsIgnoreCase(gvk.kind());
+            if (sameGroup || sameKind) {
+                String field = sameGroup && !served.kind().equals(gvk.kind()) ? "kind" : "apiVersion";
+                diagnostics.add(Diagnostic.error(
+                        doc.at(field),
+                        field,
+                        "no Promise serves " + gvk.apiVersion() + " " + gvk.kind() + "; Promise " + promise.name()
+                                + " serves " + served.apiVersion() + " " + served.kind() + ", fix the " + field
+                                + " (apiVersion and kind are case-sensitive)"));
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

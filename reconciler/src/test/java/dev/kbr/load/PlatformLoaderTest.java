@@ -96,7 +96,8 @@ class PlatformLoaderTest {
                         "dest.yaml:6: error: spec.stateStoreRef.name: is required but missing; name the state store",
                         "dest.yaml:16 (document 2): error: spec.filepath.mode: must be nestedByMetadata, aggregatedYAML or"
                                 + " none, not \"sideways\"");
-        assertThat(result.filesWithErrors()).containsExactly("bad.yaml");
+        // A mapping error hides the object as surely as broken YAML, so dest.yaml holds deletes too.
+        assertThat(result.filesWithErrors()).containsExactly("bad.yaml", "dest.yaml");
         assertThat(result.platform().destinations()).isEmpty();
     }
 
@@ -201,5 +202,112 @@ class PlatformLoaderTest {
                 .containsExactly(
                         "13 spec.workflows.resource.configure[0].spec.volumes[0]",
                         "20 spec.workflows.resource.configure[0].spec.containers[0].volumeMounts[1].name");
+    }
+
+    private static List<String> errors(Path dir) throws IOException {
+        return PlatformLoader.load(dir).diagnostics().stream()
+                .filter(Diagnostic::isError)
+                .map(Diagnostic::toString)
+                .toList();
+    }
+
+    private static String destination(String name, String path) {
+        return """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Destination
+                metadata: {name: %s}
+                spec:
+                  path: %s
+                  stateStoreRef: {kind: GitStateStore, name: default}
+                """.formatted(name, path);
+    }
+
+    @Test
+    void refusesDestinationPathsThatCouldReachAnotherDestinationsFolder(@TempDir Path dir) throws IOException {
+        List<String> bad = List.of("\"../x\"", "\"a/../b\"", "\"a//b\"", "\"a/./b\"", "\"..\"", "\"a\\\\b\"");
+        for (String path : bad) {
+            Files.writeString(dir.resolve("d.yaml"), destination("d", path));
+            var result = PlatformLoader.load(dir);
+            assertThat(result.platform().destinations()).as(path).isEmpty();
+            assertThat(errors(dir))
+                    .as(path)
+                    .singleElement()
+                    .asString()
+                    .startsWith("d.yaml:5: error: spec.path:")
+                    .contains("not a plain relative folder");
+            assertThat(result.filesWithErrors()).containsExactly("d.yaml");
+        }
+        for (String path : List.of("/a/b/", "a/b", ".", "/")) {
+            Files.writeString(dir.resolve("d.yaml"), destination("d", path));
+            assertThat(errors(dir)).as(path).isEmpty();
+        }
+    }
+
+    @Test
+    void refusesValuesOfTheWrongTypeAsKubernetesDecodingDoes(@TempDir Path dir) throws IOException {
+        Files.writeString(
+                dir.resolve("d.yaml"),
+                destination("d", "42") + "  strictMatchLabels: maybe\n  filepath: {mode: [a]}\n");
+        assertThat(errors(dir))
+                .containsExactly(
+                        "d.yaml:5: error: spec.path: must be a string, not a number (quote it)",
+                        "d.yaml:7: error: spec.strictMatchLabels: must be true or false, not a string",
+                        "d.yaml:8: error: spec.filepath.mode: must be a string, not a list");
+        Files.writeString(
+                dir.resolve("d.yaml"),
+                "apiVersion: platform.kratix.io/v1alpha1\nkind: Destination\nmetadata: {name: d}\nspec: oops\n");
+        assertThat(errors(dir)).contains("d.yaml:4: error: spec: must be a map, not a string");
+    }
+
+    @Test
+    void anObjectThatLostItsApiVersionOrKindOrHasAnUnknownKratixKindIsAnError(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), destination("d", "d").replace("kind: Destination\n", ""));
+        Files.writeString(dir.resolve("b.yaml"), destination("e", "e").replace("Destination", "Destinaton"));
+        Files.writeString(dir.resolve("c.yaml"), destination("f", "f").replace("v1alpha1", "v1alpha2"));
+        // Plain YAML that is no Kubernetes object (a Helm values file) is still only a warning.
+        Files.writeString(dir.resolve("values.yaml"), "replicas: 3\nimage: {tag: x}\n");
+        var result = PlatformLoader.load(dir);
+        assertThat(errors(dir))
+                .containsExactly(
+                        "a.yaml:1: error: kind: is missing; this document has metadata (or a kind or apiVersion), so it"
+                                + " is read as a Kubernetes object: give it apiVersion and kind as strings",
+                        "b.yaml:2: error: kind: is Destinaton, not a kind of platform.kratix.io/v1alpha1; use Promise,"
+                                + " Destination or GitStateStore (kinds are case-sensitive)",
+                        "c.yaml:1: error: apiVersion: is platform.kratix.io/v1alpha2; kbr reads Destination only as"
+                                + " platform.kratix.io/v1alpha1, fix the apiVersion");
+        assertThat(result.filesWithErrors()).containsExactly("a.yaml", "b.yaml", "c.yaml");
+    }
+
+    @Test
+    void aRequestWithATypoInItsApiVersionOrKindIsAnErrorNotSilentlyIgnored(@TempDir Path dir) throws IOException {
+        Path seeds = SharedFiles.repoRoot().resolve("fixtures/platforms/seeds");
+        Files.createDirectories(dir.resolve("p"));
+        Files.copy(seeds.resolve("promises/redis/promise.yaml"), dir.resolve("p/redis.yaml"));
+        String request = Files.readString(seeds.resolve("requests/redis.yaml"));
+        Files.writeString(dir.resolve("r1.yaml"), request.replace("mygroup.org/v1alpha1", "mygroup.org/v1"));
+        Files.writeString(dir.resolve("r2.yaml"), request.replace("kind: Redis", "kind: redis"));
+        Files.writeString(dir.resolve("r3.yaml"), request.replace("mygroup.org/", "mygroup.orgg/"));
+        var result = PlatformLoader.load(dir);
+        assertThat(result.platform().requests()).isEmpty();
+        assertThat(errors(dir))
+                .hasSize(3)
+                .allSatisfy(e -> assertThat(e)
+                        .contains("no Promise serves")
+                        .contains("Promise redis serves" + " mygroup.org/v1alpha1 Redis"));
+        assertThat(errors(dir).get(1)).startsWith("r2.yaml:2: error: kind:");
+        assertThat(result.filesWithErrors()).containsExactly("r1.yaml", "r2.yaml", "r3.yaml");
+    }
+
+    @Test
+    void refusesADocumentLargerThanKubernetesCouldStore(@TempDir Path dir) throws IOException {
+        Files.writeString(
+                dir.resolve("d.yaml"),
+                destination("d", "d") + "  note: |\n"
+                        + ("    " + "x".repeat(995) + "\n").repeat(PlatformLoader.MAX_DOCUMENT_CHARS / 1000 + 1));
+        assertThat(errors(dir))
+                .singleElement()
+                .asString()
+                .startsWith("d.yaml:1: error: this document is ")
+                .contains("more than the " + PlatformLoader.MAX_DOCUMENT_CHARS);
     }
 }

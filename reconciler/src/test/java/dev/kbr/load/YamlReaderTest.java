@@ -93,12 +93,86 @@ class YamlReaderTest {
         var result = read(bomb.toString());
         assertThat(result.diagnostics()).hasSize(1);
         assertThat(result.diagnostics().get(0).isError()).isTrue();
+        assertThat(result.diagnostics().get(0).location().line()).isBetween(1, 11);
+    }
+
+    @Test
+    void rejectsMoreAliasesThanTheLimitAtTheLineOfTheFirstOneTooMany() {
+        StringBuilder text = new StringBuilder("list: &l [x]\nuses:\n");
+        for (int i = 0; i <= YamlReader.MAX_ALIASES; i++) {
+            text.append("- *l\n");
+        }
+        var result = read(text.toString());
+        assertThat(result.documents()).isEmpty();
+        assertThat(result.diagnostics()).singleElement().satisfies(d -> {
+            assertThat(d.isError()).isTrue();
+            // line 3 holds alias 1, so alias MAX_ALIASES + 1 is on line MAX_ALIASES + 3
+            assertThat(d.location().line()).isEqualTo(YamlReader.MAX_ALIASES + 3);
+            assertThat(d.message()).contains("aliases").contains("simplify the document");
+        });
+    }
+
+    @Test
+    void rejectsNestingDeeperThanTheLimitAtItsLine() {
+        String deep =
+                "a: 1\nb:\n  c: " + "[".repeat(YamlReader.MAX_DEPTH + 1) + "]".repeat(YamlReader.MAX_DEPTH + 1) + "\n";
+        var result = read(deep);
+        assertThat(result.diagnostics()).singleElement().satisfies(d -> {
+            assertThat(d.location().line()).isEqualTo(3);
+            assertThat(d.message()).contains("Nesting Depth").contains(YamlReader.MAX_DEPTH + " levels");
+        });
+        // Ten thousand levels are refused the same way, without overflowing any stack.
+        var deeper = read("x: " + "[".repeat(10_000) + "]".repeat(10_000));
+        assertThat(deeper.diagnostics())
+                .singleElement()
+                .satisfies(d -> assertThat(d.location().line()).isEqualTo(1));
+    }
+
+    @Test
+    void rejectsARecursiveAnchorAndAMapAsAKeyAtTheirLines() {
+        assertThat(read("a: 1\nb: &r [*r]\n").diagnostics())
+                .singleElement()
+                .satisfies(d -> assertThat(d.location().line()).isEqualTo(2));
+        assertThat(read("a: 1\n? {k: v}\n: b\n").diagnostics()).singleElement().satisfies(d -> {
+            assertThat(d.location().line()).isEqualTo(2);
+            assertThat(d.message()).contains("a map key must be a plain value");
+        });
+    }
+
+    @Test
+    void rejectsADocumentLargerThanTheGivenLimitAtItsFirstLine() {
+        String text = "small: 1\n---\nbig: |\n" + ("  " + "x".repeat(98) + "\n").repeat(10) + "---\nnext: 2\n";
+        var result = YamlReader.read("f.yaml", text.getBytes(StandardCharsets.UTF_8), 500);
+        assertThat(result.documents()).isEmpty();
+        assertThat(result.diagnostics()).singleElement().satisfies(d -> {
+            assertThat(d.location().line()).isEqualTo(3);
+            assertThat(d.message()).contains("more than the 500");
+        });
+        assertThat(YamlReader.read("f.yaml", text.getBytes(StandardCharsets.UTF_8), 2000)
+                        .documents())
+                .hasSize(3);
+    }
+
+    @Test
+    void rejectsALineLongerThanTheLimitBeforeParsing() {
+        // One long token costs SnakeYAML the square of its length; this one is refused at once.
+        String text = "a: 1\nb: " + "x".repeat(10_000_000) + "\n";
+        long started = System.nanoTime();
+        var result = read(text);
+        assertThat(result.diagnostics()).singleElement().satisfies(d -> {
+            assertThat(d.location().line()).isEqualTo(2);
+            assertThat(d.message()).contains("more than the " + YamlReader.MAX_LINE_CHARS);
+        });
+        System.out.printf(
+                "YamlReaderTest: a 10 MB line is refused in %d ms%n", (System.nanoTime() - started) / 1_000_000);
     }
 
     @Test
     void rejectsTextThatIsNotUtf8() {
-        var result = YamlReader.read("f.yaml", new byte[] {'a', ':', ' ', (byte) 0xC3, (byte) 0x28});
+        var result = YamlReader.read(
+                "f.yaml", new byte[] {'a', ':', ' ', '1', '\n', 'b', ':', ' ', (byte) 0xC3, (byte) 0x28});
         assertThat(result.diagnostics().get(0).message()).contains("not UTF-8");
+        assertThat(result.diagnostics().get(0).location().line()).isEqualTo(2);
     }
 
     @Test

@@ -161,6 +161,14 @@ class SchedulerTest {
         assertThatThrownBy(() -> DestinationSelectorsFile.parse(
                         List.of(Map.of("directory", "a/b", "matchLabels", Map.of("x", "y")))))
                 .hasMessageContaining("single top-level directory");
+        // A directory can never name a folder outside /kratix/output, so never outside its
+        // Destination's folder once placed.
+        for (String escape : List.of("..", "../x", "./..", "a/../..", "/etc")) {
+            assertThatThrownBy(() -> DestinationSelectorsFile.parse(
+                            List.of(Map.of("directory", escape, "matchLabels", Map.of("x", "y")))))
+                    .as(escape)
+                    .hasMessageContaining("single top-level directory");
+        }
         assertThatThrownBy(() -> DestinationSelectorsFile.parse(
                         List.of(Map.of("matchLabels", Map.of("x", "y")), Map.of("matchLabels", Map.of("x", "z")))))
                 .hasMessageContaining("listed twice");
