@@ -74,6 +74,17 @@ final class PassOptionsMixin {
     Integer parallelism;
 
     @Option(
+            names = "--push-retries",
+            paramLabel = "N",
+            defaultValue = "5",
+            description = {
+                "When a state store's branch moved between reading and pushing (another writer), read it again,",
+                "recompute the commit on the new head without re-running pipelines, and push again, up to N",
+                "times with jittered backoff; 0 never retries. Never resets or force-pushes (default: ${DEFAULT-VALUE})."
+            })
+    int pushRetries;
+
+    @Option(
             names = "--cache-dir",
             paramLabel = "DIR",
             description = {

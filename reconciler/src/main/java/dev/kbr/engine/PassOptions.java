@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param reconcileInterval how long a workflow's outputs stand without a re-run when nothing
  *     else says otherwise (Kratix's {@code reconciliationInterval}); zero means forever
  * @param parallelism how many objects' workflows may run at once (at least 1)
+ * @param pushRetries how many times a commit refused because its state store moved since it was
+ *     read is recomputed on the new head and pushed again (0 = never), with jittered exponential backoff
  */
 public record PassOptions(
         Path platform,
@@ -28,7 +30,8 @@ public record PassOptions(
         Secrets secrets,
         boolean reconcileAll,
         Duration reconcileInterval,
-        int parallelism) {
+        int parallelism,
+        int pushRetries) {
     public PassOptions {
         Objects.requireNonNull(platform, "platform");
         stateUrls = Map.copyOf(stateUrls);
@@ -38,6 +41,33 @@ public record PassOptions(
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
         }
+        if (pushRetries < 0) {
+            throw new IllegalArgumentException("pushRetries must not be negative, not " + pushRetries);
+        }
+    }
+
+    /** Options without a push-retry count: {@link #DEFAULT_PUSH_RETRIES}. */
+    public PassOptions(
+            Path platform,
+            Map<String, String> stateUrls,
+            boolean apply,
+            Duration pipelineTimeout,
+            int maxRequestDepth,
+            Secrets secrets,
+            boolean reconcileAll,
+            Duration reconcileInterval,
+            int parallelism) {
+        this(
+                platform,
+                stateUrls,
+                apply,
+                pipelineTimeout,
+                maxRequestDepth,
+                secrets,
+                reconcileAll,
+                reconcileInterval,
+                parallelism,
+                DEFAULT_PUSH_RETRIES);
     }
 
     /** Options with the defaults for caching: nothing forced, Kratix's 10h interval. */
@@ -62,6 +92,9 @@ public record PassOptions(
 
     /** Two tasks per core: pipelines mostly wait for containers. */
     public static final int DEFAULT_PARALLELISM = 2 * Runtime.getRuntime().availableProcessors();
+
+    /** How often a refused push is retried by default. */
+    public static final int DEFAULT_PUSH_RETRIES = 5;
 
     /** Kratix's default {@code reconciliationInterval}. */
     public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofHours(10);
