@@ -109,6 +109,7 @@ public final class Reconciler {
                 } finally {
                     pass.close();
                 }
+                attempts.runs.addAll(report.pipelineRuns());
                 if (pass.rejected.isEmpty()) {
                     return attempts.finish(report, List.of());
                 }
@@ -151,6 +152,9 @@ public final class Reconciler {
         final Map<String, Ran> ran = new ConcurrentHashMap<>();
         final Map<String, StoreReport> settled = new TreeMap<>();
         final List<String> retries = new ArrayList<>();
+        /** Every pipeline run of every attempt, each once (a result reused is not run again). */
+        final List<PipelineRun> runs = new ArrayList<>();
+
         final java.util.random.RandomGenerator jitter = new java.util.SplittableRandom();
 
         Attempts(Instant now) {
@@ -173,20 +177,17 @@ public final class Reconciler {
             }
         }
 
-        /** The last attempt's report with the retries among its notices and {@code errors} added. */
+        /**
+         * The last attempt's report with the pipeline runs of every attempt, the retries among its
+         * notices and {@code errors} added.
+         */
         RunReport finish(RunReport report, List<String> errors) {
             List<String> notices = new ArrayList<>(report.notices());
             notices.addAll(retries);
             List<String> allErrors = new ArrayList<>(report.errors());
             allErrors.addAll(errors);
             return new RunReport(
-                    report.applied(),
-                    report.diagnostics(),
-                    report.pipelineRuns(),
-                    report.cached(),
-                    notices,
-                    report.stores(),
-                    allErrors);
+                    report.applied(), report.diagnostics(), runs, report.cached(), notices, report.stores(), allErrors);
         }
 
         void closeStores() {
@@ -800,7 +801,8 @@ public final class Reconciler {
             withoutStatus.remove("status");
             String ranKey = description + "\n" + Canonical.sha256(withoutStatus);
             Ran ran = attempts.ran.get(ranKey);
-            if (ran == null) {
+            boolean reused = ran != null;
+            if (!reused) {
                 try {
                     Pipeline resolved = SecretResolver.resolve(
                             pipeline, pipelineNamespace(promise, type, namespace), options.secrets());
@@ -814,11 +816,16 @@ public final class Reconciler {
                 attempts.ran.put(ranKey, ran);
             }
             if (ran.result() == null) {
-                log().runs.add(new PipelineRun(description, why, false, ran.error(), Duration.ZERO, List.of()));
+                if (!reused) {
+                    log().runs.add(new PipelineRun(description, why, false, ran.error(), Duration.ZERO, List.of()));
+                }
                 return Optional.empty();
             }
             PipelineResult result = ran.result();
             if (result instanceof PipelineResult.Failed failed) {
+                if (reused) {
+                    return Optional.empty();
+                }
                 log().runs
                         .add(new PipelineRun(
                                 description,
@@ -830,7 +837,10 @@ public final class Reconciler {
                 return Optional.empty();
             }
             PipelineResult.Succeeded ok = (PipelineResult.Succeeded) result;
-            log().runs.add(new PipelineRun(description, why, true, "", ok.duration(), ok.logs()));
+            if (!reused) {
+                // A reused result was reported by the attempt that ran it (see Attempts.runs).
+                log().runs.add(new PipelineRun(description, why, true, "", ok.duration(), ok.logs()));
+            }
             return Optional.of(ok);
         }
 
