@@ -78,8 +78,8 @@ final class PassOptionsMixin {
             paramLabel = "N",
             defaultValue = "5",
             description = {
-                "When a state store's branch moved between reading and pushing (another writer), read it again,",
-                "recompute the commit on the new head without re-running pipelines, and push again, up to N",
+                "Push again when a state store's branch moved since it was read (another writer): read it",
+                "again and recompute the commit on the new head without re-running pipelines, up to N",
                 "times with jittered backoff; 0 never retries. Never resets or force-pushes (default: ${DEFAULT-VALUE})."
             })
     int pushRetries;

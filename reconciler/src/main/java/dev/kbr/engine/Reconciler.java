@@ -91,7 +91,11 @@ public final class Reconciler {
     }
 
     /**
-     * Runs one pass.
+     * Runs one pass. When a state store refuses the commit because its branch moved since it was
+     * read (another writer), that store is read again and the pass recomputed against it, reusing
+     * the pipeline results it already has, up to {@code --push-retries} times with jittered
+     * backoff; stores already committed are not committed again. Each retry is a notice; giving
+     * up is an error naming the store.
      *
      * @return the report; failures inside the pass are in it, never thrown
      * @throws IOException when the platform folder cannot be read at all
@@ -196,7 +200,7 @@ public final class Reconciler {
                     ctx.store().close();
                 } catch (IOException e) {
                     // A scratch folder left behind is not worth failing the pass for; the next
-                    // run removes it (see TempFiles).
+                    // run removes it (see dev.kbr.run.TempFolders).
                 }
             }
         }

@@ -49,6 +49,8 @@ class CrashSafetyIT {
         int old = 0;
         int fresh = 0;
         int converged = 0;
+        long leftByKilled = 0;
+        long tempLeftByKilled = 0;
         try (GitDaemon daemon = GitDaemon.start(served, home)) {
             List<String> apply = List.of(
                     "apply",
@@ -79,6 +81,11 @@ class CrashSafetyIT {
                 victim.process().destroyForcibly();
                 assertThat(victim.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
 
+                // What the killed run left for the next run to clean up (so the cleanup is exercised).
+                leftByKilled += leftoverContainers(Set.of(victim.pid()));
+                tempLeftByKilled += kbrTempFolders(kbrTmp).stream()
+                        .filter(n -> n.startsWith("kbr-run-" + victim.pid() + "-"))
+                        .count();
                 String after = StateTrees.head(remote).orElseThrow();
                 StateTrees.git(remote, "fsck", "--no-progress", "--strict");
                 Processes.Result next = run(kbrTmp, apply, "trial-" + trial + "-next", pids);
@@ -118,18 +125,26 @@ class CrashSafetyIT {
         assertThat(StateTrees.comparable(remote, "main")).isEqualTo(StateTrees.comparable(reference, "main"));
 
         long containers = leftoverContainers(pids);
-        List<String> temp;
-        try (Stream<Path> entries = Files.list(kbrTmp)) {
-            temp = entries.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("kbr-"))
-                    .toList();
-        }
+        List<String> temp = kbrTempFolders(kbrTmp);
+        System.out.println("CrashSafetyIT: killed runs left " + leftByKilled + " container(s) and " + tempLeftByKilled
+                + " temporary folder(s) for the next run to remove");
         System.out.println("CrashSafetyIT: trials=" + TRIALS + " old=" + old + " new=" + fresh + " converged="
                 + converged + " leftover-containers=" + containers + " leftover-temp=" + temp.size());
         assertThat(containers).as("pipeline containers of killed runs").isZero();
         assertThat(temp).as("kbr temporary folders in %s", kbrTmp).isEmpty();
         assertThat(old).as("some kills must land before the push").isPositive();
         assertThat(fresh).as("some kills must land after the push").isPositive();
+        assertThat(leftByKilled + tempLeftByKilled)
+                .as("no killed run left anything behind, so the cleanup was not exercised")
+                .isPositive();
+    }
+
+    private static List<String> kbrTempFolders(Path kbrTmp) throws Exception {
+        try (Stream<Path> entries = Files.list(kbrTmp)) {
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("kbr-"))
+                    .toList();
+        }
     }
 
     private static void setValues(SafetyPlatform platform, String value) throws Exception {
