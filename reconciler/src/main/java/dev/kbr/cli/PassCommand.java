@@ -30,6 +30,10 @@ abstract class PassCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        if (options.pushRetries < 0) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--push-retries must be 0 or more, not " + options.pushRetries);
+        }
         if (!Files.isDirectory(options.platform)) {
             // Checked before connecting to Docker, so the first error names the real mistake.
             throw new IOException("platform folder " + options.platform
@@ -48,7 +52,8 @@ abstract class PassCommand implements Callable<Integer> {
                 options.reconcileInterval,
                 options.parallelism != null ? options.parallelism : PassOptions.DEFAULT_PARALLELISM,
                 options.maxDeleteFraction,
-                options.allowMassDelete);
+                options.allowMassDelete,
+                options.pushRetries);
         RunReport report;
         try (PipelineRunner runner = Adapters.pipelineRunner(options)) {
             Optional<Path> cacheDir = Adapters.cacheDir(options.cacheDir);

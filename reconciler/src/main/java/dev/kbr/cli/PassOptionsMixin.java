@@ -83,6 +83,17 @@ final class PassOptionsMixin {
     Integer parallelism;
 
     @Option(
+            names = "--push-retries",
+            paramLabel = "N",
+            defaultValue = "5",
+            description = {
+                "Push again when a state store's branch moved since it was read (another writer): read it",
+                "again and recompute the commit on the new head without re-running pipelines, up to N",
+                "times with jittered backoff; 0 never retries. Never resets or force-pushes (default: ${DEFAULT-VALUE})."
+            })
+    int pushRetries;
+
+    @Option(
             names = "--cache-dir",
             paramLabel = "DIR",
             description = {

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param maxDeleteFraction the largest share (0 to 1) of the Works recorded across all state
  *     stores that one pass may delete before it refuses to write anything
  * @param allowMassDelete true to write a pass that deletes more than {@code maxDeleteFraction}
+ * @param pushRetries how many times a commit refused because its state store moved since it was
+ *     read is recomputed on the new head and pushed again (0 = never), with jittered exponential backoff
  */
 public record PassOptions(
         Path platform,
@@ -33,7 +35,8 @@ public record PassOptions(
         Duration reconcileInterval,
         int parallelism,
         double maxDeleteFraction,
-        boolean allowMassDelete) {
+        boolean allowMassDelete,
+        int pushRetries) {
     public PassOptions {
         Objects.requireNonNull(platform, "platform");
         stateUrls = Map.copyOf(stateUrls);
@@ -47,9 +50,12 @@ public record PassOptions(
             throw new IllegalArgumentException(
                     "--max-delete-fraction must be between 0 and 1, not " + maxDeleteFraction);
         }
+        if (pushRetries < 0) {
+            throw new IllegalArgumentException("pushRetries must not be negative, not " + pushRetries);
+        }
     }
 
-    /** Options with the default mass-delete guard. */
+    /** Options with the default mass-delete guard and push-retry count. */
     public PassOptions(
             Path platform,
             Map<String, String> stateUrls,
@@ -71,7 +77,8 @@ public record PassOptions(
                 reconcileInterval,
                 parallelism,
                 DEFAULT_MAX_DELETE_FRACTION,
-                false);
+                false,
+                DEFAULT_PUSH_RETRIES);
     }
 
     /** Options with the defaults for caching: nothing forced, Kratix's 10h interval. */
@@ -99,6 +106,9 @@ public record PassOptions(
 
     /** Share of the recorded Works one pass may delete without {@code --allow-mass-delete}. */
     public static final double DEFAULT_MAX_DELETE_FRACTION = 0.5;
+
+    /** How often a refused push is retried by default. */
+    public static final int DEFAULT_PUSH_RETRIES = 5;
 
     /** Kratix's default {@code reconciliationInterval}. */
     public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofHours(10);

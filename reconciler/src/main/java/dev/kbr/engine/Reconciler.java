@@ -91,7 +91,11 @@ public final class Reconciler {
     }
 
     /**
-     * Runs one pass.
+     * Runs one pass. When a state store refuses the commit because its branch moved since it was
+     * read (another writer), that store is read again and the pass recomputed against it, reusing
+     * the pipeline results it already has, up to {@code --push-retries} times with jittered
+     * backoff; stores already committed are not committed again. Each retry is a notice; giving
+     * up is an error naming the store.
      *
      * @return the report; failures inside the pass are in it, never thrown
      * @throws IOException when the platform folder cannot be read at all
@@ -99,13 +103,116 @@ public final class Reconciler {
      */
     public RunReport run(PassOptions options) throws IOException, InterruptedException {
         PlatformLoader.Result loaded = PlatformLoader.load(options.platform());
-        Pass pass = new Pass(options, loaded);
+        Attempts attempts = new Attempts(clock.instant());
         try {
-            return pass.run();
+            for (int retry = 0; ; retry++) {
+                Pass pass = new Pass(options, loaded, attempts);
+                RunReport report;
+                try {
+                    report = pass.run();
+                } finally {
+                    pass.close();
+                }
+                attempts.runs.addAll(report.pipelineRuns());
+                if (pass.rejected.isEmpty()) {
+                    return attempts.finish(report, List.of());
+                }
+                if (retry == options.pushRetries()) {
+                    List<String> exhausted = new ArrayList<>();
+                    pass.rejected.forEach((name, e) -> exhausted.add(PushRetry.exhausted(
+                            name, attempts.stores.get(name).model().branch(), e, options.pushRetries())));
+                    return attempts.finish(report, exhausted);
+                }
+                int next = retry + 1;
+                pass.rejected.forEach((name, e) -> attempts.retries.add(PushRetry.retrying(
+                        name, attempts.stores.get(name).model().branch(), e, next, options.pushRetries())));
+                report.stores().stream()
+                        .filter(s -> !pass.rejected.containsKey(s.name()))
+                        .forEach(s -> attempts.settled.put(s.name(), s));
+                Thread.sleep(PushRetry.delay(next, attempts.jitter).toMillis());
+                for (String name : pass.rejected.keySet()) {
+                    Optional<String> failure = attempts.readAgain(name);
+                    if (failure.isPresent()) {
+                        return attempts.finish(report, List.of(failure.get()));
+                    }
+                }
+            }
         } finally {
-            pass.close();
+            attempts.closeStores();
         }
     }
+
+    /**
+     * What the attempts of one pass share when a push is refused because the store moved
+     * (compare-and-swap): the stores opened once, the pipeline results already produced (so a
+     * retry recomputes the change set on the new head without running them again), the stores
+     * already committed (never committed twice), and the retries made.
+     */
+    private static final class Attempts {
+        /** One instant for every attempt, so records and conditions are the same in each. */
+        final Instant now;
+
+        final Map<String, StoreContext> stores = new TreeMap<>();
+        final Map<String, Ran> ran = new ConcurrentHashMap<>();
+        final Map<String, StoreReport> settled = new TreeMap<>();
+        final List<String> retries = new ArrayList<>();
+        /** Every pipeline run of every attempt, each once (a result reused is not run again). */
+        final List<PipelineRun> runs = new ArrayList<>();
+
+        final java.util.random.RandomGenerator jitter = new java.util.SplittableRandom();
+
+        Attempts(Instant now) {
+            this.now = now;
+        }
+
+        /** Reads a store that refused a push again; the error line when it cannot be read. */
+        Optional<String> readAgain(String name) {
+            StoreContext ctx = stores.get(name);
+            try {
+                StateSnapshot snapshot = ctx.store().read();
+                Records records = RecordsFormat.read(snapshot, ctx.model().path());
+                stores.put(name, new StoreContext(ctx.model(), ctx.store(), snapshot, records));
+                return Optional.empty();
+            } catch (IOException e) {
+                return Optional.of("Tried to read state store " + name + " (branch "
+                        + ctx.model().branch()
+                        + ") again after it refused a push, but it failed: " + e.getMessage()
+                        + "; nothing was written to it, run kbr apply again");
+            }
+        }
+
+        /**
+         * The last attempt's report with the pipeline runs of every attempt, the retries among its
+         * notices and {@code errors} added.
+         */
+        RunReport finish(RunReport report, List<String> errors) {
+            List<String> notices = new ArrayList<>(report.notices());
+            notices.addAll(retries);
+            List<String> allErrors = new ArrayList<>(report.errors());
+            allErrors.addAll(errors);
+            return new RunReport(
+                    report.applied(), report.diagnostics(), runs, report.cached(), notices, report.stores(), allErrors);
+        }
+
+        void closeStores() {
+            for (StoreContext ctx : stores.values()) {
+                try {
+                    ctx.store().close();
+                } catch (IOException e) {
+                    // A scratch folder left behind is not worth failing the pass for; the next
+                    // run removes it (see dev.kbr.run.TempFolders).
+                }
+            }
+        }
+    }
+
+    /**
+     * What running one pipeline gave, kept for the other attempts of the pass.
+     *
+     * @param result the result, or null when the pipeline could not be started
+     * @param error why it could not be started, when {@code result} is null
+     */
+    private record Ran(PipelineResult result, String error) {}
 
     /** A store opened for this pass, with what was read from it. */
     record StoreContext(GitStateStore model, StateStore store, StateSnapshot snapshot, Records records) {}
@@ -140,15 +247,20 @@ public final class Reconciler {
         private final Log main = new Log(runs, notices, diagnostics, cached, errors);
         private final ThreadLocal<Log> current = new ThreadLocal<>();
         private final ExecutorService executor;
-        private final Instant now = clock.instant();
+        private final Instant now;
+        private final Attempts attempts;
+        /** Stores that refused this attempt's commit because they moved since they were read. */
+        final Map<String, dev.kbr.state.StaleStateException> rejected = new TreeMap<>();
         // One cache, so each schema and CEL rule is compiled once per pass.
         private final SchemaCache schemas = new SchemaCache();
         private final RequestValidator requestValidator = new RequestValidator(schemas);
         private final PromiseValidator promiseValidator = new PromiseValidator(schemas);
         private Platform platform;
 
-        Pass(PassOptions options, PlatformLoader.Result loaded) {
+        Pass(PassOptions options, PlatformLoader.Result loaded, Attempts attempts) {
             this.options = options;
+            this.attempts = attempts;
+            this.now = attempts.now;
             this.loaded = loaded;
             this.platform = loaded.platform();
             this.executor = Executors.newFixedThreadPool(options.parallelism(), runnable -> {
@@ -196,7 +308,7 @@ public final class Reconciler {
             }
             configureRequests();
             deleteRemoved();
-            return report(new StateRenderer(
+            StateRenderer renderer = new StateRenderer(
                             options,
                             List.copyOf(stores.values()),
                             destinations,
@@ -210,7 +322,10 @@ public final class Reconciler {
                             errors,
                             this::worksPlaced,
                             lastRuns())
-                    .render());
+                    .settled(attempts.settled);
+            List<StoreReport> storeReports = renderer.render();
+            rejected.putAll(renderer.rejected());
+            return report(storeReports);
         }
 
         /** What one task reports; merged into the pass's in task order, so reports are stable. */
@@ -361,7 +476,10 @@ public final class Reconciler {
                     destinationsDropped = true;
                     continue;
                 }
-                if (!stores.containsKey(storeName)) {
+                if (!stores.containsKey(storeName) && attempts.stores.containsKey(storeName)) {
+                    // A later attempt: the store is open and was read again if it moved.
+                    stores.put(storeName, attempts.stores.get(storeName));
+                } else if (!stores.containsKey(storeName)) {
                     if (model.get().url().isEmpty()) {
                         log().diagnostics
                                 .add(Diagnostic.error(
@@ -373,10 +491,12 @@ public final class Reconciler {
                     }
                     try {
                         StateStore store = opener.open(model.get());
+                        attempts.stores.put(storeName, new StoreContext(model.get(), store, null, null));
                         StateSnapshot snapshot = store.read();
                         Records records =
                                 RecordsFormat.read(snapshot, model.get().path());
                         stores.put(storeName, new StoreContext(model.get(), store, snapshot, records));
+                        attempts.stores.put(storeName, stores.get(storeName));
                     } catch (IOException e) {
                         log().errors
                                 .add("Tried to read state store " + storeName + " ("
@@ -733,17 +853,37 @@ public final class Reconciler {
                     name,
                     namespace,
                     promise.api().map(a -> a.plural()).orElse(""));
-            PipelineResult result;
-            try {
-                Pipeline resolved = SecretResolver.resolve(
-                        pipeline, pipelineNamespace(promise, type, namespace), options.secrets());
-                result = runner.run(new PipelineInvocation(
-                        description, resolved, YamlText.write(object), env, options.pipelineTimeout()));
-            } catch (IOException | IllegalArgumentException e) {
-                log().runs.add(new PipelineRun(description, why, false, e.getMessage(), Duration.ZERO, List.of()));
+            // An earlier attempt of this pass (its push was refused) may have run this pipeline on
+            // the same object already; its status is left out, as it is kbr's own bookkeeping.
+            ObjectNode withoutStatus = object.deepCopy();
+            withoutStatus.remove("status");
+            String ranKey = description + "\n" + Canonical.sha256(withoutStatus);
+            Ran ran = attempts.ran.get(ranKey);
+            boolean reused = ran != null;
+            if (!reused) {
+                try {
+                    Pipeline resolved = SecretResolver.resolve(
+                            pipeline, pipelineNamespace(promise, type, namespace), options.secrets());
+                    ran = new Ran(
+                            runner.run(new PipelineInvocation(
+                                    description, resolved, YamlText.write(object), env, options.pipelineTimeout())),
+                            null);
+                } catch (IOException | IllegalArgumentException e) {
+                    ran = new Ran(null, e.getMessage());
+                }
+                attempts.ran.put(ranKey, ran);
+            }
+            if (ran.result() == null) {
+                if (!reused) {
+                    log().runs.add(new PipelineRun(description, why, false, ran.error(), Duration.ZERO, List.of()));
+                }
                 return Optional.empty();
             }
+            PipelineResult result = ran.result();
             if (result instanceof PipelineResult.Failed failed) {
+                if (reused) {
+                    return Optional.empty();
+                }
                 log().runs
                         .add(new PipelineRun(
                                 description,
@@ -755,7 +895,10 @@ public final class Reconciler {
                 return Optional.empty();
             }
             PipelineResult.Succeeded ok = (PipelineResult.Succeeded) result;
-            log().runs.add(new PipelineRun(description, why, true, "", ok.duration(), ok.logs()));
+            if (!reused) {
+                // A reused result was reported by the attempt that ran it (see Attempts.runs).
+                log().runs.add(new PipelineRun(description, why, true, "", ok.duration(), ok.logs()));
+            }
             return Optional.of(ok);
         }
 
@@ -1285,22 +1428,9 @@ public final class Reconciler {
             return new RunReport(options.apply(), diagnostics, runs, cached, notices, storeReports, errors);
         }
 
+        /** Stops the pipeline threads; the stores stay open for a retry (see {@link Attempts}). */
         void close() {
             executor.shutdownNow();
-            closeStores();
-        }
-
-        void closeStores() {
-            for (StoreContext ctx : stores.values()) {
-                try {
-                    ctx.store().close();
-                } catch (IOException e) {
-                    // A scratch folder left behind is not worth failing the pass for.
-                    log().notices
-                            .add("could not clean up after state store "
-                                    + ctx.model().name() + ": " + e.getMessage());
-                }
-            }
         }
     }
 }

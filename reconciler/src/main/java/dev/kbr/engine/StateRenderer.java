@@ -21,6 +21,7 @@ import dev.kbr.state.FileChange;
 import dev.kbr.state.GroupRecord;
 import dev.kbr.state.ObjectRecord;
 import dev.kbr.state.RecordedWorkload;
+import dev.kbr.state.StaleStateException;
 import dev.kbr.state.WorkRecord;
 import dev.kbr.state.diff.TreeDiff;
 import dev.kbr.state.layout.DestinationFiles;
@@ -72,6 +73,8 @@ final class StateRenderer {
     private final Map<ObjectKey, Set<String>> unscheduled = new TreeMap<>();
     private final Map<ObjectKey, Set<String>> misplaced = new TreeMap<>();
     private final Set<ObjectKey> rerun = new TreeSet<>();
+    private Map<String, StoreReport> settled = Map.of();
+    private final Map<String, StaleStateException> rejected = new TreeMap<>();
 
     /**
      * Told, once every Work is placed and before records are written, which objects have Works
@@ -170,6 +173,24 @@ final class StateRenderer {
         this.errors = errors;
         this.worksObserver = worksObserver;
         this.lastRuns = lastRuns;
+    }
+
+    /**
+     * Stores an earlier attempt of this pass already committed: their report is reused and they
+     * are not committed again, however they moved since (each store's commit is independent).
+     */
+    StateRenderer settled(Map<String, StoreReport> reports) {
+        this.settled = Map.copyOf(reports);
+        return this;
+    }
+
+    /**
+     * Stores that refused the commit of {@link #render} because their branch moved since they
+     * were read; nothing was written to them, and no error was reported for them (the caller
+     * reads them again and retries, or reports that it gave up).
+     */
+    Map<String, StaleStateException> rejected() {
+        return rejected;
     }
 
     List<StoreReport> render() {
@@ -587,6 +608,9 @@ final class StateRenderer {
 
     private StoreReport diffAndCommit(Draft draft) {
         Reconciler.StoreContext ctx = draft.ctx;
+        if (settled.containsKey(draft.name())) {
+            return settled.get(draft.name());
+        }
         if (!draft.problems.isEmpty()) {
             errors.add("Tried to write state store " + draft.name() + " (branch "
                     + ctx.model().branch()
@@ -614,6 +638,8 @@ final class StateRenderer {
                     commit = Optional.of(committed.commitId());
                 }
             }
+        } catch (StaleStateException e) {
+            rejected.put(draft.name(), e);
         } catch (IOException e) {
             errors.add("Tried to write state store " + draft.name() + " (branch "
                     + ctx.model().branch() + ") but it failed: " + e.getMessage());

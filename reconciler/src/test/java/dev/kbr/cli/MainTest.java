@@ -40,6 +40,18 @@ class MainTest {
     }
 
     @Test
+    void pushRetriesMustBeAWholeNumberNotBelowZero(@TempDir Path tmp) {
+        Run negative = kbr("apply", "--platform", tmp.toString(), "--push-retries", "-1");
+        assertThat(negative.code()).isEqualTo(Main.ERROR);
+        assertThat(negative.out())
+                .contains("--push-retries must be 0 or more, not -1")
+                .doesNotContain("Exception");
+        Run word = kbr("apply", "--platform", tmp.toString(), "--push-retries", "many");
+        assertThat(word.code()).isEqualTo(Main.ERROR);
+        assertThat(word.out()).contains("--push-retries").contains("many").doesNotContain("Exception");
+    }
+
+    @Test
     void parsesGoStyleDurations() {
         assertThat(new DurationConverter().convert("1h30m")).hasMinutes(90);
         assertThat(new DurationConverter().convert("90s")).hasSeconds(90);

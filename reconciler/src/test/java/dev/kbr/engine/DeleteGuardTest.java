@@ -24,7 +24,8 @@ class DeleteGuardTest {
                 Duration.ZERO,
                 1,
                 fraction,
-                allow);
+                allow,
+                PassOptions.DEFAULT_PUSH_RETRIES);
     }
 
     private static Set<WorkId> works(int from, int to) {

@@ -107,7 +107,8 @@ class StateRendererTest {
             Duration.ZERO,
             1,
             PassOptions.DEFAULT_MAX_DELETE_FRACTION,
-            true);
+            true,
+            PassOptions.DEFAULT_PUSH_RETRIES);
 
     @Test
     void aPassDeletingMoreThanTheMaxDeleteFractionWritesNothing() throws IOException {

@@ -26,11 +26,13 @@ import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.pipeline.TarTrees;
 import dev.kbr.pipeline.UnsafeOutputException;
+import dev.kbr.run.RunOwner;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -87,8 +89,10 @@ import java.util.regex.Pattern;
  * <p>Containers get the invocation's {@code KRATIX_*} environment followed by their own {@code
  * env}, with {@code $(VAR)} references in env values, {@code command} and {@code args} expanded as
  * the kubelet does ({@link EnvExpansion}). They run with the configured network mode (default
- * {@code none}), unprivileged, and are labelled {@value #MANAGED_LABEL}{@code =true} and {@value
- * #PIPELINE_LABEL}{@code =<pipeline>} so that leftovers of a crashed run can be found. Images are
+ * {@code none}), unprivileged, and are labelled {@value #MANAGED_LABEL}{@code =true}, {@value
+ * #PIPELINE_LABEL}{@code =<pipeline>} and {@value #RUN_LABEL}{@code =<host>:<pid>:<start-millis>}
+ * so that the leftovers of a killed run are found and removed by the next run when it connects
+ * ({@link #removeLeftovers}). Images are
  * never built; a missing image is pulled only as its {@code imagePullPolicy} allows ({@code
  * Always}; {@code IfNotPresent} or unset when absent; never for {@code Never}).
  *
@@ -103,6 +107,20 @@ public final class DockerPipelineRunner implements PipelineRunner {
 
     /** Label holding the pipeline container's name on every container this runner creates. */
     public static final String CONTAINER_LABEL = "dev.kbr.container";
+
+    /**
+     * Label naming the kbr process that created the container, as {@code
+     * <host>:<pid>:<start-millis>} ({@link RunOwner#label()}), so the next run can tell a killed
+     * run's leftovers from a live run's containers.
+     */
+    public static final String RUN_LABEL = "dev.kbr.run";
+
+    /**
+     * How old a managed container of another host (or without {@link #RUN_LABEL}) must be before
+     * a run removes it: whether its owner still runs cannot be seen from here, so only containers
+     * far older than any pipeline timeout are taken for leftovers.
+     */
+    public static final Duration FOREIGN_LEFTOVER_AGE = Duration.ofHours(24);
 
     // Bounds for engine calls that follow a container's end and so are not covered by the
     // pipeline timeout; a healthy engine answers them in milliseconds.
@@ -167,6 +185,7 @@ public final class DockerPipelineRunner implements PipelineRunner {
             runner.call(
                     "Tried to ping the Docker engine",
                     () -> runner.client.pingCmd().exec());
+            runner.removeLeftovers(Instant.now());
         } catch (IOException e) {
             runner.close();
             throw e;
@@ -223,6 +242,62 @@ public final class DockerPipelineRunner implements PipelineRunner {
         // Volumes are scratch space of the run, as a Pod's emptyDirs die with it.
         return new PipelineResult.Succeeded(
                 shared.output().files(), shared.metadata().files(), logs, since(started));
+    }
+
+    /**
+     * Removes containers that kbr runs killed before they could remove them (SIGKILL, OOM, a lost
+     * node): every container with {@link #MANAGED_LABEL} whose {@link #RUN_LABEL} names a process
+     * of this host that is gone, or, when the owner is on another host or unknown, that was created
+     * more than {@link #FOREIGN_LEFTOVER_AGE} ago. Containers of live runs (including concurrent
+     * kbr processes on this host) are left alone. Best effort: a container that cannot be removed
+     * now is left for a later run.
+     *
+     * @param now the current time
+     * @return the ids of the containers removed
+     * @throws InterruptedException when interrupted meanwhile
+     */
+    List<String> removeLeftovers(Instant now) throws InterruptedException {
+        List<com.github.dockerjava.api.model.Container> found;
+        try {
+            found = call(
+                    "Tried to list kbr's containers",
+                    () -> client.listContainersCmd()
+                            .withShowAll(true)
+                            .withLabelFilter(Map.of(MANAGED_LABEL, "true"))
+                            .exec());
+        } catch (IOException e) {
+            return List.of();
+        }
+        List<String> removed = new ArrayList<>();
+        for (var container : found) {
+            Map<String, String> labels = container.getLabels() == null ? Map.of() : container.getLabels();
+            Optional<RunOwner> owner = RunOwner.parseLabel(labels.get(RUN_LABEL));
+            boolean old = container.getCreated() != null
+                    && Instant.ofEpochSecond(container.getCreated())
+                            .plus(FOREIGN_LEFTOVER_AGE)
+                            .isBefore(now);
+            boolean leftover =
+                    owner.isPresent() && owner.get().onThisHost() ? owner.get().isDeadOnThisHost() : old;
+            if (!leftover) {
+                continue;
+            }
+            try {
+                call("Tried to remove leftover container " + container.getId(), () -> {
+                    try {
+                        return client.removeContainerCmd(container.getId())
+                                .withForce(true)
+                                .withRemoveVolumes(true)
+                                .exec();
+                    } catch (NotFoundException e) {
+                        return null;
+                    }
+                });
+                removed.add(container.getId());
+            } catch (IOException e) {
+                // Another run may be removing it at the same time; a later run tries again.
+            }
+        }
+        return removed;
     }
 
     /** Closes the engine connection; idempotent. */
@@ -389,6 +464,7 @@ public final class DockerPipelineRunner implements PipelineRunner {
             labels.put(MANAGED_LABEL, "true");
             labels.put(PIPELINE_LABEL, invocation.pipeline().name());
             labels.put(CONTAINER_LABEL, container.name());
+            labels.put(RUN_LABEL, RunOwner.current().label());
             HostConfig host = HostConfig.newHostConfig()
                     .withNetworkMode(settings.networkMode())
                     .withPrivileged(false);

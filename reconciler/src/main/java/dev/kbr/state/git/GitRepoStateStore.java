@@ -159,7 +159,7 @@ public final class GitRepoStateStore implements StateStore {
         }
         Path temporary;
         try {
-            temporary = Files.createTempDirectory("kbr-git-store-");
+            temporary = dev.kbr.run.TempFolders.create("git-store");
         } catch (IOException e) {
             throw new IOException(
                     prefix(settings, "open") + " but its scratch directory could not be created: " + reason(e), e);

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * {@code git://}, with pushes enabled. Started as a child process; {@link #close()} stops it and
  * any connection handlers it forked.
  */
-final class GitDaemon implements AutoCloseable {
+public final class GitDaemon implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
 
     private final Process process;
@@ -34,7 +34,7 @@ final class GitDaemon implements AutoCloseable {
      *
      * @param home an empty directory used as {@code HOME}
      */
-    static GitDaemon start(Path basePath, Path home) throws IOException, InterruptedException {
+    public static GitDaemon start(Path basePath, Path home) throws IOException, InterruptedException {
         // Run the daemon binary itself (not through the `git` wrapper) so stopping the process
         // we hold stops the daemon.
         Path daemon = Path.of(new GitCli(home).line(basePath, "--exec-path"), "git-daemon");
@@ -67,7 +67,7 @@ final class GitDaemon implements AutoCloseable {
     }
 
     /** {@code git://127.0.0.1:<port>/<repository>}. */
-    String url(String repository) {
+    public String url(String repository) {
         return "git://127.0.0.1:" + port + "/" + repository;
     }
 

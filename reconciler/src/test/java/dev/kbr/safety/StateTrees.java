@@ -1,0 +1,76 @@
+package dev.kbr.safety;
+
+import dev.kbr.testsupport.Processes;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * What the safety ITs compare: a bare repo's branch read with the real {@code git} CLI.
+ *
+ * <p>Two applies of the same inputs write byte-identical trees except for the time each pass ran,
+ * which kbr stamps into its object records ({@code .kbr/objects/...}: {@code lastRun.at},
+ * conditions' {@code lastTransitionTime}, {@code lastSuccessfulConfigureWorkflowTime}). Those
+ * files are compared with every RFC 3339 timestamp replaced; every other file by blob id.
+ */
+final class StateTrees {
+    private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+
+    private StateTrees() {}
+
+    /** {@code git --git-dir repo ARGS}, failing the test when it fails. */
+    static String git(Path repo, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                "git",
+                "-c",
+                "user.name=Hand Editor",
+                "-c",
+                "user.email=hand@example.com",
+                "--git-dir",
+                repo.toString()));
+        command.addAll(List.of(args));
+        return Processes.check(repo.getParent(), command.toArray(String[]::new));
+    }
+
+    /** The head of {@code main}, if the branch exists. */
+    static Optional<String> head(Path repo) throws Exception {
+        Processes.Result r = Processes.run(
+                repo.getParent(), List.of("git", "--git-dir", repo.toString(), "rev-parse", "--verify", "-q", "main"));
+        return r.exitCode() == 0 ? Optional.of(r.output().strip()) : Optional.empty();
+    }
+
+    /** Path to blob id of {@code rev}'s tree, records with their timestamps masked (see above). */
+    static SortedMap<String, String> comparable(Path repo, String rev) throws Exception {
+        SortedMap<String, String> tree = new TreeMap<>();
+        for (String line :
+                git(repo, "ls-tree", "-r", "--full-tree", rev).lines().toList()) {
+            int tab = line.indexOf('\t');
+            String[] meta = line.substring(0, tab).split(" ");
+            String path = line.substring(tab + 1);
+            String value = meta[0] + " " + meta[2];
+            if (path.startsWith(".kbr/objects/")) {
+                value = meta[0] + " masked:"
+                        + TIMESTAMP
+                                .matcher(git(repo, "cat-file", "blob", meta[2]))
+                                .replaceAll("<time>");
+            }
+            tree.put(path, value);
+        }
+        return tree;
+    }
+
+    /** The content of the one file under {@code prefix} in {@code rev}. */
+    static String onlyFileUnder(Path repo, String rev, String prefix) throws Exception {
+        List<String> paths = git(repo, "ls-tree", "-r", "--name-only", "--full-tree", rev)
+                .lines()
+                .filter(p -> p.startsWith(prefix))
+                .toList();
+        if (paths.size() != 1) {
+            throw new AssertionError("expected one file under " + prefix + " in " + rev + ", found " + paths);
+        }
+        return git(repo, "show", rev + ":" + paths.get(0));
+    }
+}
