@@ -498,11 +498,15 @@ public final class Reconciler {
                         stores.put(storeName, new StoreContext(model.get(), store, snapshot, records));
                         attempts.stores.put(storeName, stores.get(storeName));
                     } catch (IOException e) {
+                        // The Git adapter's messages already say what was tried on which store.
                         log().errors
-                                .add("Tried to read state store " + storeName + " ("
-                                        + model.get().displayUrl() + ", branch "
-                                        + model.get().branch() + ") but it failed: "
-                                        + e.getMessage());
+                                .add(
+                                        String.valueOf(e.getMessage()).startsWith("Tried to ")
+                                                ? e.getMessage()
+                                                : "Tried to read state store " + storeName + " ("
+                                                        + model.get().displayUrl() + ", branch "
+                                                        + model.get().branch() + ") but it failed: "
+                                                        + e.getMessage());
                         return false;
                     }
                 }

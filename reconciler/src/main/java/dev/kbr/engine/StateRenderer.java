@@ -641,8 +641,12 @@ final class StateRenderer {
         } catch (StaleStateException e) {
             rejected.put(draft.name(), e);
         } catch (IOException e) {
-            errors.add("Tried to write state store " + draft.name() + " (branch "
-                    + ctx.model().branch() + ") but it failed: " + e.getMessage());
+            // The Git adapter's messages already say what was tried on which store.
+            errors.add(
+                    String.valueOf(e.getMessage()).startsWith("Tried to ")
+                            ? e.getMessage()
+                            : "Tried to write state store " + draft.name() + " (branch "
+                                    + ctx.model().branch() + ") but it failed: " + e.getMessage());
         }
         return new StoreReport(
                 draft.name(), ctx.model().branch(), ctx.snapshot().head(), changes, draft.roots, previous, commit);
