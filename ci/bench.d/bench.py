@@ -366,9 +366,10 @@ class Bench:
                 noop_proj = change_proj = cold_proj if not reuse else self.p1_state[3]
             pass_proj = max(noop_proj, change_proj)
             runs = self.a.runs if pass_proj <= self.a.slow_pass else 1
-            need = cold_proj + runs * (noop_proj + change_proj)
+            # the passes without and with a warm --cache-dir, and the priming pass of the cache
+            need = cold_proj + 2 * runs * (noop_proj + change_proj) + noop_proj
             if need > self.remaining() and self.res["ladder"][0] is not entry:
-                entry["skipped"] = ("projected %.0f s (cold apply %.0f s + %d x (%.0f s + %.0f s)) > %.0f s left "
+                entry["skipped"] = ("projected %.0f s (cold apply %.0f s + 2 x %d x (%.0f s + %.0f s)) > %.0f s left "
                                     "of the %.0f s budget" % (need, cold_proj, runs, noop_proj, change_proj,
                                                               max(0, self.remaining()), self.a.budget))
                 log("N=%d skipped: %s" % (n, entry["skipped"]))
