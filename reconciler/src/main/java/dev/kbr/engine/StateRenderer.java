@@ -193,6 +193,15 @@ final class StateRenderer {
         return rejected;
     }
 
+    /**
+     * The message for a failed state store read or write: the adapter's own when it already says
+     * what was tried on which store (the Git adapter's do), else {@code attempted} with it.
+     */
+    static String storeFailure(String attempted, IOException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.startsWith("Tried to ") ? message : attempted + " but it failed: " + message;
+    }
+
     List<StoreReport> render() {
         int noticesBefore = notices.size();
         Map<String, Draft> drafts = layOut();
@@ -641,12 +650,10 @@ final class StateRenderer {
         } catch (StaleStateException e) {
             rejected.put(draft.name(), e);
         } catch (IOException e) {
-            // The Git adapter's messages already say what was tried on which store.
-            errors.add(
-                    String.valueOf(e.getMessage()).startsWith("Tried to ")
-                            ? e.getMessage()
-                            : "Tried to write state store " + draft.name() + " (branch "
-                                    + ctx.model().branch() + ") but it failed: " + e.getMessage());
+            errors.add(storeFailure(
+                    "Tried to write state store " + draft.name() + " (branch "
+                            + ctx.model().branch() + ")",
+                    e));
         }
         return new StoreReport(
                 draft.name(), ctx.model().branch(), ctx.snapshot().head(), changes, draft.roots, previous, commit);
