@@ -15,12 +15,17 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kbr apply} (a separate JVM) is killed with SIGKILL at random moments, spread over its
- * whole run (start, store read, pipeline containers, commit build, push). The remote branch,
+ * whole run (start, store read, pipeline containers, commit build, push); every fifth trial is
+ * killed the moment its push is seen on the remote instead, so the window between the push and
+ * the process's exit is always exercised, however fast or slow the machine. The remote branch,
  * served by a real {@code git daemon}, must always be at the old commit or at a complete new one,
  * the next apply must converge, and what the killed runs left (pipeline containers, temporary
  * folders) must be gone after it.
@@ -28,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashSafetyIT {
     private static final int TRIALS = 50;
     private static final int REQUESTS = 2;
+    /** Every this many trials, the kill waits for the push instead of a random delay. */
+    private static final int AFTER_PUSH_EVERY = 5;
+
     private static final long SEED = Long.getLong("kbr.test.seed", System.nanoTime());
 
     @TempDir
@@ -49,6 +57,7 @@ class CrashSafetyIT {
         int old = 0;
         int fresh = 0;
         int converged = 0;
+        int killedAfterPush = 0;
         long leftByKilled = 0;
         long tempLeftByKilled = 0;
         try (GitDaemon daemon = GitDaemon.start(served, home)) {
@@ -76,7 +85,16 @@ class CrashSafetyIT {
                 long killAfter = (long) (random.nextDouble() * fullNanos);
                 KbrJar.Started victim = KbrJar.start(kbrTmp, tmp.resolve("trial-" + trial + "-killed.log"), apply);
                 pids.add(victim.pid());
-                TimeUnit.NANOSECONDS.sleep(killAfter);
+                if (trial % AFTER_PUSH_EVERY == 0) {
+                    // A timed kill lands after the push only when the run happens to be fast, which
+                    // left whole CI runs without a single such case; watching the remote does not.
+                    if (awaitPush(remote, before, victim.process())
+                            && victim.process().isAlive()) {
+                        killedAfterPush++;
+                    }
+                } else {
+                    TimeUnit.NANOSECONDS.sleep(killAfter);
+                }
                 // destroyForcibly is SIGKILL on Linux: no shutdown hook, no finally block runs.
                 victim.process().destroyForcibly();
                 assertThat(victim.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -129,7 +147,8 @@ class CrashSafetyIT {
         System.out.println("CrashSafetyIT: killed runs left " + leftByKilled + " container(s) and " + tempLeftByKilled
                 + " temporary folder(s) for the next run to remove");
         System.out.println("CrashSafetyIT: trials=" + TRIALS + " old=" + old + " new=" + fresh + " converged="
-                + converged + " leftover-containers=" + containers + " leftover-temp=" + temp.size());
+                + converged + " killed-after-push=" + killedAfterPush + " leftover-containers=" + containers
+                + " leftover-temp=" + temp.size());
         assertThat(containers).as("pipeline containers of killed runs").isZero();
         assertThat(temp).as("kbr temporary folders in %s", kbrTmp).isEmpty();
         assertThat(old).as("some kills must land before the push").isPositive();
@@ -137,6 +156,31 @@ class CrashSafetyIT {
         assertThat(leftByKilled + tempLeftByKilled)
                 .as("no killed run left anything behind, so the cleanup was not exercised")
                 .isPositive();
+    }
+
+    /**
+     * Polls the bare repository's {@code main} until it leaves {@code before} or the process ends.
+     *
+     * @return true when the branch moved
+     */
+    private static boolean awaitPush(Path remote, String before, Process process) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            try (Repository repo = new FileRepositoryBuilder()
+                    .setGitDir(remote.toFile())
+                    .setMustExist(true)
+                    .build()) {
+                Ref main = repo.exactRef("refs/heads/main");
+                if (main != null && !main.getObjectId().name().equals(before)) {
+                    return true;
+                }
+            }
+            if (!process.isAlive()) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(2);
+        }
+        throw new AssertionError("the apply neither pushed nor ended within 120 s");
     }
 
     private static List<String> kbrTempFolders(Path kbrTmp) throws Exception {
