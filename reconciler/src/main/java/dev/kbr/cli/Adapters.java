@@ -60,7 +60,8 @@ final class Adapters {
         return env == null || env.isBlank() ? Optional.empty() : Optional.of(Path.of(env));
     }
 
-    private static String sha256(String text) {
+    /** SHA-256 of {@code text} (UTF-8), as hex. */
+    static String sha256(String text) {
         try {
             return java.util.HexFormat.of()
                     .formatHex(java.security.MessageDigest.getInstance("SHA-256")

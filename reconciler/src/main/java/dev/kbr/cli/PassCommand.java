@@ -2,12 +2,12 @@ package dev.kbr.cli;
 
 import dev.kbr.engine.PassOptions;
 import dev.kbr.engine.Reconciler;
+import dev.kbr.load.PlatformSource;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.report.RunReport;
 import dev.kbr.report.TextReport;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -34,15 +34,25 @@ abstract class PassCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--push-retries must be 0 or more, not " + options.pushRetries);
         }
-        if (!Files.isDirectory(options.platform)) {
-            // Checked before connecting to Docker, so the first error names the real mistake.
-            throw new IOException("platform folder " + options.platform
-                    + " does not exist or is not a directory; pass the folder holding your Promises with --platform");
-        }
         MountedSecrets secrets = new MountedSecrets(Optional.ofNullable(options.secretsDir), System.getenv());
         Optional<Path> caFile = StateStoreCredentials.caFile(options.caFile, System.getenv());
+        Optional<Path> cacheDir = Adapters.cacheDir(options.cacheDir);
+        // Opened (a Git commit fetched) before connecting to Docker, so the first error names the
+        // real mistake.
+        try (PlatformSource platform = options.platform.open(secrets, caFile, cacheDir)) {
+            return pass(platform, secrets, caFile, cacheDir, out);
+        }
+    }
+
+    private int pass(
+            PlatformSource platform,
+            MountedSecrets secrets,
+            Optional<Path> caFile,
+            Optional<Path> cacheDir,
+            PrintWriter out)
+            throws IOException, InterruptedException {
         PassOptions pass = new PassOptions(
-                options.platform,
+                platform,
                 options.stateUrls,
                 apply(),
                 options.pipelineTimeout,
@@ -56,7 +66,6 @@ abstract class PassCommand implements Callable<Integer> {
                 options.pushRetries);
         RunReport report;
         try (PipelineRunner runner = Adapters.pipelineRunner(options)) {
-            Optional<Path> cacheDir = Adapters.cacheDir(options.cacheDir);
             report = new Reconciler(
                             runner,
                             store -> Adapters.openStateStore(store, cacheDir, secrets, caFile),

@@ -4,16 +4,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by {@code plan} and {@code apply}. */
 final class PassOptionsMixin {
-    @Option(
-            names = "--platform",
-            required = true,
-            paramLabel = "DIR",
-            description = "Platform repo folder: Promises, resource requests, Destinations and state stores.")
-    Path platform;
+    @Mixin
+    PlatformOptions platform;
 
     @Option(
             names = "--state-url",
@@ -51,7 +48,7 @@ final class PassOptionsMixin {
             names = "--ca-file",
             paramLabel = "PATH",
             description = {
-                "PEM file of CA certificates to trust for https state stores, besides the JVM's own CAs",
+                "PEM file of CA certificates to trust for https state stores and --platform, besides the JVM's own CAs",
                 "(default: $GIT_SSL_CAINFO, else none)."
             })
     Path caFile;
@@ -97,7 +94,7 @@ final class PassOptionsMixin {
             names = "--cache-dir",
             paramLabel = "DIR",
             description = {
-                "Keep each state store's local Git repository here between runs, so a repeated pass fetches",
+                "Keep each state store's (and a Git --platform's) local repository here between runs, so a repeated pass fetches",
                 "only what changed (default: $KBR_CACHE_DIR, else a temporary folder per run)."
             })
     Path cacheDir;

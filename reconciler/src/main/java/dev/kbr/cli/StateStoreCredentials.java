@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 
 /**
- * Reads a GitStateStore's {@code spec.secretRef} into credentials for its {@code spec.authMethod},
+ * Reads a GitStateStore's {@code spec.secretRef} (or {@code --platform-secret}) into credentials for its {@code spec.authMethod},
  * with the keys Kratix's GitStateStore uses: {@code username} and {@code password} for
  * {@code basicAuth}, {@code sshPrivateKey} and {@code knownHosts} for {@code ssh}. Values come from
  * {@code --secrets-dir} or {@code KBR_SECRET_<NAMESPACE>_<NAME>_<KEY>} variables; a key given as a
@@ -43,24 +43,55 @@ final class StateStoreCredentials {
                     + "`, which kbr does not support; use basicAuth (keys username, password) or ssh (keys"
                     + " sshPrivateKey, knownHosts)");
         }
+        return Optional.of(read(ref, method, where, where + " names " + source + " in spec.secretRef", secrets));
+    }
+
+    /**
+     * Credentials for the platform repo from {@code --platform-secret NAMESPACE/NAME}: keys
+     * {@code sshPrivateKey} and {@code knownHosts} for an ssh URL, {@code username} and {@code
+     * password} for https.
+     *
+     * @param option the option's value
+     * @param ssh true for an {@code ssh://} or {@code user@host:path} URL, false for https
+     * @throws IOException when the value is not NAMESPACE/NAME, or the Secret or a key is missing
+     */
+    static GitCredentials platform(String option, boolean ssh, Secrets secrets) throws IOException {
+        String[] parts = option.split("/", -1);
+        if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+            throw new IOException("--platform-secret `" + option
+                    + "` is not NAMESPACE/NAME; name the Secret holding the platform repo's credentials, e.g."
+                    + " --platform-secret default/platform-git");
+        }
+        SecretRef ref = new SecretRef(parts[0], parts[1]);
+        return read(
+                ref,
+                ssh ? SSH : BASIC_AUTH,
+                "--platform-secret",
+                "--platform-secret names Secret " + ref.namespace() + "/" + ref.name(),
+                secrets);
+    }
+
+    private static GitCredentials read(SecretRef ref, String method, String where, String naming, Secrets secrets)
+            throws IOException {
+        String source = "Secret " + ref.namespace() + "/" + ref.name();
         Optional<SortedMap<String, String>> secret = secrets.secret(ref.namespace(), ref.name());
         if (secret.isEmpty()) {
-            throw new IOException(where + " names " + source + " in spec.secretRef, but no such Secret was given; "
+            throw new IOException(naming + ", but no such Secret was given; "
                     + "put its keys in files DIR/" + ref.namespace() + "/" + ref.name() + "/<key> and pass "
                     + "--secrets-dir DIR, or set KBR_SECRET_" + Secrets.envName(ref.namespace()) + "_"
                     + Secrets.envName(ref.name()) + "_<KEY>");
         }
         if (method.equals(SSH)) {
-            return Optional.of(new GitCredentials.SshKey(
+            return new GitCredentials.SshKey(
                     key(secret.get(), "sshPrivateKey", where, ref),
                     key(secret.get(), "knownHosts", where, ref),
-                    source));
+                    source);
         }
         // A file written with `echo` ends in a line break that is not part of the value.
-        return Optional.of(new GitCredentials.BasicAuth(
+        return new GitCredentials.BasicAuth(
                 chomp(key(secret.get(), "username", where, ref)),
                 chomp(key(secret.get(), "password", where, ref)),
-                source));
+                source);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.kbr.cli;
 
 import dev.kbr.engine.StatusQuery;
+import dev.kbr.load.PlatformSource;
 import dev.kbr.report.ObjectStatusView;
 import dev.kbr.report.StatusReport;
 import java.io.IOException;
@@ -29,8 +30,8 @@ final class StatusCommand implements Callable<Integer> {
         json
     }
 
-    @Option(names = "--platform", required = true, paramLabel = "DIR", description = "Platform repo folder.")
-    Path platform;
+    @CommandLine.Mixin
+    PlatformOptions platform;
 
     @Option(
             names = "--state-url",
@@ -41,14 +42,15 @@ final class StatusCommand implements Callable<Integer> {
     @Option(
             names = "--cache-dir",
             paramLabel = "DIR",
-            description = "Local Git repositories kept between runs (default: $KBR_CACHE_DIR, else none).")
+            description = "Local Git repositories (state stores, a Git --platform) kept between runs (default:"
+                    + " $KBR_CACHE_DIR, else none).")
     Path cacheDir;
 
     @Option(
             names = "--secrets-dir",
             paramLabel = "DIR",
             description = {
-                "Secrets for GitStateStore spec.secretRef: DIR/<namespace>/<name>/<key>; variables",
+                "Secrets for GitStateStore spec.secretRef and --platform-secret: DIR/<namespace>/<name>/<key>; variables",
                 "KBR_SECRET_<NAMESPACE>_<NAME>_<KEY> also work and win."
             })
     Path secretsDir;
@@ -56,7 +58,8 @@ final class StatusCommand implements Callable<Integer> {
     @Option(
             names = "--ca-file",
             paramLabel = "PATH",
-            description = "PEM CA certificates to trust for https state stores (default: $GIT_SSL_CAINFO).")
+            description = "PEM CA certificates to trust for https state stores and --platform (default:"
+                    + " $GIT_SSL_CAINFO).")
     Path caFile;
 
     @Option(
@@ -73,9 +76,12 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         MountedSecrets secrets = new MountedSecrets(Optional.ofNullable(secretsDir), System.getenv());
         Optional<Path> trusted = StateStoreCredentials.caFile(caFile, System.getenv());
-        List<ObjectStatusView> views = new StatusQuery(
-                        store -> Adapters.openStateStore(store, Adapters.cacheDir(cacheDir), secrets, trusted))
-                .read(platform, stateUrls);
+        Optional<Path> cache = Adapters.cacheDir(cacheDir);
+        List<ObjectStatusView> views;
+        try (PlatformSource source = platform.open(secrets, trusted, cache)) {
+            views = new StatusQuery(store -> Adapters.openStateStore(store, cache, secrets, trusted))
+                    .read(source, stateUrls);
+        }
         if (output == Format.json) {
             StatusReport.json(views, spec.commandLine().getOut());
         } else {

@@ -1,17 +1,18 @@
 package dev.kbr.cli;
 
 import dev.kbr.engine.PlatformCheck;
+import dev.kbr.load.PlatformSource;
 import dev.kbr.model.Diagnostic;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code kbr validate}: check the platform folder; run nothing, touch no state store. */
+/** {@code kbr validate}: check the platform repo; run nothing, touch no state store. */
 @Command(
         name = "validate",
         mixinStandardHelpOptions = true,
@@ -22,23 +23,42 @@ import picocli.CommandLine.Option;
             "file:line: severity: field: message and a summary line. Exits 1 on any error."
         })
 final class ValidateCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    PlatformOptions platform;
+
     @Option(
-            names = "--platform",
-            required = true,
+            names = "--secrets-dir",
             paramLabel = "DIR",
-            description = "Platform repo folder: Promises, resource requests, Destinations and state stores.")
-    Path platform;
+            description = {
+                "Secrets for --platform-secret, laid out as a mounted Kubernetes Secret:",
+                "DIR/<namespace>/<name>/<key>; variables KBR_SECRET_<NAMESPACE>_<NAME>_<KEY> also work and win."
+            })
+    Path secretsDir;
+
+    @Option(
+            names = "--ca-file",
+            paramLabel = "PATH",
+            description = "PEM CA certificates to trust for an https --platform (default: $GIT_SSL_CAINFO).")
+    Path caFile;
+
+    @Option(
+            names = "--cache-dir",
+            paramLabel = "DIR",
+            description = "Keep a Git --platform's local repository here between runs (default: $KBR_CACHE_DIR).")
+    Path cacheDir;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isDirectory(platform)) {
-            throw new IOException("platform folder " + platform
-                    + " does not exist or is not a directory; pass the folder holding your Promises with --platform");
+        PlatformCheck.Result result;
+        try (PlatformSource source = platform.open(
+                new MountedSecrets(Optional.ofNullable(secretsDir), System.getenv()),
+                StateStoreCredentials.caFile(caFile, System.getenv()),
+                Adapters.cacheDir(cacheDir))) {
+            result = PlatformCheck.run(source);
         }
-        PlatformCheck.Result result = PlatformCheck.run(platform);
         PrintWriter out = spec.commandLine().getOut();
         for (Diagnostic diagnostic : result.diagnostics()) {
             out.println(diagnostic);

@@ -43,7 +43,7 @@ final class DeleteGuard {
                 + " recorded works (more than --max-delete-fraction "
                 + options.maxDeleteFraction() + "), delivered for "
                 + objects.size() + " object(s): " + named + ". Nothing was written. Check that --platform "
-                + options.platform() + " is the right folder and that every file loaded;"
+                + options.platform().origin() + " is the right platform and that every file loaded;"
                 + " pass --allow-mass-delete if this is intended");
     }
 }

@@ -1,6 +1,6 @@
 package dev.kbr.engine;
 
-import java.nio.file.Path;
+import dev.kbr.load.PlatformSource;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * What one pass is asked to do.
  *
- * @param platform the platform repo folder
+ * @param platform the platform repo: a folder, or a Git commit fetched before the pass
  * @param stateUrls GitStateStore name to a URL replacing its {@code spec.url}
  * @param apply true to commit and push; false for a plan (dry run)
  * @param pipelineTimeout how long one pipeline may run
@@ -25,7 +25,7 @@ import java.util.Objects;
  *     read is recomputed on the new head and pushed again (0 = never), with jittered exponential backoff
  */
 public record PassOptions(
-        Path platform,
+        PlatformSource platform,
         Map<String, String> stateUrls,
         boolean apply,
         Duration pipelineTimeout,
@@ -57,7 +57,7 @@ public record PassOptions(
 
     /** Options with the default mass-delete guard and push-retry count. */
     public PassOptions(
-            Path platform,
+            PlatformSource platform,
             Map<String, String> stateUrls,
             boolean apply,
             Duration pipelineTimeout,
@@ -83,7 +83,7 @@ public record PassOptions(
 
     /** Options with the defaults for caching: nothing forced, Kratix's 10h interval. */
     public PassOptions(
-            Path platform,
+            PlatformSource platform,
             Map<String, String> stateUrls,
             boolean apply,
             Duration pipelineTimeout,

@@ -1,6 +1,7 @@
 package dev.kbr.engine;
 
 import dev.kbr.load.PlatformLoader;
+import dev.kbr.load.PlatformSource;
 import dev.kbr.model.Diagnostic;
 import dev.kbr.model.Platform;
 import dev.kbr.model.Promise;
@@ -65,7 +66,18 @@ public final class PlatformCheck {
      */
     public static Result run(Path root) throws IOException {
         Objects.requireNonNull(root, "root");
-        PlatformLoader.Result loaded = PlatformLoader.load(root);
+        return run(PlatformSource.folder(root));
+    }
+
+    /**
+     * Checks a platform folder or a Git commit's tree.
+     *
+     * @throws IOException when its files cannot be listed or read; problems inside them are
+     *     diagnostics
+     */
+    public static Result run(PlatformSource source) throws IOException {
+        Objects.requireNonNull(source, "source");
+        PlatformLoader.Result loaded = source.load();
         Platform platform = loaded.platform();
         List<Diagnostic> diagnostics = new ArrayList<>(loaded.diagnostics());
         SchemaCache schemas = new SchemaCache();

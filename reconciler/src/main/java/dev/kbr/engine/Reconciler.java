@@ -102,8 +102,8 @@ public final class Reconciler {
      * @throws InterruptedException when interrupted while a pipeline runs
      */
     public RunReport run(PassOptions options) throws IOException, InterruptedException {
-        PlatformLoader.Result loaded = PlatformLoader.load(options.platform());
-        Attempts attempts = new Attempts(clock.instant());
+        PlatformLoader.Result loaded = options.platform().load();
+        Attempts attempts = new Attempts(clock.instant(), options.platform().origin());
         try {
             for (int retry = 0; ; retry++) {
                 Pass pass = new Pass(options, loaded, attempts);
@@ -160,9 +160,11 @@ public final class Reconciler {
         final List<PipelineRun> runs = new ArrayList<>();
 
         final java.util.random.RandomGenerator jitter = new java.util.SplittableRandom();
+        final dev.kbr.model.PlatformOrigin origin;
 
-        Attempts(Instant now) {
+        Attempts(Instant now, dev.kbr.model.PlatformOrigin origin) {
             this.now = now;
+            this.origin = origin;
         }
 
         /** Reads a store that refused a push again; the error line when it cannot be read. */
@@ -191,7 +193,14 @@ public final class Reconciler {
             List<String> allErrors = new ArrayList<>(report.errors());
             allErrors.addAll(errors);
             return new RunReport(
-                    report.applied(), report.diagnostics(), runs, report.cached(), notices, report.stores(), allErrors);
+                            report.applied(),
+                            report.diagnostics(),
+                            runs,
+                            report.cached(),
+                            notices,
+                            report.stores(),
+                            allErrors)
+                    .withPlatform(origin);
         }
 
         void closeStores() {
@@ -280,7 +289,7 @@ public final class Reconciler {
                     && platform.gitStateStores().isEmpty()) {
                 // Fail closed: a wrong --platform folder must never look like "everything was removed".
                 log().errors
-                        .add("platform folder " + options.platform() + " holds no Promise, Destination or"
+                        .add("platform " + options.platform().origin() + " holds no Promise, Destination or"
                                 + " GitStateStore (" + loaded.files().size() + " YAML file(s) read), so no state"
                                 + " store was read or written; pass the folder holding your Kratix documents with"
                                 + " --platform");

@@ -669,7 +669,21 @@ final class StateRenderer {
         long deleted = changes.changes().stream()
                 .filter(c -> c instanceof FileChange.Deleted)
                 .count();
-        return "kbr apply: " + added + " added, " + modified + " changed, " + deleted + " deleted\n\n" + "Platform: "
-                + options.platform().getFileName() + "\n";
+        return "kbr apply: " + added + " added, " + modified + " changed, " + deleted + " deleted\n\n"
+                + platformTrailers(options.platform().origin());
+    }
+
+    /**
+     * Git trailers naming the platform the commit was made from, so every state commit traces
+     * back to its input: the folder's name, or the remote's URL (no password), ref and commit.
+     */
+    static String platformTrailers(dev.kbr.model.PlatformOrigin origin) {
+        if (!origin.isGit()) {
+            java.nio.file.Path name = java.nio.file.Path.of(origin.location()).getFileName();
+            return "Platform: " + (name == null ? origin.location() : name) + "\n";
+        }
+        return "Platform-Url: " + origin.location() + "\nPlatform-Ref: "
+                + origin.ref().orElseThrow() + "\nPlatform-Commit: "
+                + origin.commit().orElseThrow() + "\n";
     }
 }

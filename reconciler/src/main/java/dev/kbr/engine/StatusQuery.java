@@ -2,6 +2,7 @@ package dev.kbr.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.load.PlatformLoader;
+import dev.kbr.load.PlatformSource;
 import dev.kbr.model.GitStateStore;
 import dev.kbr.model.ObjectKey;
 import dev.kbr.report.ObjectStatusView;
@@ -10,7 +11,6 @@ import dev.kbr.state.Records;
 import dev.kbr.state.StateStore;
 import dev.kbr.state.layout.RecordsFormat;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +31,13 @@ public final class StatusQuery {
     /**
      * Reads the records of every GitStateStore of the platform.
      *
-     * @param platform the platform folder (for the state stores' definitions)
+     * @param platform the platform repo (for the state stores' definitions)
      * @param stateUrls GitStateStore name to a URL replacing its {@code spec.url}
      * @return one view per object, sorted; an object recorded in several stores is listed once
      * @throws IOException when the platform or a store cannot be read; the message names it
      */
-    public List<ObjectStatusView> read(Path platform, Map<String, String> stateUrls) throws IOException {
-        PlatformLoader.Result loaded = PlatformLoader.load(platform);
+    public List<ObjectStatusView> read(PlatformSource platform, Map<String, String> stateUrls) throws IOException {
+        PlatformLoader.Result loaded = platform.load();
         Map<ObjectKey, ObjectStatusView> views = new TreeMap<>();
         for (GitStateStore model : loaded.platform().gitStateStores()) {
             GitStateStore store =

@@ -11,21 +11,19 @@ import dev.kbr.model.ResourceRequest;
 import dev.kbr.model.SourceLocation;
 import java.io.IOException;
 import java.nio.file.FileSystems;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.function.Predicate;
 
 /**
- * Reads a platform repo from a directory: every {@code *.yaml}/{@code *.yml} file below the root,
+ * Reads a platform repo from a directory or a Git commit's tree ({@link PlatformFiles}): every
+ * {@code *.yaml}/{@code *.yml} file below the root,
  * except hidden files and folders and paths matched by the {@code exclude:} globs of an optional
  * {@code kbr.yaml} at the root. Documents are classified by apiVersion and kind: Kratix's own
  * kinds ({@code platform.kratix.io/v1alpha1} Promise, Destination, GitStateStore), resource
@@ -87,23 +85,35 @@ public final class PlatformLoader {
         if (!Files.isDirectory(root)) {
             throw new IOException("platform folder " + root + " does not exist or is not a directory");
         }
+        return load(PlatformFiles.folder(root));
+    }
+
+    /**
+     * Loads a platform from its files, wherever they are (a folder, a Git commit's tree): every
+     * {@code *.yaml}/{@code *.yml} file, except hidden files, files in hidden folders and paths
+     * matched by the {@code exclude:} globs of {@value #SETTINGS_FILE}. Diagnostics name files by
+     * their path relative to the repo's root.
+     *
+     * @throws IOException when the files cannot be listed or one cannot be read; problems inside
+     *     files are diagnostics, never exceptions
+     */
+    public static Result load(PlatformFiles tree) throws IOException {
         List<Diagnostic> diagnostics = new ArrayList<>();
-        List<PathMatcher> excludes = excludes(root, diagnostics);
-        List<Path> files = yamlFiles(root, excludes);
+        List<PathMatcher> excludes = excludes(tree, diagnostics);
+        List<String> files = yamlFiles(tree, excludes);
         List<YamlDocument> documents = new ArrayList<>();
         List<String> filesWithErrors = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (Path file : files) {
-            String name = root.relativize(file).toString().replace('\\', '/');
-            names.add(name);
-            YamlReader.Result read = YamlReader.read(name, Files.readAllBytes(file), MAX_DOCUMENT_CHARS);
+        for (String name : files) {
+            byte[] content = tree.read(name)
+                    .orElseThrow(() -> new IOException("platform file " + name + " was listed but cannot be read"));
+            YamlReader.Result read = YamlReader.read(name, content, MAX_DOCUMENT_CHARS);
             documents.addAll(read.documents());
             diagnostics.addAll(read.diagnostics());
             if (!read.diagnostics().isEmpty()) {
                 filesWithErrors.add(name);
             }
         }
-        return classify(documents, diagnostics, filesWithErrors, names, true);
+        return classify(documents, diagnostics, filesWithErrors, files, true);
     }
 
     /**
@@ -353,13 +363,13 @@ public final class PlatformLoader {
         items.removeAll(duplicates);
     }
 
-    private static List<PathMatcher> excludes(Path root, List<Diagnostic> diagnostics) throws IOException {
-        Path settings = root.resolve(SETTINGS_FILE);
+    private static List<PathMatcher> excludes(PlatformFiles tree, List<Diagnostic> diagnostics) throws IOException {
         List<PathMatcher> matchers = new ArrayList<>();
-        if (!Files.isRegularFile(settings)) {
+        Optional<byte[]> settings = tree.read(SETTINGS_FILE);
+        if (settings.isEmpty()) {
             return matchers;
         }
-        YamlReader.Result read = YamlReader.read(SETTINGS_FILE, Files.readAllBytes(settings));
+        YamlReader.Result read = YamlReader.read(SETTINGS_FILE, settings.get());
         diagnostics.addAll(read.diagnostics());
         for (YamlDocument doc : read.documents()) {
             JsonNode exclude = doc.body().path("exclude");
@@ -378,38 +388,24 @@ public final class PlatformLoader {
         return matchers;
     }
 
-    private static List<Path> yamlFiles(Path root, List<PathMatcher> excludes) throws IOException {
-        List<Path> files = new ArrayList<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                if (!dir.equals(root)
-                        && (dir.getFileName().toString().startsWith(".") || excluded(root.relativize(dir)))) {
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                return FileVisitResult.CONTINUE;
+    private static List<String> yamlFiles(PlatformFiles tree, List<PathMatcher> excludes) throws IOException {
+        // Globs match relative paths the same way for a folder and a Git tree.
+        Predicate<String> excluded = relative -> excludes.stream().anyMatch(m -> m.matches(Path.of(relative)));
+        List<String> files = new ArrayList<>();
+        for (String relative : tree.list(dir -> !hidden(dir) && !excluded.test(dir))) {
+            String name = relative.substring(relative.lastIndexOf('/') + 1);
+            if (!hidden(relative)
+                    && (name.endsWith(".yaml") || name.endsWith(".yml"))
+                    && !relative.equals(SETTINGS_FILE)
+                    && !excluded.test(relative)) {
+                files.add(relative);
             }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                String name = file.getFileName().toString();
-                Path relative = root.relativize(file);
-                if (attrs.isRegularFile()
-                        && !name.startsWith(".")
-                        && (name.endsWith(".yaml") || name.endsWith(".yml"))
-                        && !relative.toString().equals(SETTINGS_FILE)
-                        && !excluded(relative)) {
-                    files.add(file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            private boolean excluded(Path relative) {
-                return excludes.stream().anyMatch(m -> m.matches(relative));
-            }
-        });
-        try (Stream<Path> sorted = files.stream().sorted()) {
-            return sorted.toList();
         }
+        return files.stream().sorted().toList();
+    }
+
+    /** A file or folder whose own name starts with a dot. */
+    private static boolean hidden(String relative) {
+        return relative.substring(relative.lastIndexOf('/') + 1).startsWith(".");
     }
 }

@@ -1,8 +1,10 @@
 package dev.kbr.report;
 
 import dev.kbr.model.Diagnostic;
+import dev.kbr.model.PlatformOrigin;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything one pass did, for rendering and exit codes.
@@ -16,6 +18,8 @@ import java.util.Objects;
  *     unavailable Promises, outputs kept from an earlier pass)
  * @param stores one entry per state store written
  * @param errors failures of the pass itself (a store that could not be read or written)
+ * @param platform where the platform was read from (a folder, or a Git remote at a commit); empty
+ *     only in reports made outside a pass
  */
 public record RunReport(
         boolean applied,
@@ -24,7 +28,8 @@ public record RunReport(
         List<String> cached,
         List<String> notices,
         List<StoreReport> stores,
-        List<String> errors) {
+        List<String> errors,
+        Optional<PlatformOrigin> platform) {
     public RunReport {
         diagnostics = diagnostics.stream().sorted(Diagnostic.ORDER).toList();
         pipelineRuns = List.copyOf(pipelineRuns);
@@ -33,6 +38,24 @@ public record RunReport(
         stores = List.copyOf(stores);
         errors = List.copyOf(errors);
         Objects.requireNonNull(diagnostics, "diagnostics");
+        Objects.requireNonNull(platform, "platform");
+    }
+
+    /** A report that does not say where its platform came from. */
+    public RunReport(
+            boolean applied,
+            List<Diagnostic> diagnostics,
+            List<PipelineRun> pipelineRuns,
+            List<String> cached,
+            List<String> notices,
+            List<StoreReport> stores,
+            List<String> errors) {
+        this(applied, diagnostics, pipelineRuns, cached, notices, stores, errors, Optional.empty());
+    }
+
+    /** The same report, naming the platform it was made from. */
+    public RunReport withPlatform(PlatformOrigin origin) {
+        return new RunReport(applied, diagnostics, pipelineRuns, cached, notices, stores, errors, Optional.of(origin));
     }
 
     /** True when anything failed: an input error, a pipeline, or a store. */

@@ -37,6 +37,10 @@ public final class TextReport {
      *     sha256
      */
     public static void write(RunReport report, PrintWriter out, boolean showSecrets) {
+        report.platform().ifPresent(origin -> {
+            out.println("Platform: " + origin.describe());
+            out.println();
+        });
         if (!report.pipelineRuns().isEmpty()) {
             out.println("Pipelines:");
             for (PipelineRun run : report.pipelineRuns()) {

@@ -306,6 +306,63 @@ class HttpsStateStoreIT {
                 .doesNotContain("\tat ");
     }
 
+    @Test
+    void readsAGitPlatformOverHttpsWithPlatformSecretAndMasksItsPassword() throws Exception {
+        // The platform repo is served by the same server, behind the same basic auth.
+        Path work = CredentialedPlatform.write(tmp.resolve("platform"), url(), "basicAuth");
+        Processes.check(work, "git", "init", "-q", "-b", "main");
+        Processes.check(work, "git", "add", "-A");
+        Processes.check(work, "git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "p");
+        String commit = Processes.check(work, "git", "rev-parse", "HEAD").strip();
+        Path served = server.resolve("repos/platform-" + System.nanoTime() + ".git");
+        Processes.check(work, "git", "clone", "-q", "--bare", work.toString(), served.toString());
+        String platformUrl = "https://127.0.0.1:" + port + "/git/" + served.getFileName();
+        Path secrets = CredentialedPlatform.secretsDir(tmp, Map.of("username", USER, "password", PASSWORD));
+        String head = headOrNone();
+
+        Processes.Result plan = CredentialedPlatform.inProcess(
+                "plan",
+                "--platform",
+                platformUrl,
+                "--platform-secret",
+                CredentialedPlatform.SECRET_NAMESPACE + "/" + CredentialedPlatform.SECRET_NAME,
+                "--secrets-dir",
+                secrets.toString(),
+                "--ca-file",
+                server.resolve("ca.pem").toString(),
+                "--pipeline-network",
+                "none");
+        // The password in the URL itself (no --platform-secret) is masked wherever the URL is shown.
+        Processes.Result inline = CredentialedPlatform.inProcess(
+                "validate",
+                "--platform",
+                platformUrl.replace("https://", "https://" + USER + ":" + PASSWORD + "@"),
+                "--platform-ref",
+                "no-such-branch",
+                "--ca-file",
+                server.resolve("ca.pem").toString());
+        Processes.Result noSecret = CredentialedPlatform.inProcess(
+                "validate",
+                "--platform",
+                platformUrl,
+                "--ca-file",
+                server.resolve("ca.pem").toString());
+
+        assertThat(plan.exitCode()).as(plan.output()).isZero();
+        assertThat(plan.output()).contains("Platform: " + platformUrl + " at " + commit + " (main)");
+        assertThat(headOrNone()).isEqualTo(head);
+        assertThat(inline.exitCode()).as(inline.output()).isEqualTo(Main.ERROR);
+        assertThat(inline.output())
+                .contains("--platform-ref `no-such-branch` is not a branch, tag or commit of the platform repo https://"
+                        + USER + ":***@127.0.0.1:" + port);
+        assertThat(noSecret.exitCode()).as(noSecret.output()).isEqualTo(Main.ERROR);
+        assertThat(noSecret.output())
+                .contains("Tried to read the platform repo " + platformUrl + " (--platform)")
+                .contains("the server requires credentials; pass --platform-secret NAMESPACE/NAME")
+                .doesNotContain("\tat ");
+        assertThat(plan.output() + inline.output() + noSecret.output()).doesNotContain(PASSWORD);
+    }
+
     private static String url() {
         return "https://127.0.0.1:" + port + "/git/state.git";
     }

@@ -21,7 +21,7 @@ class MainTest {
     void usageErrorsExitOneNotTwo() {
         Run run = kbr("plan");
         assertThat(run.code()).isEqualTo(Main.ERROR);
-        assertThat(run.out()).contains("Missing required option: '--platform=DIR'");
+        assertThat(run.out()).contains("Missing required option: '--platform=DIR|URL'");
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class DeleteGuardTest {
     private static PassOptions options(double fraction, boolean allow) {
         return new PassOptions(
-                Path.of("platform"),
+                dev.kbr.load.PlatformSource.folder(Path.of("platform")),
                 Map.of(),
                 false,
                 Duration.ofMinutes(1),

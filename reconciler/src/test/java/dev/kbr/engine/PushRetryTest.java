@@ -59,7 +59,7 @@ class PushRetryTest {
     @Test
     void passOptionsRefuseANegativeRetryCount() {
         assertThatThrownBy(() -> new PassOptions(
-                        java.nio.file.Path.of("p"),
+                        dev.kbr.load.PlatformSource.folder(java.nio.file.Path.of("p")),
                         java.util.Map.of(),
                         true,
                         Duration.ofMinutes(1),

@@ -97,7 +97,7 @@ class StateRendererTest {
 
     /** Rendering tests delete freely; the mass-delete guard has its own test below. */
     private PassOptions options = new PassOptions(
-            Path.of("platform"),
+            dev.kbr.load.PlatformSource.folder(Path.of("platform")),
             Map.of(),
             true,
             Duration.ofMinutes(1),
@@ -118,7 +118,13 @@ class StateRendererTest {
                 resource(R1, "flat", "r1.yaml", "r1\n"),
                 resource(R2, "flat", "r2.yaml", "r2\n"),
                 resource(R3, "flat", "r3.yaml", "r3\n"));
-        options = new PassOptions(Path.of("platform"), Map.of(), true, Duration.ofMinutes(1), 8, Secrets.none());
+        options = new PassOptions(
+                dev.kbr.load.PlatformSource.folder(Path.of("platform")),
+                Map.of(),
+                true,
+                Duration.ofMinutes(1),
+                8,
+                Secrets.none());
         List<String> before = paths("clusters/");
 
         Pass refused = pass(destinations, resource(R3, "flat", "r3.yaml", "r3\n"));

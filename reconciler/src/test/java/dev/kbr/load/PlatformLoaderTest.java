@@ -19,6 +19,51 @@ import org.junit.jupiter.api.io.TempDir;
 class PlatformLoaderTest {
 
     @Test
+    void anInMemoryTreeIsLoadedExactlyAsTheSameFilesInAFolder(@TempDir Path tmp) throws IOException {
+        java.util.Map<String, String> files = new java.util.TreeMap<>();
+        files.put("kbr.yaml", "exclude: [\"drafts/**\"]\n");
+        files.put("destinations/dev.yaml", """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Destination
+                metadata: {name: dev}
+                spec: {path: dev, stateStoreRef: {kind: GitStateStore, name: default}}
+                """);
+        files.put("a/b/broken.yml", "kind: ConfigMap\nmetadata: {name: x\n");
+        files.put("drafts/wip.yaml", "kind: [\n");
+        files.put(".github/ci.yaml", "on: [push\n");
+        files.put("a/.hidden.yaml", "kind: [\n");
+        files.put("notes.txt", "kind: [\n");
+        for (var e : files.entrySet()) {
+            Files.createDirectories(tmp.resolve(e.getKey()).getParent());
+            Files.writeString(tmp.resolve(e.getKey()), e.getValue());
+        }
+        List<String> read = new java.util.ArrayList<>();
+        PlatformFiles tree = PlatformFiles.of(
+                files.keySet(),
+                path -> {
+                    read.add(path);
+                    return files.get(path).getBytes(StandardCharsets.UTF_8);
+                },
+                () -> {});
+
+        var fromTree = PlatformLoader.load(tree);
+        var fromFolder = PlatformLoader.load(tmp);
+
+        assertThat(fromTree.files()).containsExactly("a/b/broken.yml", "destinations/dev.yaml");
+        assertThat(fromTree.files()).isEqualTo(fromFolder.files());
+        assertThat(fromTree.diagnostics()).isEqualTo(fromFolder.diagnostics());
+        assertThat(fromTree.diagnostics())
+                .extracting(d -> d.location().file())
+                .contains("a/b/broken.yml")
+                .doesNotContain("drafts/wip.yaml", ".github/ci.yaml", "a/.hidden.yaml", "notes.txt");
+        assertThat(fromTree.platform().destinations())
+                .extracting(Destination::name)
+                .containsExactly("dev");
+        // Files left out are never read (a large binary in the repo costs nothing).
+        assertThat(read).containsExactlyInAnyOrder("kbr.yaml", "a/b/broken.yml", "destinations/dev.yaml");
+    }
+
+    @Test
     void loadsTheSeedsPlatform() throws IOException {
         var result = PlatformLoader.load(SharedFiles.repoRoot().resolve("fixtures/platforms/seeds"));
         assertThat(result.diagnostics()).isEmpty();

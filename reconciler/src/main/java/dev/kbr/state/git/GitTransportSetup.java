@@ -47,19 +47,30 @@ import org.eclipse.jgit.util.FS;
  * authentication and trust failures into advice naming the Secret and its key.
  */
 final class GitTransportSetup implements AutoCloseable {
-    private final GitStoreSettings settings;
+    /** What to do when a server wants credentials and a state store has none. */
+    static final String STATE_STORE_CREDENTIALS_HINT = "set spec.secretRef on the GitStateStore to a Secret with keys"
+            + " `username` and `password` (authMethod basicAuth), given with --secrets-dir or"
+            + " KBR_SECRET_<NAMESPACE>_<NAME>_<KEY>";
+
+    private final Optional<GitCredentials> credentials;
+    private final Optional<Path> trustedCaFile;
+    private final String credentialsHint;
     private final Optional<HttpConnectionFactory2> https;
     private final Optional<SshdSessionFactory> ssh;
     private final Optional<KnownHostsDatabase> knownHosts;
     private final Optional<String> clientKey;
 
     private GitTransportSetup(
-            GitStoreSettings settings,
+            Optional<GitCredentials> credentials,
+            Optional<Path> trustedCaFile,
+            String credentialsHint,
             Optional<HttpConnectionFactory2> https,
             Optional<SshdSessionFactory> ssh,
             Optional<KnownHostsDatabase> knownHosts,
             Optional<String> clientKey) {
-        this.settings = settings;
+        this.credentials = credentials;
+        this.trustedCaFile = trustedCaFile;
+        this.credentialsHint = credentialsHint;
         this.https = https;
         this.ssh = ssh;
         this.knownHosts = knownHosts;
@@ -71,12 +82,25 @@ final class GitTransportSetup implements AutoCloseable {
      *     says which and where it came from, never a value
      */
     static GitTransportSetup create(GitStoreSettings settings) throws IOException {
+        return create(settings.credentials(), settings.trustedCaFile(), STATE_STORE_CREDENTIALS_HINT);
+    }
+
+    /**
+     * The setup for any remote (a state store, the platform repo).
+     *
+     * @param credentials how to authenticate, if at all
+     * @param trustedCaFile a PEM file of CAs trusted for https besides the JDK's
+     * @param credentialsHint what to do when the server asks for credentials and none were given
+     * @throws IOException when the CA file, private key or known hosts cannot be used
+     */
+    static GitTransportSetup create(
+            Optional<GitCredentials> credentials, Optional<Path> trustedCaFile, String credentialsHint)
+            throws IOException {
         Optional<HttpConnectionFactory2> https = Optional.empty();
-        if (settings.trustedCaFile().isPresent()) {
-            https = Optional.of(new TrustingConnectionFactory(
-                    trustManagers(settings.trustedCaFile().get())));
+        if (trustedCaFile.isPresent()) {
+            https = Optional.of(new TrustingConnectionFactory(trustManagers(trustedCaFile.get())));
         }
-        if (settings.credentials().orElse(null) instanceof GitCredentials.SshKey key) {
+        if (credentials.orElse(null) instanceof GitCredentials.SshKey key) {
             KeyPair pair = keyPair(key);
             KnownHostsDatabase hosts;
             try {
@@ -104,19 +128,28 @@ final class GitTransportSetup implements AutoCloseable {
                     .setPreferredAuthentications("publickey")
                     .build(null);
             return new GitTransportSetup(
-                    settings,
+                    credentials,
+                    trustedCaFile,
+                    credentialsHint,
                     https,
                     Optional.of(factory),
                     Optional.of(hosts),
                     Optional.of(
                             KeyUtils.getKeyType(pair.getPublic()) + " " + KeyUtils.getFingerPrint(pair.getPublic())));
         }
-        return new GitTransportSetup(settings, https, Optional.empty(), Optional.empty(), Optional.empty());
+        return new GitTransportSetup(
+                credentials,
+                trustedCaFile,
+                credentialsHint,
+                https,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     /** Gives the transport this store's credentials, SSH factory and HTTPS trust. */
     void configure(Transport transport) {
-        if (settings.credentials().orElse(null) instanceof GitCredentials.BasicAuth basic) {
+        if (credentials.orElse(null) instanceof GitCredentials.BasicAuth basic) {
             transport.setCredentialsProvider(
                     new UsernamePasswordCredentialsProvider(basic.username(), basic.password()));
         }
@@ -134,7 +167,6 @@ final class GitTransportSetup implements AutoCloseable {
      */
     Optional<String> advice(Throwable failure) {
         String text = messages(failure).toLowerCase(java.util.Locale.ROOT);
-        Optional<GitCredentials> credentials = settings.credentials();
         if (knownHosts.isPresent() && knownHosts.get().rejected().isPresent()) {
             return Optional.of("the SSH server presented host key "
                     + knownHosts.get().rejected().get() + ", which key `knownHosts` of "
@@ -150,7 +182,7 @@ final class GitTransportSetup implements AutoCloseable {
         if (isTrustFailure(failure) || text.contains("ssl problems") || text.contains("pkix path")) {
             return Optional.of("the server's TLS certificate is not signed by a CA this machine trusts; pass "
                     + "--ca-file PATH (or set GIT_SSL_CAINFO) with the PEM certificate of the CA that signed it"
-                    + settings.trustedCaFile()
+                    + trustedCaFile
                             .map(f -> " (" + f + " is in use but did not sign it)")
                             .orElse(""));
         }
@@ -161,9 +193,7 @@ final class GitTransportSetup implements AutoCloseable {
                     + basic.source() + " (keys `username` and `password`, HTTP 401); correct them in the Secret");
         }
         if (refused && credentials.isEmpty()) {
-            return Optional.of("the server requires credentials; set spec.secretRef on the GitStateStore to a "
-                    + "Secret with keys `username` and `password` (authMethod basicAuth), given with --secrets-dir "
-                    + "or KBR_SECRET_<NAMESPACE>_<NAME>_<KEY>");
+            return Optional.of("the server requires credentials; " + credentialsHint);
         }
         return Optional.empty();
     }
