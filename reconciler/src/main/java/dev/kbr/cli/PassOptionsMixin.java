@@ -15,6 +15,38 @@ final class PassOptionsMixin {
             description = "Platform repo folder: Promises, resource requests, Destinations and state stores.")
     Path platform;
 
+    // The next five options are declared here so the Helm chart's command line parses on this
+    // branch; their behaviour comes with the Kubernetes runner and Git platform repos (issue 6).
+    @Option(
+            names = "--platform-ref",
+            paramLabel = "REF",
+            description = "Branch, tag or commit of a Git platform repo (default: the remote HEAD).")
+    String platformRef;
+
+    @Option(
+            names = "--platform-secret",
+            paramLabel = "NAMESPACE/NAME",
+            description = "Secret with the Git platform repo's credentials, laid out as for state stores.")
+    String platformSecret;
+
+    @Option(
+            names = "--runner",
+            paramLabel = "RUNNER",
+            description = "Where pipelines run: docker or kubernetes (default: kubernetes inside a Pod, else docker).")
+    String runner;
+
+    @Option(
+            names = "--kubernetes-namespace",
+            paramLabel = "NS",
+            description = "Namespace of pipeline Pods with --runner kubernetes (default: the Pod's own, else default).")
+    String kubernetesNamespace;
+
+    @Option(
+            names = "--kubernetes-helper-image",
+            paramLabel = "IMAGE",
+            description = "Image of kbr's helper container in pipeline Pods (needs sh, tar and sleep).")
+    String kubernetesHelperImage;
+
     @Option(
             names = "--state-url",
             paramLabel = "NAME=URL",
