@@ -12,6 +12,25 @@ final class PassOptionsMixin {
     @Mixin
     PlatformOptions platform;
 
+    // Declared so the Helm chart's command line parses; the Kubernetes runner gives them behaviour.
+    @Option(
+            names = "--runner",
+            paramLabel = "RUNNER",
+            description = "Where pipelines run: docker or kubernetes (default: kubernetes inside a Pod, else docker).")
+    String runner;
+
+    @Option(
+            names = "--kubernetes-namespace",
+            paramLabel = "NS",
+            description = "Namespace of pipeline Pods with --runner kubernetes (default: the Pod's own, else default).")
+    String kubernetesNamespace;
+
+    @Option(
+            names = "--kubernetes-helper-image",
+            paramLabel = "IMAGE",
+            description = "Image of kbr's helper container in pipeline Pods (needs sh, tar and sleep).")
+    String kubernetesHelperImage;
+
     @Option(
             names = "--state-url",
             paramLabel = "NAME=URL",
