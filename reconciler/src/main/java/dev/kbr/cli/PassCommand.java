@@ -3,8 +3,8 @@ package dev.kbr.cli;
 import dev.kbr.engine.PassOptions;
 import dev.kbr.engine.Reconciler;
 import dev.kbr.pipeline.PipelineRunner;
+import dev.kbr.report.PlatformSource;
 import dev.kbr.report.RunReport;
-import dev.kbr.report.TextReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -24,6 +24,9 @@ abstract class PassCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.ParentCommand
+    Main main;
 
     abstract boolean apply();
 
@@ -55,15 +58,25 @@ abstract class PassCommand implements Callable<Integer> {
                 options.allowMassDelete,
                 options.pushRetries);
         RunReport report;
-        try (PipelineRunner runner = Adapters.pipelineRunner(options)) {
+        Environment environment = main.environment();
+        try (PipelineRunner runner = Adapters.pipelineRunner(options);
+                PassOutput.Progress progress = PassOutput.progress(
+                        options, environment, spec.commandLine().getErr(), apply() ? "apply" : "plan")) {
             Optional<Path> cacheDir = Adapters.cacheDir(options.cacheDir);
             report = new Reconciler(
                             runner,
                             store -> Adapters.openStateStore(store, cacheDir, secrets, caFile),
-                            Clock.systemUTC())
+                            Clock.systemUTC(),
+                            progress.listener())
                     .run(pass);
         }
-        TextReport.write(report, out, options.showSecrets);
+        PassOutput.report(
+                report,
+                new PlatformSource(options.platform.toString(), Optional.empty()),
+                options,
+                environment,
+                out,
+                spec.commandLine().getErr());
         if (report.hasErrors()) {
             return Main.ERROR;
         }
