@@ -16,8 +16,8 @@ import java.util.function.LongSupplier;
  * Progress of a pass on stderr: objects done of those queued, pipelines running, cached objects,
  * failed pipelines and time elapsed, plus a {@code pushed STORE COMMIT} line after each push.
  *
- * <p>On a terminal it is one line rewritten in place ({@code \r}), redrawn on every event and
- * every second; otherwise (CI logs, files) it prints a start line, a line when something changed
+ * <p>On a terminal it is one line rewritten in place ({@code \r}), redrawn on events (at most ten
+ * times a second) and every second; otherwise (CI logs, files) it prints a start line, a line when something changed
  * at most once a second, and a finish line, so a log stays short. Thread-safe: the pass calls it
  * from its pipeline threads.
  */
@@ -26,6 +26,9 @@ final class ProgressPrinter implements PassListener, AutoCloseable {
     private static final String ERASE_LINE = "\u001b[K";
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    /** Shortest time between two redraws of the terminal line: a person cannot read faster. */
+    private static final long REDRAW = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final PrintWriter err;
     private final boolean terminal;
@@ -39,6 +42,7 @@ final class ProgressPrinter implements PassListener, AutoCloseable {
     private int done;
     private int running;
     private int cached;
+    private int failed;
     /** Finished pipelines by description: true when succeeded (a later report of one wins). */
     private final Map<String, Boolean> finished = new HashMap<>();
 
@@ -96,9 +100,11 @@ final class ProgressPrinter implements PassListener, AutoCloseable {
 
     @Override
     public synchronized void pipelineFinished(PipelineRun run) {
-        if (finished.put(run.description(), run.succeeded()) == null) {
+        Boolean before = finished.put(run.description(), run.succeeded());
+        if (before == null) {
             running = Math.max(0, running - 1);
         }
+        failed += (run.succeeded() ? 0 : 1) - (before == null || before ? 0 : 1);
         changed();
     }
 
@@ -140,9 +146,10 @@ final class ProgressPrinter implements PassListener, AutoCloseable {
 
     private void changed() {
         dirty = true;
-        if (terminal) {
+        long since = nanoTime.getAsLong() - lastPrinted;
+        if (terminal && since >= REDRAW) {
             draw();
-        } else if (nanoTime.getAsLong() - lastPrinted >= SECOND) {
+        } else if (!terminal && since >= SECOND) {
             line(status());
         }
     }
@@ -150,6 +157,7 @@ final class ProgressPrinter implements PassListener, AutoCloseable {
     private void draw() {
         err.print("\r" + status() + ERASE_LINE);
         err.flush();
+        lastPrinted = nanoTime.getAsLong();
         dirty = false;
     }
 
@@ -177,7 +185,6 @@ final class ProgressPrinter implements PassListener, AutoCloseable {
     }
 
     private String counts() {
-        long failed = finished.values().stream().filter(ok -> !ok).count();
         return done + "/" + queued + " objects done, " + running + " running, " + cached + " cached, " + finished.size()
                 + " pipelines ran, " + failed + " failed";
     }

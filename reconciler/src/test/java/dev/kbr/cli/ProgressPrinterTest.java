@@ -61,8 +61,10 @@ class ProgressPrinterTest {
     void onATerminalItRewritesOneLineAndKeepsPushLines() {
         ProgressPrinter p = printer(true);
         p.objectsQueued(1);
+        advance(200);
         p.pipelineStarted("a resource.configure one");
         p.pushed("default", "abc");
+        advance(50);
         p.pipelineFinished(run("a resource.configure one", true));
         p.objectDone();
         p.close();
@@ -72,6 +74,8 @@ class ProgressPrinterTest {
                 .startsWith("\rkbr plan: 0/1 objects done, 0 running, 0 cached, 0 pipelines ran, 0 failed, 0s" + erase)
                 .contains("\rpushed default abc" + erase + System.lineSeparator())
                 .contains("\rkbr plan: 0/1 objects done, 1 running, 0 cached")
+                .as("redrawn at most every 100 ms")
+                .doesNotContain("1/1 objects done, 0 running, 0 cached, 1 pipelines ran, 0 failed, 0s")
                 .endsWith("\rkbr plan: finished in 0s: 1/1 objects done, 0 running, 0 cached, 1 pipelines ran, 0 failed"
                         + erase + System.lineSeparator());
         // Every line but the push and the finish line is drawn over: only those two end a line.

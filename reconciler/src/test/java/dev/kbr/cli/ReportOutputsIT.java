@@ -75,7 +75,11 @@ class ReportOutputsIT {
         assertThat(root.path("pipelineRuns"))
                 .isNotEmpty()
                 .allMatch(r -> r.path("succeeded").asBoolean());
-        assertThat(plan.err()).contains("kbr plan: started").contains("kbr plan: finished in ");
+        // Progress heard every object and pipeline of the pass: none left running, counts as reported.
+        assertThat(plan.err())
+                .contains("kbr plan: started")
+                .containsPattern("kbr plan: finished in \\d+s: (\\d+)/\\1 objects done, 0 running, 0 cached, "
+                        + root.path("pipelineRuns").size() + " pipelines ran, 0 failed\n");
 
         Output apply = kbr("apply", "--output", "json");
         assertThat(apply.exitCode()).as(apply.err()).isZero();
@@ -100,6 +104,11 @@ class ReportOutputsIT {
         assertThat(unchanged.path("summary").path("hasChanges").asBoolean()).isFalse();
         assertThat(unchanged.path("cached")).isNotEmpty();
         assertThat(again.err()).as("--quiet").isEmpty();
+
+        Output cached = kbr("plan", "--detailed-exitcode");
+        assertThat(cached.err())
+                .containsPattern("finished in \\d+s: (\\d+)/\\1 objects done, 0 running, "
+                        + unchanged.path("cached").size() + " cached, 0 pipelines ran, 0 failed\n");
     }
 
     @Test
