@@ -37,10 +37,21 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final Environment environment;
+
+    private Main(Environment environment) {
+        this.environment = environment;
+    }
+
+    /** The environment the commands read (variables, whether this is a terminal). */
+    Environment environment() {
+        return environment;
+    }
+
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        System.exit(run(out, err, args));
+        System.exit(run(out, err, Environment.system(), args));
     }
 
     /**
@@ -50,7 +61,18 @@ public final class Main implements Runnable {
      * @return the exit code
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = commandLine();
+        return run(out, err, Environment.system(), args);
+    }
+
+    /**
+     * Runs {@code kbr} as {@link #run(PrintWriter, PrintWriter, String...)} does, reading {@code
+     * environment} instead of the process's own (for {@code GITHUB_STEP_SUMMARY}, {@code NO_COLOR}
+     * and the terminal check).
+     *
+     * @return the exit code
+     */
+    public static int run(PrintWriter out, PrintWriter err, Environment environment, String... args) {
+        CommandLine cli = commandLine(environment);
         cli.setOut(out);
         cli.setErr(err);
         // Usage errors are errors (1): 2 means "changes present" in kbr, as in Terraform.
@@ -71,7 +93,11 @@ public final class Main implements Runnable {
 
     /** The configured picocli command line (also used to generate the CLI reference). */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setUsageHelpWidth(100);
+        return commandLine(Environment.system());
+    }
+
+    private static CommandLine commandLine(Environment environment) {
+        return new CommandLine(new Main(environment)).setUsageHelpWidth(100);
     }
 
     @Override

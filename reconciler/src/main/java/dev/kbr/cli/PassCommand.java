@@ -5,7 +5,6 @@ import dev.kbr.engine.Reconciler;
 import dev.kbr.load.PlatformSource;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.report.RunReport;
-import dev.kbr.report.TextReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -24,6 +23,9 @@ abstract class PassCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.ParentCommand
+    Main main;
 
     abstract boolean apply();
 
@@ -65,14 +67,18 @@ abstract class PassCommand implements Callable<Integer> {
                 options.allowMassDelete,
                 options.pushRetries);
         RunReport report;
-        try (PipelineRunner runner = Adapters.pipelineRunner(options)) {
+        Environment environment = main.environment();
+        try (PipelineRunner runner = Adapters.pipelineRunner(options);
+                PassOutput.Progress progress = PassOutput.progress(
+                        options, environment, spec.commandLine().getErr(), apply() ? "apply" : "plan")) {
             report = new Reconciler(
                             runner,
                             store -> Adapters.openStateStore(store, cacheDir, secrets, caFile),
-                            Clock.systemUTC())
+                            Clock.systemUTC(),
+                            progress.listener())
                     .run(pass);
         }
-        TextReport.write(report, out, options.showSecrets);
+        PassOutput.report(report, options, environment, out, spec.commandLine().getErr());
         if (report.hasErrors()) {
             return Main.ERROR;
         }

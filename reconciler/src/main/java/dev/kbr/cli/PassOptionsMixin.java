@@ -12,6 +12,12 @@ final class PassOptionsMixin {
     @Mixin
     PlatformOptions platform;
 
+    /** Formats of the report on stdout. */
+    enum Output {
+        text,
+        json
+    }
+
     // Declared so the Helm chart's command line parses; the Kubernetes runner gives them behaviour.
     @Option(
             names = "--runner",
@@ -156,4 +162,30 @@ final class PassOptionsMixin {
                 "as its size and a short sha256, so a change is still visible."
             })
     boolean showSecrets;
+
+    @Option(
+            names = "--output",
+            paramLabel = "FORMAT",
+            defaultValue = "text",
+            description = {
+                "Report format on stdout: 'text' for people, or 'json', a versioned document",
+                "(apiVersion kbr.dev/report/v1, see docs/json-output.md) (default: ${DEFAULT-VALUE})."
+            })
+    Output output;
+
+    @Option(
+            names = "--no-color",
+            description = {
+                "Never colour the text report. Without it, colour is used only on a terminal and when",
+                "the NO_COLOR environment variable is unset or empty."
+            })
+    boolean noColor;
+
+    @Option(
+            names = "--quiet",
+            description = {
+                "Print no progress on stderr (pipelines done, running, cached, failed, elapsed time,",
+                "and a 'pushed STORE COMMIT' line per push). The report on stdout is unchanged."
+            })
+    boolean quiet;
 }

@@ -78,6 +78,7 @@ public final class Reconciler {
     private final PipelineRunner runner;
     private final StateStoreOpener opener;
     private final Clock clock;
+    private final PassListener listener;
 
     /**
      * @param runner runs pipeline containers
@@ -85,9 +86,21 @@ public final class Reconciler {
      * @param clock the time conditions are stamped with when they change
      */
     public Reconciler(PipelineRunner runner, StateStoreOpener opener, Clock clock) {
+        this(runner, opener, clock, PassListener.NONE);
+    }
+
+    /**
+     * @param runner runs pipeline containers
+     * @param opener opens state stores
+     * @param clock the time conditions are stamped with when they change
+     * @param listener hears pipelines start and end, cached objects and pushes as they happen
+     *     (called from several threads)
+     */
+    public Reconciler(PipelineRunner runner, StateStoreOpener opener, Clock clock, PassListener listener) {
         this.runner = runner;
-        this.opener = opener;
+        this.opener = store -> new ObservedStateStore(store.name(), opener.open(store), listener);
         this.clock = clock;
+        this.listener = listener;
     }
 
     /**
@@ -380,6 +393,7 @@ public final class Reconciler {
         private <T, R> List<R> inParallel(List<T> inputs, Task<T, R> task) throws InterruptedException {
             List<Future<R>> futures = new ArrayList<>();
             List<Log> logs = new ArrayList<>();
+            listener.objectsQueued(inputs.size());
             for (T input : inputs) {
                 Log log = Log.fresh();
                 logs.add(log);
@@ -389,6 +403,7 @@ public final class Reconciler {
                         return task.run(input);
                     } finally {
                         current.remove();
+                        listener.objectDone();
                     }
                 }));
             }
@@ -878,6 +893,7 @@ public final class Reconciler {
             Ran ran = attempts.ran.get(ranKey);
             boolean reused = ran != null;
             if (!reused) {
+                listener.pipelineStarted(description);
                 try {
                     Pipeline resolved = SecretResolver.resolve(
                             pipeline, pipelineNamespace(promise, type, namespace), options.secrets());
@@ -892,7 +908,7 @@ public final class Reconciler {
             }
             if (ran.result() == null) {
                 if (!reused) {
-                    log().runs.add(new PipelineRun(description, why, false, ran.error(), Duration.ZERO, List.of()));
+                    reportRun(new PipelineRun(description, why, false, ran.error(), Duration.ZERO, List.of()));
                 }
                 return Optional.empty();
             }
@@ -901,22 +917,27 @@ public final class Reconciler {
                 if (reused) {
                     return Optional.empty();
                 }
-                log().runs
-                        .add(new PipelineRun(
-                                description,
-                                why,
-                                false,
-                                "container " + failed.container() + " " + failed.reason(),
-                                failed.duration(),
-                                failed.logs()));
+                reportRun(new PipelineRun(
+                        description,
+                        why,
+                        false,
+                        "container " + failed.container() + " " + failed.reason(),
+                        failed.duration(),
+                        failed.logs()));
                 return Optional.empty();
             }
             PipelineResult.Succeeded ok = (PipelineResult.Succeeded) result;
             if (!reused) {
                 // A reused result was reported by the attempt that ran it (see Attempts.runs).
-                log().runs.add(new PipelineRun(description, why, true, "", ok.duration(), ok.logs()));
+                reportRun(new PipelineRun(description, why, true, "", ok.duration(), ok.logs()));
             }
             return Optional.of(ok);
+        }
+
+        /** Adds a pipeline run to the task's log and tells the listener. */
+        private void reportRun(PipelineRun run) {
+            log().runs.add(run);
+            listener.pipelineFinished(run);
         }
 
         /**
@@ -1010,10 +1031,10 @@ public final class Reconciler {
 
         private void failLastRun(String description, String reason, PipelineResult.Succeeded result) {
             PipelineRun last = log().runs.get(log().runs.size() - 1);
-            log().runs
-                    .set(
-                            log().runs.size() - 1,
-                            new PipelineRun(description, last.why(), false, reason, result.duration(), result.logs()));
+            PipelineRun failed =
+                    new PipelineRun(description, last.why(), false, reason, result.duration(), result.logs());
+            log().runs.set(log().runs.size() - 1, failed);
+            listener.pipelineFinished(failed);
         }
 
         private JsonNode parseMetadata(String file, byte[] bytes) {
@@ -1241,6 +1262,7 @@ public final class Reconciler {
             runInfo.put(key, previousRuns.get(key));
             objects.put(key, object);
             log().cached.add(description);
+            listener.cached(description);
             if (key.isPromise()) {
                 return;
             }

@@ -1,14 +1,10 @@
 package dev.kbr.report;
 
-import com.github.difflib.DiffUtils;
-import com.github.difflib.UnifiedDiffUtils;
-import com.github.difflib.patch.Patch;
 import dev.kbr.model.Diagnostic;
 import dev.kbr.pipeline.ContainerLog;
 import dev.kbr.state.FileChange;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,14 +25,23 @@ public final class TextReport {
         write(report, out, false);
     }
 
+    /** Writes the whole report to {@code out}, without colour. */
+    public static void write(RunReport report, PrintWriter out, boolean showSecrets) {
+        write(report, out, showSecrets, false);
+    }
+
     /**
      * Writes the whole report to {@code out}.
      *
      * @param showSecrets true to print the values of {@code kind: Secret} {@code data} and {@code
      *     stringData} in diffs ({@code --show-secrets}); false shows each as its size and a short
      *     sha256
+     * @param colour true to colour it with ANSI escape codes for a terminal: {@code +} and added
+     *     diff lines green, {@code ~} yellow, {@code -} and removed lines red, hunk headers cyan,
+     *     {@code FAILED} red; false writes plain text
      */
-    public static void write(RunReport report, PrintWriter out, boolean showSecrets) {
+    public static void write(RunReport report, PrintWriter out, boolean showSecrets, boolean colour) {
+        Style style = colour ? Style.ANSI : Style.PLAIN;
         report.platform().ifPresent(origin -> {
             out.println("Platform: " + origin.describe());
             out.println();
@@ -47,10 +52,11 @@ public final class TextReport {
                 String seconds = String.format(
                         java.util.Locale.ROOT, "%.1fs", run.duration().toMillis() / 1000.0);
                 if (run.succeeded()) {
-                    out.println("  ok     " + run.description() + " (" + seconds + ", " + run.why() + ")");
+                    out.println("  " + style.green("ok") + "     " + run.description() + " (" + seconds + ", "
+                            + run.why() + ")");
                 } else {
-                    out.println(
-                            "  FAILED " + run.description() + " (" + seconds + ", " + run.why() + "): " + run.reason());
+                    out.println("  " + style.red("FAILED") + " " + run.description() + " (" + seconds + ", " + run.why()
+                            + "): " + run.reason());
                     for (ContainerLog log : run.logs()) {
                         printLog(log, out);
                     }
@@ -77,11 +83,8 @@ public final class TextReport {
             out.println();
         }
         for (String error : report.errors()) {
-            out.println("Error: " + error);
+            out.println(style.red("Error:") + " " + error);
         }
-        int added = 0;
-        int changed = 0;
-        int deleted = 0;
         for (StoreReport store : report.stores()) {
             out.println("State store " + store.name() + " (branch " + store.branch() + ", at "
                     + store.baseCommit().map(TextReport::shortId).orElse("an empty branch") + "):");
@@ -99,17 +102,14 @@ public final class TextReport {
                 out.println("  " + entry.getKey() + ":");
                 for (FileChange change : entry.getValue()) {
                     if (change instanceof FileChange.Added a) {
-                        added++;
-                        out.println("    + " + a.path());
+                        out.println("    " + style.green("+ " + a.path()));
                     } else if (change instanceof FileChange.Modified m) {
-                        changed++;
-                        out.println("    ~ " + m.path());
+                        out.println("    " + style.yellow("~ " + m.path()));
                         if (store.destinationOf(m.path()).isPresent()) {
-                            printDiff(m, store.previousContent().get(m.path()), showSecrets, out);
+                            printDiff(m, store.previousContent().get(m.path()), showSecrets, style, out);
                         }
                     } else {
-                        deleted++;
-                        out.println("    - " + change.path());
+                        out.println("    " + style.red("- " + change.path()));
                     }
                 }
             }
@@ -118,17 +118,7 @@ public final class TextReport {
                             c -> out.println("  committed " + c + " to " + store.name() + " (" + store.branch() + ")"));
             out.println();
         }
-        String counts = added + " to add, " + changed + " to change, " + deleted + " to delete";
-        if (report.hasErrors()) {
-            out.println(
-                    (report.applied() ? "Apply finished with errors: " : "Plan finished with errors: ") + counts + ".");
-        } else if (added + changed + deleted == 0) {
-            out.println("No changes. The state stores match the platform.");
-        } else if (report.applied()) {
-            out.println("Apply complete: " + added + " added, " + changed + " changed, " + deleted + " deleted.");
-        } else {
-            out.println("Plan: " + counts + ".");
-        }
+        out.println(ReportCounts.of(report).headline(report));
         out.flush();
     }
 
@@ -144,32 +134,57 @@ public final class TextReport {
         }
     }
 
-    private static void printDiff(FileChange.Modified change, byte[] before, boolean showSecrets, PrintWriter out) {
-        if (before == null || change.content().length == 0) {
-            return;
-        }
-        DiffText.Shown original = DiffText.of(before, showSecrets);
-        DiffText.Shown revised = DiffText.of(change.content(), showSecrets);
-        if (original instanceof DiffText.Binary || revised instanceof DiffText.Binary) {
-            out.println("      binary file: " + before.length + " bytes -> " + change.content().length + " bytes");
-            return;
-        }
-        if (original instanceof DiffText.Hidden || revised instanceof DiffText.Hidden) {
-            out.println("      diff hidden: the file mentions a Secret but is not YAML kbr can redact;"
-                    + " pass --show-secrets to see it");
-            return;
-        }
-        List<String> originalLines = lines(((DiffText.Text) original).text());
-        List<String> revisedLines = lines(((DiffText.Text) revised).text());
-        Patch<String> patch = DiffUtils.diff(originalLines, revisedLines);
-        for (String line : UnifiedDiffUtils.generateUnifiedDiff(
-                "a/" + change.path(), "b/" + change.path(), originalLines, patch, 3)) {
-            out.println("      " + line);
+    private static void printDiff(
+            FileChange.Modified change, byte[] before, boolean showSecrets, Style style, PrintWriter out) {
+        List<String> lines = UnifiedDiff.of(change, before, showSecrets);
+        boolean diff = UnifiedDiff.isDiff(lines);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            out.println("      " + (diff ? style.diffLine(line, i < 2) : line));
         }
     }
 
-    private static List<String> lines(String text) {
-        return Arrays.asList(text.split("\n", -1));
+    /** Colours for a terminal, or none. */
+    private enum Style {
+        PLAIN(false),
+        ANSI(true);
+
+        private static final String RESET = "\u001b[0m";
+        private final boolean on;
+
+        Style(boolean on) {
+            this.on = on;
+        }
+
+        String green(String text) {
+            return paint("\u001b[32m", text);
+        }
+
+        String yellow(String text) {
+            return paint("\u001b[33m", text);
+        }
+
+        String red(String text) {
+            return paint("\u001b[31m", text);
+        }
+
+        /** One line of a unified diff; {@code header} for its first two lines. */
+        String diffLine(String line, boolean header) {
+            if (header && (line.startsWith("--- ") || line.startsWith("+++ "))) {
+                return paint("\u001b[1m", line);
+            }
+            if (line.startsWith("@@")) {
+                return paint("\u001b[36m", line);
+            }
+            if (line.startsWith("+")) {
+                return green(line);
+            }
+            return line.startsWith("-") ? red(line) : line;
+        }
+
+        private String paint(String code, String text) {
+            return on ? code + text + RESET : text;
+        }
     }
 
     private static String shortId(String commit) {

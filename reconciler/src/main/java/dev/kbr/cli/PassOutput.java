@@ -1,0 +1,91 @@
+package dev.kbr.cli;
+
+import dev.kbr.engine.PassListener;
+import dev.kbr.report.JsonReport;
+import dev.kbr.report.MarkdownReport;
+import dev.kbr.report.RunReport;
+import dev.kbr.report.TextReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Where {@code plan} and {@code apply} put what they tell: progress on stderr while the pass
+ * runs, the report on stdout as text or JSON ({@code --output}), and a Markdown summary appended
+ * to the file {@code $GITHUB_STEP_SUMMARY} names, when set (GitHub Actions).
+ */
+final class PassOutput {
+    private PassOutput() {}
+
+    /** Progress while a pass runs; closing it prints the finish line. */
+    interface Progress extends AutoCloseable {
+        /** What the pass tells about its work. */
+        PassListener listener();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Starts progress on {@code err}, or nothing with {@code --quiet}.
+     *
+     * @param command {@code plan} or {@code apply}
+     */
+    static Progress progress(PassOptionsMixin options, Environment environment, PrintWriter err, String command) {
+        if (options.quiet) {
+            return new Progress() {
+                @Override
+                public PassListener listener() {
+                    return PassListener.NONE;
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+        ProgressPrinter printer = new ProgressPrinter(err, environment.terminal(), command, System::nanoTime).start();
+        return new Progress() {
+            @Override
+            public PassListener listener() {
+                return printer;
+            }
+
+            @Override
+            public void close() {
+                printer.close();
+            }
+        };
+    }
+
+    /**
+     * Writes the report to {@code out} in the {@code --output} format, then appends the Markdown
+     * summary to {@code $GITHUB_STEP_SUMMARY} when it is set. A summary that cannot be written is
+     * a warning on {@code err}, not a failed pass: the state stores are already written.
+     */
+    static void report(
+            RunReport report, PassOptionsMixin options, Environment environment, PrintWriter out, PrintWriter err) {
+        if (options.output == PassOptionsMixin.Output.json) {
+            JsonReport.write(report, out);
+        } else {
+            TextReport.write(report, out, options.showSecrets, environment.colour(options.noColor));
+        }
+        environment.get(Environment.STEP_SUMMARY).ifPresent(file -> {
+            try {
+                Files.writeString(
+                        Path.of(file),
+                        MarkdownReport.render(report) + "\n",
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            } catch (IOException | RuntimeException e) {
+                err.println("Warning: could not append the Markdown summary to " + file + " ($"
+                        + Environment.STEP_SUMMARY + "): " + e.getMessage()
+                        + "; check that the variable names a writable file");
+                err.flush();
+            }
+        });
+    }
+}

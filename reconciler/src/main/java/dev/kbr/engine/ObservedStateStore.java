@@ -1,0 +1,55 @@
+package dev.kbr.engine;
+
+import dev.kbr.state.ChangeSet;
+import dev.kbr.state.CommitResult;
+import dev.kbr.state.StateSnapshot;
+import dev.kbr.state.StateStore;
+import java.io.IOException;
+
+/**
+ * A state store that tells a {@link PassListener} about each push, so the pass reports pushes
+ * without the code that commits knowing about listeners.
+ */
+final class ObservedStateStore implements StateStore {
+    private final String name;
+    private final StateStore store;
+    private final PassListener listener;
+
+    /**
+     * @param name the GitStateStore name reported to the listener
+     * @param store the store that does the work
+     * @param listener hears pushes
+     */
+    ObservedStateStore(String name, StateStore store, PassListener listener) {
+        this.name = name;
+        this.store = store;
+        this.listener = listener;
+    }
+
+    @Override
+    public StateSnapshot read() throws IOException {
+        return store.read();
+    }
+
+    @Override
+    public String contentId(byte[] content) {
+        return store.contentId(content);
+    }
+
+    @Override
+    public CommitResult commit(StateSnapshot base, ChangeSet changes, String message) throws IOException {
+        if (!changes.isEmpty()) {
+            listener.pushing(name, changes.changes().size());
+        }
+        CommitResult result = store.commit(base, changes, message);
+        if (result instanceof CommitResult.Committed committed) {
+            listener.pushed(name, committed.commitId());
+        }
+        return result;
+    }
+
+    @Override
+    public void close() throws IOException {
+        store.close();
+    }
+}
