@@ -56,8 +56,7 @@ final class Adapters {
     static String runner(String option, Map<String, String> env) {
         if (option != null) {
             if (!option.equals(DOCKER) && !option.equals(KUBERNETES)) {
-                throw new IllegalArgumentException(
-                        "--runner must be docker or kubernetes, not '" + option + "'");
+                throw new IllegalArgumentException("--runner must be docker or kubernetes, not '" + option + "'");
             }
             return option;
         }
@@ -82,7 +81,8 @@ final class Adapters {
         String host = env.get("KUBERNETES_SERVICE_HOST");
         if (podNamespace.isPresent() && host != null && !host.isBlank()) {
             // A Pod's host name is its name, unless the Pod sets spec.hostname.
-            settings = settings.withOwnerPod(podNamespace.get() + "/" + RunOwner.current().host());
+            settings = settings.withOwnerPod(
+                    podNamespace.get() + "/" + RunOwner.current().host());
         }
         return settings;
     }

@@ -1,7 +1,6 @@
 package dev.kbr.pipeline.kubernetes;
 
 import dev.kbr.model.Container;
-import dev.kbr.model.Pipeline;
 import dev.kbr.pipeline.ContainerLog;
 import dev.kbr.pipeline.GoDurations;
 import dev.kbr.pipeline.LogTail;
@@ -127,8 +126,8 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
             client = new KubernetesClientBuilder().build();
         } catch (RuntimeException e) {
             throw new IOException(
-                    "Tried to configure the Kubernetes client for --runner kubernetes but could not: "
-                            + describe(e) + "; run kbr in a Pod or point KUBECONFIG at a cluster",
+                    "Tried to configure the Kubernetes client for --runner kubernetes but could not: " + describe(e)
+                            + "; run kbr in a Pod or point KUBECONFIG at a cluster",
                     e);
         }
         KubernetesPipelineRunner runner = new KubernetesPipelineRunner(client, settings, randomSuffixes());
@@ -297,7 +296,10 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
             // Set before the request: a create that times out may still have made the Pod.
             created = true;
             try {
-                pod = client.pods().inNamespace(settings.namespace()).resource(plan.pod()).create();
+                pod = client.pods()
+                        .inNamespace(settings.namespace())
+                        .resource(plan.pod())
+                        .create();
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 409) {
                     // Another run's Pod has this name: never delete it.
@@ -306,10 +308,13 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
                 throwIfInterrupted(e);
                 if (e.getCode() == 422) {
                     // The API server names the offending field; it is the Pipeline's to fix.
-                    return failed(invocation.pipeline().name(), "the API server refused the pipeline Pod: " + describe(e));
+                    return failed(
+                            invocation.pipeline().name(), "the API server refused the pipeline Pod: " + describe(e));
                 }
-                throw new IOException("Tried to create " + subject + " but the Kubernetes API server at " + server()
-                        + " answered: " + describe(e), e);
+                throw new IOException(
+                        "Tried to create " + subject + " but the Kubernetes API server at " + server() + " answered: "
+                                + describe(e),
+                        e);
             }
             Pod owner = pod;
             call(
@@ -402,7 +407,8 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
                 if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
                     return new Wait.Stopped(
                             current(pod, initNames),
-                            "the pipeline Pod ended (" + phase + (status.getReason() != null ? ", " + status.getReason() : "")
+                            "the pipeline Pod ended (" + phase
+                                    + (status.getReason() != null ? ", " + status.getReason() : "")
                                     + ")" + (status.getMessage() != null ? ": " + status.getMessage() : "")
                                     + " before kbr could copy its outputs",
                             pod);
@@ -411,7 +417,8 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
                 if (remaining <= 0) {
                     return new Wait.Stopped(current(pod, initNames), timedOut() + whyWaiting(pod, initNames), pod);
                 }
-                TimeUnit.NANOSECONDS.sleep(Math.min(remaining, settings.pollInterval().toNanos()));
+                TimeUnit.NANOSECONDS.sleep(
+                        Math.min(remaining, settings.pollInterval().toNanos()));
             }
         }
 
@@ -421,7 +428,9 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
             for (String container : initNames) {
                 ContainerState state = state(status.getInitContainerStatuses(), container);
                 if (state == null || state.getTerminated() == null) {
-                    return container.equals(PipelinePod.READER) ? invocation.pipeline().name() : container;
+                    return container.equals(PipelinePod.READER)
+                            ? invocation.pipeline().name()
+                            : container;
                 }
             }
             return invocation.pipeline().name();
@@ -440,13 +449,19 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
             }
             for (String container : initNames) {
                 ContainerState state = state(status.getInitContainerStatuses(), container);
+                if (state != null && state.getTerminated() != null) {
+                    continue;
+                }
+                // Only the first unfinished container matters: later ones wait for it.
                 if (state != null && state.getWaiting() != null) {
                     ContainerStateWaiting waiting = state.getWaiting();
                     return "; container " + container + " was waiting (" + waiting.getReason()
                             + (waiting.getMessage() != null ? ": " + waiting.getMessage() : "") + ")";
                 }
+                break;
             }
-            return status.getPhase() == null || "Pending".equals(status.getPhase()) && status.getInitContainerStatuses() == null
+            return status.getPhase() == null
+                            || "Pending".equals(status.getPhase()) && status.getInitContainerStatuses() == null
                     ? "; the Pod had not started"
                     : "";
         }
@@ -489,7 +504,8 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
 
         private String tarFailed(int code, ByteArrayOutputStream errors) {
             return "kbr could not copy /kratix/output and /kratix/metadata out of the pipeline Pod: tar exited with"
-                    + " code " + code + ": " + errors.toString(StandardCharsets.UTF_8).strip()
+                    + " code " + code + ": "
+                    + errors.toString(StandardCharsets.UTF_8).strip()
                     + "; pipeline files must be readable by other users (kbr's " + PipelinePod.OUTPUTS
                     + " container runs as user " + PipelinePod.HELPER_USER + "), and the helper image ("
                     + settings.helperImage() + ") needs tar";
@@ -502,8 +518,10 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
             } catch (ExecutionException e) {
                 throw new IOException(attempted + " but the exec stream failed: " + describe(e.getCause()), e);
             } catch (TimeoutException e) {
-                throw new IOException(attempted + " but tar's exit status did not arrive within "
-                        + GoDurations.format(AFTER_EXIT_TIMEOUT), e);
+                throw new IOException(
+                        attempted + " but tar's exit status did not arrive within "
+                                + GoDurations.format(AFTER_EXIT_TIMEOUT),
+                        e);
             }
         }
 
@@ -650,21 +668,27 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
     private void delete(String name, boolean withSecret) throws IOException, InterruptedException {
         String where = settings.namespace() + "/" + name;
         if (withSecret) {
-            call("Tried to delete Secret " + where, () -> client.secrets()
-                    .inNamespace(settings.namespace())
-                    .withName(name)
-                    .delete());
+            call(
+                    "Tried to delete Secret " + where,
+                    () -> client.secrets()
+                            .inNamespace(settings.namespace())
+                            .withName(name)
+                            .delete());
         }
-        call("Tried to delete ConfigMap " + where, () -> client.configMaps()
-                .inNamespace(settings.namespace())
-                .withName(name)
-                .delete());
+        call(
+                "Tried to delete ConfigMap " + where,
+                () -> client.configMaps()
+                        .inNamespace(settings.namespace())
+                        .withName(name)
+                        .delete());
         // No grace period: the outputs container only sleeps, and the Pod's work is done.
-        call("Tried to delete Pod " + where, () -> client.pods()
-                .inNamespace(settings.namespace())
-                .withName(name)
-                .withGracePeriod(0)
-                .delete());
+        call(
+                "Tried to delete Pod " + where,
+                () -> client.pods()
+                        .inNamespace(settings.namespace())
+                        .withName(name)
+                        .withGracePeriod(0)
+                        .delete());
     }
 
     private static ContainerState state(List<ContainerStatus> statuses, String container) {
@@ -746,7 +770,9 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
 
     /** The API server's status message where it sent one, else the exception's message. */
     static String describe(Throwable e) {
-        if (e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
+        if (e instanceof KubernetesClientException k
+                && k.getStatus() != null
+                && k.getStatus().getMessage() != null) {
             return k.getStatus().getMessage();
         }
         String message = e.getMessage();

@@ -229,8 +229,7 @@ final class PipelinePod {
                 .withVolumes(volumes(pipeline, name))
                 .withImagePullSecrets(convertList(
                         spec.path("imagePullSecrets"), LocalObjectReference.class, pipeline, "spec.imagePullSecrets"))
-                .withTolerations(
-                        convertList(spec.path("tolerations"), Toleration.class, pipeline, "spec.tolerations"))
+                .withTolerations(convertList(spec.path("tolerations"), Toleration.class, pipeline, "spec.tolerations"))
                 .withNodeSelector(stringMap(spec.path("nodeSelector"), pipeline, "spec.nodeSelector"))
                 .endSpec();
         String serviceAccount = spec.path("rbac").path("serviceAccount").asText("");
@@ -291,8 +290,8 @@ final class PipelinePod {
         labels.putAll(pipeline.labels());
         labels.put(MANAGED_LABEL, "true");
         putLabel(labels, PIPELINE_LABEL, pipeline.name());
-        Map<String, String> annotations =
-                new TreeMap<>(stringMap(pipeline.document().path("metadata").path("annotations"), pipeline, "metadata.annotations"));
+        Map<String, String> annotations = new TreeMap<>(
+                stringMap(pipeline.document().path("metadata").path("annotations"), pipeline, "metadata.annotations"));
         annotations.put(RUN_ANNOTATION, owner.label());
         settings.ownerPod().ifPresent(pod -> annotations.put(OWNER_POD_ANNOTATION, pod));
         return new ObjectMetaBuilder()
@@ -325,8 +324,7 @@ final class PipelinePod {
                 .withImagePullPolicy("IfNotPresent")
                 .withCommand("cp")
                 .withArgs(OBJECT_MOUNT + "/" + OBJECT_KEY, "/kratix/input/" + OBJECT_KEY)
-                .withVolumeMounts(
-                        mount(OBJECT_VOLUME, OBJECT_MOUNT, true), mount(INPUT_VOLUME, "/kratix/input", false))
+                .withVolumeMounts(mount(OBJECT_VOLUME, OBJECT_MOUNT, true), mount(INPUT_VOLUME, "/kratix/input", false))
                 .withSecurityContext(helperSecurityContext())
                 .withResources(DEFAULT_RESOURCES)
                 .build();
@@ -451,7 +449,11 @@ final class PipelinePod {
     }
 
     private static Volume emptyDir(String name) {
-        return new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build();
+        return new VolumeBuilder()
+                .withName(name)
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .build();
     }
 
     private static io.fabric8.kubernetes.api.model.VolumeMount mount(String volume, String path, boolean readOnly) {
@@ -485,8 +487,7 @@ final class PipelinePod {
         return duration.toNanosPart() > 0 ? seconds + 1 : Math.max(seconds, 1);
     }
 
-    private static <T> T convert(JsonNode node, Class<T> type, Pipeline pipeline, String path)
-            throws InvalidPipeline {
+    private static <T> T convert(JsonNode node, Class<T> type, Pipeline pipeline, String path) throws InvalidPipeline {
         try {
             return SERIALIZATION.convertValue(node, type);
         } catch (IllegalArgumentException e) {
@@ -506,8 +507,8 @@ final class PipelinePod {
         }
         if (!node.isArray()) {
             throw new InvalidPipeline(
-                    pipeline.name(), "Pipeline " + pipeline.name() + " (" + pipeline.location() + ") field " + path
-                            + " must be a list");
+                    pipeline.name(),
+                    "Pipeline " + pipeline.name() + " (" + pipeline.location() + ") field " + path + " must be a list");
         }
         for (int i = 0; i < node.size(); i++) {
             result.add(convert(node.get(i), type, pipeline, path + "[" + i + "]"));
@@ -515,15 +516,15 @@ final class PipelinePod {
         return result;
     }
 
-    private static Map<String, String> stringMap(JsonNode node, Pipeline pipeline, String path)
-            throws InvalidPipeline {
+    private static Map<String, String> stringMap(JsonNode node, Pipeline pipeline, String path) throws InvalidPipeline {
         Map<String, String> result = new LinkedHashMap<>();
         if (node.isMissingNode() || node.isNull()) {
             return result;
         }
         if (!node.isObject()) {
             throw new InvalidPipeline(
-                    pipeline.name(), "Pipeline " + pipeline.name() + " (" + pipeline.location() + ") field " + path
+                    pipeline.name(),
+                    "Pipeline " + pipeline.name() + " (" + pipeline.location() + ") field " + path
                             + " must be a map of strings");
         }
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
