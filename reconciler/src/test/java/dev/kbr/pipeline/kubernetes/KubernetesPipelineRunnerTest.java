@@ -31,8 +31,10 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.ErrorStreamMessage;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.server.mock.StatusMessage;
 import io.fabric8.mockwebserver.internal.WebSocketMessage;
@@ -423,6 +425,40 @@ class KubernetesPipelineRunnerTest {
     }
 
     @Test
+    void unreadableOutputFailsTheRunWithTarsMessage() throws Exception {
+        Kubelet.start(pod -> succeededStatus());
+        expectLogs("generate", "");
+        expectLogs("publish", "");
+        server.expect()
+                .get()
+                .withPath(execPath())
+                .andUpgradeToWebSocket()
+                .open(
+                        new ErrorStreamMessage("tar: can't open 'kratix/output/key.pem': Permission denied"),
+                        new StatusMessage(new StatusBuilder()
+                                .withStatus("Failure")
+                                .withReason("NonZeroExitCode")
+                                .withNewDetails()
+                                .addNewCause()
+                                .withReason("ExitCode")
+                                .withMessage("1")
+                                .endCause()
+                                .endDetails()
+                                .build()))
+                .done()
+                .always();
+
+        PipelineResult.Failed failed = (PipelineResult.Failed) runner.run(invocation(Duration.ofMinutes(10)));
+
+        assertThat(failed.container()).isEqualTo("instance-configure");
+        assertThat(failed.reason())
+                .startsWith("kbr could not copy /kratix/output and /kratix/metadata out of the pipeline Pod: tar exited"
+                        + " with code 1: tar: can't open 'kratix/output/key.pem': Permission denied; pipeline files"
+                        + " must be readable by other users");
+        assertEverythingDeleted();
+    }
+
+    @Test
     void leftoversOfDeadRunsAreRemovedAndLiveRunsKept() throws Exception {
         // Owner Pod gone: a leftover.
         createManagedPod(
@@ -601,14 +637,17 @@ class KubernetesPipelineRunnerTest {
         // Method given: in CRUD mode only expectations with a method take precedence.
         server.expect()
                 .get()
-                .withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/" + POD
-                        + "/exec?command=tar&command=-c&command=-f&command=-&command=-C&command=%2F"
-                        + "&command=kratix%2Foutput&command=kratix%2Fmetadata&container=kbr-outputs&stdout=true"
-                        + "&stderr=true")
+                .withPath(execPath())
                 .andUpgradeToWebSocket()
                 .open(new WebSocketMessage(framed), new StatusMessage(exitCode))
                 .done()
                 .always();
+    }
+
+    private static String execPath() {
+        return "/api/v1/namespaces/" + NAMESPACE + "/pods/" + POD
+                + "/exec?command=tar&command=-c&command=-f&command=-&command=-C&command=%2F"
+                + "&command=kratix%2Foutput&command=kratix%2Fmetadata&container=kbr-outputs&stdout=true&stderr=true";
     }
 
     private void assertEverythingDeleted() {
