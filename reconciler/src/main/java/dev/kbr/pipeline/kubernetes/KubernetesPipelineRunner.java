@@ -722,6 +722,14 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
             return apiCall.call();
         } catch (KubernetesClientException e) {
             throwIfInterrupted(e);
+            if (e.getStatus() == null && e.getCode() <= 0) {
+                // No HTTP answer at all: fabric8's own message only repeats the request.
+                throw new IOException(
+                        attempted + " but the Kubernetes API server at " + server() + " could not be reached: "
+                                + describe(rootCause(e))
+                                + "; run kbr in a Pod, or point KUBECONFIG at a cluster",
+                        e);
+            }
             String hint = e.getCode() == 403
                     ? "; grant kbr's service account the Role in docs/kubernetes-runner.md in namespace "
                             + settings.namespace()
@@ -766,6 +774,14 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
         InterruptedException interrupted = new InterruptedException(attempted + " but was interrupted");
         interrupted.initCause(e);
         return interrupted;
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     /** The API server's status message where it sent one, else the exception's message. */
