@@ -84,6 +84,17 @@ class PackageRulesTest {
     }
 
     @Test
+    void fabric8IsUsedOnlyByTheKubernetesAdapter() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.kbr.pipeline.kubernetes..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.fabric8..")
+                .check(classes);
+    }
+
+    @Test
     void schemaAndCelLibrariesAreUsedOnlyByValidation() {
         noClasses()
                 .that()
@@ -101,7 +112,11 @@ class PackageRulesTest {
                 .resideInAPackage("dev.kbr.engine..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("dev.kbr.pipeline.docker..", "dev.kbr.state.git..", "dev.kbr.cli..")
+                .resideInAnyPackage(
+                        "dev.kbr.pipeline.docker..",
+                        "dev.kbr.pipeline.kubernetes..",
+                        "dev.kbr.state.git..",
+                        "dev.kbr.cli..")
                 .check(classes);
     }
 

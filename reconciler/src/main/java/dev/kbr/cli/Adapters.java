@@ -5,25 +5,95 @@ import dev.kbr.model.GitStateStore;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.pipeline.docker.DockerPipelineRunner;
 import dev.kbr.pipeline.docker.DockerRunnerSettings;
+import dev.kbr.pipeline.kubernetes.KubernetesPipelineRunner;
+import dev.kbr.pipeline.kubernetes.KubernetesRunnerSettings;
+import dev.kbr.run.RunOwner;
 import dev.kbr.state.StateStore;
 import dev.kbr.state.git.GitCredentials;
 import dev.kbr.state.git.GitRepoStateStore;
 import dev.kbr.state.git.GitStoreSettings;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /** The composition root: the only place that constructs adapters. */
 final class Adapters {
     private Adapters() {}
 
-    /** The Docker runner, configured from the command line. */
+    /** The value of {@code --runner} that runs pipelines on a Docker engine. */
+    static final String DOCKER = "docker";
+
+    /** The value of {@code --runner} that runs pipelines as Pods. */
+    static final String KUBERNETES = "kubernetes";
+
+    // Where Kubernetes mounts a Pod's service account namespace.
+    private static final Path POD_NAMESPACE_FILE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+    /** The runner {@code --runner} names (or its default), configured from the command line. */
     static PipelineRunner pipelineRunner(PassOptionsMixin options) throws IOException {
+        if (runner(options.runner, System.getenv()).equals(KUBERNETES)) {
+            return KubernetesPipelineRunner.connect(kubernetesSettings(options, System.getenv(), POD_NAMESPACE_FILE));
+        }
         DockerRunnerSettings settings = DockerRunnerSettings.defaults().withNetworkMode(options.pipelineNetwork);
         if (options.dockerHost != null) {
             settings = settings.withDockerHost(options.dockerHost);
         }
         return DockerPipelineRunner.connect(settings);
+    }
+
+    /**
+     * Which runner to use: the option when given, else {@value #KUBERNETES} when {@code
+     * KUBERNETES_SERVICE_HOST} is set (Kubernetes sets it in every container of a Pod), else
+     * {@value #DOCKER}.
+     *
+     * @param option the value of {@code --runner}, or null
+     * @param env the process environment
+     * @throws IllegalArgumentException naming the option when the value is neither
+     */
+    static String runner(String option, Map<String, String> env) {
+        if (option != null) {
+            if (!option.equals(DOCKER) && !option.equals(KUBERNETES)) {
+                throw new IllegalArgumentException("--runner must be docker or kubernetes, not '" + option + "'");
+            }
+            return option;
+        }
+        String host = env.get("KUBERNETES_SERVICE_HOST");
+        return host != null && !host.isBlank() ? KUBERNETES : DOCKER;
+    }
+
+    /**
+     * The Kubernetes runner's settings: {@code --kubernetes-namespace}, else the namespace of the
+     * Pod kbr runs in (from its service account), else the kubeconfig context's (fabric8's
+     * auto-configuration), else {@code default}. Inside a Pod, the Pod is named as the owner of
+     * the pipeline Pods.
+     */
+    static KubernetesRunnerSettings kubernetesSettings(
+            PassOptionsMixin options, Map<String, String> env, Path podNamespaceFile) {
+        Optional<String> podNamespace = readFirstLine(podNamespaceFile);
+        String namespace = options.kubernetesNamespace != null
+                ? options.kubernetesNamespace
+                : podNamespace.orElseGet(KubernetesRunnerSettings::kubeconfigNamespace);
+        KubernetesRunnerSettings settings =
+                KubernetesRunnerSettings.defaults(namespace).withHelperImage(options.kubernetesHelperImage);
+        String host = env.get("KUBERNETES_SERVICE_HOST");
+        if (podNamespace.isPresent() && host != null && !host.isBlank()) {
+            // A Pod's host name is its name, unless the Pod sets spec.hostname.
+            settings = settings.withOwnerPod(
+                    podNamespace.get() + "/" + RunOwner.current().host());
+        }
+        return settings;
+    }
+
+    private static Optional<String> readFirstLine(Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? Optional.empty() : Optional.of(text);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.kbr.cli;
 
+import dev.kbr.pipeline.kubernetes.KubernetesRunnerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -17,25 +18,6 @@ final class PassOptionsMixin {
         text,
         json
     }
-
-    // Declared so the Helm chart's command line parses; the Kubernetes runner gives them behaviour.
-    @Option(
-            names = "--runner",
-            paramLabel = "RUNNER",
-            description = "Where pipelines run: docker or kubernetes (default: kubernetes inside a Pod, else docker).")
-    String runner;
-
-    @Option(
-            names = "--kubernetes-namespace",
-            paramLabel = "NS",
-            description = "Namespace of pipeline Pods with --runner kubernetes (default: the Pod's own, else default).")
-    String kubernetesNamespace;
-
-    @Option(
-            names = "--kubernetes-helper-image",
-            paramLabel = "IMAGE",
-            description = "Image of kbr's helper container in pipeline Pods (needs sh, tar and sleep).")
-    String kubernetesHelperImage;
 
     @Option(
             names = "--state-url",
@@ -123,6 +105,35 @@ final class PassOptionsMixin {
                 "only what changed (default: $KBR_CACHE_DIR, else a temporary folder per run)."
             })
     Path cacheDir;
+
+    @Option(
+            names = "--runner",
+            paramLabel = "RUNNER",
+            description = {
+                "Where pipeline containers run: 'docker' (a Docker engine) or 'kubernetes' (one Pod per",
+                "pipeline in --kubernetes-namespace). Default: kubernetes when $KUBERNETES_SERVICE_HOST is",
+                "set (kbr runs in a Pod), else docker."
+            })
+    String runner;
+
+    @Option(
+            names = "--kubernetes-namespace",
+            paramLabel = "NS",
+            description = {
+                "Namespace of the pipeline Pods of --runner kubernetes (default: the namespace kbr's own Pod",
+                "runs in, else the current kubeconfig context's, else 'default')."
+            })
+    String kubernetesNamespace;
+
+    @Option(
+            names = "--kubernetes-helper-image",
+            paramLabel = "IMAGE",
+            defaultValue = KubernetesRunnerSettings.DEFAULT_HELPER_IMAGE,
+            description = {
+                "Image of kbr's own containers in each pipeline Pod, which copy the input in and the outputs",
+                "out; needs cp, sleep and tar and runs as user 65534 (default: ${DEFAULT-VALUE})."
+            })
+    String kubernetesHelperImage;
 
     @Option(
             names = "--docker-host",

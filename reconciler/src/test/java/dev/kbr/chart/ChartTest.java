@@ -40,11 +40,11 @@ class ChartTest {
 
     /** The Kubernetes runner's RBAC (issue 6 contract): resource to verbs, in the core API group. */
     private static final Map<String, List<String>> RUNNER_RBAC = Map.of(
-            "pods", List.of("create", "get", "list", "watch", "delete"),
+            "pods", List.of("create", "get", "list", "delete"),
             "pods/log", List.of("get"),
             "pods/exec", List.of("create", "get"),
-            "configmaps", List.of("create", "get", "delete"),
-            "secrets", List.of("create", "get", "delete"));
+            "configmaps", List.of("create", "delete"),
+            "secrets", List.of("create", "delete"));
 
     /**
      * The chart folder: {@code charts/kbr} in the first of {@code kbr.repo.root} (set by the POM),

@@ -21,6 +21,8 @@ import dev.kbr.model.Pipeline;
 import dev.kbr.model.Volume;
 import dev.kbr.pipeline.ContainerLog;
 import dev.kbr.pipeline.EnvExpansion;
+import dev.kbr.pipeline.GoDurations;
+import dev.kbr.pipeline.LogTail;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
@@ -883,26 +885,9 @@ public final class DockerPipelineRunner implements PipelineRunner {
         return last.contains(":") || last.contains("@") ? image : image + ":latest";
     }
 
-    /** A duration as Go prints it, briefly: {@code 250ms}, {@code 3s}, {@code 10m}, {@code 1h30m}. */
+    /** A duration as Go prints it, briefly ({@link GoDurations#format}). */
     static String human(Duration duration) {
-        if (duration.isNegative() || duration.isZero()) {
-            return "0s";
-        }
-        if (duration.toMillis() % 1000 != 0 || duration.toSeconds() == 0) {
-            return duration.toMillis() + "ms";
-        }
-        long seconds = duration.toSeconds();
-        StringBuilder text = new StringBuilder();
-        if (seconds >= 3600) {
-            text.append(seconds / 3600).append('h');
-        }
-        if (seconds % 3600 >= 60) {
-            text.append(seconds % 3600 / 60).append('m');
-        }
-        if (seconds % 60 != 0) {
-            text.append(seconds % 60).append('s');
-        }
-        return text.toString();
+        return GoDurations.format(duration);
     }
 
     private static Duration since(long startedNanos) {

@@ -1,4 +1,4 @@
-package dev.kbr.pipeline.docker;
+package dev.kbr.pipeline;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

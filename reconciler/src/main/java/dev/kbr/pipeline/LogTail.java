@@ -1,20 +1,25 @@
-package dev.kbr.pipeline.docker;
+package dev.kbr.pipeline;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * The last {@code capacity} bytes of a log stream, so a container printing without end cannot
- * exhaust memory while the end of its log, where failures show, is kept. Not thread-safe.
+ * exhaust memory while the end of its log, where failures show, is kept. Shared by the runners.
+ * Not thread-safe.
  */
-final class LogTail {
+public final class LogTail {
     private final byte[] ring;
     private long total;
 
-    LogTail(int capacity) {
+    /**
+     * @param capacity how many bytes to keep, at least 0
+     */
+    public LogTail(int capacity) {
         ring = new byte[capacity];
     }
 
-    void append(byte[] bytes) {
+    /** Adds bytes at the end of the log. */
+    public void append(byte[] bytes) {
         if (ring.length == 0) {
             total += bytes.length;
             return;
@@ -27,7 +32,7 @@ final class LogTail {
     }
 
     /** The kept bytes as UTF-8 text, prefixed by a note when earlier bytes were dropped. */
-    String text() {
+    public String text() {
         if (total <= ring.length) {
             return new String(ring, 0, (int) total, StandardCharsets.UTF_8);
         }

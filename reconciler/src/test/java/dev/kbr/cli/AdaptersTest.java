@@ -1,0 +1,82 @@
+package dev.kbr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kbr.pipeline.kubernetes.KubernetesRunnerSettings;
+import dev.kbr.run.RunOwner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AdaptersTest {
+    private static final Map<String, String> IN_A_POD = Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1");
+
+    @Test
+    void defaultsToDockerOutsideAPod() {
+        assertThat(Adapters.runner(null, Map.of())).isEqualTo("docker");
+        assertThat(Adapters.runner(null, Map.of("KUBERNETES_SERVICE_HOST", " ")))
+                .isEqualTo("docker");
+    }
+
+    @Test
+    void defaultsToKubernetesInsideAPod() {
+        assertThat(Adapters.runner(null, IN_A_POD)).isEqualTo("kubernetes");
+    }
+
+    @Test
+    void theOptionWinsOverTheEnvironment() {
+        assertThat(Adapters.runner("docker", IN_A_POD)).isEqualTo("docker");
+        assertThat(Adapters.runner("kubernetes", Map.of())).isEqualTo("kubernetes");
+    }
+
+    @Test
+    void rejectsAnUnknownRunnerNamingTheOption() {
+        assertThatThrownBy(() -> Adapters.runner("podman", Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--runner must be docker or kubernetes, not 'podman'");
+    }
+
+    @Test
+    void inAPodPipelinePodsGoToItsNamespaceAndNameItAsTheirOwner(@TempDir Path dir) throws Exception {
+        Path namespaceFile = Files.writeString(dir.resolve("namespace"), "platform\n");
+        PassOptionsMixin options = options(null);
+
+        KubernetesRunnerSettings settings = Adapters.kubernetesSettings(options, IN_A_POD, namespaceFile);
+
+        assertThat(settings.namespace()).isEqualTo("platform");
+        assertThat(settings.ownerPod())
+                .contains("platform/" + RunOwner.current().host());
+        assertThat(settings.helperImage()).isEqualTo("registry.example.com/busybox:1");
+    }
+
+    @Test
+    void theNamespaceOptionWinsOverThePodsNamespace(@TempDir Path dir) throws Exception {
+        Path namespaceFile = Files.writeString(dir.resolve("namespace"), "platform\n");
+
+        KubernetesRunnerSettings settings = Adapters.kubernetesSettings(options("pipelines"), IN_A_POD, namespaceFile);
+
+        assertThat(settings.namespace()).isEqualTo("pipelines");
+        assertThat(settings.ownerPod())
+                .contains("platform/" + RunOwner.current().host());
+    }
+
+    @Test
+    void outsideAPodNoOwnerPodIsNamed(@TempDir Path dir) {
+        KubernetesRunnerSettings settings =
+                Adapters.kubernetesSettings(options("pipelines"), Map.of(), dir.resolve("absent"));
+
+        assertThat(settings.namespace()).isEqualTo("pipelines");
+        assertThat(settings.ownerPod()).isEqualTo(Optional.empty());
+    }
+
+    private static PassOptionsMixin options(String namespace) {
+        PassOptionsMixin options = new PassOptionsMixin();
+        options.kubernetesNamespace = namespace;
+        options.kubernetesHelperImage = "registry.example.com/busybox:1";
+        return options;
+    }
+}
