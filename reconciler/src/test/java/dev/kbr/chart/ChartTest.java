@@ -35,7 +35,7 @@ import picocli.CommandLine.ParseResult;
 class ChartTest {
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final String NAMESPACE = "kratix-platform";
-    private static final Path CHART = findChart();
+    private static final Path CHART = ChartFiles.chart();
     private static final String KUBE_VERSION = "v1.31.0";
 
     /** The Kubernetes runner's RBAC (issue 6 contract): resource to verbs, in the core API group. */
@@ -45,29 +45,6 @@ class ChartTest {
             "pods/exec", List.of("create", "get"),
             "configmaps", List.of("create", "delete"),
             "secrets", List.of("create", "delete"));
-
-    /**
-     * The chart folder: {@code charts/kbr} in the first of {@code kbr.repo.root} (set by the POM),
-     * the working folder, or one of their parents that holds it, so the test runs from the module,
-     * the project root or an IDE.
-     */
-    private static Path findChart() {
-        List<Path> starts = new ArrayList<>();
-        String root = System.getProperty("kbr.repo.root");
-        if (root != null) {
-            starts.add(Path.of(root));
-        }
-        starts.add(Path.of(""));
-        for (Path start : starts) {
-            for (Path dir = start.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
-                Path chart = dir.resolve("charts/kbr");
-                if (Files.isRegularFile(chart.resolve("Chart.yaml"))) {
-                    return chart;
-                }
-            }
-        }
-        throw new IllegalStateException("charts/kbr/Chart.yaml not found above " + starts);
-    }
 
     /** The objects {@code helm template} prints, in order. */
     private record Manifests(List<JsonNode> objects) {
