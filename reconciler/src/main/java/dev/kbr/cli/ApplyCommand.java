@@ -1,5 +1,8 @@
 package dev.kbr.cli;
 
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code kbr apply}: the plan, then one commit per state store, pushed with a lease. */
@@ -9,11 +12,26 @@ import picocli.CommandLine.Command;
         description = {
             "Run the pass and commit the changes to the state stores.",
             "One commit per state store, pushed only if the branch has not moved since it was read.",
-            "Nothing is committed when nothing changed."
+            "Nothing is committed when nothing changed.",
+            "With PLANFILE (from kbr plan --out), commit exactly that plan instead, or nothing if it is stale."
         })
 final class ApplyCommand extends PassCommand {
+    @CommandLine.Parameters(
+            arity = "0..1",
+            paramLabel = "PLANFILE",
+            description = {
+                "A plan saved by kbr plan --out: commit exactly it, running no pipeline. Refused, with",
+                "nothing written, when the platform or any state store's branch moved since the plan."
+            })
+    Path planFile;
+
     @Override
     boolean apply() {
         return true;
+    }
+
+    @Override
+    Optional<Path> savedPlan() {
+        return Optional.ofNullable(planFile);
     }
 }

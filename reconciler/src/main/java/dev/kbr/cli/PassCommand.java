@@ -2,14 +2,20 @@ package dev.kbr.cli;
 
 import dev.kbr.engine.PassOptions;
 import dev.kbr.engine.Reconciler;
+import dev.kbr.engine.SavedPlan;
+import dev.kbr.engine.SavedPlanApply;
 import dev.kbr.load.PlatformSource;
+import dev.kbr.model.GitStateStore;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.report.RunReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
@@ -29,6 +35,32 @@ abstract class PassCommand implements Callable<Integer> {
 
     abstract boolean apply();
 
+    /** {@code plan --out FILE}: where to save the plan; empty for {@code apply}. */
+    Optional<Path> saveTo() {
+        return Optional.empty();
+    }
+
+    /** {@code apply PLANFILE}: the saved plan to apply; empty for a normal pass. */
+    Optional<Path> savedPlan() {
+        return Optional.empty();
+    }
+
+    /** Options that steer pipelines or the pass, meaningless when applying a saved plan. */
+    private static final java.util.Set<String> NOT_WITH_SAVED_PLAN = java.util.Set.of(
+            "--reconcile-all",
+            "--reconcile-interval",
+            "--parallelism",
+            "--pipeline-timeout",
+            "--push-retries",
+            "--max-delete-fraction",
+            "--allow-mass-delete",
+            "--runner",
+            "--kubernetes-namespace",
+            "--kubernetes-helper-image",
+            "--docker-host",
+            "--pipeline-network",
+            "--image-mirror");
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -36,14 +68,75 @@ abstract class PassCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--push-retries must be 0 or more, not " + options.pushRetries);
         }
+        Optional<SavedPlan> saved = Optional.empty();
+        if (savedPlan().isPresent()) {
+            List<String> refused = spec.commandLine().getParseResult().matchedOptions().stream()
+                    .map(o -> o.longestName())
+                    .filter(NOT_WITH_SAVED_PLAN::contains)
+                    .distinct()
+                    .sorted()
+                    .toList();
+            if (!refused.isEmpty()) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        String.join(", ", refused) + " cannot be combined with a saved plan: it applies exactly"
+                                + " what kbr plan --out computed; give those options to kbr plan instead");
+            }
+            // Read first: a wrong file is the first thing to report.
+            saved = Optional.of(SavedPlan.read(savedPlan().get()));
+        }
         MountedSecrets secrets = new MountedSecrets(Optional.ofNullable(options.secretsDir), System.getenv());
         Optional<Path> caFile = StateStoreCredentials.caFile(options.caFile, System.getenv());
         Optional<Path> cacheDir = Adapters.cacheDir(options.cacheDir);
         // Opened (a Git commit fetched) before connecting to Docker, so the first error names the
         // real mistake.
         try (PlatformSource platform = options.platform.open(secrets, caFile, cacheDir)) {
+            if (saved.isPresent()) {
+                RunReport report = SavedPlanApply.apply(
+                        saved.get(),
+                        platform,
+                        options.stateUrls,
+                        store -> Adapters.openStateStore(store, cacheDir, secrets, caFile));
+                return finish(report, main.environment(), out);
+            }
             return pass(platform, secrets, caFile, cacheDir, out);
         }
+    }
+
+    /** Prints the report and turns it into the exit code. */
+    private int finish(RunReport report, Environment environment, PrintWriter out) {
+        PassOutput.report(report, options, environment, out, spec.commandLine().getErr());
+        if (report.hasErrors()) {
+            return Main.ERROR;
+        }
+        return options.detailedExitCode && report.hasChanges() ? Main.CHANGES : Main.OK;
+    }
+
+    /**
+     * Saves a plan pass's report to {@code file} ({@code plan --out}); refused when the pass had
+     * errors (the plan is incomplete) or the platform changed while it ran.
+     */
+    private void save(RunReport report, PlatformSource platform, String fingerprintBefore, Path file)
+            throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        if (report.hasErrors()) {
+            err.println("The plan has errors, so it was not saved to " + file + "; fix them and plan again.");
+            err.flush();
+            return;
+        }
+        String fingerprint = SavedPlan.fingerprint(platform);
+        if (!fingerprint.equals(fingerprintBefore)) {
+            throw new IOException(
+                    "the platform changed while kbr planned, so the plan was not saved to " + file + "; plan again");
+        }
+        Map<String, String> urls = new TreeMap<>();
+        for (GitStateStore store : platform.load().platform().gitStateStores()) {
+            urls.put(store.name(), options.stateUrls.getOrDefault(store.name(), store.url()));
+        }
+        SavedPlan.of(report, platform.origin(), fingerprint, urls).write(file);
+        err.println("Saved the plan to " + file + ". Apply exactly this plan with: kbr apply " + file
+                + " (with the same --platform and --state-url options).");
+        err.flush();
     }
 
     private int pass(
@@ -68,6 +161,8 @@ abstract class PassCommand implements Callable<Integer> {
                 options.pushRetries);
         RunReport report;
         Environment environment = main.environment();
+        Optional<String> fingerprintBefore =
+                saveTo().isPresent() ? Optional.of(SavedPlan.fingerprint(platform)) : Optional.empty();
         try (PipelineRunner runner = Adapters.pipelineRunner(options);
                 PassOutput.Progress progress = PassOutput.progress(
                         options, environment, spec.commandLine().getErr(), apply() ? "apply" : "plan")) {
@@ -78,10 +173,10 @@ abstract class PassCommand implements Callable<Integer> {
                             progress.listener())
                     .run(pass);
         }
-        PassOutput.report(report, options, environment, out, spec.commandLine().getErr());
-        if (report.hasErrors()) {
-            return Main.ERROR;
+        int exit = finish(report, environment, out);
+        if (saveTo().isPresent()) {
+            save(report, platform, fingerprintBefore.orElseThrow(), saveTo().get());
         }
-        return options.detailedExitCode && report.hasChanges() ? Main.CHANGES : Main.OK;
+        return exit;
     }
 }

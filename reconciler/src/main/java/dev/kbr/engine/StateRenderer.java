@@ -660,6 +660,11 @@ final class StateRenderer {
     }
 
     private String commitMessage(ChangeSet changes) {
+        return commitMessage(changes, options.platform().origin());
+    }
+
+    /** The state commit's message: counts, then the platform trailers. */
+    static String commitMessage(ChangeSet changes, dev.kbr.model.PlatformOrigin platform) {
         long added = changes.changes().stream()
                 .filter(c -> c instanceof FileChange.Added)
                 .count();
@@ -670,7 +675,7 @@ final class StateRenderer {
                 .filter(c -> c instanceof FileChange.Deleted)
                 .count();
         return "kbr apply: " + added + " added, " + modified + " changed, " + deleted + " deleted\n\n"
-                + platformTrailers(options.platform().origin());
+                + platformTrailers(platform);
     }
 
     /**

@@ -1,0 +1,305 @@
+package dev.kbr.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kbr.load.PlatformSource;
+import dev.kbr.model.PlatformOrigin;
+import dev.kbr.report.RunReport;
+import dev.kbr.report.StoreReport;
+import dev.kbr.state.ChangeSet;
+import dev.kbr.state.FileChange;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A plan saved by {@code kbr plan --out FILE}, applied later by {@code kbr apply FILE} exactly as
+ * it was printed: the platform it was computed from (a fingerprint), and per state store the
+ * branch head it was computed against and every file to add, change or delete (with content, so
+ * no pipeline runs again). Kratix has no saved plans; this mirrors Terraform's {@code plan -out}.
+ *
+ * <p>File format ({@value #API_VERSION}), JSON: {@code apiVersion}, {@code kind: SavedPlan},
+ * {@code platform} ({@code source}, {@code ref}, {@code commit}, {@code fingerprint}), {@code
+ * stores[]} ({@code name}, {@code url} without password, {@code branch}, {@code baseCommit} or
+ * null for an empty branch, {@code destinations} (folder prefix to Destination name), {@code changes[]} of {@code path}, {@code action}
+ * added/modified/deleted, {@code contentId} (the Git blob id) and base64 {@code content}, which is
+ * empty for a file whose blob the base commit already holds, e.g. a cached pipeline's output moved
+ * to another Destination), and {@code digest}: the sha256 of the
+ * document without it, so an edited file is refused.
+ *
+ * @param platform where the platform came from
+ * @param fingerprint see {@link #fingerprint(PlatformSource)}
+ * @param stores one entry per state store the plan covers
+ */
+public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store> stores) {
+    /** The format written and the only one read. */
+    public static final String API_VERSION = "kbr.dev/saved-plan/v1";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public SavedPlan {
+        Objects.requireNonNull(platform, "platform");
+        Objects.requireNonNull(fingerprint, "fingerprint");
+        stores = List.copyOf(stores);
+    }
+
+    /**
+     * The plan of one state store.
+     *
+     * @param name the GitStateStore name
+     * @param url its URL as the plan used it, password masked (only compared, never used)
+     * @param branch its branch
+     * @param baseCommit the head the changes were computed against; empty for an empty branch
+     * @param changes what to commit on top of it
+     * @param destinationRoots folder prefix to Destination name, to group the report's changes
+     */
+    public record Store(
+            String name,
+            String url,
+            String branch,
+            Optional<String> baseCommit,
+            ChangeSet changes,
+            SortedMap<String, String> destinationRoots) {
+        public Store {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(branch, "branch");
+            Objects.requireNonNull(baseCommit, "baseCommit");
+            Objects.requireNonNull(changes, "changes");
+            destinationRoots = Collections.unmodifiableSortedMap(new TreeMap<>(destinationRoots));
+        }
+    }
+
+    /**
+     * The plan in {@code report}, a plan pass's report.
+     *
+     * @param urls each store's URL by name, as the pass used it
+     */
+    public static SavedPlan of(
+            RunReport report, PlatformOrigin platform, String fingerprint, java.util.Map<String, String> urls) {
+        List<Store> stores = new ArrayList<>();
+        for (StoreReport store : report.stores()) {
+            stores.add(new Store(
+                    store.name(),
+                    dev.kbr.model.GitStateStore.displayUrl(urls.getOrDefault(store.name(), "")),
+                    store.branch(),
+                    store.baseCommit(),
+                    store.changes(),
+                    store.destinationRoots()));
+        }
+        return new SavedPlan(platform, fingerprint, stores);
+    }
+
+    /**
+     * What identifies the platform's content: for a Git platform {@code git:<commit>}; for a
+     * folder {@code sha256:<hex>} over the sorted relative paths and bytes of every file outside
+     * hidden folders (so a README edit also makes a saved plan stale: the safe side).
+     *
+     * @throws IOException when the files cannot be read
+     */
+    public static String fingerprint(PlatformSource source) throws IOException {
+        if (source.origin().isGit()) {
+            return "git:" + source.origin().commit().orElseThrow();
+        }
+        MessageDigest digest = sha256();
+        for (String path : source.files().list(dir -> !leaf(dir).startsWith("."))) {
+            if (leaf(path).startsWith(".")) {
+                continue;
+            }
+            byte[] name = path.getBytes(StandardCharsets.UTF_8);
+            byte[] content = source.files().read(path).orElse(new byte[0]);
+            digest.update(lengthPrefix(name.length));
+            digest.update(name);
+            digest.update(lengthPrefix(content.length));
+            digest.update(content);
+        }
+        return "sha256:" + HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
+     * Writes the plan to {@code file} atomically with mode 0600 (pipeline outputs may hold Secret
+     * manifests).
+     *
+     * @throws IOException when it cannot be written
+     */
+    public void write(Path file) throws IOException {
+        ObjectNode root = body();
+        root.put("digest", digestOf(root));
+        Path absolute = file.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        try {
+            try {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system: the folder's own permissions protect the file.
+            }
+            Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+            Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Reads a saved plan.
+     *
+     * @throws InvalidPlanException when the file is not JSON, of another format or version, or
+     *     was edited after it was written (its digest does not match); the message names the file
+     * @throws IOException when it cannot be read
+     */
+    public static SavedPlan read(Path file) throws IOException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new InvalidPlanException(file + " is not a saved plan (not JSON: " + e.getOriginalMessage()
+                    + "); pass the file written by kbr plan --out");
+        }
+        if (root == null
+                || !root.isObject()
+                || !API_VERSION.equals(root.path("apiVersion").asText())) {
+            throw new InvalidPlanException(file + " is not a saved plan of this kbr (apiVersion "
+                    + (root == null ? "missing" : root.path("apiVersion").asText("missing")) + ", expected "
+                    + API_VERSION + "); run kbr plan --out again");
+        }
+        ObjectNode body = ((ObjectNode) root).deepCopy();
+        String digest = body.path("digest").asText("");
+        body.remove("digest");
+        if (!digest.equals(digestOf(body))) {
+            throw new InvalidPlanException(file + " was changed after kbr plan wrote it (its digest does not"
+                    + " match), so it is not applied; run kbr plan --out again");
+        }
+        try {
+            JsonNode platform = body.path("platform");
+            Optional<String> ref = text(platform, "ref");
+            Optional<String> commit = text(platform, "commit");
+            PlatformOrigin origin = new PlatformOrigin(platform.path("source").asText(), ref, commit);
+            List<Store> stores = new ArrayList<>();
+            for (JsonNode store : body.path("stores")) {
+                List<FileChange> changes = new ArrayList<>();
+                for (JsonNode change : store.path("changes")) {
+                    String path = change.path("path").asText();
+                    String action = change.path("action").asText();
+                    byte[] content =
+                            Base64.getDecoder().decode(change.path("content").asText(""));
+                    String contentId = change.path("contentId").asText("");
+                    changes.add(
+                            switch (action) {
+                                case "added" -> new FileChange.Added(path, content, contentId);
+                                case "modified" -> new FileChange.Modified(path, "", content, contentId);
+                                case "deleted" -> new FileChange.Deleted(path, "");
+                                default ->
+                                    throw new IllegalArgumentException("unknown action " + action + " for " + path);
+                            });
+                }
+                SortedMap<String, String> roots = new TreeMap<>();
+                store.path("destinations")
+                        .fields()
+                        .forEachRemaining(
+                                e -> roots.put(e.getKey(), e.getValue().asText()));
+                stores.add(new Store(
+                        store.path("name").asText(),
+                        store.path("url").asText(),
+                        store.path("branch").asText(),
+                        text(store, "baseCommit"),
+                        new ChangeSet(changes),
+                        roots));
+            }
+            return new SavedPlan(
+                    origin, body.path("platform").path("fingerprint").asText(), stores);
+        } catch (RuntimeException e) {
+            throw new InvalidPlanException(
+                    file + " is not a valid saved plan (" + e.getMessage() + "); run kbr plan --out again");
+        }
+    }
+
+    private ObjectNode body() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("apiVersion", API_VERSION);
+        root.put("kind", "SavedPlan");
+        ObjectNode source = root.putObject("platform");
+        source.put("source", platform.location());
+        source.put("ref", platform.ref().orElse(null));
+        source.put("commit", platform.commit().orElse(null));
+        source.put("fingerprint", fingerprint);
+        ArrayNode list = root.putArray("stores");
+        for (Store store : stores) {
+            ObjectNode node = list.addObject();
+            node.put("name", store.name());
+            node.put("url", store.url());
+            node.put("branch", store.branch());
+            node.put("baseCommit", store.baseCommit().orElse(null));
+            ObjectNode roots = node.putObject("destinations");
+            store.destinationRoots().forEach(roots::put);
+            ArrayNode changes = node.putArray("changes");
+            for (FileChange change : store.changes().changes()) {
+                ObjectNode c = changes.addObject();
+                c.put("path", change.path());
+                if (change instanceof FileChange.Added a) {
+                    c.put("action", "added");
+                    c.put("contentId", a.contentId());
+                    c.put("content", Base64.getEncoder().encodeToString(a.content()));
+                } else if (change instanceof FileChange.Modified m) {
+                    c.put("action", "modified");
+                    c.put("contentId", m.contentId());
+                    c.put("content", Base64.getEncoder().encodeToString(m.content()));
+                } else {
+                    c.put("action", "deleted");
+                }
+            }
+        }
+        return root;
+    }
+
+    private static String digestOf(ObjectNode body) throws JsonProcessingException {
+        return "sha256:" + HexFormat.of().formatHex(sha256().digest(JSON.writeValueAsBytes(body)));
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    private static String leaf(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private static byte[] lengthPrefix(int length) {
+        return java.nio.ByteBuffer.allocate(Integer.BYTES).putInt(length).array();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-256", e);
+        }
+    }
+
+    /** A file that is not a saved plan this kbr can apply; the message says why and what to do. */
+    public static final class InvalidPlanException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidPlanException(String message) {
+            super(message);
+        }
+    }
+}

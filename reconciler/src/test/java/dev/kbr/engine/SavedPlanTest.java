@@ -1,0 +1,92 @@
+package dev.kbr.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kbr.load.PlatformSource;
+import dev.kbr.model.PlatformOrigin;
+import dev.kbr.state.ChangeSet;
+import dev.kbr.state.FileChange;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SavedPlanTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void roundTripsEveryKindOfChangeIncludingReusedBlobs() throws Exception {
+        byte[] yaml = "kind: ConfigMap\n".getBytes(StandardCharsets.UTF_8);
+        SavedPlan plan = new SavedPlan(
+                PlatformOrigin.git("https://user:secret@git.example.com/p.git", "main", "a".repeat(40)),
+                "git:" + "a".repeat(40),
+                List.of(new SavedPlan.Store(
+                        "default",
+                        "https://git.example.com/state.git",
+                        "main",
+                        Optional.of("b".repeat(40)),
+                        new ChangeSet(List.of(
+                                new FileChange.Added("w/resources/a.yaml", yaml, "id-a"),
+                                new FileChange.Added("w/resources/cached.yaml", new byte[0], "id-cached"),
+                                new FileChange.Modified("w/resources/m.yaml", "old", yaml, "id-m"),
+                                new FileChange.Deleted("w/resources/d.yaml", "old-d"))),
+                        new TreeMap<>(Map.of("w/", "worker")))));
+        Path file = tmp.resolve("plan.json");
+        plan.write(file);
+
+        assertThat(Files.readString(file)).doesNotContain("secret").contains(SavedPlan.API_VERSION);
+        SavedPlan read = SavedPlan.read(file);
+        assertThat(read.fingerprint()).isEqualTo(plan.fingerprint());
+        assertThat(read.platform().commit()).isEqualTo(plan.platform().commit());
+        SavedPlan.Store store = read.stores().get(0);
+        assertThat(store.baseCommit()).contains("b".repeat(40));
+        assertThat(store.destinationRoots()).containsEntry("w/", "worker");
+        List<FileChange> changes = store.changes().changes();
+        assertThat(changes).hasSize(4);
+        assertThat(((FileChange.Added) changes.get(0)).content()).isEqualTo(yaml);
+        assertThat(((FileChange.Added) changes.get(1)).content()).isEmpty();
+        assertThat(((FileChange.Added) changes.get(1)).contentId()).isEqualTo("id-cached");
+        // Sorted by path, as every ChangeSet.
+        assertThat(changes.get(2)).isInstanceOf(FileChange.Deleted.class);
+        assertThat(changes.get(3)).isInstanceOf(FileChange.Modified.class);
+    }
+
+    @Test
+    void anEditedFileIsRefused() throws Exception {
+        SavedPlan plan = new SavedPlan(PlatformOrigin.folder("p"), "sha256:x", List.of());
+        Path file = tmp.resolve("plan.json");
+        plan.write(file);
+        Files.writeString(file, Files.readString(file).replace("sha256:x", "sha256:y"));
+        assertThatThrownBy(() -> SavedPlan.read(file))
+                .isInstanceOf(SavedPlan.InvalidPlanException.class)
+                .hasMessageContaining("was changed after kbr plan wrote it");
+        Files.writeString(file, "not json");
+        assertThatThrownBy(() -> SavedPlan.read(file)).hasMessageContaining("is not a saved plan (not JSON");
+    }
+
+    @Test
+    void aFolderFingerprintFollowsEveryFileButHiddenOnes() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("platform"));
+        Files.writeString(root.resolve("promise.yaml"), "kind: Promise\n");
+        Files.createDirectories(root.resolve(".git"));
+        Files.writeString(root.resolve(".git/index"), "1");
+        String first = SavedPlan.fingerprint(PlatformSource.folder(root));
+
+        Files.writeString(root.resolve(".git/index"), "2");
+        assertThat(SavedPlan.fingerprint(PlatformSource.folder(root))).isEqualTo(first);
+
+        Files.writeString(root.resolve("README.md"), "notes\n");
+        String withReadme = SavedPlan.fingerprint(PlatformSource.folder(root));
+        assertThat(withReadme).isNotEqualTo(first).startsWith("sha256:");
+
+        Files.writeString(root.resolve("promise.yaml"), "kind: Promise \n");
+        assertThat(SavedPlan.fingerprint(PlatformSource.folder(root))).isNotEqualTo(withReadme);
+    }
+}
