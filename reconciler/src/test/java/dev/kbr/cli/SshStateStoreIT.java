@@ -213,9 +213,10 @@ class SshStateStoreIT {
                 .contains("state store `default`")
                 .contains("refused the private key in key `sshPrivateKey` of Secret default/git-creds")
                 .doesNotContain(secretLine(stranger))
-                .hasLineCount(2)
-                .hasLineCount(2)
                 .doesNotContain("\tat ");
+        assertThat(run.output().lines().filter(l -> l.startsWith("Error:")))
+                .as("one error line, no stack trace")
+                .hasSize(1);
         System.out.println("SshStateStoreIT: wrong-key exit=" + run.exitCode() + " message: "
                 + run.output()
                         .lines()
