@@ -103,7 +103,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: use validate, plan, apply, status or render");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "Missing command: use validate, plan, apply, status or render");
     }
 
     /** Reads the version from the jar manifest, or says it is a development build. */

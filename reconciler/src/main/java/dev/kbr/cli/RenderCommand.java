@@ -132,7 +132,8 @@ final class RenderCommand implements Callable<Integer> {
                     + " earlier render there");
         }
         for (Path entry : entries) {
-            if (Files.isDirectory(entry) && STEP_FOLDER.matcher(entry.getFileName().toString()).matches()) {
+            if (Files.isDirectory(entry)
+                    && STEP_FOLDER.matcher(entry.getFileName().toString()).matches()) {
                 deleteTree(entry);
             }
         }
@@ -201,11 +202,12 @@ final class RenderCommand implements Callable<Integer> {
             stdout.println("    " + file);
         }
         for (RenderWorkflow.Group group : step.groups()) {
-            stdout.println("  output group " + group.directory() + " (" + group.files().size() + " file"
-                    + (group.files().size() == 1 ? "" : "s") + ") -> "
-                    + (group.destinations().isEmpty()
-                            ? "no Destination matches (unscheduled)"
-                            : String.join(", ", group.destinations())));
+            stdout.println(
+                    "  output group " + group.directory() + " (" + group.files().size() + " file"
+                            + (group.files().size() == 1 ? "" : "s") + ") -> "
+                            + (group.destinations().isEmpty()
+                                    ? "no Destination matches (unscheduled)"
+                                    : String.join(", ", group.destinations())));
         }
         stdout.flush();
     }

@@ -58,7 +58,8 @@ final class PipelineMetadata {
                 Map<String, Object> inner = new LinkedHashMap<>();
                 e.getValue()
                         .fields()
-                        .forEachRemaining(l -> inner.put(l.getKey(), l.getValue().asText()));
+                        .forEachRemaining(
+                                l -> inner.put(l.getKey(), l.getValue().asText()));
                 map.put(e.getKey(), inner);
             } else {
                 map.put(e.getKey(), e.getValue().asText());

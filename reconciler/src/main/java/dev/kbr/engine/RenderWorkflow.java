@@ -156,17 +156,30 @@ public final class RenderWorkflow {
             Duration timeout,
             StepSink sink)
             throws IOException, InterruptedException {
-        Platform loaded = platform.load().platform();
+        PlatformLoader.Result read = platform.load();
+        Platform loaded = read.platform();
+        List<Diagnostic> loadErrors =
+                read.diagnostics().stream().filter(Diagnostic::isError).toList();
         Promise promise = loaded.promise(promiseName)
                 .orElseThrow(() -> new IllegalArgumentException("--promise " + promiseName + ": the platform "
                         + platform.origin() + " has no such Promise; known: "
-                        + loaded.promises().stream().map(Promise::name).sorted().toList()));
+                        + loaded.promises().stream().map(Promise::name).sorted().toList()
+                        + (loadErrors.isEmpty()
+                                ? ""
+                                : "; some files did not load, fix them first:\n  "
+                                        + String.join(
+                                                "\n  ",
+                                                loadErrors.stream()
+                                                        .map(Diagnostic::toString)
+                                                        .toList()))));
         SchemaCache schemas = new SchemaCache();
         List<Diagnostic> promiseErrors = new PromiseValidator(schemas)
                 .validate(promise).stream().filter(Diagnostic::isError).toList();
         if (!promiseErrors.isEmpty()) {
             throw new IllegalArgumentException("Promise " + promiseName + " has errors; fix them first:\n  "
-                    + String.join("\n  ", promiseErrors.stream().map(Diagnostic::toString).toList()));
+                    + String.join(
+                            "\n  ",
+                            promiseErrors.stream().map(Diagnostic::toString).toList()));
         }
         List<Destination> destinations = loaded.destinations();
         if (request.isEmpty()) {
@@ -186,13 +199,15 @@ public final class RenderWorkflow {
                     sink);
         }
         ResourceRequest parsed = request(loaded, promise, request.get());
-        ValidationResult validated = new RequestValidator(schemas)
-                .validate(parsed, promise.api().orElseThrow());
+        ValidationResult validated =
+                new RequestValidator(schemas).validate(parsed, promise.api().orElseThrow());
         List<Diagnostic> errors =
                 validated.diagnostics().stream().filter(Diagnostic::isError).toList();
         if (!errors.isEmpty()) {
-            throw new IllegalArgumentException("resource request " + request.get().name() + " is invalid:\n  "
-                    + String.join("\n  ", errors.stream().map(Diagnostic::toString).toList()));
+            throw new IllegalArgumentException("resource request "
+                    + request.get().name() + " is invalid:\n  "
+                    + String.join(
+                            "\n  ", errors.stream().map(Diagnostic::toString).toList()));
         }
         return configure(
                 promise,
@@ -215,8 +230,8 @@ public final class RenderWorkflow {
             throw new IllegalArgumentException(read.diagnostics().get(0).toString());
         }
         if (read.documents().size() != 1) {
-            throw new IllegalArgumentException("--request " + file.name() + " holds " + read.documents().size()
-                    + " YAML documents; give a file with exactly one resource request");
+            throw new IllegalArgumentException("--request " + file.name() + " holds "
+                    + read.documents().size() + " YAML documents; give a file with exactly one resource request");
         }
         YamlDocument doc = read.documents().get(0);
         String served = promise.api()
@@ -351,12 +366,13 @@ public final class RenderWorkflow {
         List<Group> placed = new ArrayList<>();
         for (Placement placement : Scheduler.place(work, destinations, Map.of())) {
             WorkloadGroup group = placement.group();
-            placed.add(new Group(
-                    group.directory(), List.copyOf(group.files().keySet()), placement.destinations()));
+            placed.add(new Group(group.directory(), List.copyOf(group.files().keySet()), placement.destinations()));
         }
         Optional<String> suspended = control.stops()
                 ? Optional.of((control.message().isEmpty() ? "suspended" : control.message())
-                        + control.retryAfter().map(d -> " (retry after " + d + ")").orElse(""))
+                        + control.retryAfter()
+                                .map(d -> " (retry after " + d + ")")
+                                .orElse(""))
                 : Optional.empty();
         return new Step(number, pipeline.name(), input, Optional.of(result), Optional.empty(), placed, suspended);
     }

@@ -105,8 +105,8 @@ public record ImageMirrors(List<Mirror> mirrors) {
         for (String value : values) {
             Mirror mirror = Mirror.parse(value);
             if (parsed.stream().anyMatch(m -> m.from().equals(mirror.from()))) {
-                throw new IllegalArgumentException("--image-mirror " + mirror.from()
-                        + "=… is given twice; keep one rewrite per FROM");
+                throw new IllegalArgumentException(
+                        "--image-mirror " + mirror.from() + "=… is given twice; keep one rewrite per FROM");
             }
             parsed.add(mirror);
         }
