@@ -2,6 +2,8 @@ package dev.kbr.cli;
 
 import dev.kbr.engine.Secrets;
 import dev.kbr.model.GitStateStore;
+import dev.kbr.pipeline.ImageMirrors;
+import dev.kbr.pipeline.MirroredImages;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.pipeline.docker.DockerPipelineRunner;
 import dev.kbr.pipeline.docker.DockerRunnerSettings;
@@ -34,14 +36,27 @@ final class Adapters {
 
     /** The runner {@code --runner} names (or its default), configured from the command line. */
     static PipelineRunner pipelineRunner(PassOptionsMixin options) throws IOException {
+        return pipelineRunner(options.pipelines);
+    }
+
+    /**
+     * The runner {@code --runner} names (or its default), wrapped in {@link MirroredImages} when
+     * {@code --image-mirror} is given.
+     *
+     * @throws IllegalArgumentException naming the option when a value is invalid
+     */
+    static PipelineRunner pipelineRunner(RunnerOptions options) throws IOException {
+        ImageMirrors mirrors = options.mirrors();
         if (runner(options.runner, System.getenv()).equals(KUBERNETES)) {
-            return KubernetesPipelineRunner.connect(kubernetesSettings(options, System.getenv(), POD_NAMESPACE_FILE));
+            return MirroredImages.wrap(
+                    KubernetesPipelineRunner.connect(kubernetesSettings(options, System.getenv(), POD_NAMESPACE_FILE)),
+                    mirrors);
         }
         DockerRunnerSettings settings = DockerRunnerSettings.defaults().withNetworkMode(options.pipelineNetwork);
         if (options.dockerHost != null) {
             settings = settings.withDockerHost(options.dockerHost);
         }
-        return DockerPipelineRunner.connect(settings);
+        return MirroredImages.wrap(DockerPipelineRunner.connect(settings), mirrors);
     }
 
     /**
@@ -71,7 +86,7 @@ final class Adapters {
      * the pipeline Pods.
      */
     static KubernetesRunnerSettings kubernetesSettings(
-            PassOptionsMixin options, Map<String, String> env, Path podNamespaceFile) {
+            RunnerOptions options, Map<String, String> env, Path podNamespaceFile) {
         Optional<String> podNamespace = readFirstLine(podNamespaceFile);
         String namespace = options.kubernetesNamespace != null
                 ? options.kubernetesNamespace

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             PlanCommand.class,
             ApplyCommand.class,
             StatusCommand.class,
+            RenderCommand.class,
             CommandLine.HelpCommand.class
         },
         description = {
@@ -102,7 +103,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: use validate, plan or apply");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "Missing command: use validate, plan, apply, status or render");
     }
 
     /** Reads the version from the jar manifest, or says it is a development build. */

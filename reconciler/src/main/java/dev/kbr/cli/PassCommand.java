@@ -85,9 +85,9 @@ abstract class PassCommand implements Callable<Integer> {
             // Read first: a wrong file is the first thing to report.
             saved = Optional.of(SavedPlan.read(savedPlan().get()));
         }
-        MountedSecrets secrets = new MountedSecrets(Optional.ofNullable(options.secretsDir), System.getenv());
-        Optional<Path> caFile = StateStoreCredentials.caFile(options.caFile, System.getenv());
-        Optional<Path> cacheDir = Adapters.cacheDir(options.cacheDir);
+        MountedSecrets secrets = options.inputs.secrets();
+        Optional<Path> caFile = options.inputs.caFile();
+        Optional<Path> cacheDir = options.inputs.cacheDir();
         // Opened (a Git commit fetched) before connecting to Docker, so the first error names the
         // real mistake.
         try (PlatformSource platform = options.platform.open(secrets, caFile, cacheDir)) {
@@ -150,7 +150,7 @@ abstract class PassCommand implements Callable<Integer> {
                 platform,
                 options.stateUrls,
                 apply(),
-                options.pipelineTimeout,
+                options.pipelines.pipelineTimeout,
                 MAX_REQUEST_DEPTH,
                 secrets,
                 options.reconcileAll,

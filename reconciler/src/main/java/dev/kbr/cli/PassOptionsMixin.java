@@ -1,7 +1,5 @@
 package dev.kbr.cli;
 
-import dev.kbr.pipeline.kubernetes.KubernetesRunnerSettings;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,6 +10,12 @@ import picocli.CommandLine.Option;
 final class PassOptionsMixin {
     @Mixin
     PlatformOptions platform;
+
+    @Mixin
+    InputOptions inputs;
+
+    @Mixin
+    RunnerOptions pipelines;
 
     /** Formats of the report on stdout. */
     enum Output {
@@ -32,33 +36,6 @@ final class PassOptionsMixin {
             names = "--detailed-exitcode",
             description = "Exit 2 when there are changes (0 none, 1 error), as Terraform's option does.")
     boolean detailedExitCode;
-
-    @Option(
-            names = "--pipeline-timeout",
-            paramLabel = "DURATION",
-            defaultValue = "10m",
-            converter = DurationConverter.class,
-            description = "Longest a single pipeline may run, e.g. 90s, 10m, 1h (default: ${DEFAULT-VALUE}).")
-    Duration pipelineTimeout;
-
-    @Option(
-            names = "--secrets-dir",
-            paramLabel = "DIR",
-            description = {
-                "Secrets for pipeline env valueFrom.secretKeyRef and envFrom.secretRef and for GitStateStore",
-                "spec.secretRef, laid out as a mounted Kubernetes Secret: DIR/<namespace>/<name>/<key>.",
-                "Variables KBR_SECRET_<NAMESPACE>_<NAME>_<KEY> also work and win. Values are never printed."
-            })
-    Path secretsDir;
-
-    @Option(
-            names = "--ca-file",
-            paramLabel = "PATH",
-            description = {
-                "PEM file of CA certificates to trust for https state stores and --platform, besides the JVM's own CAs",
-                "(default: $GIT_SSL_CAINFO, else none)."
-            })
-    Path caFile;
 
     @Option(
             names = "--reconcile-all",
@@ -96,60 +73,6 @@ final class PassOptionsMixin {
                 "times with jittered backoff; 0 never retries. Never resets or force-pushes (default: ${DEFAULT-VALUE})."
             })
     int pushRetries;
-
-    @Option(
-            names = "--cache-dir",
-            paramLabel = "DIR",
-            description = {
-                "Keep each state store's (and a Git --platform's) local repository here between runs, so a repeated pass fetches",
-                "only what changed (default: $KBR_CACHE_DIR, else a temporary folder per run)."
-            })
-    Path cacheDir;
-
-    @Option(
-            names = "--runner",
-            paramLabel = "RUNNER",
-            description = {
-                "Where pipeline containers run: 'docker' (a Docker engine) or 'kubernetes' (one Pod per",
-                "pipeline in --kubernetes-namespace). Default: kubernetes when $KUBERNETES_SERVICE_HOST is",
-                "set (kbr runs in a Pod), else docker."
-            })
-    String runner;
-
-    @Option(
-            names = "--kubernetes-namespace",
-            paramLabel = "NS",
-            description = {
-                "Namespace of the pipeline Pods of --runner kubernetes (default: the namespace kbr's own Pod",
-                "runs in, else the current kubeconfig context's, else 'default')."
-            })
-    String kubernetesNamespace;
-
-    @Option(
-            names = "--kubernetes-helper-image",
-            paramLabel = "IMAGE",
-            defaultValue = KubernetesRunnerSettings.DEFAULT_HELPER_IMAGE,
-            description = {
-                "Image of kbr's own containers in each pipeline Pod, which copy the input in and the outputs",
-                "out; needs cp, sleep and tar and runs as user 65534 (default: ${DEFAULT-VALUE})."
-            })
-    String kubernetesHelperImage;
-
-    @Option(
-            names = "--docker-host",
-            paramLabel = "URL",
-            description = "Docker engine to run pipelines on (default: $DOCKER_HOST, else the local socket).")
-    String dockerHost;
-
-    @Option(
-            names = "--pipeline-network",
-            paramLabel = "MODE",
-            defaultValue = "default",
-            description = {
-                "Network of pipeline containers: 'default' (the engine's default network, as Kratix",
-                "pipeline pods have) or 'none' to sandbox them (default: ${DEFAULT-VALUE})."
-            })
-    String pipelineNetwork;
 
     @Option(
             names = "--max-delete-fraction",

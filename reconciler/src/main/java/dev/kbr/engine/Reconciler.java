@@ -18,8 +18,6 @@ import dev.kbr.model.SourceLocation;
 import dev.kbr.model.WorkId;
 import dev.kbr.model.WorkflowAction;
 import dev.kbr.model.WorkflowType;
-import dev.kbr.pipeline.KratixEnvironment;
-import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.report.PipelineRun;
@@ -49,7 +47,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -875,16 +872,6 @@ public final class Reconciler {
                 String description,
                 String why)
                 throws InterruptedException {
-            var gvk = promise.api().map(a -> a.gvk()).orElse(KratixEnvironment.PROMISE_GVK);
-            var env = KratixEnvironment.of(
-                    type,
-                    action,
-                    promise.name(),
-                    pipeline,
-                    gvk,
-                    name,
-                    namespace,
-                    promise.api().map(a -> a.plural()).orElse(""));
             // An earlier attempt of this pass (its push was refused) may have run this pipeline on
             // the same object already; its status is left out, as it is kbr's own bookkeeping.
             ObjectNode withoutStatus = object.deepCopy();
@@ -895,11 +882,18 @@ public final class Reconciler {
             if (!reused) {
                 listener.pipelineStarted(description);
                 try {
-                    Pipeline resolved = SecretResolver.resolve(
-                            pipeline, pipelineNamespace(promise, type, namespace), options.secrets());
                     ran = new Ran(
-                            runner.run(new PipelineInvocation(
-                                    description, resolved, YamlText.write(object), env, options.pipelineTimeout())),
+                            runner.run(PipelineInvocations.of(
+                                    promise,
+                                    type,
+                                    action,
+                                    pipeline,
+                                    object,
+                                    name,
+                                    namespace,
+                                    description,
+                                    options.secrets(),
+                                    options.pipelineTimeout())),
                             null);
                 } catch (IOException | IllegalArgumentException e) {
                     ran = new Ran(null, e.getMessage());
@@ -940,24 +934,6 @@ public final class Reconciler {
             listener.pipelineFinished(run);
         }
 
-        /**
-         * Where a pipeline's Secrets live: {@code spec.workflows.config.pipelineNamespace} when
-         * set, else the request's namespace, or {@code kratix-platform-system} for Promise
-         * workflows (KRATIX.md §2.1).
-         */
-        private String pipelineNamespace(Promise promise, WorkflowType type, String requestNamespace) {
-            String configured = promise.document()
-                    .path("spec")
-                    .path("workflows")
-                    .path("config")
-                    .path("pipelineNamespace")
-                    .asText("");
-            if (!configured.isEmpty()) {
-                return configured;
-            }
-            return type == WorkflowType.PROMISE ? "kratix-platform-system" : requestNamespace;
-        }
-
         /** Applies a succeeded configure pipeline's metadata and turns its output into a Work. */
         private Optional<Step> configureStep(
                 Promise promise,
@@ -969,20 +945,8 @@ public final class Reconciler {
                 String description) {
             try {
                 WorkflowControl control = applyMetadata(type, object, result, description);
-                List<DestinationSelectorsFile.Entry> entries = List.of();
-                byte[] selectors = result.metadata().get("destination-selectors.yaml");
-                if (selectors != null) {
-                    JsonNode parsed = parseMetadata("destination-selectors.yaml", selectors);
-                    if (!parsed.isNull() && !parsed.isArray()) {
-                        throw new IllegalArgumentException(
-                                "destination-selectors.yaml must be a list of {directory, matchLabels} entries");
-                    }
-                    List<Map<String, Object>> raw = new ArrayList<>();
-                    for (JsonNode item : parsed) {
-                        raw.add(toMap(item));
-                    }
-                    entries = DestinationSelectorsFile.parse(raw);
-                }
+                List<DestinationSelectorsFile.Entry> entries =
+                        PipelineMetadata.destinationSelectors(result.metadata().get("destination-selectors.yaml"));
                 List<WorkloadGroup> groups =
                         WorkloadGroups.build(result.output(), entries, promise.destinationSelectors(), type);
                 return Optional.of(new Step(new Work(workId.apply(pipeline.name()), groups), control));
@@ -1038,33 +1002,7 @@ public final class Reconciler {
         }
 
         private JsonNode parseMetadata(String file, byte[] bytes) {
-            YamlReader.Result read = YamlReader.read("/kratix/metadata/" + file, bytes);
-            if (!read.diagnostics().isEmpty()) {
-                throw new IllegalArgumentException(read.diagnostics().get(0).toString());
-            }
-            return read.documents().isEmpty()
-                    ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
-                    : read.documents().get(0).body();
-        }
-
-        private Map<String, Object> toMap(JsonNode item) {
-            if (!item.isObject()) {
-                throw new IllegalArgumentException("destination-selectors.yaml entries must be maps");
-            }
-            Map<String, Object> map = new LinkedHashMap<>();
-            item.fields().forEachRemaining(e -> {
-                if (e.getValue().isObject()) {
-                    Map<String, Object> inner = new LinkedHashMap<>();
-                    e.getValue()
-                            .fields()
-                            .forEachRemaining(
-                                    l -> inner.put(l.getKey(), l.getValue().asText()));
-                    map.put(e.getKey(), inner);
-                } else {
-                    map.put(e.getKey(), e.getValue().asText());
-                }
-            });
-            return map;
+            return PipelineMetadata.parse(file, bytes);
         }
 
         /** Documents in a resource pipeline's output that are requests for installed Promises. */

@@ -43,7 +43,7 @@ class AdaptersTest {
     @Test
     void inAPodPipelinePodsGoToItsNamespaceAndNameItAsTheirOwner(@TempDir Path dir) throws Exception {
         Path namespaceFile = Files.writeString(dir.resolve("namespace"), "platform\n");
-        PassOptionsMixin options = options(null);
+        RunnerOptions options = options(null);
 
         KubernetesRunnerSettings settings = Adapters.kubernetesSettings(options, IN_A_POD, namespaceFile);
 
@@ -73,8 +73,8 @@ class AdaptersTest {
         assertThat(settings.ownerPod()).isEqualTo(Optional.empty());
     }
 
-    private static PassOptionsMixin options(String namespace) {
-        PassOptionsMixin options = new PassOptionsMixin();
+    private static RunnerOptions options(String namespace) {
+        RunnerOptions options = new RunnerOptions();
         options.kubernetesNamespace = namespace;
         options.kubernetesHelperImage = "registry.example.com/busybox:1";
         return options;

@@ -1,0 +1,82 @@
+package dev.kbr.engine;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kbr.model.Pipeline;
+import dev.kbr.model.Promise;
+import dev.kbr.model.WorkflowAction;
+import dev.kbr.model.WorkflowType;
+import dev.kbr.pipeline.KratixEnvironment;
+import dev.kbr.pipeline.PipelineInvocation;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * Builds the {@link PipelineInvocation} of one pipeline of an object's workflow exactly as a pass
+ * does: the {@code KRATIX_*} environment, the object as {@code /kratix/input/object.yaml}, and
+ * the container Secrets resolved from the pipeline's namespace. Used by the pass ({@link
+ * Reconciler}) and by {@code kbr render} ({@link RenderWorkflow}).
+ */
+public final class PipelineInvocations {
+    private PipelineInvocations() {}
+
+    /**
+     * The invocation of {@code pipeline} on {@code object}.
+     *
+     * @param promise the Promise whose workflow this is
+     * @param type promise or resource workflow
+     * @param action configure or delete
+     * @param pipeline the pipeline, Secrets not yet resolved
+     * @param object the object as the pipeline sees it (status included)
+     * @param name the object's name (the Promise's name for promise workflows)
+     * @param namespace the request's namespace; empty for promise workflows
+     * @param description how reports name the run
+     * @param secrets where {@code secretKeyRef} and {@code envFrom} values come from
+     * @param timeout how long the whole pipeline may take
+     * @throws IOException when a Secret exists but cannot be read
+     * @throws IllegalArgumentException when a Secret or key the pipeline needs is missing (the
+     *     message says where to put it)
+     */
+    public static PipelineInvocation of(
+            Promise promise,
+            WorkflowType type,
+            WorkflowAction action,
+            Pipeline pipeline,
+            ObjectNode object,
+            String name,
+            String namespace,
+            String description,
+            Secrets secrets,
+            Duration timeout)
+            throws IOException {
+        var gvk = promise.api().map(a -> a.gvk()).orElse(KratixEnvironment.PROMISE_GVK);
+        var env = KratixEnvironment.of(
+                type,
+                action,
+                promise.name(),
+                pipeline,
+                gvk,
+                name,
+                namespace,
+                promise.api().map(a -> a.plural()).orElse(""));
+        Pipeline resolved = SecretResolver.resolve(pipeline, pipelineNamespace(promise, type, namespace), secrets);
+        return new PipelineInvocation(description, resolved, YamlText.write(object), env, timeout);
+    }
+
+    /**
+     * Where a pipeline's Secrets live: {@code spec.workflows.config.pipelineNamespace} when set,
+     * else the request's namespace, or {@code kratix-platform-system} for Promise workflows
+     * (KRATIX.md §2.1).
+     */
+    static String pipelineNamespace(Promise promise, WorkflowType type, String requestNamespace) {
+        String configured = promise.document()
+                .path("spec")
+                .path("workflows")
+                .path("config")
+                .path("pipelineNamespace")
+                .asText("");
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        return type == WorkflowType.PROMISE ? "kratix-platform-system" : requestNamespace;
+    }
+}

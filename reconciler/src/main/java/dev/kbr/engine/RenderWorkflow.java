@@ -1,0 +1,379 @@
+package dev.kbr.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kbr.load.PlatformLoader;
+import dev.kbr.load.PlatformSource;
+import dev.kbr.load.YamlDocument;
+import dev.kbr.load.YamlReader;
+import dev.kbr.model.Destination;
+import dev.kbr.model.Diagnostic;
+import dev.kbr.model.Pipeline;
+import dev.kbr.model.Platform;
+import dev.kbr.model.Promise;
+import dev.kbr.model.ResourceRequest;
+import dev.kbr.model.WorkId;
+import dev.kbr.model.WorkflowAction;
+import dev.kbr.model.WorkflowType;
+import dev.kbr.pipeline.PipelineInvocation;
+import dev.kbr.pipeline.PipelineResult;
+import dev.kbr.pipeline.PipelineRunner;
+import dev.kbr.schedule.Placement;
+import dev.kbr.schedule.Scheduler;
+import dev.kbr.schedule.Work;
+import dev.kbr.schedule.WorkloadGroup;
+import dev.kbr.schedule.WorkloadGroups;
+import dev.kbr.validate.PromiseValidator;
+import dev.kbr.validate.RequestValidator;
+import dev.kbr.validate.SchemaCache;
+import dev.kbr.validate.ValidationResult;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@code kbr render}: runs one object's configure workflow through the real runner, outside any
+ * pass, for Promise authors: the Promise's {@code promise.configure} pipelines, or those of
+ * {@code resource.configure} for one resource request. Each pipeline is invoked exactly as a pass
+ * invokes it ({@link PipelineInvocations}) and gets a fresh {@code /kratix/output}, as in Kratix;
+ * {@code status.yaml} is merged into the object the next pipeline sees. No state store is read or
+ * written: the object carries no recorded status, and placement has no sticky Destinations.
+ */
+public final class RenderWorkflow {
+    private RenderWorkflow() {}
+
+    /**
+     * A resource request file to render.
+     *
+     * @param name how messages name the file
+     * @param bytes its YAML
+     */
+    public record RequestFile(String name, byte[] bytes) {
+        public RequestFile {
+            Objects.requireNonNull(name, "name");
+            bytes = bytes.clone();
+        }
+    }
+
+    /**
+     * Where one workload group of a pipeline's output would go.
+     *
+     * @param directory the group's directory in {@code /kratix/output} ({@code .} for the rest)
+     * @param files the group's files, relative to {@code /kratix/output}
+     * @param destinations the Destinations it would be written to; empty when unscheduled
+     */
+    public record Group(String directory, List<String> files, List<String> destinations) {
+        public Group {
+            files = List.copyOf(files);
+            destinations = List.copyOf(destinations);
+        }
+    }
+
+    /**
+     * One pipeline of the workflow, once it ran (or could not start).
+     *
+     * @param number its position in the workflow, from 1
+     * @param pipeline its name
+     * @param objectYaml {@code /kratix/input/object.yaml} as it got it
+     * @param result how it ended; empty when it could not start
+     * @param failure why it failed, or empty when it succeeded
+     * @param groups where its output would go (none when it failed)
+     * @param suspended the message of a {@code workflow-control.yaml} that stopped the workflow
+     */
+    public record Step(
+            int number,
+            String pipeline,
+            byte[] objectYaml,
+            Optional<PipelineResult> result,
+            Optional<String> failure,
+            List<Group> groups,
+            Optional<String> suspended) {
+        public Step {
+            objectYaml = objectYaml.clone();
+            groups = List.copyOf(groups);
+        }
+
+        @Override
+        public byte[] objectYaml() {
+            return objectYaml.clone();
+        }
+    }
+
+    /** Hears each step as soon as it is done (so what ran so far is kept on a later failure). */
+    @FunctionalInterface
+    public interface StepSink {
+        /**
+         * @throws IOException when the step cannot be written
+         */
+        void accept(Step step) throws IOException;
+    }
+
+    /**
+     * What was rendered.
+     *
+     * @param object how the object is named, e.g. {@code Promise redis} or {@code
+     *     redis/default/example-redis}
+     * @param workflow {@code promise.configure} or {@code resource.configure}
+     * @param steps the pipelines that ran, in order
+     */
+    public record Result(String object, String workflow, List<Step> steps) {
+        public Result {
+            steps = List.copyOf(steps);
+        }
+
+        /** True when a pipeline failed (later ones did not run). */
+        public boolean failed() {
+            return steps.stream().anyMatch(s -> s.failure().isPresent());
+        }
+    }
+
+    /**
+     * Renders the workflow.
+     *
+     * @param platform the platform (Promises and Destinations)
+     * @param promiseName the Promise to render
+     * @param request a request of that Promise, or empty to render the Promise's own workflow
+     * @param runner runs the pipelines
+     * @param secrets where container Secrets come from
+     * @param timeout longest a pipeline may run
+     * @param sink hears each step when it is done
+     * @throws IllegalArgumentException when the Promise is unknown or invalid, or the request is
+     *     not a valid request of it; the message names the file and what to fix
+     * @throws IOException when the platform cannot be read, the runtime cannot be used, or the
+     *     sink fails
+     * @throws InterruptedException when interrupted while a pipeline runs
+     */
+    public static Result run(
+            PlatformSource platform,
+            String promiseName,
+            Optional<RequestFile> request,
+            PipelineRunner runner,
+            Secrets secrets,
+            Duration timeout,
+            StepSink sink)
+            throws IOException, InterruptedException {
+        PlatformLoader.Result read = platform.load();
+        Platform loaded = read.platform();
+        List<Diagnostic> loadErrors =
+                read.diagnostics().stream().filter(Diagnostic::isError).toList();
+        Promise promise = loaded.promise(promiseName)
+                .orElseThrow(() -> new IllegalArgumentException("--promise " + promiseName + ": the platform "
+                        + platform.origin() + " has no such Promise; known: "
+                        + loaded.promises().stream().map(Promise::name).sorted().toList()
+                        + (loadErrors.isEmpty()
+                                ? ""
+                                : "; some files did not load, fix them first:\n  "
+                                        + String.join(
+                                                "\n  ",
+                                                loadErrors.stream()
+                                                        .map(Diagnostic::toString)
+                                                        .toList()))));
+        SchemaCache schemas = new SchemaCache();
+        List<Diagnostic> promiseErrors = new PromiseValidator(schemas)
+                .validate(promise).stream().filter(Diagnostic::isError).toList();
+        if (!promiseErrors.isEmpty()) {
+            throw new IllegalArgumentException("Promise " + promiseName + " has errors; fix them first:\n  "
+                    + String.join(
+                            "\n  ",
+                            promiseErrors.stream().map(Diagnostic::toString).toList()));
+        }
+        List<Destination> destinations = loaded.destinations();
+        if (request.isEmpty()) {
+            ObjectNode object = promise.document().deepCopy();
+            return configure(
+                    promise,
+                    WorkflowType.PROMISE,
+                    object,
+                    "Promise " + promise.name(),
+                    promise.name(),
+                    "",
+                    pipeline -> WorkId.promise(promise.name(), pipeline),
+                    destinations,
+                    runner,
+                    secrets,
+                    timeout,
+                    sink);
+        }
+        ResourceRequest parsed = request(loaded, promise, request.get());
+        ValidationResult validated =
+                new RequestValidator(schemas).validate(parsed, promise.api().orElseThrow());
+        List<Diagnostic> errors =
+                validated.diagnostics().stream().filter(Diagnostic::isError).toList();
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("resource request "
+                    + request.get().name() + " is invalid:\n  "
+                    + String.join(
+                            "\n  ", errors.stream().map(Diagnostic::toString).toList()));
+        }
+        return configure(
+                promise,
+                WorkflowType.RESOURCE,
+                validated.object().deepCopy(),
+                parsed.displayName(),
+                parsed.name(),
+                parsed.namespace(),
+                pipeline -> WorkId.resource(promise.name(), parsed.namespace(), parsed.name(), pipeline),
+                destinations,
+                runner,
+                secrets,
+                timeout,
+                sink);
+    }
+
+    private static ResourceRequest request(Platform platform, Promise promise, RequestFile file) {
+        YamlReader.Result read = YamlReader.read(file.name(), file.bytes());
+        if (!read.diagnostics().isEmpty()) {
+            throw new IllegalArgumentException(read.diagnostics().get(0).toString());
+        }
+        if (read.documents().size() != 1) {
+            throw new IllegalArgumentException("--request " + file.name() + " holds "
+                    + read.documents().size() + " YAML documents; give a file with exactly one resource request");
+        }
+        YamlDocument doc = read.documents().get(0);
+        String served = promise.api()
+                .map(a -> "kind " + a.gvk().kind() + ", apiVersion " + a.gvk().apiVersion())
+                .orElse("no API");
+        if (promise.api().isEmpty()) {
+            throw new IllegalArgumentException("--request " + file.name() + ": Promise " + promise.name()
+                    + " has no spec.api, so it takes no resource requests; leave out --request");
+        }
+        String apiVersion = doc.body().path("apiVersion").asText("");
+        String kind = doc.body().path("kind").asText("");
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        Optional<ResourceRequest> mapped = PlatformLoader.asRequest(platform, doc, diagnostics);
+        if (mapped.isEmpty() && !diagnostics.isEmpty()) {
+            throw new IllegalArgumentException(String.join(
+                    "\n", diagnostics.stream().map(Diagnostic::toString).toList()));
+        }
+        if (mapped.isEmpty() || !mapped.get().promiseName().equals(promise.name())) {
+            String whose = mapped.map(r -> "a request of Promise " + r.promiseName())
+                    .orElse("served by no Promise of the platform");
+            throw new IllegalArgumentException("--request " + file.name() + " (kind " + kind + ", apiVersion "
+                    + apiVersion + ") is " + whose + ", not of Promise " + promise.name() + " (" + served
+                    + "); pass the matching --promise or another file");
+        }
+        return mapped.get();
+    }
+
+    private static Result configure(
+            Promise promise,
+            WorkflowType type,
+            ObjectNode object,
+            String objectName,
+            String name,
+            String namespace,
+            java.util.function.Function<String, WorkId> workId,
+            List<Destination> destinations,
+            PipelineRunner runner,
+            Secrets secrets,
+            Duration timeout,
+            StepSink sink)
+            throws IOException, InterruptedException {
+        KratixStatus.started(object);
+        List<Pipeline> pipelines = promise.workflows().of(type, WorkflowAction.CONFIGURE);
+        String workflow = type.value() + ".configure";
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < pipelines.size(); i++) {
+            Pipeline pipeline = pipelines.get(i);
+            String description = objectName + " " + workflow + " " + pipeline.name();
+            byte[] input = YamlText.write(object);
+            Step step;
+            PipelineResult result = null;
+            try {
+                PipelineInvocation invocation = PipelineInvocations.of(
+                        promise,
+                        type,
+                        WorkflowAction.CONFIGURE,
+                        pipeline,
+                        object,
+                        name,
+                        namespace,
+                        description,
+                        secrets,
+                        timeout);
+                result = runner.run(invocation);
+                step = step(i + 1, pipeline, input, result, promise, type, object, workId, destinations);
+            } catch (IllegalArgumentException e) {
+                step = new Step(
+                        i + 1,
+                        pipeline.name(),
+                        input,
+                        Optional.ofNullable(result),
+                        Optional.of(e.getMessage()),
+                        List.of(),
+                        Optional.empty());
+            }
+            steps.add(step);
+            sink.accept(step);
+            if (step.failure().isPresent() || step.suspended().isPresent()) {
+                break;
+            }
+        }
+        return new Result(objectName, workflow, steps);
+    }
+
+    private static Step step(
+            int number,
+            Pipeline pipeline,
+            byte[] input,
+            PipelineResult result,
+            Promise promise,
+            WorkflowType type,
+            ObjectNode object,
+            java.util.function.Function<String, WorkId> workId,
+            List<Destination> destinations) {
+        if (result instanceof PipelineResult.Failed failed) {
+            return new Step(
+                    number,
+                    pipeline.name(),
+                    input,
+                    Optional.of(result),
+                    Optional.of("container " + failed.container() + " " + failed.reason()),
+                    List.of(),
+                    Optional.empty());
+        }
+        PipelineResult.Succeeded ok = (PipelineResult.Succeeded) result;
+        byte[] status = ok.metadata().get("status.yaml");
+        if (status != null) {
+            JsonNode parsed = PipelineMetadata.parse("status.yaml", status);
+            if (type == WorkflowType.PROMISE && parsed.isObject()) {
+                // A Promise's status keeps only message (as in the pass).
+                ObjectNode kept = ((ObjectNode) parsed).objectNode();
+                for (String key : List.of("message", "kratix")) {
+                    if (parsed.has(key)) {
+                        kept.set(key, parsed.get(key));
+                    }
+                }
+                parsed = kept;
+            }
+            ObjectStatus.merge(object, parsed);
+        }
+        byte[] controlFile = ok.metadata().get("workflow-control.yaml");
+        WorkflowControl control = WorkflowControl.parse(
+                controlFile == null
+                        ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+                        : PipelineMetadata.parse("workflow-control.yaml", controlFile));
+        List<WorkloadGroup> groups = WorkloadGroups.build(
+                ok.output(),
+                PipelineMetadata.destinationSelectors(ok.metadata().get("destination-selectors.yaml")),
+                promise.destinationSelectors(),
+                type);
+        Work work = new Work(workId.apply(pipeline.name()), groups);
+        List<Group> placed = new ArrayList<>();
+        for (Placement placement : Scheduler.place(work, destinations, Map.of())) {
+            WorkloadGroup group = placement.group();
+            placed.add(new Group(group.directory(), List.copyOf(group.files().keySet()), placement.destinations()));
+        }
+        Optional<String> suspended = control.stops()
+                ? Optional.of((control.message().isEmpty() ? "suspended" : control.message())
+                        + control.retryAfter()
+                                .map(d -> " (retry after " + d + ")")
+                                .orElse(""))
+                : Optional.empty();
+        return new Step(number, pipeline.name(), input, Optional.of(result), Optional.empty(), placed, suspended);
+    }
+}
