@@ -64,7 +64,9 @@ class ImageMirrorIT {
     @Test
     void aMirrorWithoutTheImageFailsNamingTheRewrittenImage() throws Exception {
         StateRepo repo = StateRepo.bare(tmp);
-        String absent = "mirror.local/absent-" + ProcessHandle.current().pid();
+        // A registry on 127.0.0.1 where nothing listens: the engine's pull fails at once and no
+        // lookup or connection leaves the machine.
+        String absent = "127.0.0.1:9/absent-" + ProcessHandle.current().pid();
 
         StateRepo.Run plan = repo.kbr(platform, "plan", "--image-mirror", "kbr.local=" + absent);
 
