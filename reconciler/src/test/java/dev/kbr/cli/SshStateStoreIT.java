@@ -247,6 +247,43 @@ class SshStateStoreIT {
                 .doesNotContain("\tat ");
     }
 
+    @Test
+    void readsAGitPlatformOverSshWithPlatformSecret() throws Exception {
+        // The platform repo is served by the same sshd, as the same user, with the same key.
+        Path work = CredentialedPlatform.write(tmp.resolve("platform"), url(), "ssh");
+        Processes.check(work, "git", "init", "-q", "-b", "main");
+        Processes.check(work, "git", "add", "-A");
+        Processes.check(work, "git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "p");
+        String commit = Processes.check(work, "git", "rev-parse", "HEAD").strip();
+        Path served = server.resolve("repos/platform-" + System.nanoTime() + ".git");
+        Processes.check(work, "git", "clone", "-q", "--bare", work.toString(), served.toString());
+        Processes.check(server, "chown", "-R", USER + ":", served.toString());
+        String platformUrl = "ssh://" + USER + "@127.0.0.1:" + port + served;
+        String key = Files.readString(server.resolve("client_ed25519"));
+        Path secrets = CredentialedPlatform.secretsDir(
+                tmp, Map.of("sshPrivateKey", key, "knownHosts", knownHosts("host_ed25519.pub")));
+        String head = headOrNone();
+
+        Processes.Result plan = CredentialedPlatform.inProcess(
+                "plan",
+                "--platform",
+                platformUrl,
+                "--platform-ref",
+                "main",
+                "--platform-secret",
+                CredentialedPlatform.SECRET_NAMESPACE + "/" + CredentialedPlatform.SECRET_NAME,
+                "--secrets-dir",
+                secrets.toString(),
+                "--pipeline-network",
+                "none");
+
+        assertThat(plan.exitCode()).as(plan.output()).isZero();
+        assertThat(plan.output())
+                .contains("Platform: " + platformUrl + " at " + commit + " (main)")
+                .doesNotContain(secretLine(key));
+        assertThat(headOrNone()).as("a plan writes nothing").isEqualTo(head);
+    }
+
     private static String url() {
         return "ssh://" + USER + "@127.0.0.1:" + port + repo;
     }
