@@ -116,6 +116,33 @@ class SavedPlanIT {
         assertThat(repo.git("for-each-ref")).as("nothing written").isEmpty();
     }
 
+    @Test
+    void cachedOutputsMovedToAnotherFolderAreCommittedFromTheBlobsTheStoreHolds() throws Exception {
+        StateRepo repo = StateRepo.bare(Files.createDirectories(tmp.resolve("saved")));
+        StateRepo direct = StateRepo.bare(Files.createDirectories(tmp.resolve("direct")));
+        Path platform = Trees.copy(SEEDS, tmp.resolve("platform"));
+        assertThat(repo.kbr(platform, "apply").exitCode()).isZero();
+        assertThat(direct.kbr(platform, "apply").exitCode()).isZero();
+        // A new Destination path: the resource requests' pipelines are cached, so the saved plan
+        // adds their files without content, only the blob ids the base commit already holds.
+        Path worker = platform.resolve("destinations/worker-1.yaml");
+        Files.writeString(worker, Files.readString(worker).replace("path: worker-1", "path: clusters/worker-1"));
+        Path plan = tmp.resolve("plan.json");
+        StateRepo.Run planned = repo.kbr(platform, "plan", "--out", plan.toString());
+        assertThat(planned.exitCode()).as(planned.out()).isZero();
+        assertThat(planned.out())
+                .contains("cached redis/default/example-redis")
+                .contains("+ clusters/worker-1/resources/default/redis/example-redis/");
+        assertThat(Files.readString(plan)).contains("\"content\" : \"\"");
+
+        StateRepo.Run applied = applyPlan(repo, platform, plan);
+        assertThat(applied.exitCode()).as(applied.out()).isZero();
+        assertThat(direct.kbr(platform, "apply").exitCode()).isZero();
+        assertThat(deliveredBlobs(repo)).isEqualTo(deliveredBlobs(direct));
+        assertThat(repo.tree()).anyMatch(p -> p.startsWith("clusters/worker-1/"));
+        assertThat(repo.git("fsck", "--no-progress", "--strict")).doesNotContain("missing");
+    }
+
     private static StateRepo.Run applyPlan(StateRepo repo, Path platform, Path plan) {
         return repo.run(List.of("apply", plan.toString(), "--platform", platform.toString()));
     }
