@@ -1,12 +1,16 @@
 package dev.kbr.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.load.YamlReader;
+import dev.kbr.model.WorkflowType;
 import dev.kbr.schedule.DestinationSelectorsFile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Reading the files a pipeline writes to {@code /kratix/metadata}. */
 final class PipelineMetadata {
@@ -23,8 +27,46 @@ final class PipelineMetadata {
             throw new IllegalArgumentException(read.diagnostics().get(0).toString());
         }
         return read.documents().isEmpty()
-                ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+                ? NullNode.getInstance()
                 : read.documents().get(0).body();
+    }
+
+    /**
+     * Merges {@code status.yaml} into {@code object} and reads {@code workflow-control.yaml}, as
+     * Kratix's status-writer does after a configure or delete pipeline. For a Promise only {@code
+     * message} is kept, as its status schema prunes the rest ({@code kratix} is kept so that the
+     * merge refuses it); every other key is named to {@code dropped}.
+     *
+     * @param metadata the pipeline's {@code /kratix/metadata} files by relative path
+     * @return the workflow control; "carry on" when the file is absent
+     * @throws IllegalArgumentException naming the file when one is not valid YAML, or when the
+     *     status cannot be merged
+     */
+    static WorkflowControl applyTo(
+            WorkflowType type, ObjectNode object, Map<String, byte[]> metadata, Consumer<String> dropped) {
+        byte[] status = metadata.get("status.yaml");
+        if (status != null) {
+            JsonNode parsed = parse("status.yaml", status);
+            ObjectStatus.merge(object, type == WorkflowType.PROMISE ? promiseStatus(parsed, dropped) : parsed);
+        }
+        byte[] control = metadata.get("workflow-control.yaml");
+        return WorkflowControl.parse(
+                control == null ? NullNode.getInstance() : parse("workflow-control.yaml", control));
+    }
+
+    private static JsonNode promiseStatus(JsonNode parsed, Consumer<String> dropped) {
+        if (!parsed.isObject()) {
+            return parsed;
+        }
+        ObjectNode kept = ((ObjectNode) parsed).objectNode();
+        parsed.fields().forEachRemaining(field -> {
+            if (field.getKey().equals("message") || field.getKey().equals("kratix")) {
+                kept.set(field.getKey(), field.getValue());
+            } else {
+                dropped.accept(field.getKey());
+            }
+        });
+        return kept;
     }
 
     /**

@@ -957,40 +957,16 @@ public final class Reconciler {
             }
         }
 
-        /**
-         * Merges {@code status.yaml} into the object and reads {@code workflow-control.yaml}, as
-         * Kratix's status-writer does for configure and delete pipelines. For Promises only
-         * {@code message} is kept (the Promise status schema prunes the rest).
-         */
+        /** {@link PipelineMetadata#applyTo}, each dropped Promise status key a notice. */
         private WorkflowControl applyMetadata(
                 WorkflowType type, ObjectNode object, PipelineResult.Succeeded result, String description) {
-            byte[] status = result.metadata().get("status.yaml");
-            if (status != null) {
-                JsonNode parsed = parseMetadata("status.yaml", status);
-                ObjectStatus.merge(object, type == WorkflowType.PROMISE ? promiseStatus(parsed, description) : parsed);
-            }
-            byte[] control = result.metadata().get("workflow-control.yaml");
-            return control == null
-                    ? WorkflowControl.parse(com.fasterxml.jackson.databind.node.NullNode.getInstance())
-                    : WorkflowControl.parse(parseMetadata("workflow-control.yaml", control));
-        }
-
-        /** A Promise's status keeps only {@code message}; {@code kratix} stays so merge rejects it. */
-        private JsonNode promiseStatus(JsonNode parsed, String description) {
-            if (!parsed.isObject()) {
-                return parsed;
-            }
-            ObjectNode kept = ((ObjectNode) parsed).objectNode();
-            parsed.fields().forEachRemaining(field -> {
-                if (field.getKey().equals("message") || field.getKey().equals("kratix")) {
-                    kept.set(field.getKey(), field.getValue());
-                } else {
-                    log().notices
-                            .add(description + ": status.yaml key \"" + field.getKey()
-                                    + "\" dropped; a Promise's status keeps only message (as in Kratix)");
-                }
-            });
-            return kept;
+            return PipelineMetadata.applyTo(
+                    type,
+                    object,
+                    result.metadata(),
+                    key -> log().notices
+                            .add(description + ": status.yaml key \"" + key
+                                    + "\" dropped; a Promise's status keeps only message (as in Kratix)"));
         }
 
         private void failLastRun(String description, String reason, PipelineResult.Succeeded result) {
@@ -999,10 +975,6 @@ public final class Reconciler {
                     new PipelineRun(description, last.why(), false, reason, result.duration(), result.logs());
             log().runs.set(log().runs.size() - 1, failed);
             listener.pipelineFinished(failed);
-        }
-
-        private JsonNode parseMetadata(String file, byte[] bytes) {
-            return PipelineMetadata.parse(file, bytes);
         }
 
         /** Documents in a resource pipeline's output that are requests for installed Promises. */

@@ -1,6 +1,5 @@
 package dev.kbr.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.load.PlatformLoader;
 import dev.kbr.load.PlatformSource;
@@ -337,26 +336,8 @@ public final class RenderWorkflow {
                     Optional.empty());
         }
         PipelineResult.Succeeded ok = (PipelineResult.Succeeded) result;
-        byte[] status = ok.metadata().get("status.yaml");
-        if (status != null) {
-            JsonNode parsed = PipelineMetadata.parse("status.yaml", status);
-            if (type == WorkflowType.PROMISE && parsed.isObject()) {
-                // A Promise's status keeps only message (as in the pass).
-                ObjectNode kept = ((ObjectNode) parsed).objectNode();
-                for (String key : List.of("message", "kratix")) {
-                    if (parsed.has(key)) {
-                        kept.set(key, parsed.get(key));
-                    }
-                }
-                parsed = kept;
-            }
-            ObjectStatus.merge(object, parsed);
-        }
-        byte[] controlFile = ok.metadata().get("workflow-control.yaml");
-        WorkflowControl control = WorkflowControl.parse(
-                controlFile == null
-                        ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
-                        : PipelineMetadata.parse("workflow-control.yaml", controlFile));
+        // Dropped Promise status keys are not reported: render shows the files, not the status.
+        WorkflowControl control = PipelineMetadata.applyTo(type, object, ok.metadata(), key -> {});
         List<WorkloadGroup> groups = WorkloadGroups.build(
                 ok.output(),
                 PipelineMetadata.destinationSelectors(ok.metadata().get("destination-selectors.yaml")),
