@@ -124,7 +124,7 @@ abstract class PassCommand implements Callable<Integer> {
             err.flush();
             return;
         }
-        String fingerprint = SavedPlan.fingerprint(platform);
+        String fingerprint = platform.fingerprint();
         if (!fingerprint.equals(fingerprintBefore)) {
             throw new IOException(
                     "the platform changed while kbr planned, so the plan was not saved to " + file + "; plan again");
@@ -162,7 +162,7 @@ abstract class PassCommand implements Callable<Integer> {
         RunReport report;
         Environment environment = main.environment();
         Optional<String> fingerprintBefore =
-                saveTo().isPresent() ? Optional.of(SavedPlan.fingerprint(platform)) : Optional.empty();
+                saveTo().isPresent() ? Optional.of(platform.fingerprint()) : Optional.empty();
         try (PipelineRunner runner = Adapters.pipelineRunner(options);
                 PassOutput.Progress progress = PassOutput.progress(
                         options, environment, spec.commandLine().getErr(), apply() ? "apply" : "plan")) {

@@ -12,7 +12,6 @@ import dev.kbr.report.StoreReport;
 import dev.kbr.state.ChangeSet;
 import dev.kbr.state.FileChange;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -45,7 +44,7 @@ import java.util.TreeMap;
  * document without it, so an edited file is refused.
  *
  * @param platform where the platform came from
- * @param fingerprint see {@link #fingerprint(PlatformSource)}
+ * @param fingerprint the platform's {@link PlatformSource#fingerprint()} when planned
  * @param stores one entry per state store the plan covers
  */
 public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store> stores) {
@@ -105,32 +104,6 @@ public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store>
                     store.destinationRoots()));
         }
         return new SavedPlan(platform, fingerprint, stores);
-    }
-
-    /**
-     * What identifies the platform's content: for a Git platform {@code git:<commit>}; for a
-     * folder {@code sha256:<hex>} over the sorted relative paths and bytes of every file outside
-     * hidden folders (so a README edit also makes a saved plan stale: the safe side).
-     *
-     * @throws IOException when the files cannot be read
-     */
-    public static String fingerprint(PlatformSource source) throws IOException {
-        if (source.origin().isGit()) {
-            return "git:" + source.origin().commit().orElseThrow();
-        }
-        MessageDigest digest = sha256();
-        for (String path : source.files().list(dir -> !leaf(dir).startsWith("."))) {
-            if (leaf(path).startsWith(".")) {
-                continue;
-            }
-            byte[] name = path.getBytes(StandardCharsets.UTF_8);
-            byte[] content = source.files().read(path).orElse(new byte[0]);
-            digest.update(lengthPrefix(name.length));
-            digest.update(name);
-            digest.update(lengthPrefix(content.length));
-            digest.update(content);
-        }
-        return "sha256:" + HexFormat.of().formatHex(digest.digest());
     }
 
     /**
@@ -276,14 +249,6 @@ public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store>
     private static Optional<String> text(JsonNode node, String field) {
         JsonNode value = node.path(field);
         return value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
-    }
-
-    private static String leaf(String path) {
-        return path.substring(path.lastIndexOf('/') + 1);
-    }
-
-    private static byte[] lengthPrefix(int length) {
-        return java.nio.ByteBuffer.allocate(Integer.BYTES).putInt(length).array();
     }
 
     private static MessageDigest sha256() {

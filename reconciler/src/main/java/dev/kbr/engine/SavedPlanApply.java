@@ -44,7 +44,7 @@ public final class SavedPlanApply {
             SavedPlan plan, PlatformSource source, Map<String, String> stateUrls, StateStoreOpener opener)
             throws IOException {
         List<String> errors = new ArrayList<>();
-        String now = SavedPlan.fingerprint(source);
+        String now = source.fingerprint();
         if (!now.equals(plan.fingerprint())) {
             errors.add("The saved plan is stale: the platform changed since it was made (planned from "
                     + plan.platform().describe() + ", fingerprint " + plan.fingerprint() + "; now "

@@ -405,7 +405,7 @@ public final class PlatformLoader {
     }
 
     /** A file or folder whose own name starts with a dot. */
-    private static boolean hidden(String relative) {
+    static boolean hidden(String relative) {
         return relative.substring(relative.lastIndexOf('/') + 1).startsWith(".");
     }
 }

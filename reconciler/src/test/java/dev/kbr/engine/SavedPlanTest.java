@@ -77,16 +77,16 @@ class SavedPlanTest {
         Files.writeString(root.resolve("promise.yaml"), "kind: Promise\n");
         Files.createDirectories(root.resolve(".git"));
         Files.writeString(root.resolve(".git/index"), "1");
-        String first = SavedPlan.fingerprint(PlatformSource.folder(root));
+        String first = PlatformSource.folder(root).fingerprint();
 
         Files.writeString(root.resolve(".git/index"), "2");
-        assertThat(SavedPlan.fingerprint(PlatformSource.folder(root))).isEqualTo(first);
+        assertThat(PlatformSource.folder(root).fingerprint()).isEqualTo(first);
 
         Files.writeString(root.resolve("README.md"), "notes\n");
-        String withReadme = SavedPlan.fingerprint(PlatformSource.folder(root));
+        String withReadme = PlatformSource.folder(root).fingerprint();
         assertThat(withReadme).isNotEqualTo(first).startsWith("sha256:");
 
         Files.writeString(root.resolve("promise.yaml"), "kind: Promise \n");
-        assertThat(SavedPlan.fingerprint(PlatformSource.folder(root))).isNotEqualTo(withReadme);
+        assertThat(PlatformSource.folder(root).fingerprint()).isNotEqualTo(withReadme);
     }
 }
