@@ -131,7 +131,7 @@ abstract class PassCommand implements Callable<Integer> {
         }
         Map<String, String> urls = new TreeMap<>();
         for (GitStateStore store : platform.load().platform().gitStateStores()) {
-            urls.put(store.name(), options.stateUrls.getOrDefault(store.name(), store.url()));
+            urls.put(store.name(), store.withUrlFrom(options.stateUrls).url());
         }
         SavedPlan.of(report, platform.origin(), fingerprint, urls).write(file);
         err.println("Saved the plan to " + file + ". Apply exactly this plan with: kbr apply " + file

@@ -452,13 +452,10 @@ public final class Reconciler {
             List<GitStateStore> replaced = new ArrayList<>();
             Set<String> used = new HashSet<>();
             for (GitStateStore store : platform.gitStateStores()) {
-                String url = options.stateUrls().get(store.name());
-                if (url != null) {
+                if (options.stateUrls().containsKey(store.name())) {
                     used.add(store.name());
-                    replaced.add(store.withUrl(url));
-                } else {
-                    replaced.add(store);
                 }
+                replaced.add(store.withUrlFrom(options.stateUrls()));
             }
             for (String name : options.stateUrls().keySet()) {
                 if (!used.contains(name)) {

@@ -61,9 +61,7 @@ public final class SavedPlanApply {
                         + ", which the platform does not define; run kbr plan --out again.");
                 continue;
             }
-            GitStateStore store = stateUrls.containsKey(saved.name())
-                    ? model.get().withUrl(stateUrls.get(saved.name()))
-                    : model.get();
+            GitStateStore store = model.get().withUrlFrom(stateUrls);
             if (!store.displayUrl().equals(saved.url()) || !store.branch().equals(saved.branch())) {
                 errors.add("The saved plan wrote GitStateStore " + saved.name() + " at " + saved.url() + " (branch "
                         + saved.branch() + ") but it is now " + store.displayUrl() + " (branch " + store.branch()

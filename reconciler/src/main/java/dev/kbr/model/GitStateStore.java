@@ -59,4 +59,15 @@ public record GitStateStore(
     public GitStateStore withUrl(String newUrl) {
         return new GitStateStore(name, newUrl, path, branch, secretRef, authMethod, authorName, authorEmail, location);
     }
+
+    /**
+     * The store as {@code --state-url} options leave it: with the URL {@code overrides} maps its
+     * name to, else unchanged.
+     *
+     * @param overrides store name to URL
+     */
+    public GitStateStore withUrlFrom(java.util.Map<String, String> overrides) {
+        String override = overrides.get(name);
+        return override == null ? this : withUrl(override);
+    }
 }
