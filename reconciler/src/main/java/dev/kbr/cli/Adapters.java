@@ -2,6 +2,7 @@ package dev.kbr.cli;
 
 import dev.kbr.engine.Secrets;
 import dev.kbr.model.GitStateStore;
+import dev.kbr.pipeline.ConnectingPipelineRunner;
 import dev.kbr.pipeline.ImageMirrors;
 import dev.kbr.pipeline.MirroredImages;
 import dev.kbr.pipeline.PipelineRunner;
@@ -34,11 +35,6 @@ final class Adapters {
     // Where Kubernetes mounts a Pod's service account namespace.
     private static final Path POD_NAMESPACE_FILE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
-    /** The runner {@code --runner} names (or its default), configured from the command line. */
-    static PipelineRunner pipelineRunner(PassOptionsMixin options) throws IOException {
-        return pipelineRunner(options.pipelines);
-    }
-
     /**
      * The runner {@code --runner} names (or its default), wrapped in {@link MirroredImages} when
      * {@code --image-mirror} is given.
@@ -47,16 +43,31 @@ final class Adapters {
      */
     static PipelineRunner pipelineRunner(RunnerOptions options) throws IOException {
         ImageMirrors mirrors = options.mirrors();
+        return MirroredImages.wrap(connector(options).connect(), mirrors);
+    }
+
+    /**
+     * Like {@link #pipelineRunner(RunnerOptions)}, but the connection is made on a background
+     * thread while the pass loads the platform ({@link ConnectingPipelineRunner}); option values
+     * are still checked here.
+     *
+     * @throws IllegalArgumentException naming the option when a value is invalid
+     */
+    static PipelineRunner connectingPipelineRunner(PassOptionsMixin options) throws IOException {
+        ImageMirrors mirrors = options.pipelines.mirrors();
+        return MirroredImages.wrap(ConnectingPipelineRunner.start(connector(options.pipelines)), mirrors);
+    }
+
+    /** How to connect to the runner {@code --runner} names, with the option values checked. */
+    private static ConnectingPipelineRunner.Connector connector(RunnerOptions options) throws IOException {
         if (runner(options.runner, System.getenv()).equals(KUBERNETES)) {
-            return MirroredImages.wrap(
-                    KubernetesPipelineRunner.connect(kubernetesSettings(options, System.getenv(), POD_NAMESPACE_FILE)),
-                    mirrors);
+            KubernetesRunnerSettings settings = kubernetesSettings(options, System.getenv(), POD_NAMESPACE_FILE);
+            return () -> KubernetesPipelineRunner.connect(settings);
         }
-        DockerRunnerSettings settings = DockerRunnerSettings.defaults().withNetworkMode(options.pipelineNetwork);
-        if (options.dockerHost != null) {
-            settings = settings.withDockerHost(options.dockerHost);
-        }
-        return MirroredImages.wrap(DockerPipelineRunner.connect(settings), mirrors);
+        DockerRunnerSettings defaults = DockerRunnerSettings.defaults().withNetworkMode(options.pipelineNetwork);
+        DockerRunnerSettings settings =
+                options.dockerHost != null ? defaults.withDockerHost(options.dockerHost) : defaults;
+        return () -> DockerPipelineRunner.connect(settings);
     }
 
     /**

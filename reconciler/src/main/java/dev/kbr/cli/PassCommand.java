@@ -163,7 +163,7 @@ abstract class PassCommand implements Callable<Integer> {
         Environment environment = main.environment();
         Optional<String> fingerprintBefore =
                 saveTo().isPresent() ? Optional.of(platform.fingerprint()) : Optional.empty();
-        try (PipelineRunner runner = Adapters.pipelineRunner(options);
+        try (PipelineRunner runner = Adapters.connectingPipelineRunner(options);
                 PassOutput.Progress progress = PassOutput.progress(
                         options, environment, spec.commandLine().getErr(), apply() ? "apply" : "plan")) {
             report = new Reconciler(

@@ -108,11 +108,14 @@ public final class Reconciler {
      * up is an error naming the store.
      *
      * @return the report; failures inside the pass are in it, never thrown
-     * @throws IOException when the platform folder cannot be read at all
+     * @throws IOException when the platform folder cannot be read at all, or the pipeline runtime
+     *     cannot be reached ({@link PipelineRunner#awaitReady()}, waited for once the platform is
+     *     loaded, so a runner connecting in the background overlaps the load)
      * @throws InterruptedException when interrupted while a pipeline runs
      */
     public RunReport run(PassOptions options) throws IOException, InterruptedException {
         PlatformLoader.Result loaded = options.platform().load();
+        runner.awaitReady();
         Attempts attempts = new Attempts(clock.instant(), options.platform().origin());
         try {
             for (int retry = 0; ; retry++) {
@@ -1196,6 +1199,9 @@ public final class Reconciler {
                                         .add("Tried to read the recorded output " + workload.filepath() + " of "
                                                 + description + " from state store "
                                                 + ctx.model().name() + ": " + e.getMessage());
+                                continue;
+                            }
+                            if (!PlatformLoader.mayHoldRequests(platform, bytes)) {
                                 continue;
                             }
                             YamlReader.Result read = YamlReader.read(

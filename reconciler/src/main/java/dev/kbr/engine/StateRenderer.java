@@ -21,6 +21,7 @@ import dev.kbr.state.FileChange;
 import dev.kbr.state.GroupRecord;
 import dev.kbr.state.ObjectRecord;
 import dev.kbr.state.RecordedWorkload;
+import dev.kbr.state.Records;
 import dev.kbr.state.StaleStateException;
 import dev.kbr.state.WorkRecord;
 import dev.kbr.state.diff.TreeDiff;
@@ -600,17 +601,48 @@ final class StateRenderer {
     /** kbr's own records: one per Work, object and Destination. */
     private void addRecords(Draft draft) {
         String storePath = draft.storePath();
-        draft.works.forEach((id, groups) -> draft.desired.put(
-                RecordsFormat.path(storePath, id),
-                new DesiredFile.Bytes(RecordsFormat.write(new WorkRecord(id, groups)))));
+        Map<String, String> current = draft.ctx.snapshot().files();
+        Records read = draft.ctx.records();
+        draft.works.forEach((id, groups) -> {
+            WorkRecord record = new WorkRecord(id, groups);
+            draft.desired.put(
+                    RecordsFormat.path(storePath, id),
+                    unchangedRecord(
+                                    RecordsFormat.path(storePath, id),
+                                    record,
+                                    read.works().get(id),
+                                    current)
+                            .orElseGet(() -> new DesiredFile.Bytes(RecordsFormat.write(record))));
+        });
         Map<ObjectKey, ObjectNode> allObjects = new TreeMap<>(objects);
         keptObjects.forEach(k -> allObjects.putIfAbsent(k, previousObjects.get(k)));
-        allObjects.forEach((key, object) -> draft.desired.put(
-                RecordsFormat.path(storePath, key),
-                new DesiredFile.Bytes(RecordsFormat.write(new ObjectRecord(
-                        key, object, Optional.ofNullable(rerun.contains(key) ? null : lastRuns.get(key)))))));
+        allObjects.forEach((key, object) -> {
+            ObjectRecord record =
+                    new ObjectRecord(key, object, Optional.ofNullable(rerun.contains(key) ? null : lastRuns.get(key)));
+            draft.desired.put(
+                    RecordsFormat.path(storePath, key),
+                    unchangedRecord(
+                                    RecordsFormat.path(storePath, key),
+                                    record,
+                                    read.objects().get(key),
+                                    current)
+                            .orElseGet(() -> new DesiredFile.Bytes(RecordsFormat.write(record))));
+        });
         draft.destinationRecords.forEach((name, record) -> draft.desired.put(
                 RecordsFormat.destinationPath(storePath, name), new DesiredFile.Bytes(RecordsFormat.write(record))));
+    }
+
+    /**
+     * The file already at {@code path} when the record read from it equals the one to write. Most
+     * records of a pass are unchanged, and comparing them is far cheaper than writing and hashing
+     * each again (RecordsFormat.read keeps the record read from the record's own path).
+     */
+    private static Optional<DesiredFile> unchangedRecord(
+            String path, Object record, Object read, Map<String, String> current) {
+        String currentId = current.get(path);
+        return currentId != null && record.equals(read)
+                ? Optional.of(new DesiredFile.Existing(currentId))
+                : Optional.empty();
     }
 
     // --- diff and commit ----------------------------------------------------------------------

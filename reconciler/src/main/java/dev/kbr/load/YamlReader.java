@@ -107,6 +107,17 @@ public final class YamlReader {
         return read(file, bytes, MAX_CHARS);
     }
 
+    // A Yaml holds no state between composeAll calls but is not thread-safe, and making one (its
+    // resolver's patterns) costs more than reading a small file: one per thread.
+    private static final ThreadLocal<Yaml> YAML = ThreadLocal.withInitial(() -> {
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setCodePointLimit(MAX_CHARS);
+        options.setNestingDepthLimit(MAX_DEPTH);
+        options.setAllowRecursiveKeys(false);
+        return new Yaml(options);
+    });
+
     /**
      * Reads every document of {@code bytes} (see {@link #read(String, byte[])}), rejecting a
      * document longer than {@code maxDocumentChars}. Every problem is a diagnostic with a line
@@ -150,12 +161,7 @@ public final class YamlReader {
         if (tooLong.isPresent()) {
             return new Result(List.of(), List.of(tooLong.get()));
         }
-        LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(MAX_ALIASES);
-        options.setCodePointLimit(MAX_CHARS);
-        options.setNestingDepthLimit(MAX_DEPTH);
-        options.setAllowRecursiveKeys(false);
-        Yaml yaml = new Yaml(options);
+        Yaml yaml = YAML.get();
         List<YamlDocument> documents = new ArrayList<>();
         List<Diagnostic> duplicates = new ArrayList<>();
         int index = 0;

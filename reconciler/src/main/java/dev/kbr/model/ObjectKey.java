@@ -1,6 +1,5 @@
 package dev.kbr.model;
 
-import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -11,10 +10,6 @@ import java.util.Objects;
  * @param name the request's name; empty for the Promise itself
  */
 public record ObjectKey(String promise, String namespace, String name) implements Comparable<ObjectKey> {
-    private static final Comparator<ObjectKey> ORDER = Comparator.comparing((ObjectKey k) -> k.promise())
-            .thenComparing(ObjectKey::namespace)
-            .thenComparing(ObjectKey::name);
-
     public ObjectKey {
         Objects.requireNonNull(promise, "promise");
         Objects.requireNonNull(namespace, "namespace");
@@ -35,7 +30,12 @@ public record ObjectKey(String promise, String namespace, String name) implement
 
     @Override
     public int compareTo(ObjectKey other) {
-        return ORDER.compare(this, other);
+        // By promise, namespace, name; written out, as in WorkId.
+        int c = promise.compareTo(other.promise);
+        if (c == 0) {
+            c = namespace.compareTo(other.namespace);
+        }
+        return c != 0 ? c : name.compareTo(other.name);
     }
 
     /** {@code promise} or {@code promise/namespace/name}. */

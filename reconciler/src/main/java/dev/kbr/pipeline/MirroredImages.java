@@ -65,6 +65,11 @@ public final class MirroredImages implements PipelineRunner {
     }
 
     @Override
+    public void awaitReady() throws IOException, InterruptedException {
+        runner.awaitReady();
+    }
+
+    @Override
     public void close() throws IOException {
         runner.close();
     }

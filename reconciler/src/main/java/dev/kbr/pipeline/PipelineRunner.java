@@ -22,6 +22,16 @@ public interface PipelineRunner extends AutoCloseable {
      */
     PipelineResult run(PipelineInvocation invocation) throws IOException, InterruptedException;
 
+    /**
+     * Returns when the runtime can take pipelines; a runner that connects in the background
+     * ({@link ConnectingPipelineRunner}) waits for its connection here. A pass calls it once,
+     * after loading the platform and before any pipeline, so an unreachable runtime is one error.
+     *
+     * @throws IOException when the runtime cannot be reached; the message names it
+     * @throws InterruptedException when interrupted while waiting
+     */
+    default void awaitReady() throws IOException, InterruptedException {}
+
     /** Releases the runtime connection; idempotent. */
     @Override
     void close() throws IOException;

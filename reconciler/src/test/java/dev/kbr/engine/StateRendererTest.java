@@ -16,6 +16,8 @@ import dev.kbr.report.StoreReport;
 import dev.kbr.schedule.DestinationSelectorsFile;
 import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroups;
+import dev.kbr.state.ChangeSet;
+import dev.kbr.state.FileChange;
 import dev.kbr.state.StateSnapshot;
 import dev.kbr.state.layout.RecordsFormat;
 import dev.kbr.state.layout.WorkPlacementNames;
@@ -173,6 +175,34 @@ class StateRendererTest {
     private static String stateFile(String destination, WorkId work) {
         return "clusters/" + destination + "/.kratix/default-"
                 + WorkPlacementNames.workPlacementName(work, destination, DEFAULT_GROUP) + ".yaml";
+    }
+
+    @Test
+    void aRecordEditedByHandIsWrittenAgainWhileUnchangedRecordsAreLeftAsTheyAre() throws IOException {
+        List<Destination> destinations = List.of(destination("flat", FilepathMode.NONE));
+        Work[] works = {resource(R1, "flat", "r1.yaml", "r1\n"), resource(R2, "flat", "r2.yaml", "r2\n")};
+        pass(destinations, works);
+        String edited = RecordsFormat.path(MODEL.path(), R1);
+        String untouched = RecordsFormat.path(MODEL.path(), R2);
+        String untouchedId = store.files().get(untouched);
+        String original = store.text(edited);
+        byte[] tampered = original.replace("\"r1.yaml\"", "\"r9.yaml\"").getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(tampered, StandardCharsets.UTF_8)).isNotEqualTo(original);
+        StateSnapshot before = store.read();
+        store.commit(
+                before,
+                new ChangeSet(List.of(new FileChange.Modified(
+                        edited, before.files().get(edited), tampered, store.contentId(tampered)))),
+                "hand edit");
+
+        Pass again = pass(destinations, works);
+
+        assertThat(again.errors()).isEmpty();
+        assertThat(again.reports().get(0).changes().changes())
+                .extracting(FileChange::path)
+                .containsExactly(edited);
+        assertThat(store.text(edited)).isEqualTo(original);
+        assertThat(store.files().get(untouched)).isEqualTo(untouchedId);
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +62,28 @@ class PlatformLoaderTest {
                 .containsExactly("dev");
         // Files left out are never read (a large binary in the repo costs nothing).
         assertThat(read).containsExactlyInAnyOrder("kbr.yaml", "a/b/broken.yml", "destinations/dev.yaml");
+    }
+
+    @Test
+    void aFileWithoutAPromiseKindInItsBytesHoldsNoRequest() throws IOException {
+        var platform = PlatformLoader.load(SharedFiles.repoRoot().resolve("fixtures/platforms/seeds"))
+                .platform();
+        Map<String, Boolean> samples = new java.util.LinkedHashMap<>();
+        samples.put("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n", false);
+        samples.put("apiVersion: demo.kratix.io/v1alpha1\nkind: Database\nmetadata:\n  name: db\n", true);
+        // Escapes in a double-quoted scalar hide the kind from a byte search, so they count as maybe.
+        samples.put("apiVersion: demo.kratix.io/v1alpha1\nkind: \"D\\x61tabase\"\nmetadata:\n  name: db\n", true);
+
+        samples.forEach((yaml, holds) -> {
+            byte[] bytes = yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            List<Diagnostic> diagnostics = new java.util.ArrayList<>();
+            long requests = YamlReader.read("output.yaml", bytes).documents().stream()
+                    .filter(doc ->
+                            PlatformLoader.asRequest(platform, doc, diagnostics).isPresent())
+                    .count();
+            assertThat(PlatformLoader.mayHoldRequests(platform, bytes)).as(yaml).isEqualTo(holds);
+            assertThat(requests).as(yaml).isEqualTo(holds ? 1 : 0);
+        });
     }
 
     @Test

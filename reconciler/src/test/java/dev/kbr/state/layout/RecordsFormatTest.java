@@ -1,12 +1,16 @@
 package dev.kbr.state.layout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.kbr.model.DestinationCleanup;
 import dev.kbr.model.FilepathMode;
+import dev.kbr.model.ObjectKey;
 import dev.kbr.model.WorkId;
 import dev.kbr.state.DestinationRecord;
 import dev.kbr.state.GroupRecord;
+import dev.kbr.state.ObjectRecord;
 import dev.kbr.state.RecordedWorkload;
 import dev.kbr.state.Records;
 import dev.kbr.state.StateSnapshot;
@@ -80,6 +84,42 @@ class RecordsFormatTest {
         assertThat(records.ownedFiles())
                 .containsExactly(
                         "clusters/aggregated/catalog.yaml", "clusters/aggregated/kratix-canary-namespace.yaml");
+    }
+
+    @Test
+    void theRecordAtItsOwnPathWinsOverACopyElsewhere() throws IOException {
+        WorkRecord own = new WorkRecord(WORK, List.of());
+        WorkRecord copy = new WorkRecord(
+                WORK,
+                List.of(new GroupRecord(
+                        "5058f1af8388633f609cadb75a75dc9d", ".", "flat", false, new TreeMap<>(), List.of())));
+        ObjectKey key = ObjectKey.request("catalog", "default", "a1");
+        ObjectRecord ownObject =
+                new ObjectRecord(key, JsonNodeFactory.instance.objectNode().put("own", true));
+        ObjectRecord copiedObject =
+                new ObjectRecord(key, JsonNodeFactory.instance.objectNode().put("own", false));
+        Map<String, byte[]> files = new HashMap<>();
+        files.put(RecordsFormat.path("clusters", WORK), RecordsFormat.write(own));
+        files.put(RecordsFormat.path("clusters", key), RecordsFormat.write(ownObject));
+        // Sorted after the records' own paths, so they are read last.
+        files.put("clusters/.kbr/zz/work-copy.json", RecordsFormat.write(copy));
+        files.put("clusters/.kbr/zz/object-copy.json", RecordsFormat.write(copiedObject));
+
+        Records records = RecordsFormat.read(snapshot(files), "clusters");
+
+        assertThat(records.works()).containsExactly(Map.entry(WORK, own));
+        assertThat(records.objects()).containsExactly(Map.entry(key, ownObject));
+    }
+
+    @Test
+    void aRecordThatIsNotJsonIsNamedWithHowToRecover() {
+        String path = RecordsFormat.path("clusters", WORK);
+
+        assertThatThrownBy(() -> RecordsFormat.read(
+                        snapshot(Map.of(path, "{ \"kind\" : ".getBytes(StandardCharsets.UTF_8))), "clusters"))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("kbr record " + path + " is not valid JSON (")
+                .hasMessageEndingWith("restore it from Git history or delete it to let kbr rebuild its records");
     }
 
     @Test
