@@ -2,7 +2,9 @@ package dev.kbr.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,6 +29,20 @@ final class Canonical {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JVM lacks SHA-256", e);
         }
+    }
+
+    /**
+     * {@code node}'s canonical JSON, made once, as a node that {@link #sha256} and {@link #sorted}
+     * take verbatim: a value hashed into many inputs (a Promise's spec is part of each of its
+     * requests' inputs, and may be megabytes of dependencies) is then sorted and written once
+     * instead of once per input. Hashes stay exactly those of the node itself. Scalars and
+     * missing nodes are returned as they are.
+     */
+    static JsonNode presorted(JsonNode node) {
+        if (!node.isContainerNode()) {
+            return node;
+        }
+        return JsonNodeFactory.instance.rawValueNode(new RawValue(sorted(node).toString()));
     }
 
     /** A copy with object keys sorted at every level. */

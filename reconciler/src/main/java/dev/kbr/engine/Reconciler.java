@@ -45,8 +45,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -279,6 +281,8 @@ public final class Reconciler {
         // One cache, so each schema and CEL rule is compiled once per pass.
         private final SchemaCache schemas = new SchemaCache();
         private final RequestValidator requestValidator = new RequestValidator(schemas);
+        // Each Promise's spec in canonical form, made once: it is part of every request's input hash.
+        private final Map<Promise, JsonNode> promiseSpecs = Collections.synchronizedMap(new IdentityHashMap<>());
         private final PromiseValidator promiseValidator = new PromiseValidator(schemas);
         private Platform platform;
 
@@ -1141,7 +1145,10 @@ public final class Reconciler {
             input.set("spec", document.path("spec").deepCopy());
             input.put("name", document.path("metadata").path("name").asText());
             input.put("namespace", document.path("metadata").path("namespace").asText());
-            input.set("promise", promise.document().path("spec").deepCopy());
+            input.set(
+                    "promise",
+                    promiseSpecs.computeIfAbsent(
+                            promise, p -> Canonical.presorted(p.document().path("spec"))));
             if (type == WorkflowType.PROMISE) {
                 var list = input.putArray("destinations");
                 destinations
