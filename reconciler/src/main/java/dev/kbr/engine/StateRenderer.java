@@ -44,6 +44,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * The second half of a pass: schedules the Works onto Destinations, renders the desired tree of
@@ -601,48 +602,45 @@ final class StateRenderer {
     /** kbr's own records: one per Work, object and Destination. */
     private void addRecords(Draft draft) {
         String storePath = draft.storePath();
-        Map<String, String> current = draft.ctx.snapshot().files();
         Records read = draft.ctx.records();
         draft.works.forEach((id, groups) -> {
             WorkRecord record = new WorkRecord(id, groups);
-            draft.desired.put(
+            putRecord(
+                    draft,
                     RecordsFormat.path(storePath, id),
-                    unchangedRecord(
-                                    RecordsFormat.path(storePath, id),
-                                    record,
-                                    read.works().get(id),
-                                    current)
-                            .orElseGet(() -> new DesiredFile.Bytes(RecordsFormat.write(record))));
+                    record,
+                    read.works().get(id),
+                    () -> RecordsFormat.write(record));
         });
         Map<ObjectKey, ObjectNode> allObjects = new TreeMap<>(objects);
         keptObjects.forEach(k -> allObjects.putIfAbsent(k, previousObjects.get(k)));
         allObjects.forEach((key, object) -> {
             ObjectRecord record =
                     new ObjectRecord(key, object, Optional.ofNullable(rerun.contains(key) ? null : lastRuns.get(key)));
-            draft.desired.put(
+            putRecord(
+                    draft,
                     RecordsFormat.path(storePath, key),
-                    unchangedRecord(
-                                    RecordsFormat.path(storePath, key),
-                                    record,
-                                    read.objects().get(key),
-                                    current)
-                            .orElseGet(() -> new DesiredFile.Bytes(RecordsFormat.write(record))));
+                    record,
+                    read.objects().get(key),
+                    () -> RecordsFormat.write(record));
         });
         draft.destinationRecords.forEach((name, record) -> draft.desired.put(
                 RecordsFormat.destinationPath(storePath, name), new DesiredFile.Bytes(RecordsFormat.write(record))));
     }
 
     /**
-     * The file already at {@code path} when the record read from it equals the one to write. Most
-     * records of a pass are unchanged, and comparing them is far cheaper than writing and hashing
-     * each again (RecordsFormat.read keeps the record read from the record's own path).
+     * Puts a record into the desired tree: the file already at {@code path} when the record read
+     * from it equals the one to write, else the record's bytes. Most records of a pass are
+     * unchanged, and comparing them is far cheaper than writing and hashing each again
+     * (RecordsFormat.read keeps the record read from the record's own path).
      */
-    private static Optional<DesiredFile> unchangedRecord(
-            String path, Object record, Object read, Map<String, String> current) {
-        String currentId = current.get(path);
-        return currentId != null && record.equals(read)
-                ? Optional.of(new DesiredFile.Existing(currentId))
-                : Optional.empty();
+    private static void putRecord(Draft draft, String path, Object record, Object read, Supplier<byte[]> bytes) {
+        String currentId = draft.ctx.snapshot().files().get(path);
+        draft.desired.put(
+                path,
+                currentId != null && record.equals(read)
+                        ? new DesiredFile.Existing(currentId)
+                        : new DesiredFile.Bytes(bytes.get()));
     }
 
     // --- diff and commit ----------------------------------------------------------------------

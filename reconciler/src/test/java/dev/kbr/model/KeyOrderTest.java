@@ -26,14 +26,7 @@ class KeyOrderTest {
                 .thenComparing(WorkId::name)
                 .thenComparing(WorkId::pipeline);
 
-        for (int i = 0; i + 1 < ids.size(); i++) {
-            WorkId a = ids.get(i);
-            WorkId b = ids.get(i + 1);
-            assertThat(Integer.signum(a.compareTo(b)))
-                    .as(a + " vs " + b)
-                    .isEqualTo(Integer.signum(fieldByField.compare(a, b)));
-            assertThat(a.compareTo(a)).isZero();
-        }
+        assertSameOrder(ids, fieldByField);
     }
 
     @Test
@@ -47,12 +40,18 @@ class KeyOrderTest {
                 .thenComparing(ObjectKey::namespace)
                 .thenComparing(ObjectKey::name);
 
-        for (int i = 0; i + 1 < keys.size(); i++) {
-            ObjectKey a = keys.get(i);
-            ObjectKey b = keys.get(i + 1);
+        assertSameOrder(keys, fieldByField);
+    }
+
+    /** Each neighbouring pair compares as {@code expected} says, and each item equals itself. */
+    private static <T extends Comparable<T>> void assertSameOrder(List<T> items, Comparator<T> expected) {
+        for (int i = 0; i + 1 < items.size(); i++) {
+            T a = items.get(i);
+            T b = items.get(i + 1);
             assertThat(Integer.signum(a.compareTo(b)))
                     .as(a + " vs " + b)
-                    .isEqualTo(Integer.signum(fieldByField.compare(a, b)));
+                    .isEqualTo(Integer.signum(expected.compare(a, b)));
+            assertThat(a.compareTo(a)).isZero();
         }
     }
 
