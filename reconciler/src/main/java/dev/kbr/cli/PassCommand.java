@@ -166,12 +166,17 @@ abstract class PassCommand implements Callable<Integer> {
         try (PipelineRunner runner = Adapters.connectingPipelineRunner(options);
                 PassOutput.Progress progress = PassOutput.progress(
                         options, environment, spec.commandLine().getErr(), apply() ? "apply" : "plan")) {
-            report = new Reconciler(
-                            runner,
-                            store -> Adapters.openStateStore(store, cacheDir, secrets, caFile),
-                            Clock.systemUTC(),
-                            progress.listener())
-                    .run(pass);
+            try {
+                report = new Reconciler(
+                                runner,
+                                store -> Adapters.openStateStore(store, cacheDir, secrets, caFile),
+                                Clock.systemUTC(),
+                                progress.listener())
+                        .run(pass);
+            } catch (IOException | RuntimeException e) {
+                progress.stopped();
+                throw e;
+            }
         }
         int exit = finish(report, environment, out);
         if (saveTo().isPresent()) {

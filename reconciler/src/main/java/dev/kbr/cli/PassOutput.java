@@ -25,6 +25,9 @@ final class PassOutput {
         /** What the pass tells about its work. */
         PassListener listener();
 
+        /** The pass ended with an error instead of a report: the last line says it stopped. */
+        default void stopped() {}
+
         @Override
         void close();
     }
@@ -51,6 +54,11 @@ final class PassOutput {
             @Override
             public PassListener listener() {
                 return printer;
+            }
+
+            @Override
+            public void stopped() {
+                printer.stopped();
             }
 
             @Override

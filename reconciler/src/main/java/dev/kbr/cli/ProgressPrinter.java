@@ -35,6 +35,7 @@ final class ProgressPrinter implements PassListener, AutoCloseable {
     private final String command;
     private final LongSupplier nanoTime;
     private final long started;
+    private boolean stopped;
     private ScheduledExecutorService ticker;
 
     // Guarded by this.
@@ -128,6 +129,11 @@ final class ProgressPrinter implements PassListener, AutoCloseable {
         }
     }
 
+    /** Makes the finish line say the pass stopped (it ended with an error, not a report). */
+    synchronized void stopped() {
+        stopped = true;
+    }
+
     /** Stops the ticker and prints the finish line (on a terminal, in place of the live line). */
     @Override
     public synchronized void close() {
@@ -135,7 +141,8 @@ final class ProgressPrinter implements PassListener, AutoCloseable {
             ticker.shutdownNow();
             ticker = null;
         }
-        String finish = "kbr " + command + ": finished in " + elapsed() + ": " + counts();
+        String finish =
+                "kbr " + command + (stopped ? ": stopped after " : ": finished in ") + elapsed() + ": " + counts();
         if (terminal) {
             err.print("\r" + finish + ERASE_LINE + System.lineSeparator());
         } else {

@@ -33,6 +33,27 @@ class MainTest {
     }
 
     @Test
+    void anUnreachableDockerEngineIsOneClearErrorAndTheProgressSaysThePassStopped(@TempDir Path tmp) {
+        Run run = kbr(
+                "plan",
+                "--platform",
+                dev.kbr.testsupport.SharedFiles.repoRoot()
+                        .resolve("fixtures/platforms/seeds")
+                        .toString(),
+                "--state-url",
+                "default=" + tmp.resolve("state.git"),
+                "--docker-host",
+                "unix://" + tmp.resolve("no-engine.sock"));
+
+        assertThat(run.code()).isEqualTo(Main.ERROR);
+        assertThat(run.out())
+                .contains("Error: Tried to ping the Docker engine but the Docker engine at unix://" + tmp)
+                .contains("kbr plan: stopped after ")
+                .doesNotContain("finished in")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void rejectsDurationsItCannotRead() {
         Run run = kbr("plan", "--platform", ".", "--pipeline-timeout", "ten minutes");
         assertThat(run.code()).isEqualTo(Main.ERROR);
