@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -23,6 +24,13 @@ import java.util.regex.Pattern;
  */
 public record RunOwner(String host, long pid, long startMillis) {
     private static final Pattern LABEL = Pattern.compile("([^:]+):(\\d+):(\\d+)");
+
+    /**
+     * How old a resource a run left behind (a container, a Pod) must be before another run removes
+     * it when its owner's liveness cannot be seen from here (another host, no owner recorded): only
+     * resources far older than any pipeline timeout are taken for leftovers.
+     */
+    public static final Duration FOREIGN_LEFTOVER_AGE = Duration.ofHours(24);
 
     // Start times come from /proc in clock ticks and are rounded on the way: two readings of
     // the same process may differ by a few milliseconds.

@@ -26,6 +26,7 @@ import dev.kbr.pipeline.LogTail;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
+import dev.kbr.pipeline.RuntimeInterrupts;
 import dev.kbr.pipeline.TarTrees;
 import dev.kbr.pipeline.UnsafeOutputException;
 import dev.kbr.run.RunOwner;
@@ -116,13 +117,6 @@ public final class DockerPipelineRunner implements PipelineRunner {
      * run's leftovers from a live run's containers.
      */
     public static final String RUN_LABEL = "dev.kbr.run";
-
-    /**
-     * How old a managed container of another host (or without {@link #RUN_LABEL}) must be before
-     * a run removes it: whether its owner still runs cannot be seen from here, so only containers
-     * far older than any pipeline timeout are taken for leftovers.
-     */
-    public static final Duration FOREIGN_LEFTOVER_AGE = Duration.ofHours(24);
 
     // Bounds for engine calls that follow a container's end and so are not covered by the
     // pipeline timeout; a healthy engine answers them in milliseconds.
@@ -250,7 +244,7 @@ public final class DockerPipelineRunner implements PipelineRunner {
      * Removes containers that kbr runs killed before they could remove them (SIGKILL, OOM, a lost
      * node): every container with {@link #MANAGED_LABEL} whose {@link #RUN_LABEL} names a process
      * of this host that is gone, or, when the owner is on another host or unknown, that was created
-     * more than {@link #FOREIGN_LEFTOVER_AGE} ago. Containers of live runs (including concurrent
+     * more than {@link RunOwner#FOREIGN_LEFTOVER_AGE} ago. Containers of live runs (including concurrent
      * kbr processes on this host) are left alone. Best effort: a container that cannot be removed
      * now is left for a later run.
      *
@@ -276,7 +270,7 @@ public final class DockerPipelineRunner implements PipelineRunner {
             Optional<RunOwner> owner = RunOwner.parseLabel(labels.get(RUN_LABEL));
             boolean old = container.getCreated() != null
                     && Instant.ofEpochSecond(container.getCreated())
-                            .plus(FOREIGN_LEFTOVER_AGE)
+                            .plus(RunOwner.FOREIGN_LEFTOVER_AGE)
                             .isBefore(now);
             boolean leftover =
                     owner.isPresent() && owner.get().onThisHost() ? owner.get().isDeadOnThisHost() : old;
@@ -454,7 +448,7 @@ public final class DockerPipelineRunner implements PipelineRunner {
                 boolean done = callback.awaitCompletion(Math.max(0, remainingNanos()), TimeUnit.NANOSECONDS);
                 return done ? Optional.empty() : Optional.of(timedOut() + " while pulling");
             } catch (RuntimeException e) {
-                throwIfInterrupted(e);
+                RuntimeInterrupts.throwIfInterrupted(e, "Docker");
                 return Optional.of(remainingNanos() <= 0 ? timedOut() + " while pulling" : describe(e));
             } finally {
                 closeQuietly(callback);
@@ -626,7 +620,7 @@ public final class DockerPipelineRunner implements PipelineRunner {
                 return Optional.of(
                         entry.equals(mount.absolutePath()) ? "something other than a directory" : "`" + entry + "`");
             } catch (InterruptedIOException e) {
-                throw interrupted(attempted, e);
+                throw RuntimeInterrupts.interrupted(attempted, e);
             } catch (IOException e) {
                 throw new IOException(attempted + " but reading the archive failed: " + e.getMessage(), e);
             }
@@ -669,7 +663,7 @@ public final class DockerPipelineRunner implements PipelineRunner {
                     problem = "reading the log timed out";
                 }
             } catch (RuntimeException e) {
-                throwIfInterrupted(e);
+                RuntimeInterrupts.throwIfInterrupted(e, "Docker");
                 // The log is diagnostic: losing it must not turn a result into an engine error.
                 problem = "the log could not be read: " + describe(e);
             } finally {
@@ -704,7 +698,7 @@ public final class DockerPipelineRunner implements PipelineRunner {
             try (tar) {
                 return TarTrees.readTree(tar, rootName, only, settings.outputLimits());
             } catch (InterruptedIOException e) {
-                throw interrupted(attempted, e);
+                throw RuntimeInterrupts.interrupted(attempted, e);
             } catch (IOException e) {
                 throw new IOException(attempted + " but reading the archive failed: " + e.getMessage(), e);
             }
@@ -778,36 +772,13 @@ public final class DockerPipelineRunner implements PipelineRunner {
         try {
             return engineCall.call();
         } catch (DockerException e) {
-            throwIfInterrupted(e);
+            RuntimeInterrupts.throwIfInterrupted(e, "Docker");
             throw new IOException(attempted + " but the Docker engine answered: " + describe(e), e);
         } catch (RuntimeException e) {
-            throwIfInterrupted(e);
+            RuntimeInterrupts.throwIfInterrupted(e, "Docker");
             throw new IOException(
                     attempted + " but the Docker engine at " + engine + " could not be reached: " + describe(e), e);
         }
-    }
-
-    private static void throwIfInterrupted(RuntimeException e) throws InterruptedException {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InterruptedException || t instanceof InterruptedIOException) {
-                InterruptedException interrupted = new InterruptedException("Interrupted during a Docker request");
-                interrupted.initCause(e);
-                // Whoever catches this expects the flag cleared, as after Thread.sleep.
-                Thread.interrupted();
-                throw interrupted;
-            }
-        }
-        if (Thread.interrupted()) {
-            InterruptedException interrupted = new InterruptedException("Interrupted during a Docker request");
-            interrupted.initCause(e);
-            throw interrupted;
-        }
-    }
-
-    private static InterruptedException interrupted(String attempted, InterruptedIOException e) {
-        InterruptedException interrupted = new InterruptedException(attempted + " but was interrupted");
-        interrupted.initCause(e);
-        return interrupted;
     }
 
     /** The engine's own message where it sent one, else the exception's message. */

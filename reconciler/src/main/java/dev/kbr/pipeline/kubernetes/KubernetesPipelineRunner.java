@@ -7,6 +7,7 @@ import dev.kbr.pipeline.LogTail;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
+import dev.kbr.pipeline.RuntimeInterrupts;
 import dev.kbr.pipeline.TarTrees;
 import dev.kbr.pipeline.UnsafeOutputException;
 import dev.kbr.run.RunOwner;
@@ -73,12 +74,6 @@ import java.util.function.Supplier;
  * <p>Thread-safe: independent pipelines may run concurrently on one runner.
  */
 public final class KubernetesPipelineRunner implements PipelineRunner {
-    /**
-     * How old a managed Pod whose owner cannot be checked (another host, not a Pod in this
-     * namespace) must be before a run removes it, as for the Docker runner.
-     */
-    public static final Duration FOREIGN_LEFTOVER_AGE = Duration.ofHours(24);
-
     // Bound for API calls after the containers ended, which the pipeline timeout no longer covers.
     private static final Duration AFTER_EXIT_TIMEOUT = Duration.ofSeconds(60);
     // Waiting reasons after which a container will not start without someone changing something.
@@ -181,7 +176,7 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
      * labelled {@value PipelinePod#MANAGED_LABEL}{@code =true} in the namespace whose owner is
      * gone, i.e. a process of this host that no longer runs, or a Pod of this namespace named in
      * {@value PipelinePod#OWNER_POD_ANNOTATION} that no longer exists or has ended; Pods whose
-     * owner cannot be checked only once older than {@link #FOREIGN_LEFTOVER_AGE}. Pods of live
+     * owner cannot be checked only once older than {@link RunOwner#FOREIGN_LEFTOVER_AGE}. Pods of live
      * runs are left alone. A Pod that cannot be deleted now is left for a later run.
      *
      * @param now the current time
@@ -240,7 +235,9 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
                 return false;
             }
         }
-        return created(pod).map(t -> t.plus(FOREIGN_LEFTOVER_AGE).isBefore(now)).orElse(false);
+        return created(pod)
+                .map(t -> t.plus(RunOwner.FOREIGN_LEFTOVER_AGE).isBefore(now))
+                .orElse(false);
     }
 
     private static Optional<Instant> created(Pod pod) {
@@ -305,7 +302,7 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
                     // Another run's Pod has this name: never delete it.
                     created = false;
                 }
-                throwIfInterrupted(e);
+                RuntimeInterrupts.throwIfInterrupted(e, "Kubernetes");
                 if (e.getCode() == 422) {
                     // The API server names the offending field; it is the Pipeline's to fix.
                     return failed(
@@ -484,7 +481,7 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
                     // The tail (block padding) must be read, or the stream stalls before the exit status.
                     tar.transferTo(OutputStream.nullOutputStream());
                 } catch (InterruptedIOException e) {
-                    throw interrupted(attempted, e);
+                    throw RuntimeInterrupts.interrupted(attempted, e);
                 } catch (UnsafeOutputException e) {
                     throw e;
                 } catch (IOException e) {
@@ -567,7 +564,7 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
                 throw (InterruptedException) new InterruptedException("Interrupted while reading a log").initCause(e);
             } catch (IOException | RuntimeException e) {
                 if (e instanceof RuntimeException runtime) {
-                    throwIfInterrupted(runtime);
+                    RuntimeInterrupts.throwIfInterrupted(runtime, "Kubernetes");
                 }
                 // The log is diagnostic: losing it must not turn a result into an API error.
                 problem = "the log could not be read: " + describe(e);
@@ -721,7 +718,7 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
         try {
             return apiCall.call();
         } catch (KubernetesClientException e) {
-            throwIfInterrupted(e);
+            RuntimeInterrupts.throwIfInterrupted(e, "Kubernetes");
             if (e.getStatus() == null && e.getCode() <= 0) {
                 // No HTTP answer at all: fabric8's own message only repeats the request.
                 throw new IOException(
@@ -738,7 +735,7 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
                     attempted + " but the Kubernetes API server at " + server() + " answered: " + describe(e) + hint,
                     e);
         } catch (RuntimeException e) {
-            throwIfInterrupted(e);
+            RuntimeInterrupts.throwIfInterrupted(e, "Kubernetes");
             throw new IOException(
                     attempted + " but the Kubernetes API server at " + server() + " could not be reached: "
                             + describe(e),
@@ -752,28 +749,6 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
         } catch (RuntimeException e) {
             return "(unknown address)";
         }
-    }
-
-    private static void throwIfInterrupted(RuntimeException e) throws InterruptedException {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InterruptedException || t instanceof InterruptedIOException) {
-                Thread.interrupted();
-                InterruptedException interrupted = new InterruptedException("Interrupted during a Kubernetes request");
-                interrupted.initCause(e);
-                throw interrupted;
-            }
-        }
-        if (Thread.interrupted()) {
-            InterruptedException interrupted = new InterruptedException("Interrupted during a Kubernetes request");
-            interrupted.initCause(e);
-            throw interrupted;
-        }
-    }
-
-    private static InterruptedException interrupted(String attempted, InterruptedIOException e) {
-        InterruptedException interrupted = new InterruptedException(attempted + " but was interrupted");
-        interrupted.initCause(e);
-        return interrupted;
     }
 
     private static Throwable rootCause(Throwable e) {
