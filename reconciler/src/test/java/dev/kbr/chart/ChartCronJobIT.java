@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import dev.kbr.cli.Main;
+import dev.kbr.testsupport.GitWork;
 import dev.kbr.testsupport.Processes;
 import dev.kbr.testsupport.StateRepo;
 import dev.kbr.testsupport.Trees;
@@ -64,10 +65,7 @@ class ChartCronJobIT {
         // The platform as a Git repo (the chart takes a URL), and an empty state store.
         Path platform = tmp.resolve("platform");
         Trees.copy(SEEDS, platform);
-        Processes.check(platform, "git", "init", "-q", "-b", "main");
-        Processes.check(platform, "git", "add", "-A");
-        Processes.check(
-                platform, "git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "seeds");
+        GitWork.commitAll(platform, "seeds");
         Path state = tmp.resolve("state.git");
         Processes.check(tmp, "git", "init", "-q", "--bare", "-b", "main", state.toString());
 

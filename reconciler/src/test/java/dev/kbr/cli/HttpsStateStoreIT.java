@@ -2,6 +2,7 @@ package dev.kbr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kbr.testsupport.GitWork;
 import dev.kbr.testsupport.Processes;
 import dev.kbr.testsupport.RequiredTools;
 import java.io.IOException;
@@ -310,12 +311,8 @@ class HttpsStateStoreIT {
     void readsAGitPlatformOverHttpsWithPlatformSecretAndMasksItsPassword() throws Exception {
         // The platform repo is served by the same server, behind the same basic auth.
         Path work = CredentialedPlatform.write(tmp.resolve("platform"), url(), "basicAuth");
-        Processes.check(work, "git", "init", "-q", "-b", "main");
-        Processes.check(work, "git", "add", "-A");
-        Processes.check(work, "git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "p");
-        String commit = Processes.check(work, "git", "rev-parse", "HEAD").strip();
-        Path served = server.resolve("repos/platform-" + System.nanoTime() + ".git");
-        Processes.check(work, "git", "clone", "-q", "--bare", work.toString(), served.toString());
+        String commit = GitWork.commitAll(work, "p");
+        Path served = GitWork.bareClone(work, server.resolve("repos/platform-" + System.nanoTime() + ".git"));
         String platformUrl = "https://127.0.0.1:" + port + "/git/" + served.getFileName();
         Path secrets = CredentialedPlatform.secretsDir(tmp, Map.of("username", USER, "password", PASSWORD));
         String head = headOrNone();

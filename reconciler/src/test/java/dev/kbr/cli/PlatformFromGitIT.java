@@ -3,6 +3,7 @@ package dev.kbr.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kbr.state.git.GitDaemon;
+import dev.kbr.testsupport.GitWork;
 import dev.kbr.testsupport.Processes;
 import dev.kbr.testsupport.SharedFiles;
 import dev.kbr.testsupport.StateRepo;
@@ -38,8 +39,8 @@ class PlatformFromGitIT {
     @Test
     void aGitUrlGivesTheSameStateTreeAsTheFolderAndTheCommitTracesBackToIt() throws Exception {
         Path work = Trees.copy(SEEDS, tmp.resolve("seeds-work"));
-        String commit = commitAll(work, "seeds");
-        Path bare = bareClone(work, tmp.resolve("served/seeds.git"));
+        String commit = GitWork.commitAll(work, "seeds");
+        Path bare = GitWork.bareClone(work, tmp.resolve("served/seeds.git"));
         StateRepo fromFolder = StateRepo.bare(Files.createDirectories(tmp.resolve("from-folder")));
 
         try (GitDaemon daemon = GitDaemon.start(bare.getParent(), Files.createDirectories(tmp.resolve("home")))) {
@@ -63,17 +64,17 @@ class PlatformFromGitIT {
     void platformRefPicksABranchATagOrACommit() throws Exception {
         Path work = tmp.resolve("colours-work");
         colours(work, "red");
-        String red = commitAll(work, "red");
-        git(work, "tag", "-a", "v1", "-m", "release 1");
+        String red = GitWork.commitAll(work, "red");
+        GitWork.git(work, "tag", "-a", "v1", "-m", "release 1");
         colours(work, "yellow");
-        String yellow = commitAll(work, "yellow");
+        String yellow = GitWork.commitAll(work, "yellow");
         colours(work, "green");
-        String green = commitAll(work, "green");
-        git(work, "checkout", "-q", "-b", "blue");
+        String green = GitWork.commitAll(work, "green");
+        GitWork.git(work, "checkout", "-q", "-b", "blue");
         colours(work, "blue");
-        String blue = commitAll(work, "blue");
-        git(work, "checkout", "-q", "main");
-        String url = "file://" + bareClone(work, tmp.resolve("colours.git"));
+        String blue = GitWork.commitAll(work, "blue");
+        GitWork.git(work, "checkout", "-q", "main");
+        String url = "file://" + GitWork.bareClone(work, tmp.resolve("colours.git"));
 
         assertThat(colourApplied(url)).isEqualTo("green");
         assertThat(trailer("Platform-Commit")).isEqualTo(green);
@@ -98,15 +99,15 @@ class PlatformFromGitIT {
     void aRepeatedReadWithCacheDirSeesNewCommits() throws Exception {
         Path work = tmp.resolve("colours-work");
         colours(work, "red");
-        commitAll(work, "red");
-        Path bare = bareClone(work, tmp.resolve("colours.git"));
+        GitWork.commitAll(work, "red");
+        Path bare = GitWork.bareClone(work, tmp.resolve("colours.git"));
         String url = "file://" + bare;
         String cache = tmp.resolve("cache").toString();
 
         assertThat(colourApplied(url, "--cache-dir", cache)).isEqualTo("red");
         colours(work, "green");
-        String green = commitAll(work, "green");
-        git(work, "push", "-q", bare.toString(), "main");
+        String green = GitWork.commitAll(work, "green");
+        GitWork.git(work, "push", "-q", bare.toString(), "main");
 
         assertThat(colourApplied(url, "--cache-dir", cache)).isEqualTo("green");
         assertThat(trailer("Platform-Commit")).isEqualTo(green);
@@ -125,8 +126,8 @@ class PlatformFromGitIT {
         Files.createDirectories(work.resolve("drafts"));
         Files.writeString(work.resolve("drafts/wip.yaml"), "kind: [\n");
         Files.writeString(work.resolve("kbr.yaml"), "exclude: [\"drafts/**\"]\n");
-        commitAll(work, "broken");
-        String url = "file://" + bareClone(work, tmp.resolve("colours.git"));
+        GitWork.commitAll(work, "broken");
+        String url = "file://" + GitWork.bareClone(work, tmp.resolve("colours.git"));
 
         StateRepo.Run fromGit = kbr("validate", "--platform", url);
         StateRepo.Run fromFolder = kbr("validate", "--platform", work.toString());
@@ -147,9 +148,9 @@ class PlatformFromGitIT {
     void wrongRefUrlOrSecretAreOneLineErrorsNamingTheOptionAndNothingIsWritten() throws Exception {
         Path work = tmp.resolve("colours-work");
         colours(work, "red");
-        commitAll(work, "red");
-        git(work, "tag", "v1");
-        String url = "file://" + bareClone(work, tmp.resolve("colours.git"));
+        GitWork.commitAll(work, "red");
+        GitWork.git(work, "tag", "v1");
+        String url = "file://" + GitWork.bareClone(work, tmp.resolve("colours.git"));
 
         StateRepo.Run badRef = apply("--platform", url, "--platform-ref", "nope");
         assertOneLineError(
@@ -272,36 +273,6 @@ class PlatformFromGitIT {
         if (!Files.isDirectory(dir.resolve(".git"))) {
             Processes.check(dir, "git", "init", "-q", "-b", "main");
         }
-    }
-
-    private static String commitAll(Path work, String message) throws Exception {
-        if (!Files.isDirectory(work.resolve(".git"))) {
-            Processes.check(work, "git", "init", "-q", "-b", "main");
-        }
-        git(work, "add", "-A");
-        git(work, "commit", "-q", "-m", message);
-        return git(work, "rev-parse", "HEAD").strip();
-    }
-
-    private static Path bareClone(Path work, Path bare) throws Exception {
-        Files.createDirectories(bare.getParent());
-        Processes.check(work, "git", "clone", "-q", "--bare", work.toString(), bare.toString());
-        return bare;
-    }
-
-    private static String git(Path work, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                "git",
-                "-c",
-                "user.name=kbr test",
-                "-c",
-                "user.email=kbr@example.com",
-                "-c",
-                "tag.gpgSign=false",
-                "-c",
-                "commit.gpgSign=false"));
-        command.addAll(List.of(args));
-        return Processes.check(work, command.toArray(String[]::new));
     }
 
     private static List<String> withoutRecords(String lsTree) {

@@ -2,6 +2,7 @@ package dev.kbr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kbr.testsupport.GitWork;
 import dev.kbr.testsupport.Processes;
 import dev.kbr.testsupport.RequiredTools;
 import java.nio.file.Files;
@@ -251,12 +252,8 @@ class SshStateStoreIT {
     void readsAGitPlatformOverSshWithPlatformSecret() throws Exception {
         // The platform repo is served by the same sshd, as the same user, with the same key.
         Path work = CredentialedPlatform.write(tmp.resolve("platform"), url(), "ssh");
-        Processes.check(work, "git", "init", "-q", "-b", "main");
-        Processes.check(work, "git", "add", "-A");
-        Processes.check(work, "git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "p");
-        String commit = Processes.check(work, "git", "rev-parse", "HEAD").strip();
-        Path served = server.resolve("repos/platform-" + System.nanoTime() + ".git");
-        Processes.check(work, "git", "clone", "-q", "--bare", work.toString(), served.toString());
+        String commit = GitWork.commitAll(work, "p");
+        Path served = GitWork.bareClone(work, server.resolve("repos/platform-" + System.nanoTime() + ".git"));
         Processes.check(server, "chown", "-R", USER + ":", served.toString());
         String platformUrl = "ssh://" + USER + "@127.0.0.1:" + port + served;
         String key = Files.readString(server.resolve("client_ed25519"));
