@@ -32,7 +32,6 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * A platform repo read from a Git remote at one commit, without a work tree: the commit is fetched
@@ -208,7 +207,12 @@ public final class GitPlatformRepo implements AutoCloseable {
                     owns,
                     fetched.commit(),
                     fetched.ref(),
-                    listFiles(repository.repository(), fetched.commit()));
+                    ScratchRepository.files(
+                            repository.repository(),
+                            fetched.commit(),
+                            // Regular files only, as PlatformFiles lists a folder (links are not followed).
+                            mode -> mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE,
+                            id -> id));
         } catch (IOException | RuntimeException e) {
             repository.close();
             if (owns) {
@@ -467,23 +471,6 @@ public final class GitPlatformRepo implements AutoCloseable {
         PlatformRefException(String message) {
             super(message);
         }
-    }
-
-    private static SortedMap<String, ObjectId> listFiles(Repository repo, ObjectId commit) throws IOException {
-        SortedMap<String, ObjectId> files = new TreeMap<>();
-        try (ObjectReader objects = repo.newObjectReader();
-                RevWalk walk = new RevWalk(objects);
-                TreeWalk tree = new TreeWalk(objects)) {
-            tree.addTree(walk.parseCommit(commit).getTree());
-            tree.setRecursive(true);
-            while (tree.next()) {
-                FileMode mode = tree.getFileMode(0);
-                if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
-                    files.put(tree.getPathString(), tree.getObjectId(0));
-                }
-            }
-        }
-        return files;
     }
 
     private static String reason(Exception e) {

@@ -44,7 +44,6 @@ import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * A Git state store: one branch of one remote repository, read and written through a private
@@ -236,7 +235,10 @@ public final class GitRepoStateStore implements StateStore {
             resetLocalRepository();
         }
         Optional<ObjectId> head = fetchBranch(progress);
-        SortedMap<String, String> files = head.isPresent() ? listBlobs(head.get()) : new TreeMap<>();
+        SortedMap<String, String> files = head.isPresent()
+                ? ScratchRepository.files(
+                        repo, head.get(), mode -> mode.getObjectType() == Constants.OBJ_BLOB, ObjectId::name)
+                : new TreeMap<>();
         return new StateSnapshot(head.map(ObjectId::name), files, this::readBlob);
     }
 
@@ -389,22 +391,6 @@ public final class GitRepoStateStore implements StateStore {
             case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> {}
             default -> throw new IOException("the local ref " + trackingRef + " could not be updated (" + result + ")");
         }
-    }
-
-    private SortedMap<String, String> listBlobs(ObjectId head) throws IOException {
-        SortedMap<String, String> files = new TreeMap<>();
-        try (ObjectReader reader = repo.newObjectReader();
-                RevWalk walk = new RevWalk(reader);
-                TreeWalk tree = new TreeWalk(reader)) {
-            tree.addTree(walk.parseCommit(head).getTree());
-            tree.setRecursive(true);
-            while (tree.next()) {
-                if (tree.getFileMode(0).getObjectType() == Constants.OBJ_BLOB) {
-                    files.put(tree.getPathString(), tree.getObjectId(0).name());
-                }
-            }
-        }
-        return files;
     }
 
     private synchronized byte[] readBlob(String contentId) throws IOException {

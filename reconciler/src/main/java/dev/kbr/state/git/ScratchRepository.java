@@ -16,11 +16,20 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.eclipse.jgit.lib.ConfigConstants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * The private bare repository of one store in its scratch directory, and the rules for reusing
@@ -200,6 +209,29 @@ final class ScratchRepository implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
+    }
+
+    /**
+     * The files of {@code commit}'s tree, read from the repository's objects (no checkout): each
+     * path whose mode {@code keep} accepts, mapped by {@code id} from its blob id, sorted by path.
+     *
+     * @throws IOException when the commit or one of its trees cannot be read
+     */
+    static <T> SortedMap<String, T> files(
+            Repository repo, ObjectId commit, Predicate<FileMode> keep, Function<ObjectId, T> id) throws IOException {
+        SortedMap<String, T> files = new TreeMap<>();
+        try (ObjectReader reader = repo.newObjectReader();
+                RevWalk walk = new RevWalk(reader);
+                TreeWalk tree = new TreeWalk(reader)) {
+            tree.addTree(walk.parseCommit(commit).getTree());
+            tree.setRecursive(true);
+            while (tree.next()) {
+                if (keep.test(tree.getFileMode(0))) {
+                    files.put(tree.getPathString(), id.apply(tree.getObjectId(0)));
+                }
+            }
+        }
+        return files;
     }
 
     static void deleteRecursively(Path root) throws IOException {
