@@ -5,7 +5,6 @@ import dev.kbr.engine.Reconciler;
 import dev.kbr.engine.SavedPlan;
 import dev.kbr.engine.SavedPlanApply;
 import dev.kbr.load.PlatformSource;
-import dev.kbr.model.GitStateStore;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.report.RunReport;
 import java.io.IOException;
@@ -13,9 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
@@ -129,11 +126,7 @@ abstract class PassCommand implements Callable<Integer> {
             throw new IOException(
                     "the platform changed while kbr planned, so the plan was not saved to " + file + "; plan again");
         }
-        Map<String, String> urls = new TreeMap<>();
-        for (GitStateStore store : platform.load().platform().gitStateStores()) {
-            urls.put(store.name(), store.withUrlFrom(options.stateUrls).url());
-        }
-        SavedPlan.of(report, platform.origin(), fingerprint, urls).write(file);
+        SavedPlan.of(report, platform.origin(), fingerprint).write(file);
         err.println("Saved the plan to " + file + ". Apply exactly this plan with: kbr apply " + file
                 + " (with the same --platform and --state-url options).");
         err.flush();

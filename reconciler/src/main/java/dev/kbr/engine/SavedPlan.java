@@ -86,18 +86,13 @@ public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store>
         }
     }
 
-    /**
-     * The plan in {@code report}, a plan pass's report.
-     *
-     * @param urls each store's URL by name, as the pass used it
-     */
-    public static SavedPlan of(
-            RunReport report, PlatformOrigin platform, String fingerprint, java.util.Map<String, String> urls) {
+    /** The plan in {@code report}, a plan pass's report. */
+    public static SavedPlan of(RunReport report, PlatformOrigin platform, String fingerprint) {
         List<Store> stores = new ArrayList<>();
         for (StoreReport store : report.stores()) {
             stores.add(new Store(
                     store.name(),
-                    dev.kbr.model.GitStateStore.displayUrl(urls.getOrDefault(store.name(), "")),
+                    store.url(),
                     store.branch(),
                     store.baseCommit(),
                     store.changes(),

@@ -125,6 +125,7 @@ public final class SavedPlanApply {
                 }
                 reports.add(new StoreReport(
                         saved.name(),
+                        saved.url(),
                         saved.branch(),
                         snapshot.head(),
                         changes,

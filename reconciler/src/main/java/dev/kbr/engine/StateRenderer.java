@@ -321,6 +321,7 @@ final class StateRenderer {
     private static StoreReport unwritten(Draft draft) {
         return new StoreReport(
                 draft.name(),
+                draft.ctx.model().displayUrl(),
                 draft.ctx.model().branch(),
                 draft.ctx.snapshot().head(),
                 new ChangeSet(List.of()),
@@ -686,7 +687,14 @@ final class StateRenderer {
                     e));
         }
         return new StoreReport(
-                draft.name(), ctx.model().branch(), ctx.snapshot().head(), changes, draft.roots, previous, commit);
+                draft.name(),
+                ctx.model().displayUrl(),
+                ctx.model().branch(),
+                ctx.snapshot().head(),
+                changes,
+                draft.roots,
+                previous,
+                commit);
     }
 
     private String commitMessage(ChangeSet changes) {

@@ -11,6 +11,8 @@ import java.util.TreeMap;
  * What a pass wants to change, and changed, in one state store.
  *
  * @param name the GitStateStore name
+ * @param url its URL as the pass used it (after {@code --state-url}), with any password masked
+ *     ({@link dev.kbr.model.GitStateStore#displayUrl(String)})
  * @param branch its branch
  * @param baseCommit the commit the change set was computed against; empty for an empty store
  * @param changes the change set
@@ -21,6 +23,7 @@ import java.util.TreeMap;
  */
 public record StoreReport(
         String name,
+        String url,
         String branch,
         Optional<String> baseCommit,
         ChangeSet changes,
@@ -29,6 +32,7 @@ public record StoreReport(
         Optional<String> commit) {
     public StoreReport {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(url, "url");
         Objects.requireNonNull(branch, "branch");
         Objects.requireNonNull(baseCommit, "baseCommit");
         Objects.requireNonNull(changes, "changes");

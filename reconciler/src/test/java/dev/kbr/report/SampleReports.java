@@ -45,6 +45,7 @@ final class SampleReports {
         previous.put("worker-1/resources/secret.yaml", bytes(SECRET_BEFORE));
         StoreReport store = new StoreReport(
                 "default",
+                "https://git.example.com/state.git",
                 "main",
                 Optional.of(HEAD),
                 changes,
