@@ -3,10 +3,7 @@ package dev.kbr.report;
 import dev.kbr.model.Diagnostic;
 import dev.kbr.pipeline.ContainerLog;
 import dev.kbr.state.FileChange;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Renders a {@link RunReport} as GitHub-flavoured Markdown for a job summary
@@ -103,17 +100,8 @@ public final class MarkdownReport {
                 md.append("No changes.\n\n");
                 continue;
             }
-            Map<String, List<FileChange>> byDestination = new TreeMap<>();
-            List<FileChange> other = new ArrayList<>();
-            for (FileChange change : store.changes().changes()) {
-                store.destinationOf(change.path())
-                        .ifPresentOrElse(
-                                d -> byDestination
-                                        .computeIfAbsent(d, k -> new ArrayList<>())
-                                        .add(change),
-                                () -> other.add(change));
-            }
-            for (var entry : byDestination.entrySet()) {
+            List<FileChange> other = store.changesOutsideDestinations();
+            for (var entry : store.changesByDestination().entrySet()) {
                 md.append("#### Destination ").append(code(entry.getKey())).append("\n\n");
                 table(md, entry.getValue());
                 diffs(md, store, entry.getValue(), budget);

@@ -1,7 +1,10 @@
 package dev.kbr.report;
 
 import dev.kbr.state.ChangeSet;
+import dev.kbr.state.FileChange;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -50,5 +53,26 @@ public record StoreReport(
             }
         }
         return Optional.ofNullable(best).map(destinationRoots::get);
+    }
+
+    /**
+     * The changes in Destination folders, by Destination name (sorted), each list in change-set
+     * order; what reports show a section each.
+     */
+    public SortedMap<String, List<FileChange>> changesByDestination() {
+        SortedMap<String, List<FileChange>> grouped = new TreeMap<>();
+        for (FileChange change : changes.changes()) {
+            destinationOf(change.path())
+                    .ifPresent(d ->
+                            grouped.computeIfAbsent(d, k -> new ArrayList<>()).add(change));
+        }
+        return grouped;
+    }
+
+    /** The changes outside every Destination folder (kbr's records, other files), in change-set order. */
+    public List<FileChange> changesOutsideDestinations() {
+        return changes.changes().stream()
+                .filter(c -> destinationOf(c.path()).isEmpty())
+                .toList();
     }
 }

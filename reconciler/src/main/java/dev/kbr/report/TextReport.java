@@ -4,10 +4,7 @@ import dev.kbr.model.Diagnostic;
 import dev.kbr.pipeline.ContainerLog;
 import dev.kbr.state.FileChange;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Renders a {@link RunReport} for a person: pipelines run, problems, then per state store and
@@ -91,27 +88,12 @@ public final class TextReport {
             if (store.changes().isEmpty()) {
                 out.println("  no changes");
             }
-            Map<String, List<FileChange>> byDestination = new TreeMap<>();
-            for (FileChange change : store.changes().changes()) {
-                String group = store.destinationOf(change.path())
-                        .map(d -> "Destination " + d)
-                        .orElse("kbr records and other files");
-                byDestination.computeIfAbsent(group, k -> new ArrayList<>()).add(change);
-            }
-            for (var entry : byDestination.entrySet()) {
-                out.println("  " + entry.getKey() + ":");
-                for (FileChange change : entry.getValue()) {
-                    if (change instanceof FileChange.Added a) {
-                        out.println("    " + style.green("+ " + a.path()));
-                    } else if (change instanceof FileChange.Modified m) {
-                        out.println("    " + style.yellow("~ " + m.path()));
-                        if (store.destinationOf(m.path()).isPresent()) {
-                            printDiff(m, store.previousContent().get(m.path()), showSecrets, style, out);
-                        }
-                    } else {
-                        out.println("    " + style.red("- " + change.path()));
-                    }
-                }
+            store.changesByDestination()
+                    .forEach((destination, changes) ->
+                            printChanges("Destination " + destination, changes, store, true, showSecrets, style, out));
+            List<FileChange> other = store.changesOutsideDestinations();
+            if (!other.isEmpty()) {
+                printChanges("kbr records and other files", other, store, false, showSecrets, style, out);
             }
             store.commit()
                     .ifPresent(
@@ -120,6 +102,30 @@ public final class TextReport {
         }
         out.println(ReportCounts.of(report).headline(report));
         out.flush();
+    }
+
+    /** One group of a store's changes; {@code withDiffs}: modified files show their diff. */
+    private static void printChanges(
+            String heading,
+            List<FileChange> changes,
+            StoreReport store,
+            boolean withDiffs,
+            boolean showSecrets,
+            Style style,
+            PrintWriter out) {
+        out.println("  " + heading + ":");
+        for (FileChange change : changes) {
+            if (change instanceof FileChange.Added a) {
+                out.println("    " + style.green("+ " + a.path()));
+            } else if (change instanceof FileChange.Modified m) {
+                out.println("    " + style.yellow("~ " + m.path()));
+                if (withDiffs) {
+                    printDiff(m, store.previousContent().get(m.path()), showSecrets, style, out);
+                }
+            } else {
+                out.println("    " + style.red("- " + change.path()));
+            }
+        }
     }
 
     private static void printLog(ContainerLog log, PrintWriter out) {
