@@ -34,6 +34,19 @@ public final class RuntimeInterrupts {
     }
 
     /**
+     * An interrupt while a runner connects, as the {@link InterruptedIOException} that connecting
+     * throws; the thread's interrupt flag is set again for whoever handles it.
+     *
+     * @param what what was being connected to, e.g. {@code "the Docker engine at unix:///…"}
+     */
+    public static InterruptedIOException whileConnecting(String what, InterruptedException e) {
+        Thread.currentThread().interrupt();
+        InterruptedIOException interrupted = new InterruptedIOException("Interrupted while connecting to " + what);
+        interrupted.initCause(e);
+        return interrupted;
+    }
+
+    /**
      * An interrupted stream read as an {@link InterruptedException}: {@code "<attempted> but was
      * interrupted"}, caused by {@code e}.
      */

@@ -187,11 +187,7 @@ public final class DockerPipelineRunner implements PipelineRunner {
             throw e;
         } catch (InterruptedException e) {
             runner.close();
-            Thread.currentThread().interrupt();
-            InterruptedIOException interrupted =
-                    new InterruptedIOException("Interrupted while connecting to the Docker engine at " + runner.engine);
-            interrupted.initCause(e);
-            throw interrupted;
+            throw RuntimeInterrupts.whileConnecting("the Docker engine at " + runner.engine, e);
         }
         return runner;
     }

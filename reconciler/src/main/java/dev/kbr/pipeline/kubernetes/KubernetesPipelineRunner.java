@@ -133,11 +133,7 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
             throw e;
         } catch (InterruptedException e) {
             runner.close();
-            Thread.currentThread().interrupt();
-            InterruptedIOException interrupted = new InterruptedIOException(
-                    "Interrupted while connecting to the Kubernetes API server at " + runner.server());
-            interrupted.initCause(e);
-            throw interrupted;
+            throw RuntimeInterrupts.whileConnecting("the Kubernetes API server at " + runner.server(), e);
         }
         return runner;
     }
