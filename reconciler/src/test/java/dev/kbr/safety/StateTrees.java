@@ -35,6 +35,61 @@ final class StateTrees {
         return Processes.check(repo.getParent(), command.toArray(String[]::new));
     }
 
+    /**
+     * Fails unless every ref of the bare repository {@code repo} resolves to a complete history
+     * (every commit, tree and blob reachable from it is present and well-formed), as a reader such
+     * as Flux's source-controller needs. Call it only when no push is in flight: {@code git fsck}
+     * lists the objects first and reads the refs after, so a ref a concurrent push moves in between
+     * is reported as a "missing commit" of a sound repository.
+     *
+     * <p>Three independent checks, none of which can pass on a repository with a hole: {@code git
+     * fsck --full --strict} must exit 0 and print nothing but dangling objects (which an
+     * interrupted push may leave and which no ref reaches); {@code git rev-list --objects
+     * --missing=print} of every ref must name no missing object; and no lock file or push
+     * quarantine may be left behind (a stale {@code refs/heads/main.lock} would refuse every later
+     * push).
+     */
+    static void assertComplete(Path repo) throws Exception {
+        Processes.Result fsck = Processes.run(
+                repo.getParent(),
+                List.of(
+                        "git",
+                        "--git-dir",
+                        repo.toString(),
+                        "fsck",
+                        "--full",
+                        "--strict",
+                        "--no-progress",
+                        "--no-dangling"));
+        if (fsck.exitCode() != 0 || !fsck.output().isBlank()) {
+            throw new AssertionError("git fsck of " + repo + " exited " + fsck.exitCode() + ":\n" + fsck.output());
+        }
+        List<String> refs =
+                git(repo, "for-each-ref", "--format=%(refname)").lines().toList();
+        if (refs.isEmpty()) {
+            throw new AssertionError(repo + " has no refs");
+        }
+        for (String ref : refs) {
+            List<String> missing = git(repo, "rev-list", "--objects", "--missing=print", ref)
+                    .lines()
+                    .filter(l -> l.startsWith("?"))
+                    .toList();
+            if (!missing.isEmpty()) {
+                throw new AssertionError(ref + " of " + repo + " reaches missing objects " + missing);
+            }
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(repo)) {
+            List<String> leftovers = files.map(p -> repo.relativize(p).toString())
+                    .filter(p -> p.endsWith(".lock")
+                            || p.startsWith("objects/incoming-")
+                            || p.startsWith("objects/tmp_objdir"))
+                    .toList();
+            if (!leftovers.isEmpty()) {
+                throw new AssertionError(repo + " holds locks or a push quarantine: " + leftovers);
+            }
+        }
+    }
+
     /** The head of {@code main}, if the branch exists. */
     static Optional<String> head(Path repo) throws Exception {
         Processes.Result r = Processes.run(

@@ -71,6 +71,32 @@ public final class GitDaemon implements AutoCloseable {
         return "git://127.0.0.1:" + port + "/" + repository;
     }
 
+    /**
+     * Waits until the daemon serves no connection: every handler it forked (and the {@code git
+     * receive-pack} or {@code upload-pack} each runs) has ended. A client killed mid-push leaves its
+     * server side running for a while; it may still move the pushed objects into the repository
+     * and update the ref after the client is gone, so a reader that must see a settled repository
+     * waits for this first.
+     *
+     * @throws IllegalStateException when a handler is still running after {@code timeout}
+     */
+    public void awaitIdle(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            List<ProcessHandle> handlers = process.descendants().toList();
+            if (handlers.isEmpty()) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("git daemon still serves after " + timeout + ": "
+                        + handlers.stream()
+                                .map(h -> h.pid() + " " + h.info().commandLine().orElse("?"))
+                                .toList());
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** A port on 127.0.0.1 that nothing listens on (at the time of the call). */
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
