@@ -66,6 +66,11 @@ import org.junit.jupiter.api.Test;
  *       fieldRef} env ({@code namespaced-workflow-promise.yaml}), BucketStateStores.
  * </ul>
  *
+ * <p>Since 2026-12-02 the corpus also holds pipeline code (Kratix's Python SDK and two marketplace
+ * pipelines: Python, shell scripts, Dockerfiles, a licence); those files are read like any other
+ * and their rows say they are not valid YAML or not Kubernetes objects. No verdict of a YAML
+ * document changed when they arrived.
+ *
  * <p>{@code not checked} rows are documents no Promise of their repository serves (or whose
  * Promise did not load), Kratix kinds kbr does not read, and pipeline-contract files that are not
  * Kubernetes objects. INDEX.md's request table also matches across repositories (the
