@@ -35,6 +35,13 @@ class PackageRulesTest {
     void purePackagesDoNoIoThroughAdapters() {
         classes()
                 .that()
+                .resideInAnyPackage("dev.kbr.plan..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("dev.kbr.plan..", "dev.kbr.model..", "java..", "com.fasterxml.jackson.databind..")
+                .check(classes);
+        classes()
+                .that()
                 .resideInAnyPackage("dev.kbr.schedule..")
                 .should()
                 .onlyDependOnClassesThat()

@@ -1,6 +1,6 @@
 package dev.kbr.cli;
 
-import dev.kbr.engine.Secrets;
+import dev.kbr.execute.Secrets;
 import dev.kbr.model.GitStateStore;
 import dev.kbr.pipeline.ConnectingPipelineRunner;
 import dev.kbr.pipeline.ImageMirrors;

@@ -1,6 +1,6 @@
 package dev.kbr.cli;
 
-import dev.kbr.engine.Secrets;
+import dev.kbr.execute.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.kbr.cli;
 
-import dev.kbr.engine.Secrets;
+import dev.kbr.execute.Secrets;
 import dev.kbr.load.PlatformFiles;
 import dev.kbr.load.PlatformSource;
 import dev.kbr.model.GitStateStore;

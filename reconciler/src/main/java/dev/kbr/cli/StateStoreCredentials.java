@@ -1,6 +1,6 @@
 package dev.kbr.cli;
 
-import dev.kbr.engine.Secrets;
+import dev.kbr.execute.Secrets;
 import dev.kbr.model.GitStateStore;
 import dev.kbr.model.SecretRef;
 import dev.kbr.state.git.GitCredentials;

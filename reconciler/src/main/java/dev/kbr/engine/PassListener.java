@@ -1,17 +1,18 @@
 package dev.kbr.engine;
 
-import dev.kbr.report.PipelineRun;
+import dev.kbr.execute.PipelineListener;
 
 /**
  * Hears what a pass is doing while it runs, for progress output; the pass's result is still only
- * the {@link dev.kbr.report.RunReport}. Every method has a no-op default, so a listener overrides
+ * the {@link dev.kbr.report.RunReport}. Pipelines starting and ending are heard through {@link
+ * PipelineListener}. Every method has a no-op default, so a listener overrides
  * only what it shows.
  *
  * <p>Pipelines run in parallel (up to {@code --parallelism} objects at once), so every method may
  * be called from several threads at the same time: implementations must be thread-safe, and must
  * return quickly and never throw (a listener must not be able to fail a pass).
  */
-public interface PassListener {
+public interface PassListener extends PipelineListener {
     /** A listener that does nothing. */
     PassListener NONE = new PassListener() {};
 
@@ -23,20 +24,6 @@ public interface PassListener {
 
     /** One queued object is done: its workflow ran, was cached, or it was kept or skipped. */
     default void objectDone() {}
-
-    /**
-     * A pipeline container sequence starts.
-     *
-     * @param description e.g. {@code redis/default/example-redis resource.configure instance-configure}
-     */
-    default void pipelineStarted(String description) {}
-
-    /**
-     * A pipeline ended. It may be reported a second time for the same description, failed, when
-     * its outputs are rejected after it ran (e.g. bad {@code /kratix/metadata}); the later report
-     * wins.
-     */
-    default void pipelineFinished(PipelineRun run) {}
 
     /**
      * An object's workflow did not run because its inputs did not change; its recorded outputs

@@ -1,5 +1,6 @@
 package dev.kbr.engine;
 
+import dev.kbr.execute.Secrets;
 import dev.kbr.load.PlatformSource;
 import java.time.Duration;
 import java.util.Map;
@@ -112,4 +113,10 @@ public record PassOptions(
 
     /** Kratix's default {@code reconciliationInterval}. */
     public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofHours(10);
+
+    /** The mass-delete limits of {@code --max-delete-fraction} and {@code --allow-mass-delete}. */
+    public dev.kbr.plan.DeleteGuard.Limits deleteLimits() {
+        return new dev.kbr.plan.DeleteGuard.Limits(
+                maxDeleteFraction, allowMassDelete, platform.origin().toString());
+    }
 }

@@ -1,33 +1,36 @@
 package dev.kbr.engine;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kbr.execute.PipelineInvocations;
+import dev.kbr.execute.PipelineListener;
+import dev.kbr.execute.PipelineStep;
+import dev.kbr.execute.Secrets;
+import dev.kbr.execute.WorkflowControl;
+import dev.kbr.execute.WorkflowExecutor;
+import dev.kbr.execute.WorkflowJob;
+import dev.kbr.execute.YamlText;
 import dev.kbr.load.PlatformLoader;
 import dev.kbr.load.PlatformSource;
 import dev.kbr.load.YamlDocument;
 import dev.kbr.load.YamlReader;
 import dev.kbr.model.Destination;
 import dev.kbr.model.Diagnostic;
-import dev.kbr.model.Pipeline;
 import dev.kbr.model.Platform;
 import dev.kbr.model.Promise;
 import dev.kbr.model.ResourceRequest;
-import dev.kbr.model.WorkId;
-import dev.kbr.model.WorkflowAction;
 import dev.kbr.model.WorkflowType;
-import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.schedule.Placement;
 import dev.kbr.schedule.Scheduler;
-import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroup;
-import dev.kbr.schedule.WorkloadGroups;
 import dev.kbr.validate.PromiseValidator;
 import dev.kbr.validate.RequestValidator;
 import dev.kbr.validate.SchemaCache;
 import dev.kbr.validate.ValidationResult;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +46,9 @@ import java.util.Optional;
  * written: the object carries no recorded status, and placement has no sticky Destinations.
  */
 public final class RenderWorkflow {
+    /** Why the pipelines run, as a pass's report would say. */
+    private static final String RENDERED = "kbr render";
+
     private RenderWorkflow() {}
 
     /**
@@ -182,20 +188,15 @@ public final class RenderWorkflow {
         }
         List<Destination> destinations = loaded.destinations();
         if (request.isEmpty()) {
-            ObjectNode object = promise.document().deepCopy();
-            return configure(
+            WorkflowJob job = new WorkflowJob(
                     promise,
                     WorkflowType.PROMISE,
-                    object,
+                    promise.document(),
                     "Promise " + promise.name(),
                     promise.name(),
                     "",
-                    pipeline -> WorkId.promise(promise.name(), pipeline),
-                    destinations,
-                    runner,
-                    secrets,
-                    timeout,
-                    sink);
+                    RENDERED);
+            return configure(job, destinations, runner, secrets, timeout, sink);
         }
         ResourceRequest parsed = request(loaded, promise, request.get());
         ValidationResult validated =
@@ -208,19 +209,15 @@ public final class RenderWorkflow {
                     + String.join(
                             "\n  ", errors.stream().map(Diagnostic::toString).toList()));
         }
-        return configure(
+        WorkflowJob job = new WorkflowJob(
                 promise,
                 WorkflowType.RESOURCE,
-                validated.object().deepCopy(),
+                validated.object(),
                 parsed.displayName(),
                 parsed.name(),
                 parsed.namespace(),
-                pipeline -> WorkId.resource(promise.name(), parsed.namespace(), parsed.name(), pipeline),
-                destinations,
-                runner,
-                secrets,
-                timeout,
-                sink);
+                RENDERED);
+        return configure(job, destinations, runner, secrets, timeout, sink);
     }
 
     private static ResourceRequest request(Platform platform, Promise promise, RequestFile file) {
@@ -259,102 +256,56 @@ public final class RenderWorkflow {
     }
 
     private static Result configure(
-            Promise promise,
-            WorkflowType type,
-            ObjectNode object,
-            String objectName,
-            String name,
-            String namespace,
-            java.util.function.Function<String, WorkId> workId,
+            WorkflowJob job,
             List<Destination> destinations,
             PipelineRunner runner,
             Secrets secrets,
             Duration timeout,
             StepSink sink)
             throws IOException, InterruptedException {
-        KratixStatus.started(object);
-        List<Pipeline> pipelines = promise.workflows().of(type, WorkflowAction.CONFIGURE);
-        String workflow = type.value() + ".configure";
+        WorkflowExecutor executor =
+                new WorkflowExecutor(runner, secrets, timeout, PipelineListener.NONE, Instant.now(), Map.of());
         List<Step> steps = new ArrayList<>();
-        for (int i = 0; i < pipelines.size(); i++) {
-            Pipeline pipeline = pipelines.get(i);
-            String description = objectName + " " + workflow + " " + pipeline.name();
-            byte[] input = YamlText.write(object);
-            Step step;
-            PipelineResult result = null;
-            try {
-                PipelineInvocation invocation = PipelineInvocations.of(
-                        promise,
-                        type,
-                        WorkflowAction.CONFIGURE,
-                        pipeline,
-                        object,
-                        name,
-                        namespace,
-                        description,
-                        secrets,
-                        timeout);
-                result = runner.run(invocation);
-                step = step(i + 1, pipeline, input, result, promise, type, object, workId, destinations);
-            } catch (IllegalArgumentException e) {
-                step = new Step(
-                        i + 1,
-                        pipeline.name(),
-                        input,
-                        Optional.ofNullable(result),
-                        Optional.of(e.getMessage()),
-                        List.of(),
-                        Optional.empty());
-            }
-            steps.add(step);
-            sink.accept(step);
-            if (step.failure().isPresent() || step.suspended().isPresent()) {
-                break;
-            }
+        try {
+            executor.configure(job, step -> {
+                Step rendered = step(steps.size() + 1, step, destinations);
+                steps.add(rendered);
+                try {
+                    sink.accept(rendered);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
-        return new Result(objectName, workflow, steps);
+        return new Result(job.displayName(), job.type().value() + ".configure", steps);
     }
 
-    private static Step step(
-            int number,
-            Pipeline pipeline,
-            byte[] input,
-            PipelineResult result,
-            Promise promise,
-            WorkflowType type,
-            ObjectNode object,
-            java.util.function.Function<String, WorkId> workId,
-            List<Destination> destinations) {
-        if (result instanceof PipelineResult.Failed failed) {
-            return new Step(
-                    number,
-                    pipeline.name(),
-                    input,
-                    Optional.of(result),
-                    Optional.of("container " + failed.container() + " " + failed.reason()),
-                    List.of(),
-                    Optional.empty());
-        }
-        PipelineResult.Succeeded ok = (PipelineResult.Succeeded) result;
-        // Dropped Promise status keys are not reported: render shows the files, not the status.
-        WorkflowControl control = PipelineMetadata.applyTo(type, object, ok.metadata(), key -> {});
-        List<WorkloadGroup> groups = WorkloadGroups.build(
-                ok.output(),
-                PipelineMetadata.destinationSelectors(ok.metadata().get("destination-selectors.yaml")),
-                promise.destinationSelectors(),
-                type);
-        Work work = new Work(workId.apply(pipeline.name()), groups);
+    /** Where each workload group of a step's Work would go, scheduled as a pass schedules it. */
+    private static Step step(int number, PipelineStep step, List<Destination> destinations) {
         List<Group> placed = new ArrayList<>();
-        for (Placement placement : Scheduler.place(work, destinations, Map.of())) {
-            WorkloadGroup group = placement.group();
-            placed.add(new Group(group.directory(), List.copyOf(group.files().keySet()), placement.destinations()));
+        if (step.work().isPresent()) {
+            for (Placement placement : Scheduler.place(step.work().get(), destinations, Map.of())) {
+                WorkloadGroup group = placement.group();
+                placed.add(
+                        new Group(group.directory(), List.copyOf(group.files().keySet()), placement.destinations()));
+            }
         }
+        WorkflowControl control = step.control();
         Optional<String> suspended = control.stops()
                 ? Optional.of((control.message().isEmpty() ? "suspended" : control.message())
                         + control.retryAfter()
                                 .map(d -> " (retry after " + d + ")")
                                 .orElse(""))
                 : Optional.empty();
-        return new Step(number, pipeline.name(), input, Optional.of(result), Optional.empty(), placed, suspended);
+        return new Step(
+                number,
+                step.pipeline(),
+                YamlText.write(step.input()),
+                step.result(),
+                step.failure(),
+                placed,
+                suspended);
     }
 }

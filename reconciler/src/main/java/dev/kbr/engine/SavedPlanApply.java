@@ -84,7 +84,7 @@ public final class SavedPlanApply {
                     open.put(saved.name(), store);
                     snapshot = store.read();
                 } catch (IOException e) {
-                    errors.add(StateRenderer.storeFailure(
+                    errors.add(StoreCommits.storeFailure(
                             "Tried to read state store " + saved.name() + " (" + model.displayUrl() + ", branch "
                                     + model.branch() + ")",
                             e));
@@ -111,7 +111,7 @@ public final class SavedPlanApply {
                 Optional<String> commit = Optional.empty();
                 try {
                     CommitResult result =
-                            store.commit(snapshot, changes, StateRenderer.commitMessage(changes, source.origin()));
+                            store.commit(snapshot, changes, StoreCommits.commitMessage(changes, source.origin()));
                     if (result instanceof CommitResult.Committed committed) {
                         commit = Optional.of(committed.commitId());
                     }
@@ -120,7 +120,7 @@ public final class SavedPlanApply {
                             + saved.branch() + ") moved while it was being applied, so its commit was refused;"
                             + " run kbr plan --out again and apply the new plan.");
                 } catch (IOException e) {
-                    errors.add(StateRenderer.storeFailure(
+                    errors.add(StoreCommits.storeFailure(
                             "Tried to write state store " + saved.name() + " (branch " + saved.branch() + ")", e));
                 }
                 reports.add(new StoreReport(

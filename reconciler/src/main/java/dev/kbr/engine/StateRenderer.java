@@ -1,30 +1,23 @@
 package dev.kbr.engine;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.model.Destination;
 import dev.kbr.model.DestinationCleanup;
-import dev.kbr.model.Diagnostic;
 import dev.kbr.model.FilepathMode;
 import dev.kbr.model.ObjectKey;
 import dev.kbr.model.WorkId;
-import dev.kbr.report.StoreReport;
+import dev.kbr.plan.DeleteGuard;
 import dev.kbr.schedule.Placement;
 import dev.kbr.schedule.Scheduler;
 import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroup;
 import dev.kbr.schedule.WorkloadGroups;
-import dev.kbr.state.ChangeSet;
-import dev.kbr.state.CommitResult;
 import dev.kbr.state.DesiredFile;
 import dev.kbr.state.DestinationRecord;
-import dev.kbr.state.FileChange;
 import dev.kbr.state.GroupRecord;
 import dev.kbr.state.ObjectRecord;
 import dev.kbr.state.RecordedWorkload;
 import dev.kbr.state.Records;
-import dev.kbr.state.StaleStateException;
 import dev.kbr.state.WorkRecord;
-import dev.kbr.state.diff.TreeDiff;
 import dev.kbr.state.layout.DestinationFiles;
 import dev.kbr.state.layout.DestinationLayout;
 import dev.kbr.state.layout.PlacedGroup;
@@ -33,6 +26,7 @@ import dev.kbr.state.layout.StateLayout;
 import dev.kbr.state.layout.WorkPlacementNames;
 import dev.kbr.state.layout.Workload;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -60,31 +54,36 @@ import java.util.function.Supplier;
  */
 final class StateRenderer {
     private final PassOptions options;
-    private final Map<String, Reconciler.StoreContext> stores = new TreeMap<>();
+    private final Map<String, StoreContext> stores = new TreeMap<>();
     private final Map<String, Destination> destinations;
-    private final Map<WorkId, Work> fresh;
-    private final Set<WorkId> kept;
-    private final Map<ObjectKey, ObjectNode> objects;
-    private final Set<ObjectKey> keptObjects;
-    private final Map<ObjectKey, ObjectNode> previousObjects;
-    private final List<String> notices;
-    private final List<Diagnostic> diagnostics;
-    private final List<String> errors;
-    private final WorksObserver worksObserver;
-    private final Map<ObjectKey, ObjectRecord.LastRun> lastRuns;
+    private final boolean inputErrors;
+    private final Instant now;
+    /** What the execute phase decided; replaced when a conflict fails a Work. */
+    private Execution execution;
+
+    private final List<String> notices = new ArrayList<>();
+    private final List<String> errors = new ArrayList<>();
     private final Map<ObjectKey, Set<String>> unscheduled = new TreeMap<>();
     private final Map<ObjectKey, Set<String>> misplaced = new TreeMap<>();
-    private final Set<ObjectKey> rerun = new TreeSet<>();
-    private Map<String, StoreReport> settled = Map.of();
-    private final Map<String, StaleStateException> rejected = new TreeMap<>();
 
     /**
-     * Told, once every Work is placed and before records are written, which objects have Works
-     * with unscheduled or misplaced groups (by Work name), so their status can say so.
+     * What rendering gave.
+     *
+     * @param stores each store's desired tree, by store name
+     * @param refusal why the mass-delete guard refuses the pass; empty when it does not
+     * @param notices what the report says about scheduling
+     * @param errors object conflicts and the guard's refusal
      */
-    @FunctionalInterface
-    interface WorksObserver {
-        void placed(Map<ObjectKey, Set<String>> unscheduled, Map<ObjectKey, Set<String>> misplaced);
+    record Rendered(
+            SortedMap<String, DesiredState> stores,
+            Optional<String> refusal,
+            List<String> notices,
+            List<String> errors) {
+        Rendered {
+            stores = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(stores));
+            notices = List.copyOf(notices);
+            errors = List.copyOf(errors);
+        }
     }
 
     /** What happens to a Destination recorded in a store that no longer has it. */
@@ -100,7 +99,7 @@ final class StateRenderer {
 
     /** The desired tree and records of one store, built up during the pass. */
     private final class Draft {
-        final Reconciler.StoreContext ctx;
+        final StoreContext ctx;
         final SortedMap<String, DesiredFile> desired = new TreeMap<>();
         final Map<String, String> owners = new HashMap<>();
         final Map<WorkId, List<GroupRecord>> works = new TreeMap<>();
@@ -110,7 +109,7 @@ final class StateRenderer {
         final List<String> problems = new ArrayList<>();
         final List<ObjectConflicts.Placed> placed = new ArrayList<>();
 
-        Draft(Reconciler.StoreContext ctx) {
+        Draft(StoreContext ctx) {
             this.ctx = ctx;
         }
 
@@ -148,64 +147,28 @@ final class StateRenderer {
         }
     }
 
-    StateRenderer(
-            PassOptions options,
-            List<Reconciler.StoreContext> storeList,
-            Map<String, Destination> destinations,
-            Map<WorkId, Work> fresh,
-            Set<WorkId> kept,
-            Map<ObjectKey, ObjectNode> objects,
-            Set<ObjectKey> keptObjects,
-            Map<ObjectKey, ObjectNode> previousObjects,
-            List<String> notices,
-            List<Diagnostic> diagnostics,
-            List<String> errors,
-            WorksObserver worksObserver,
-            Map<ObjectKey, ObjectRecord.LastRun> lastRuns) {
+    /**
+     * @param options the pass's options (the delete guard's limits)
+     * @param read the stores and current Destinations of the pass
+     * @param execution what the execute phase decided
+     * @param inputErrors true when the pass has input errors: a Destination that failed to load
+     *     only looks gone, so nothing of a gone Destination is deleted
+     * @param now the instant changed conditions are stamped with
+     */
+    StateRenderer(PassOptions options, StoresRead read, Execution execution, boolean inputErrors, Instant now) {
         this.options = options;
-        storeList.forEach(ctx -> stores.put(ctx.model().name(), ctx));
-        this.destinations = destinations;
-        this.fresh = fresh;
-        this.kept = kept;
-        this.objects = objects;
-        this.keptObjects = keptObjects;
-        this.previousObjects = previousObjects;
-        this.notices = notices;
-        this.diagnostics = diagnostics;
-        this.errors = errors;
-        this.worksObserver = worksObserver;
-        this.lastRuns = lastRuns;
+        this.stores.putAll(read.stores());
+        this.destinations = read.destinations();
+        this.execution = execution;
+        this.inputErrors = inputErrors;
+        this.now = now;
     }
 
     /**
-     * Stores an earlier attempt of this pass already committed: their report is reused and they
-     * are not committed again, however they moved since (each store's commit is independent).
+     * Schedules every Work and renders each store's desired tree with kbr's records. A Work whose
+     * objects conflict with another's is failed (kept as recorded) and the stores laid out again.
      */
-    StateRenderer settled(Map<String, StoreReport> reports) {
-        this.settled = Map.copyOf(reports);
-        return this;
-    }
-
-    /**
-     * Stores that refused the commit of {@link #render} because their branch moved since they
-     * were read; nothing was written to them, and no error was reported for them (the caller
-     * reads them again and retries, or reports that it gave up).
-     */
-    Map<String, StaleStateException> rejected() {
-        return rejected;
-    }
-
-    /**
-     * The message for a failed state store read or write: the adapter's own when it already says
-     * what was tried on which store (the Git adapter's do), else {@code attempted} with it.
-     */
-    static String storeFailure(String attempted, IOException e) {
-        String message = String.valueOf(e.getMessage());
-        return message.startsWith("Tried to ") ? message : attempted + " but it failed: " + message;
-    }
-
-    List<StoreReport> render() {
-        int noticesBefore = notices.size();
+    Rendered render() {
         Map<String, Draft> drafts = layOut();
         // A Work failed for a conflicting object is laid out again from its records; each round
         // fails at least one more Work that ran, so this ends.
@@ -213,27 +176,20 @@ final class StateRenderer {
                 !conflicts.failed().isEmpty();
                 conflicts = checkConflicts(drafts)) {
             errors.addAll(conflicts.messages());
-            for (WorkId id : conflicts.failed()) {
-                fresh.remove(id);
-                kept.add(id);
-                // Without its last run recorded the object runs again next pass, so the conflict
-                // is reported until it is fixed instead of hiding behind the cache.
-                rerun.add(id.object());
-            }
-            notices.subList(noticesBefore, notices.size()).clear();
+            execution = execution.withFailedWorks(conflicts.failed());
+            notices.clear();
             unscheduled.clear();
             misplaced.clear();
             drafts = layOut();
         }
-        worksObserver.placed(unscheduled, misplaced);
+        execution = execution.withWorkStatus(unscheduled, misplaced, now);
         drafts.values().forEach(this::addRecords);
         Optional<String> refusal = massDelete(drafts);
         refusal.ifPresent(errors::add);
-        List<StoreReport> reports = new ArrayList<>();
-        for (Draft draft : drafts.values()) {
-            reports.add(refusal.isPresent() ? unwritten(draft) : diffAndCommit(draft));
-        }
-        return reports;
+        SortedMap<String, DesiredState> desired = new TreeMap<>();
+        drafts.forEach((name, draft) ->
+                desired.put(name, new DesiredState(draft.ctx, draft.desired, draft.roots, draft.problems)));
+        return new Rendered(desired, refusal, notices, errors);
     }
 
     /** Schedules and renders every store's desired files (without records). */
@@ -264,7 +220,7 @@ final class StateRenderer {
         }
         Set<WorkId> deleted = new TreeSet<>(recorded);
         deleted.removeAll(rendered);
-        return DeleteGuard.refusal(options, recorded, deleted);
+        return DeleteGuard.refusal(options.deleteLimits(), recorded, deleted);
     }
 
     /** Conflicting Kubernetes objects on each Destination (see {@link ObjectConflicts}). */
@@ -282,7 +238,7 @@ final class StateRenderer {
 
             @Override
             public List<byte[]> previous(WorkId work, String destination) {
-                Reconciler.StoreContext ctx = storeOf(destination);
+                StoreContext ctx = storeOf(destination);
                 WorkRecord record = ctx == null ? null : ctx.records().works().get(work);
                 if (record == null) {
                     return List.of();
@@ -299,7 +255,7 @@ final class StateRenderer {
             }
 
             private Optional<byte[]> read(String destination, String contentId) {
-                Reconciler.StoreContext ctx = storeOf(destination);
+                StoreContext ctx = storeOf(destination);
                 try {
                     return ctx == null
                             ? Optional.empty()
@@ -312,22 +268,9 @@ final class StateRenderer {
         });
     }
 
-    private Reconciler.StoreContext storeOf(String destination) {
+    private StoreContext storeOf(String destination) {
         Destination d = destinations.get(destination);
         return d == null ? null : stores.get(d.stateStoreRef().name());
-    }
-
-    /** The report of a store nothing is written to. */
-    private static StoreReport unwritten(Draft draft) {
-        return new StoreReport(
-                draft.name(),
-                draft.ctx.model().displayUrl(),
-                draft.ctx.model().branch(),
-                draft.ctx.snapshot().head(),
-                new ChangeSet(List.of()),
-                draft.roots,
-                new TreeMap<>(),
-                Optional.empty());
     }
 
     // --- Destinations gone from a store ------------------------------------------------------
@@ -336,7 +279,7 @@ final class StateRenderer {
     private void decideGone(Draft draft) {
         Set<String> recorded = new TreeSet<>(draft.ctx.records().destinations().keySet());
         draft.ctx.records().works().values().forEach(w -> w.groups().forEach(g -> recorded.add(g.destination())));
-        boolean inputsLoaded = diagnostics.stream().noneMatch(Diagnostic::isError);
+        boolean inputsLoaded = !inputErrors;
         for (String name : recorded) {
             if (draft.hasCurrent(name)) {
                 continue;
@@ -414,7 +357,7 @@ final class StateRenderer {
 
     private void placeFresh(Map<String, Draft> drafts, Map<String, List<Pending>> pending) {
         List<Destination> current = List.copyOf(destinations.values());
-        for (Work work : fresh.values()) {
+        for (Work work : execution.fresh().values()) {
             Set<String> frozen = work.id().type().isDependency() ? Set.of() : frozenGroups(drafts, work.id());
             for (Placement placement : Scheduler.place(work, current, previousPlacements(work.id()))) {
                 WorkloadGroup group = placement.group();
@@ -471,7 +414,7 @@ final class StateRenderer {
 
     /** Kept Works (failed or held pipelines) are written again from their records. */
     private void placeKept(Draft draft, Map<String, List<Pending>> pending) {
-        for (WorkId id : kept) {
+        for (WorkId id : execution.kept()) {
             WorkRecord record = draft.ctx.records().works().get(id);
             if (record == null) {
                 continue;
@@ -507,7 +450,7 @@ final class StateRenderer {
 
     private Map<String, List<String>> previousPlacements(WorkId id) {
         Map<String, List<String>> placements = new HashMap<>();
-        for (Reconciler.StoreContext ctx : stores.values()) {
+        for (StoreContext ctx : stores.values()) {
             WorkRecord record = ctx.records().works().get(id);
             if (record != null) {
                 record.groups()
@@ -550,7 +493,7 @@ final class StateRenderer {
                         p.group().work(),
                         file,
                         w.filepath(),
-                        fresh.containsKey(p.group().work()),
+                        execution.fresh().containsKey(p.group().work()),
                         w.content()));
             }
             List<RecordedWorkload> workloads = p.group().workloads().stream()
@@ -613,11 +556,9 @@ final class StateRenderer {
                     read.works().get(id),
                     () -> RecordsFormat.write(record));
         });
-        Map<ObjectKey, ObjectNode> allObjects = new TreeMap<>(objects);
-        keptObjects.forEach(k -> allObjects.putIfAbsent(k, previousObjects.get(k)));
-        allObjects.forEach((key, object) -> {
-            ObjectRecord record =
-                    new ObjectRecord(key, object, Optional.ofNullable(rerun.contains(key) ? null : lastRuns.get(key)));
+        execution.allObjects().forEach((key, object) -> {
+            ObjectRecord record = new ObjectRecord(
+                    key, object, Optional.ofNullable(execution.lastRuns().get(key)));
             putRecord(
                     draft,
                     RecordsFormat.path(storePath, key),
@@ -642,91 +583,5 @@ final class StateRenderer {
                 currentId != null && record.equals(read)
                         ? new DesiredFile.Existing(currentId)
                         : new DesiredFile.Bytes(bytes.get()));
-    }
-
-    // --- diff and commit ----------------------------------------------------------------------
-
-    private StoreReport diffAndCommit(Draft draft) {
-        Reconciler.StoreContext ctx = draft.ctx;
-        if (settled.containsKey(draft.name())) {
-            return settled.get(draft.name());
-        }
-        if (!draft.problems.isEmpty()) {
-            errors.add("Tried to write state store " + draft.name() + " (branch "
-                    + ctx.model().branch()
-                    + ") but its files conflict, so nothing was written to it: "
-                    + String.join("; ", new TreeSet<>(draft.problems)));
-            return unwritten(draft);
-        }
-        ChangeSet changes = TreeDiff.diff(
-                ctx.snapshot(),
-                draft.desired,
-                ctx.records().ownedFiles(),
-                StateLayout.recordsRoot(draft.storePath()),
-                ctx.store()::contentId);
-        SortedMap<String, byte[]> previous = new TreeMap<>();
-        Optional<String> commit = Optional.empty();
-        try {
-            for (FileChange change : changes.changes()) {
-                if (change instanceof FileChange.Modified) {
-                    previous.put(change.path(), ctx.snapshot().read(change.path()));
-                }
-            }
-            if (options.apply()) {
-                CommitResult result = ctx.store().commit(ctx.snapshot(), changes, commitMessage(changes));
-                if (result instanceof CommitResult.Committed committed) {
-                    commit = Optional.of(committed.commitId());
-                }
-            }
-        } catch (StaleStateException e) {
-            rejected.put(draft.name(), e);
-        } catch (IOException e) {
-            errors.add(storeFailure(
-                    "Tried to write state store " + draft.name() + " (branch "
-                            + ctx.model().branch() + ")",
-                    e));
-        }
-        return new StoreReport(
-                draft.name(),
-                ctx.model().displayUrl(),
-                ctx.model().branch(),
-                ctx.snapshot().head(),
-                changes,
-                draft.roots,
-                previous,
-                commit);
-    }
-
-    private String commitMessage(ChangeSet changes) {
-        return commitMessage(changes, options.platform().origin());
-    }
-
-    /** The state commit's message: counts, then the platform trailers. */
-    static String commitMessage(ChangeSet changes, dev.kbr.model.PlatformOrigin platform) {
-        long added = changes.changes().stream()
-                .filter(c -> c instanceof FileChange.Added)
-                .count();
-        long modified = changes.changes().stream()
-                .filter(c -> c instanceof FileChange.Modified)
-                .count();
-        long deleted = changes.changes().stream()
-                .filter(c -> c instanceof FileChange.Deleted)
-                .count();
-        return "kbr apply: " + added + " added, " + modified + " changed, " + deleted + " deleted\n\n"
-                + platformTrailers(platform);
-    }
-
-    /**
-     * Git trailers naming the platform the commit was made from, so every state commit traces
-     * back to its input: the folder's name, or the remote's URL (no password), ref and commit.
-     */
-    static String platformTrailers(dev.kbr.model.PlatformOrigin origin) {
-        if (!origin.isGit()) {
-            java.nio.file.Path name = java.nio.file.Path.of(origin.location()).getFileName();
-            return "Platform: " + (name == null ? origin.location() : name) + "\n";
-        }
-        return "Platform-Url: " + origin.location() + "\nPlatform-Ref: "
-                + origin.ref().orElseThrow() + "\nPlatform-Commit: "
-                + origin.commit().orElseThrow() + "\n";
     }
 }

@@ -1,4 +1,4 @@
-package dev.kbr.engine;
+package dev.kbr.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,11 +17,11 @@ import java.util.List;
  * hashes in {@code lib/hash/hasher.go}) and its hash, so equal inputs hash equally whatever their
  * key order in the YAML.
  */
-final class Canonical {
+public final class Canonical {
     private Canonical() {}
 
     /** Hex SHA-256 of the canonical JSON of {@code node}. */
-    static String sha256(JsonNode node) {
+    public static String sha256(JsonNode node) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(sorted(node).toString().getBytes(StandardCharsets.UTF_8));
@@ -38,7 +38,7 @@ final class Canonical {
      * instead of once per input. Hashes stay exactly those of the node itself. Scalars and
      * missing nodes are returned as they are.
      */
-    static JsonNode presorted(JsonNode node) {
+    public static JsonNode presorted(JsonNode node) {
         if (!node.isContainerNode()) {
             return node;
         }
@@ -46,7 +46,7 @@ final class Canonical {
     }
 
     /** A copy with object keys sorted at every level. */
-    static JsonNode sorted(JsonNode node) {
+    public static JsonNode sorted(JsonNode node) {
         if (node.isObject()) {
             ObjectNode copy = ((ObjectNode) node).objectNode();
             List<String> names = new ArrayList<>();

@@ -100,6 +100,6 @@ class StateStoreCredentialsTest {
     }
 
     private static final class Secrets0 {
-        static final dev.kbr.engine.Secrets NONE = dev.kbr.engine.Secrets.none();
+        static final dev.kbr.execute.Secrets NONE = dev.kbr.execute.Secrets.none();
     }
 }

@@ -3,6 +3,7 @@ package dev.kbr.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kbr.execute.Secrets;
 import dev.kbr.state.StaleStateException;
 import java.time.Duration;
 import java.util.HashSet;

@@ -2,6 +2,7 @@ package dev.kbr.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kbr.execute.Secrets;
 import dev.kbr.model.Destination;
 import dev.kbr.model.DestinationCleanup;
 import dev.kbr.model.Diagnostic;
@@ -139,28 +140,23 @@ class StateRendererTest {
     private Pass pass(List<Destination> destinations, List<Work> works, Set<WorkId> kept, List<Diagnostic> diagnostics)
             throws IOException {
         StateSnapshot snapshot = store.read();
-        var ctx = new Reconciler.StoreContext(MODEL, store, snapshot, RecordsFormat.read(snapshot, MODEL.path()));
+        var ctx = new StoreContext(MODEL, store, snapshot, RecordsFormat.read(snapshot, MODEL.path()));
         Map<String, Destination> byName = new TreeMap<>();
         destinations.forEach(d -> byName.put(d.name(), d));
-        Map<WorkId, Work> fresh = new TreeMap<>();
+        java.util.SortedMap<WorkId, Work> fresh = new TreeMap<>();
         works.forEach(w -> fresh.put(w.id(), w));
-        List<String> notices = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
-        List<StoreReport> reports = new StateRenderer(
-                        options,
-                        List.of(ctx),
-                        byName,
-                        fresh,
-                        kept,
-                        new TreeMap<>(),
-                        new TreeSet<>(),
-                        new TreeMap<>(),
-                        notices,
-                        new ArrayList<>(diagnostics),
-                        errors,
-                        (u, m) -> {},
-                        Map.of())
-                .render();
+        StoresRead read = StoresRead.of(new TreeMap<>(Map.of(MODEL.name(), ctx)), new TreeMap<>(byName), false);
+        Execution execution = new Execution(
+                fresh, new TreeSet<>(kept), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+        boolean inputErrors = diagnostics.stream().anyMatch(Diagnostic::isError);
+        StateRenderer.Rendered rendered =
+                new StateRenderer(options, read, execution, inputErrors, java.time.Instant.EPOCH).render();
+        StoreCommits.Committed committed = new StoreCommits(options)
+                .commit(rendered.stores(), rendered.refusal().isPresent(), Map.of());
+        List<String> notices = rendered.notices();
+        List<String> errors = new ArrayList<>(rendered.errors());
+        errors.addAll(committed.errors());
+        List<StoreReport> reports = committed.stores();
         return new Pass(notices, errors, reports);
     }
 

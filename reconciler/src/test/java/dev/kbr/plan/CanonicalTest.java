@@ -1,4 +1,4 @@
-package dev.kbr.engine;
+package dev.kbr.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

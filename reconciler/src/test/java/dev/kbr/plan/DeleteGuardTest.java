@@ -1,31 +1,16 @@
-package dev.kbr.engine;
+package dev.kbr.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kbr.model.WorkId;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class DeleteGuardTest {
-    private static PassOptions options(double fraction, boolean allow) {
-        return new PassOptions(
-                dev.kbr.load.PlatformSource.folder(Path.of("platform")),
-                Map.of(),
-                false,
-                Duration.ofMinutes(1),
-                8,
-                Secrets.none(),
-                false,
-                Duration.ZERO,
-                1,
-                fraction,
-                allow,
-                PassOptions.DEFAULT_PUSH_RETRIES);
+    private static DeleteGuard.Limits options(double fraction, boolean allow) {
+        return new DeleteGuard.Limits(fraction, allow, "platform");
     }
 
     private static Set<WorkId> works(int from, int to) {

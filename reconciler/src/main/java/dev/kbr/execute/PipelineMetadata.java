@@ -1,4 +1,4 @@
-package dev.kbr.engine;
+package dev.kbr.execute;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /** Reading the files a pipeline writes to {@code /kratix/metadata}. */
-final class PipelineMetadata {
+public final class PipelineMetadata {
     private PipelineMetadata() {}
 
     /**
@@ -21,7 +21,7 @@ final class PipelineMetadata {
      *
      * @throws IllegalArgumentException naming the file when it is not valid YAML
      */
-    static JsonNode parse(String file, byte[] bytes) {
+    public static JsonNode parse(String file, byte[] bytes) {
         YamlReader.Result read = YamlReader.read("/kratix/metadata/" + file, bytes);
         if (!read.diagnostics().isEmpty()) {
             throw new IllegalArgumentException(read.diagnostics().get(0).toString());
@@ -42,7 +42,7 @@ final class PipelineMetadata {
      * @throws IllegalArgumentException naming the file when one is not valid YAML, or when the
      *     status cannot be merged
      */
-    static WorkflowControl applyTo(
+    public static WorkflowControl applyTo(
             WorkflowType type, ObjectNode object, Map<String, byte[]> metadata, Consumer<String> dropped) {
         byte[] status = metadata.get("status.yaml");
         if (status != null) {
@@ -74,7 +74,7 @@ final class PipelineMetadata {
      *
      * @throws IllegalArgumentException when it is not a list of {directory, matchLabels} maps
      */
-    static List<DestinationSelectorsFile.Entry> destinationSelectors(byte[] bytes) {
+    public static List<DestinationSelectorsFile.Entry> destinationSelectors(byte[] bytes) {
         if (bytes == null) {
             return List.of();
         }

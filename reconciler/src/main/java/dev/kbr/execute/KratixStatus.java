@@ -1,4 +1,4 @@
-package dev.kbr.engine;
+package dev.kbr.execute;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,19 +19,19 @@ import java.util.Optional;
  * changes only when the condition's status changes, so a pass with the same outcome writes the
  * same bytes and makes no commit. Conditions are kept sorted by type.
  */
-final class KratixStatus {
+public final class KratixStatus {
     private KratixStatus() {}
 
-    static final String CONFIGURE_COMPLETED = "ConfigureWorkflowCompleted";
-    static final String WORKS_SUCCEEDED = "WorksSucceeded";
-    static final String RECONCILED = "Reconciled";
-    static final String PROMISE_AVAILABLE = "PromiseAvailable";
-    static final String DELETE_COMPLETED = "DeleteWorkflowCompleted";
-    static final String AVAILABLE = "Available";
-    static final String REQUIREMENTS_FULFILLED = "RequirementsFulfilled";
+    public static final String CONFIGURE_COMPLETED = "ConfigureWorkflowCompleted";
+    public static final String WORKS_SUCCEEDED = "WorksSucceeded";
+    public static final String RECONCILED = "Reconciled";
+    public static final String PROMISE_AVAILABLE = "PromiseAvailable";
+    public static final String DELETE_COMPLETED = "DeleteWorkflowCompleted";
+    public static final String AVAILABLE = "Available";
+    public static final String REQUIREMENTS_FULFILLED = "RequirementsFulfilled";
 
     /** Marks the start of a configure workflow: Kratix sets the message to Pending. */
-    static void started(ObjectNode object) {
+    public static void started(ObjectNode object) {
         status(object).put("message", "Pending");
     }
 
@@ -43,7 +43,7 @@ final class KratixStatus {
      * @param outcome the outcome
      * @param now the time of this pass
      */
-    static void configured(ObjectNode object, boolean promise, WorkflowOutcome outcome, Instant now) {
+    public static void configured(ObjectNode object, boolean promise, WorkflowOutcome outcome, Instant now) {
         ObjectNode status = status(object);
         int total = outcome.pipelines().size();
         status.put("workflows", total);
@@ -118,7 +118,7 @@ final class KratixStatus {
      * @param misplaced Works with a group whose Destination no longer matches
      * @param now the time of this pass
      */
-    static void works(
+    public static void works(
             ObjectNode object,
             boolean promise,
             WorkflowOutcome outcome,
@@ -166,7 +166,7 @@ final class KratixStatus {
     }
 
     /** A request whose Promise cannot serve it yet (requirements unmet): it waits. */
-    static void promiseUnavailable(ObjectNode object, Instant now) {
+    public static void promiseUnavailable(ObjectNode object, Instant now) {
         ObjectNode status = status(object);
         status.put("message", "Pending");
         setCondition(
@@ -179,13 +179,13 @@ final class KratixStatus {
     }
 
     /** A request of a Promise with requirements, once they are fulfilled. */
-    static void promiseAvailableForRequest(ObjectNode object, Instant now) {
+    public static void promiseAvailableForRequest(ObjectNode object, Instant now) {
         setCondition(
                 status(object), PROMISE_AVAILABLE, "True", "PromiseAvailable", "Promise Requirements are met", now);
     }
 
     /** A Promise's availability and, when it has requiredPromises, whether they are fulfilled. */
-    static void promiseAvailability(
+    public static void promiseAvailability(
             ObjectNode object,
             boolean available,
             boolean hasRequirements,
@@ -229,7 +229,7 @@ final class KratixStatus {
     }
 
     /** A delete workflow that failed or is suspended: the object stays, with this condition. */
-    static void deleteNotCompleted(ObjectNode object, boolean suspended, Instant now) {
+    public static void deleteNotCompleted(ObjectNode object, boolean suspended, Instant now) {
         if (suspended) {
             setCondition(
                     status(object),
@@ -250,12 +250,12 @@ final class KratixStatus {
     }
 
     /** The object's status map, created when absent. */
-    static ObjectNode status(ObjectNode object) {
+    public static ObjectNode status(ObjectNode object) {
         JsonNode status = object.get("status");
         return status instanceof ObjectNode node ? node : object.putObject("status");
     }
 
-    static Optional<JsonNode> condition(ObjectNode status, String type) {
+    public static Optional<JsonNode> condition(ObjectNode status, String type) {
         JsonNode conditions = status.path("conditions");
         for (JsonNode c : conditions) {
             if (type.equals(c.path("type").asText())) {
@@ -269,7 +269,8 @@ final class KratixStatus {
      * Sets a condition as Kubernetes' {@code meta.SetStatusCondition} does: a new time only when
      * the status changes.
      */
-    static void setCondition(ObjectNode status, String type, String value, String reason, String message, Instant now) {
+    public static void setCondition(
+            ObjectNode status, String type, String value, String reason, String message, Instant now) {
         List<ObjectNode> conditions = new ArrayList<>();
         String since = rfc3339(now);
         for (JsonNode c : status.path("conditions")) {
@@ -296,7 +297,7 @@ final class KratixStatus {
         conditions.forEach(array::add);
     }
 
-    static String rfc3339(Instant instant) {
+    public static String rfc3339(Instant instant) {
         return instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 }

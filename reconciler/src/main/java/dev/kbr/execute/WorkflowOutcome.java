@@ -1,4 +1,4 @@
-package dev.kbr.engine;
+package dev.kbr.execute;
 
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.Optional;
  * <p>{@code pipelines} names every pipeline of the workflow and {@code succeeded} how many ran to
  * the end, in order.
  */
-sealed interface WorkflowOutcome {
+public sealed interface WorkflowOutcome {
     List<String> pipelines();
 
     int succeeded();

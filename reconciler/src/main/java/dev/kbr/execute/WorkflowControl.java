@@ -1,4 +1,4 @@
-package dev.kbr.engine;
+package dev.kbr.execute;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -16,11 +16,11 @@ import java.util.regex.Pattern;
  * @param retryAfter when set, the workflow should be retried after this long
  * @param message the pipeline's explanation, shown in the report and the status
  */
-record WorkflowControl(boolean suspend, Optional<Duration> retryAfter, String message) {
+public record WorkflowControl(boolean suspend, Optional<Duration> retryAfter, String message) {
     private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
     /** True when the pipeline asked to stop the workflow here. */
-    boolean stops() {
+    public boolean stops() {
         return suspend || retryAfter.isPresent();
     }
 
@@ -30,7 +30,7 @@ record WorkflowControl(boolean suspend, Optional<Duration> retryAfter, String me
      * @throws IllegalArgumentException when it is not a map, or {@code retryAfter} is not a Go
      *     duration (Kratix fails the pipeline then)
      */
-    static WorkflowControl parse(JsonNode file) {
+    public static WorkflowControl parse(JsonNode file) {
         if (file.isNull() || file.isMissingNode()) {
             return new WorkflowControl(false, Optional.empty(), "");
         }
@@ -51,7 +51,7 @@ record WorkflowControl(boolean suspend, Optional<Duration> retryAfter, String me
     }
 
     /** Parses a Go duration such as {@code 30s}, {@code 1h30m} or {@code 1.5h}. */
-    static Duration goDuration(String text) {
+    public static Duration goDuration(String text) {
         Matcher m = GO_DURATION.matcher(text);
         double nanos = 0;
         int end = 0;

@@ -1,4 +1,4 @@
-package dev.kbr.engine;
+package dev.kbr.execute;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +11,7 @@ import java.util.Map;
  * replaces the old value, except {@code conditions}, merged by {@code type} (the file wins); the
  * {@code kratix} key is reserved.
  */
-final class ObjectStatus {
+public final class ObjectStatus {
     private ObjectStatus() {}
 
     /**
@@ -19,7 +19,7 @@ final class ObjectStatus {
      * @param statusFile the parsed {@code status.yaml}
      * @throws IllegalArgumentException when the file is not a map or sets {@code kratix}
      */
-    static void merge(ObjectNode object, JsonNode statusFile) {
+    public static void merge(ObjectNode object, JsonNode statusFile) {
         if (statusFile.isNull() || statusFile.isMissingNode()) {
             return;
         }

@@ -1,4 +1,4 @@
-package dev.kbr.engine;
+package dev.kbr.execute;
 
 import dev.kbr.model.Container;
 import dev.kbr.model.EnvFromSecret;
@@ -19,7 +19,7 @@ import java.util.SortedMap;
  * expanded inside it), in the pipeline's namespace, the way the kubelet does:
  * {@code envFrom} first, then {@code env}, a later definition of a name replacing an earlier one.
  */
-final class SecretResolver {
+public final class SecretResolver {
     private SecretResolver() {}
 
     /**
@@ -31,7 +31,7 @@ final class SecretResolver {
      *     one is missing
      * @throws IOException when a Secret cannot be read
      */
-    static Pipeline resolve(Pipeline pipeline, String namespace, Secrets secrets) throws IOException {
+    public static Pipeline resolve(Pipeline pipeline, String namespace, Secrets secrets) throws IOException {
         boolean any = pipeline.containers().stream()
                 .anyMatch(c -> !c.envFrom().isEmpty()
                         || c.env().stream().anyMatch(e -> e.secretKeyRef().isPresent()));

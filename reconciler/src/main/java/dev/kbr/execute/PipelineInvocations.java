@@ -1,4 +1,4 @@
-package dev.kbr.engine;
+package dev.kbr.execute;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.model.Pipeline;
@@ -67,7 +67,7 @@ public final class PipelineInvocations {
      * else the request's namespace, or {@code kratix-platform-system} for Promise workflows
      * (KRATIX.md §2.1).
      */
-    static String pipelineNamespace(Promise promise, WorkflowType type, String requestNamespace) {
+    public static String pipelineNamespace(Promise promise, WorkflowType type, String requestNamespace) {
         String configured = promise.document()
                 .path("spec")
                 .path("workflows")

@@ -1,0 +1,134 @@
+package dev.kbr.engine;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kbr.execute.DeleteRun;
+import dev.kbr.execute.PipelineAttempt;
+import dev.kbr.execute.WorkflowExecutor;
+import dev.kbr.execute.WorkflowJob;
+import dev.kbr.load.PlatformLoader;
+import dev.kbr.model.ObjectKey;
+import dev.kbr.model.Platform;
+import dev.kbr.model.Promise;
+import dev.kbr.model.WorkflowAction;
+import dev.kbr.model.WorkflowType;
+import dev.kbr.plan.DeletionPlan;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Carries out a {@link DeletionPlan}: the objects kbr recorded that the platform no longer has.
+ * Requests go first, each through its Promise's first {@code resource.delete} pipeline with the
+ * last recorded object, then Promises through their first {@code promise.delete} pipeline
+ * (KRATIX.md §2.7). What an object delivered is pruned once its delete pipeline succeeded; a
+ * failed or suspended delete keeps everything, and a Promise with a request whose deletion did
+ * not complete is not deleted yet.
+ */
+final class Deleting {
+    /**
+     * What the deletions gave.
+     *
+     * @param outcomes one per gone object, in the order they were decided
+     * @param log the delete pipelines' runs and the notices
+     * @param attempted the pipelines run, for later attempts of the pass
+     */
+    record Result(List<ObjectOutcome> outcomes, PassLog log, Map<String, PipelineAttempt> attempted) {}
+
+    private final Platform platform;
+    private final StoresRead stores;
+    private final WorkflowExecutor executor;
+
+    /**
+     * @param platform the platform (a gone request's Promise is looked up in it first)
+     * @param stores the records (a gone object's last recorded form, a gone Promise's too)
+     * @param executor runs the delete pipelines
+     */
+    Deleting(Platform platform, StoresRead stores, WorkflowExecutor executor) {
+        this.platform = platform;
+        this.stores = stores;
+        this.executor = executor;
+    }
+
+    /** Carries out {@code plan}; runs pipelines only for {@link DeletionPlan.Delete}. */
+    Result carryOut(DeletionPlan plan) throws InterruptedException {
+        PassLog log = new PassLog();
+        List<ObjectOutcome> outcomes = new ArrayList<>();
+        Map<String, PipelineAttempt> attempted = new TreeMap<>();
+        if (plan instanceof DeletionPlan.Held held) {
+            log.notices.add(held.gone().size() + " object(s) no longer in the platform were not deleted because "
+                    + held.reason() + "; they will be deleted by a clean pass");
+            held.gone().forEach(key -> outcomes.add(new ObjectOutcome.Held(key)));
+        } else if (plan instanceof DeletionPlan.Refused refused) {
+            // No delete pipeline runs for a pass the mass-delete guard will refuse: the renderer
+            // counts these Works as deleted too, refuses, and writes nothing.
+            log.notices.add("the delete pipelines of " + refused.gone().size() + " object(s) gone from the"
+                    + " platform did not run: the pass would delete too much (see the error below)");
+        } else if (plan instanceof DeletionPlan.Delete delete) {
+            Set<String> blockedPromises = new HashSet<>();
+            for (ObjectKey key : delete.requests()) {
+                ObjectOutcome outcome = deleteObject(key, log, attempted);
+                outcomes.add(outcome);
+                if (!(outcome instanceof ObjectOutcome.Deleted)) {
+                    blockedPromises.add(key.promise());
+                }
+            }
+            for (ObjectKey key : delete.promises()) {
+                if (blockedPromises.contains(key.promise())) {
+                    log.notices.add("Promise " + key.promise() + " is not deleted yet: some of its requests could"
+                            + " not be deleted");
+                    outcomes.add(new ObjectOutcome.Held(key));
+                } else {
+                    outcomes.add(deleteObject(key, log, attempted));
+                }
+            }
+        }
+        return new Result(outcomes, log, attempted);
+    }
+
+    /** Runs a gone object's delete pipeline; {@code Deleted} when its outputs may be pruned. */
+    private ObjectOutcome deleteObject(ObjectKey key, PassLog log, Map<String, PipelineAttempt> attempted)
+            throws InterruptedException {
+        ObjectNode recorded = stores.previousObjects().get(key);
+        Optional<Promise> promise = platform.promise(key.promise()).or(() -> recordedPromise(key.promise(), log));
+        WorkflowType type = key.isPromise() ? WorkflowType.PROMISE : WorkflowType.RESOURCE;
+        boolean hasDelete = promise.map(
+                        p -> !p.workflows().of(type, WorkflowAction.DELETE).isEmpty())
+                .orElse(false);
+        if (recorded == null || !hasDelete) {
+            log.notices.add(key + " is gone from the platform; what it delivered is pruned");
+            return new ObjectOutcome.Deleted(key);
+        }
+        String objectName = key.isPromise() ? "Promise " + key.promise() : key.toString();
+        DeleteRun run = executor.delete(new WorkflowJob(
+                promise.get(),
+                type,
+                recorded,
+                objectName,
+                key.isPromise() ? key.promise() : key.name(),
+                key.namespace(),
+                "gone from the platform"));
+        log.runs.addAll(run.log().runs());
+        log.notices.addAll(run.log().notices());
+        attempted.putAll(run.log().attempted());
+        if (run.completed()) {
+            log.notices.add(objectName + " deleted: its delete pipeline ran and what it delivered is pruned");
+            return new ObjectOutcome.Deleted(key);
+        }
+        boolean suspended = run.outcome() instanceof dev.kbr.execute.WorkflowOutcome.Suspended;
+        log.notices.add(objectName + ": the delete pipeline " + (suspended ? "is suspended" : "failed")
+                + "; everything it delivered is kept until it succeeds");
+        return new ObjectOutcome.DeleteBlocked(key, run.object());
+    }
+
+    private Optional<Promise> recordedPromise(String name, PassLog log) {
+        ObjectNode recorded = stores.previousObjects().get(ObjectKey.promise(name));
+        if (recorded == null) {
+            return Optional.empty();
+        }
+        return PlatformLoader.promise("Promise " + name + " as kbr recorded it", recorded, log.diagnostics);
+    }
+}

@@ -1,0 +1,375 @@
+package dev.kbr.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kbr.execute.ConfigureRun;
+import dev.kbr.execute.KratixStatus;
+import dev.kbr.execute.PipelineStep;
+import dev.kbr.execute.WorkflowExecutor;
+import dev.kbr.execute.WorkflowJob;
+import dev.kbr.execute.WorkflowOutcome;
+import dev.kbr.execute.YamlText;
+import dev.kbr.model.Diagnostic;
+import dev.kbr.model.ObjectKey;
+import dev.kbr.model.Platform;
+import dev.kbr.model.Promise;
+import dev.kbr.model.RequiredPromise;
+import dev.kbr.model.ResourceRequest;
+import dev.kbr.model.WorkId;
+import dev.kbr.model.WorkType;
+import dev.kbr.model.WorkflowType;
+import dev.kbr.plan.CachePolicy;
+import dev.kbr.plan.Canonical;
+import dev.kbr.plan.InputHash;
+import dev.kbr.plan.ReconcileInterval;
+import dev.kbr.plan.RunReason;
+import dev.kbr.schedule.Work;
+import dev.kbr.schedule.WorkloadGroups;
+import dev.kbr.state.ObjectRecord;
+import dev.kbr.validate.RequestValidator;
+import dev.kbr.validate.SchemaCache;
+import dev.kbr.validate.ValidationResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides and runs one object's configure workflow in a pass: a Promise's or a resource
+ * request's. Each call is one task: it reads only the pass's immutable inputs and what it is
+ * given, and returns what it decided as an {@link ObjectResult}, so tasks run in parallel share
+ * nothing they write.
+ *
+ * <p>Mirrors Kratix's controllers: a Promise whose required Promises are not available is not
+ * available and its requests wait (KRATIX.md §2.6); an invalid object keeps what it delivered;
+ * an object whose inputs did not change is cached; a compound Promise's requests produce
+ * sub-requests, which run in the next wave.
+ */
+final class ObjectWorkflows {
+    /** Whether a Promise can take requests after its task. */
+    enum PromiseState {
+        AVAILABLE,
+        UNAVAILABLE,
+        /** Kept as recorded because the platform did not load whole. */
+        HELD,
+        INVALID
+    }
+
+    /**
+     * What one object's task decided.
+     *
+     * @param outcome what the object delivers this pass
+     * @param log the task's runs, notices and diagnostics
+     * @param subRequests the requests a compound Promise's pipeline produced (or recorded)
+     * @param promiseState a Promise's availability after its task; empty for requests
+     * @param attempted the pipelines the task ran, for later attempts of the pass
+     */
+    record ObjectResult(
+            ObjectOutcome outcome,
+            PassLog log,
+            List<ResourceRequest> subRequests,
+            Optional<PromiseState> promiseState,
+            Map<String, dev.kbr.execute.PipelineAttempt> attempted) {}
+
+    private final PassOptions options;
+    private final Platform platform;
+    private final List<String> filesWithErrors;
+    private final StoresRead stores;
+    private final Instant now;
+    private final WorkflowExecutor executor;
+    private final CachePolicy cachePolicy;
+    private final Map<String, Duration> intervals;
+    private final Map<String, JsonNode> promiseSpecs;
+    private final List<Diagnostic> intervalWarnings;
+    private final RequestValidator requestValidator = new RequestValidator(new SchemaCache());
+
+    /**
+     * @param options the pass's options
+     * @param platform the platform, state store URLs applied
+     * @param filesWithErrors platform files that failed to load
+     * @param stores the stores as read at the start of the pass
+     * @param now the pass's instant
+     * @param executor runs the workflows
+     */
+    ObjectWorkflows(
+            PassOptions options,
+            Platform platform,
+            List<String> filesWithErrors,
+            StoresRead stores,
+            Instant now,
+            WorkflowExecutor executor) {
+        this.options = options;
+        this.platform = platform;
+        this.filesWithErrors = List.copyOf(filesWithErrors);
+        this.stores = stores;
+        this.now = now;
+        this.executor = executor;
+        this.cachePolicy =
+                new CachePolicy(stores.recorded(), stores.destinations().keySet(), options.reconcileAll(), now);
+        Map<String, Duration> byPromise = new HashMap<>();
+        Map<String, JsonNode> specs = new HashMap<>();
+        List<Diagnostic> warnings = new ArrayList<>();
+        for (Promise promise : platform.promises()) {
+            ReconcileInterval interval = ReconcileInterval.of(
+                    promise, options.reconcileInterval(), dev.kbr.execute.WorkflowControl::goDuration);
+            warnings.addAll(interval.warnings());
+            byPromise.put(promise.name(), interval.interval());
+            specs.putIfAbsent(
+                    promise.name(), Canonical.presorted(promise.document().path("spec")));
+        }
+        this.intervals = Map.copyOf(byPromise);
+        this.promiseSpecs = Map.copyOf(specs);
+        this.intervalWarnings = List.copyOf(warnings);
+    }
+
+    /** The warnings about Promises' reconciliation intervals (one per Promise). */
+    List<Diagnostic> intervalWarnings() {
+        return intervalWarnings;
+    }
+
+    /** True when the platform did not load whole: then what looks changed or gone may only look so. */
+    boolean platformIncomplete() {
+        return !filesWithErrors.isEmpty() || stores.destinationsDropped();
+    }
+
+    /**
+     * A Promise's task.
+     *
+     * @param promise the Promise
+     * @param invalid true when its file has errors
+     * @param available the Promises available so far (those of earlier levels)
+     */
+    ObjectResult promise(Promise promise, boolean invalid, java.util.Set<String> available)
+            throws InterruptedException {
+        PassLog log = new PassLog();
+        ObjectKey key = ObjectKey.promise(promise.name());
+        if (invalid) {
+            log.notices.add("Promise " + promise.name() + " has errors; its previous outputs are kept");
+            return promiseResult(new ObjectOutcome.Kept(key), log, PromiseState.INVALID, Map.of());
+        }
+        ObjectNode object = withRecordedStatus(key, promise.document());
+        String apiVersion = promise.api()
+                .map(a -> a.gvk().apiVersion().toLowerCase(Locale.ROOT))
+                .orElse("");
+        String kind = promise.api().map(a -> a.gvk().kind()).orElse("");
+        Optional<String> unmet = unmetRequirement(promise, available);
+        if (unmet.isPresent() && platformIncomplete() && stores.previousRuns().containsKey(key)) {
+            // The required Promise may be in a file that failed to load: keep this Promise, its
+            // requests and their status exactly as recorded.
+            log.notices.add("Promise " + promise.name() + " is held as it was (" + unmet.get()
+                    + ", but platform files failed to load or Destinations were left out: " + filesWithErrors
+                    + "); fix them and run again");
+            return promiseResult(new ObjectOutcome.Kept(key), log, PromiseState.HELD, Map.of());
+        }
+        if (unmet.isPresent()) {
+            log.notices.add("Promise " + promise.name() + " is unavailable: " + unmet.get()
+                    + "; its requests wait and previous outputs are kept");
+            KratixStatus.promiseAvailability(object, false, true, false, promise.version(), apiVersion, kind, now);
+            return promiseResult(new ObjectOutcome.Waiting(key, object), log, PromiseState.UNAVAILABLE, Map.of());
+        }
+        String hash = inputHash(WorkflowType.PROMISE, promise, promise.document());
+        Optional<String> why = whyRun(key, promise, promise.document(), hash);
+        if (why.isPresent() && platformIncomplete() && stores.previousRuns().containsKey(key)) {
+            // A Destination (or Promise) in a file that failed to load looks gone, which would
+            // change this Promise's inputs: running it now would deliver for a platform that is
+            // not the real one. It stays as it was (outputs and status, as when cached) until
+            // every file loads.
+            log.notices.add("Promise " + promise.name() + " would run again (" + why.get() + "), but is held with"
+                    + " its previous outputs because platform files failed to load or Destinations were"
+                    + " left out: " + filesWithErrors + "; fix them and run again");
+            why = Optional.empty();
+        }
+        List<Work> dependencies = new ArrayList<>();
+        if (!promise.dependencies().isEmpty()) {
+            byte[] content = YamlText.writeSortedDocuments(promise.dependencies());
+            WorkId id = WorkId.staticDependencies(promise.name());
+            dependencies.add(new Work(
+                    id,
+                    List.of(WorkloadGroups.staticDependencies(
+                            promise.name(), content, promise.destinationSelectors()))));
+        }
+        if (why.isEmpty()) {
+            ObjectOutcome cached = cached(key, object, dependencies, "Promise " + promise.name(), log);
+            return promiseResult(cached, log, PromiseState.AVAILABLE, Map.of());
+        }
+        ConfigureRun run = executor.configure(
+                new WorkflowJob(
+                        promise,
+                        WorkflowType.PROMISE,
+                        object,
+                        "Promise " + promise.name(),
+                        promise.name(),
+                        "",
+                        why.get()),
+                step -> {});
+        log.runs.addAll(run.log().runs());
+        log.notices.addAll(run.log().notices());
+        boolean ok = run.outcome() instanceof WorkflowOutcome.Completed;
+        ObjectNode result = run.object();
+        KratixStatus.promiseAvailability(
+                result, ok, !promise.requiredPromises().isEmpty(), true, promise.version(), apiVersion, kind, now);
+        List<Work> works = new ArrayList<>(dependencies);
+        works.addAll(run.works());
+        ObjectOutcome ran = new ObjectOutcome.Ran(
+                key, result, run.outcome(), works, run.keptWorks(), lastRun(promise.document(), hash));
+        return promiseResult(
+                ran,
+                log,
+                ok ? PromiseState.AVAILABLE : PromiseState.UNAVAILABLE,
+                run.log().attempted());
+    }
+
+    private static ObjectResult promiseResult(
+            ObjectOutcome outcome,
+            PassLog log,
+            PromiseState state,
+            Map<String, dev.kbr.execute.PipelineAttempt> attempted) {
+        return new ObjectResult(outcome, log, List.of(), Optional.of(state), attempted);
+    }
+
+    /**
+     * A resource request's task.
+     *
+     * @param request the request (of the platform, or produced by a compound Promise)
+     * @param promises each Promise's state after the Promise tasks
+     */
+    ObjectResult request(ResourceRequest request, Map<String, PromiseState> promises) throws InterruptedException {
+        PassLog log = new PassLog();
+        ObjectKey key = ObjectKey.request(request.promiseName(), request.namespace(), request.name());
+        Promise promise = platform.promise(request.promiseName()).orElseThrow();
+        PromiseState state = promises.getOrDefault(promise.name(), PromiseState.UNAVAILABLE);
+        if (state != PromiseState.AVAILABLE) {
+            log.notices.add(
+                    "request " + request.displayName() + " waits: Promise " + promise.name() + " is not available");
+            java.util.Set<String> available = new java.util.HashSet<>();
+            promises.forEach((name, s) -> {
+                if (s == PromiseState.AVAILABLE) {
+                    available.add(name);
+                }
+            });
+            if (state == PromiseState.UNAVAILABLE
+                    && unmetRequirement(promise, available).isPresent()) {
+                ObjectNode waiting = withRecordedStatus(key, request.object());
+                KratixStatus.promiseUnavailable(waiting, now);
+                return requestResult(new ObjectOutcome.Waiting(key, waiting), log, List.of(), Map.of());
+            }
+            return requestResult(new ObjectOutcome.Kept(key), log, List.of(), Map.of());
+        }
+        ValidationResult validated =
+                requestValidator.validate(request, promise.api().orElseThrow());
+        log.diagnostics.addAll(validated.diagnostics());
+        if (validated.hasErrors()) {
+            log.notices.add("request " + request.displayName() + " is invalid; its previous outputs are kept");
+            return requestResult(new ObjectOutcome.Kept(key), log, List.of(), Map.of());
+        }
+        ObjectNode object = withRecordedStatus(key, validated.object());
+        if (!promise.requiredPromises().isEmpty()) {
+            KratixStatus.promiseAvailableForRequest(object, now);
+        }
+        String hash = inputHash(WorkflowType.RESOURCE, promise, validated.object());
+        Optional<String> why = whyRun(key, promise, validated.object(), hash);
+        if (why.isEmpty()) {
+            ObjectOutcome cached = cached(key, object, List.of(), request.displayName(), log);
+            List<ResourceRequest> subRequests = RecordedOutputs.subRequests(
+                    platform, stores, ((ObjectOutcome.Cached) cached).keptWorks(), request.displayName(), log);
+            return requestResult(cached, log, subRequests, Map.of());
+        }
+        ConfigureRun run = executor.configure(
+                new WorkflowJob(
+                        promise,
+                        WorkflowType.RESOURCE,
+                        object,
+                        request.displayName(),
+                        request.name(),
+                        request.namespace(),
+                        why.get()),
+                step -> {});
+        log.runs.addAll(run.log().runs());
+        log.notices.addAll(run.log().notices());
+        List<ResourceRequest> subRequests = new ArrayList<>();
+        for (PipelineStep step : run.steps()) {
+            if (step.work().isPresent()) {
+                String description = request.displayName() + " resource.configure " + step.pipeline();
+                step.accepted()
+                        .ifPresent(ok -> subRequests.addAll(RecordedOutputs.requestsIn(
+                                platform, ok.output(), "output of " + description, log.diagnostics)));
+            }
+        }
+        ObjectOutcome ran = new ObjectOutcome.Ran(
+                key, run.object(), run.outcome(), run.works(), run.keptWorks(), lastRun(validated.object(), hash));
+        return requestResult(ran, log, subRequests, run.log().attempted());
+    }
+
+    private static ObjectResult requestResult(
+            ObjectOutcome outcome,
+            PassLog log,
+            List<ResourceRequest> subRequests,
+            Map<String, dev.kbr.execute.PipelineAttempt> attempted) {
+        return new ObjectResult(outcome, log, subRequests, Optional.empty(), attempted);
+    }
+
+    /** Why a required Promise keeps {@code promise} from being available; empty when none does. */
+    private Optional<String> unmetRequirement(Promise promise, java.util.Set<String> available) {
+        for (RequiredPromise required : promise.requiredPromises()) {
+            Optional<Promise> found = platform.promise(required.name());
+            if (found.isEmpty()) {
+                return Optional.of("required Promise " + required.name() + " is not installed");
+            }
+            if (required.version().isPresent()
+                    && !required.version().equals(found.get().version())) {
+                return Optional.of("required Promise " + required.name() + " is not installed at version "
+                        + required.version().get() + " (it has "
+                        + found.get().version().orElse("no kratix.io/promise-version label") + ")");
+            }
+            if (!available.contains(required.name())) {
+                return Optional.of("required Promise " + required.name() + " is not available");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Reuses the outputs of the object's last run: its recorded Works and status stand. */
+    private ObjectOutcome cached(
+            ObjectKey key, ObjectNode object, List<Work> dependencies, String description, PassLog log) {
+        List<WorkId> works = stores.recorded().worksOf(key).stream()
+                .filter(id -> id.type() != WorkType.STATIC_DEPENDENCY)
+                .toList();
+        log.cached.add(description);
+        return new ObjectOutcome.Cached(
+                key, object, dependencies, works, stores.previousRuns().get(key));
+    }
+
+    /** {@link CachePolicy#whyRun} for an object of {@code promise}, as the report's text. */
+    private Optional<String> whyRun(ObjectKey key, Promise promise, ObjectNode document, String hash) {
+        return cachePolicy
+                .whyRun(key, hash, InputHash.manualReconciliation(document), intervals.get(promise.name()))
+                .map(RunReason::text);
+    }
+
+    private String inputHash(WorkflowType type, Promise promise, ObjectNode document) {
+        return InputHash.of(
+                type,
+                promiseSpecs.get(promise.name()),
+                document,
+                stores.destinations().values());
+    }
+
+    private ObjectRecord.LastRun lastRun(ObjectNode document, String hash) {
+        return new ObjectRecord.LastRun(hash, KratixStatus.rfc3339(now), InputHash.manualReconciliation(document));
+    }
+
+    private ObjectNode withRecordedStatus(ObjectKey key, ObjectNode document) {
+        ObjectNode object = document.deepCopy();
+        ObjectNode previous = stores.previousObjects().get(key);
+        if (previous != null && previous.has("status")) {
+            object.set("status", previous.get("status").deepCopy());
+        } else {
+            object.remove("status");
+        }
+        return object;
+    }
+}

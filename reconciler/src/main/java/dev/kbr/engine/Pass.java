@@ -1,0 +1,291 @@
+package dev.kbr.engine;
+
+import dev.kbr.engine.ObjectWorkflows.ObjectResult;
+import dev.kbr.engine.ObjectWorkflows.PromiseState;
+import dev.kbr.execute.WorkflowExecutor;
+import dev.kbr.load.PlatformLoader;
+import dev.kbr.model.Diagnostic;
+import dev.kbr.model.ObjectKey;
+import dev.kbr.model.Platform;
+import dev.kbr.model.Promise;
+import dev.kbr.model.ResourceRequest;
+import dev.kbr.pipeline.PipelineRunner;
+import dev.kbr.plan.DeletionPlan;
+import dev.kbr.plan.Deletions;
+import dev.kbr.plan.PromiseOrder;
+import dev.kbr.report.RunReport;
+import dev.kbr.report.StoreReport;
+import dev.kbr.state.StaleStateException;
+import dev.kbr.validate.PromiseValidator;
+import dev.kbr.validate.SchemaCache;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One attempt of a pass, as a script of phases (docs/architecture.md): read the state stores,
+ * configure the Promises level by level, then the resource requests wave by wave, delete what is
+ * gone, and render, diff and commit each store. Each phase returns a value the next one reads;
+ * the parallel tasks of a level or wave each return their own {@link ObjectResult}, folded here
+ * in task order on this thread.
+ */
+final class Pass {
+    /**
+     * What an attempt gave.
+     *
+     * @param report the attempt's report
+     * @param rejected the stores that refused the commit because they moved since they were read
+     */
+    record Attempted(RunReport report, Map<String, StaleStateException> rejected) {}
+
+    private final PassOptions options;
+    private final PlatformLoader.Result loaded;
+    private final PassAttempts attempts;
+    private final PipelineRunner runner;
+    private final StateStoreOpener opener;
+    private final PassListener listener;
+    private final ExecutorService pool;
+
+    Pass(
+            PassOptions options,
+            PlatformLoader.Result loaded,
+            PassAttempts attempts,
+            PipelineRunner runner,
+            StateStoreOpener opener,
+            PassListener listener) {
+        this.options = options;
+        this.loaded = loaded;
+        this.attempts = attempts;
+        this.runner = runner;
+        this.opener = opener;
+        this.listener = listener;
+        this.pool = Executors.newFixedThreadPool(options.parallelism(), runnable -> {
+            Thread thread = new Thread(runnable, "kbr-pipeline");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Runs the attempt; the pipeline threads stop when it ends. */
+    Attempted run() throws InterruptedException {
+        try {
+            return attempt();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Attempted attempt() throws InterruptedException {
+        PassLog log = new PassLog();
+        log.diagnostics.addAll(loaded.diagnostics());
+        Platform loadedPlatform = loaded.platform();
+        if (loadedPlatform.promises().isEmpty()
+                && loadedPlatform.destinations().isEmpty()
+                && loadedPlatform.gitStateStores().isEmpty()) {
+            // Fail closed: a wrong --platform folder must never look like "everything was removed".
+            log.errors.add("platform " + options.platform().origin() + " holds no Promise, Destination or"
+                    + " GitStateStore (" + loaded.files().size() + " YAML file(s) read), so no state"
+                    + " store was read or written; pass the folder holding your Kratix documents with"
+                    + " --platform");
+            return done(log, List.of(), Map.of());
+        }
+        StoreReading.Result reading =
+                new StoreReading(opener).read(loadedPlatform, options.stateUrls(), attempts.stores);
+        log.append(reading.log());
+        if (reading.read().isEmpty()) {
+            return done(log, List.of(), Map.of());
+        }
+        StoresRead stores = reading.read().get();
+        Platform platform = reading.platform();
+        WorkflowExecutor executor = new WorkflowExecutor(
+                runner, options.secrets(), options.pipelineTimeout(), listener, attempts.now, attempts.attempted());
+        ObjectWorkflows workflows =
+                new ObjectWorkflows(options, platform, loaded.filesWithErrors(), stores, attempts.now, executor);
+        if (stores.stores().isEmpty() && workflows.platformIncomplete()) {
+            // Nothing could be written, and without the records every object looks new: running
+            // pipelines would only waste time.
+            log.notices.add("no state store is usable in this pass, so no pipeline runs; fix the errors above");
+            return done(log, List.of(), Map.of());
+        }
+        log.diagnostics.addAll(workflows.intervalWarnings());
+        Execution.Builder execution = new Execution.Builder(stores);
+        Set<ObjectKey> handled = new HashSet<>();
+        Map<String, PromiseState> promises = new HashMap<>();
+        configurePromises(platform, workflows, log, execution, handled, promises);
+        configureRequests(platform, workflows, log, execution, handled, Map.copyOf(promises));
+        DeletionPlan plan = Deletions.plan(
+                stores.recorded(),
+                handled,
+                execution.keptObjects(),
+                new Deletions.Trust(
+                        loaded.filesWithErrors(),
+                        log.hasInputErrors(),
+                        !platform.promises().isEmpty()),
+                options.deleteLimits());
+        Deleting.Result deleted = new Deleting(platform, stores, executor).carryOut(plan);
+        log.append(deleted.log());
+        attempts.addAttempted(deleted.attempted());
+        deleted.outcomes().forEach(execution::add);
+        StateRenderer.Rendered rendered =
+                new StateRenderer(options, stores, execution.build(), log.hasInputErrors(), attempts.now).render();
+        log.notices.addAll(rendered.notices());
+        log.errors.addAll(rendered.errors());
+        StoreCommits.Committed committed = new StoreCommits(options)
+                .commit(rendered.stores(), rendered.refusal().isPresent(), attempts.settled);
+        log.errors.addAll(committed.errors());
+        return done(log, committed.stores(), committed.rejected());
+    }
+
+    /** Promises level by level: each level's Promises require only Promises of earlier levels. */
+    private void configurePromises(
+            Platform platform,
+            ObjectWorkflows workflows,
+            PassLog log,
+            Execution.Builder execution,
+            Set<ObjectKey> handled,
+            Map<String, PromiseState> promises)
+            throws InterruptedException {
+        PromiseValidator validator = new PromiseValidator(new SchemaCache());
+        Set<String> invalid = new HashSet<>();
+        for (Promise promise : platform.promises()) {
+            handled.add(ObjectKey.promise(promise.name()));
+            List<Diagnostic> found = validator.validate(promise);
+            log.diagnostics.addAll(found);
+            if (found.stream().anyMatch(Diagnostic::isError)) {
+                invalid.add(promise.name());
+            }
+        }
+        PromiseOrder order = PromiseOrder.of(platform.promises(), platform::promise);
+        log.diagnostics.addAll(order.cycles());
+        invalid.addAll(order.inCycles());
+        invalid.forEach(name -> promises.put(name, PromiseState.INVALID));
+        for (List<Promise> level : order.levels()) {
+            Set<String> available = new HashSet<>();
+            promises.forEach((name, state) -> {
+                if (state == PromiseState.AVAILABLE) {
+                    available.add(name);
+                }
+            });
+            Set<String> availableSoFar = Set.copyOf(available);
+            List<ObjectResult> results = inParallel(
+                    level, promise -> workflows.promise(promise, invalid.contains(promise.name()), availableSoFar));
+            for (int i = 0; i < level.size(); i++) {
+                fold(results.get(i), log, execution);
+                promises.put(level.get(i).name(), results.get(i).promiseState().orElseThrow());
+            }
+        }
+    }
+
+    private record Queued(ResourceRequest request, int depth) {}
+
+    /**
+     * Requests in waves: the platform's requests, then the sub-requests their pipelines
+     * produced, and so on; within a wave, requests run in parallel.
+     */
+    private void configureRequests(
+            Platform platform,
+            ObjectWorkflows workflows,
+            PassLog log,
+            Execution.Builder execution,
+            Set<ObjectKey> handled,
+            Map<String, PromiseState> promises)
+            throws InterruptedException {
+        List<Queued> wave = new ArrayList<>();
+        platform.requests().forEach(r -> wave.add(new Queued(r, 0)));
+        while (!wave.isEmpty()) {
+            List<Queued> tasks = new ArrayList<>();
+            for (Queued next : wave) {
+                ResourceRequest request = next.request();
+                if (handled.add(ObjectKey.request(request.promiseName(), request.namespace(), request.name()))) {
+                    tasks.add(next);
+                } else {
+                    log.diagnostics.add(Diagnostic.error(
+                            request.location(),
+                            "metadata.name",
+                            "resource request " + request.displayName()
+                                    + " is produced more than once in this pass; give each request a unique name"));
+                }
+            }
+            wave.clear();
+            List<ObjectResult> results = inParallel(tasks, q -> workflows.request(q.request(), promises));
+            for (int i = 0; i < tasks.size(); i++) {
+                ObjectResult result = results.get(i);
+                fold(result, log, execution);
+                int depth = tasks.get(i).depth() + 1;
+                for (ResourceRequest sub : result.subRequests()) {
+                    if (depth > options.maxRequestDepth()) {
+                        log.diagnostics.add(Diagnostic.error(
+                                sub.location(),
+                                "",
+                                "compound Promises nest deeper than " + options.maxRequestDepth()
+                                        + " levels; check for a cycle"));
+                    } else {
+                        wave.add(new Queued(sub, depth));
+                    }
+                }
+            }
+        }
+    }
+
+    private void fold(ObjectResult result, PassLog log, Execution.Builder execution) {
+        log.append(result.log());
+        execution.add(result.outcome());
+        attempts.addAttempted(result.attempted());
+    }
+
+    /** One object's task. */
+    @FunctionalInterface
+    private interface Task<T> {
+        ObjectResult run(T input) throws InterruptedException;
+    }
+
+    /** Runs {@code task} for every input on the pool; the results in input order. */
+    private <T> List<ObjectResult> inParallel(List<T> inputs, Task<T> task) throws InterruptedException {
+        listener.objectsQueued(inputs.size());
+        List<Future<ObjectResult>> futures = new ArrayList<>();
+        for (T input : inputs) {
+            futures.add(pool.submit(() -> {
+                try {
+                    ObjectResult result = task.run(input);
+                    result.log().cached.forEach(listener::cached);
+                    return result;
+                } finally {
+                    listener.objectDone();
+                }
+            }));
+        }
+        List<ObjectResult> results = new ArrayList<>();
+        try {
+            for (Future<ObjectResult> future : futures) {
+                results.add(future.get());
+            }
+        } catch (ExecutionException e) {
+            futures.forEach(f -> f.cancel(true));
+            Throwable cause = e.getCause();
+            if (cause instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("a pipeline task failed unexpectedly", cause);
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e;
+        }
+        return results;
+    }
+
+    private Attempted done(PassLog log, List<StoreReport> stores, Map<String, StaleStateException> rejected) {
+        RunReport report =
+                new RunReport(options.apply(), log.diagnostics, log.runs, log.cached, log.notices, stores, log.errors);
+        return new Attempted(report, Map.copyOf(rejected));
+    }
+}

@@ -1,0 +1,175 @@
+package dev.kbr.engine;
+
+import dev.kbr.report.StoreReport;
+import dev.kbr.state.ChangeSet;
+import dev.kbr.state.CommitResult;
+import dev.kbr.state.FileChange;
+import dev.kbr.state.StaleStateException;
+import dev.kbr.state.diff.TreeDiff;
+import dev.kbr.state.layout.StateLayout;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The last phases of a pass: diffs each store's desired tree against the tree that was read and,
+ * when applying, commits the change set, once per store. The only place a pass writes.
+ */
+final class StoreCommits {
+    /**
+     * What diffing and committing gave.
+     *
+     * @param stores one report per store, in name order
+     * @param errors stores that could not be written, and why
+     * @param rejected stores that refused the commit because they moved since they were read
+     *     (nothing was written to them; the pass reads them again and retries)
+     */
+    record Committed(List<StoreReport> stores, List<String> errors, Map<String, StaleStateException> rejected) {
+        Committed {
+            stores = List.copyOf(stores);
+            errors = List.copyOf(errors);
+            rejected = Map.copyOf(rejected);
+        }
+    }
+
+    private final PassOptions options;
+
+    /** @param options whether to commit ({@code apply}) and the platform the commit names */
+    StoreCommits(PassOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Diffs and (when applying) commits every store.
+     *
+     * @param rendered each store's desired tree
+     * @param refused true when the mass-delete guard refused the pass: nothing is written
+     * @param settled stores an earlier attempt of this pass already committed: their report is
+     *     reused and they are not committed again
+     */
+    Committed commit(Map<String, DesiredState> rendered, boolean refused, Map<String, StoreReport> settled) {
+        List<StoreReport> reports = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        Map<String, StaleStateException> rejected = new TreeMap<>();
+        for (DesiredState desired : rendered.values()) {
+            if (refused) {
+                reports.add(unwritten(desired));
+            } else if (settled.containsKey(desired.name())) {
+                reports.add(settled.get(desired.name()));
+            } else {
+                reports.add(diffAndCommit(desired, errors, rejected));
+            }
+        }
+        return new Committed(reports, errors, rejected);
+    }
+
+    /**
+     * The message for a failed state store read or write: the adapter's own when it already says
+     * what was tried on which store (the Git adapter's do), else {@code attempted} with it.
+     */
+    static String storeFailure(String attempted, IOException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.startsWith("Tried to ") ? message : attempted + " but it failed: " + message;
+    }
+
+    private StoreReport diffAndCommit(
+            DesiredState desired, List<String> errors, Map<String, StaleStateException> rejected) {
+        StoreContext ctx = desired.store();
+        if (!desired.problems().isEmpty()) {
+            errors.add("Tried to write state store " + desired.name() + " (branch "
+                    + ctx.model().branch()
+                    + ") but its files conflict, so nothing was written to it: "
+                    + String.join("; ", new TreeSet<>(desired.problems())));
+            return unwritten(desired);
+        }
+        ChangeSet changes = TreeDiff.diff(
+                ctx.snapshot(),
+                desired.files(),
+                ctx.records().ownedFiles(),
+                StateLayout.recordsRoot(ctx.model().path()),
+                ctx.store()::contentId);
+        SortedMap<String, byte[]> previous = new TreeMap<>();
+        Optional<String> commit = Optional.empty();
+        try {
+            for (FileChange change : changes.changes()) {
+                if (change instanceof FileChange.Modified) {
+                    previous.put(change.path(), ctx.snapshot().read(change.path()));
+                }
+            }
+            if (options.apply()) {
+                CommitResult result = ctx.store()
+                        .commit(
+                                ctx.snapshot(),
+                                changes,
+                                commitMessage(changes, options.platform().origin()));
+                if (result instanceof CommitResult.Committed committed) {
+                    commit = Optional.of(committed.commitId());
+                }
+            }
+        } catch (StaleStateException e) {
+            rejected.put(desired.name(), e);
+        } catch (IOException e) {
+            errors.add(storeFailure(
+                    "Tried to write state store " + desired.name() + " (branch "
+                            + ctx.model().branch() + ")",
+                    e));
+        }
+        return new StoreReport(
+                desired.name(),
+                ctx.model().displayUrl(),
+                ctx.model().branch(),
+                ctx.snapshot().head(),
+                changes,
+                desired.roots(),
+                previous,
+                commit);
+    }
+
+    /** The report of a store nothing is written to. */
+    private static StoreReport unwritten(DesiredState desired) {
+        StoreContext ctx = desired.store();
+        return new StoreReport(
+                desired.name(),
+                ctx.model().displayUrl(),
+                ctx.model().branch(),
+                ctx.snapshot().head(),
+                new ChangeSet(List.of()),
+                desired.roots(),
+                new TreeMap<>(),
+                Optional.empty());
+    }
+
+    /** The state commit's message: counts, then the platform trailers. */
+    static String commitMessage(ChangeSet changes, dev.kbr.model.PlatformOrigin platform) {
+        long added = changes.changes().stream()
+                .filter(c -> c instanceof FileChange.Added)
+                .count();
+        long modified = changes.changes().stream()
+                .filter(c -> c instanceof FileChange.Modified)
+                .count();
+        long deleted = changes.changes().stream()
+                .filter(c -> c instanceof FileChange.Deleted)
+                .count();
+        return "kbr apply: " + added + " added, " + modified + " changed, " + deleted + " deleted\n\n"
+                + platformTrailers(platform);
+    }
+
+    /**
+     * Git trailers naming the platform the commit was made from, so every state commit traces
+     * back to its input: the folder's name, or the remote's URL (no password), ref and commit.
+     */
+    static String platformTrailers(dev.kbr.model.PlatformOrigin origin) {
+        if (!origin.isGit()) {
+            java.nio.file.Path name = java.nio.file.Path.of(origin.location()).getFileName();
+            return "Platform: " + (name == null ? origin.location() : name) + "\n";
+        }
+        return "Platform-Url: " + origin.location() + "\nPlatform-Ref: "
+                + origin.ref().orElseThrow() + "\nPlatform-Commit: "
+                + origin.commit().orElseThrow() + "\n";
+    }
+}
