@@ -1,8 +1,10 @@
 package dev.kbr.pipeline;
 
+import dev.kbr.model.PipelineSpec;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -186,6 +188,27 @@ public abstract class RuntimeConnection implements PipelineRunner {
             return log;
         }
         return log + (log.isEmpty() || log.endsWith("\n") ? "" : "\n") + "[kbr: " + problem + "]\n";
+    }
+
+    /**
+     * The result both runners give a pipeline with a container field neither honours, before
+     * anything runs: {@link PipelineResult.Failed} naming the container, with the first problem
+     * ({@code "<file>:<line>: error: <field>: <message>"}) as the reason and a count of the others.
+     *
+     * @param spec the pipeline's containers, read with {@link PipelineSpec#read(dev.kbr.model.Pipeline)}
+     * @param startedNanos when the run started, a {@link System#nanoTime()} reading
+     * @return the failure, or empty when every field can be honoured
+     */
+    protected static Optional<PipelineResult> unhonoured(PipelineSpec spec, long startedNanos) {
+        List<PipelineSpec.Problem> problems = spec.problems();
+        if (problems.isEmpty()) {
+            return Optional.empty();
+        }
+        PipelineSpec.Problem first = problems.get(0);
+        String others =
+                problems.size() == 1 ? "" : " (and " + (problems.size() - 1) + " more; kbr validate lists them all)";
+        return Optional.of(new PipelineResult.Failed(
+                first.container(), first.diagnostic() + others, List.of(), since(startedNanos)));
     }
 
     /** The time since {@code startedNanos}, a {@link System#nanoTime()} reading. */

@@ -7,8 +7,10 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.WaitResponse;
 import dev.kbr.model.Container;
+import dev.kbr.model.PipelineSpec;
 import dev.kbr.pipeline.ContainerLog;
 import dev.kbr.pipeline.EnvExpansion;
 import dev.kbr.pipeline.LogTail;
@@ -23,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +53,7 @@ final class ContainerStep {
     private final PipelineInvocation invocation;
     private final Container container;
     private final List<VolumeMounts.Mount> mounts;
+    private final PipelineSpec.ContainerSpec spec;
     private final long deadline;
     private final String subject;
 
@@ -57,6 +61,7 @@ final class ContainerStep {
             DockerPipelineRunner runner,
             PipelineInvocation invocation,
             Container container,
+            PipelineSpec.ContainerSpec spec,
             List<VolumeMounts.Mount> mounts,
             long deadline) {
         this.runner = runner;
@@ -65,6 +70,7 @@ final class ContainerStep {
         this.invocation = invocation;
         this.container = container;
         this.mounts = mounts;
+        this.spec = spec;
         this.deadline = deadline;
         this.subject = "container `" + container.name() + "` of pipeline "
                 + invocation.pipeline().name() + " (image " + container.image() + ")";
@@ -93,8 +99,13 @@ final class ContainerStep {
         if (image instanceof DockerImages.Check.Unusable unusable) {
             return new Outcome.Stopped(unusable.reason(), Optional.empty());
         }
-        ImageUser owner = ((DockerImages.Check.Usable) image).user();
-        String id = create();
+        DockerImages.Check.Usable usable = (DockerImages.Check.Usable) image;
+        Optional<String> refusal = DockerContainerSpec.nonRootRefusal(spec, usable.written());
+        if (refusal.isPresent()) {
+            return new Outcome.Stopped(refusal.get(), Optional.empty());
+        }
+        ImageUser owner = DockerContainerSpec.owner(spec, usable.user());
+        String id = create(usable.written());
         Outcome outcome;
         try {
             outcome = runCreated(id, owner, shared);
@@ -110,7 +121,7 @@ final class ContainerStep {
         return outcome;
     }
 
-    private String create() throws IOException, InterruptedException {
+    private String create(String imageUser) throws IOException, InterruptedException {
         Map<String, String> labels = new TreeMap<>();
         labels.put(DockerPipelineRunner.MANAGED_LABEL, "true");
         labels.put(DockerPipelineRunner.PIPELINE_LABEL, invocation.pipeline().name());
@@ -119,6 +130,15 @@ final class ContainerStep {
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode(settings.networkMode())
                 .withPrivileged(false);
+        boolean cpuLimit = spec.resources().flatMap(r -> r.cpuLimit()).isPresent();
+        DockerContainerSpec.apply(host, spec, cpuLimit ? runner.engineCpus() : Integer.MAX_VALUE);
+        Optional<String> user = DockerContainerSpec.user(spec, imageUser);
+        // A read-only root filesystem takes copies only into volumes, as a Pod's emptyDirs are.
+        List<Volume> volumes = new ArrayList<>();
+        if (DockerContainerSpec.readOnlyRoot(spec)) {
+            volumes.add(new Volume("/kratix"));
+            mounts.forEach(mount -> volumes.add(new Volume(mount.absolutePath())));
+        }
         Map<String, String> env = EnvExpansion.environment(invocation.env(), container.env());
         List<String> command = EnvExpansion.expandAll(container.command(), env);
         List<String> args = EnvExpansion.expandAll(container.args(), env);
@@ -130,6 +150,10 @@ final class ContainerStep {
                             .withTty(false)
                             .withAttachStdin(false)
                             .withStdinOpen(false);
+                    user.ifPresent(create::withUser);
+                    if (!volumes.isEmpty()) {
+                        create.withVolumes(volumes);
+                    }
                     // Docker, like Kubernetes, drops the image's CMD when the entrypoint is
                     // overridden, so both are passed only when given.
                     if (!command.isEmpty()) {
@@ -155,14 +179,19 @@ final class ContainerStep {
                         Optional.empty());
             }
         }
-        byte[] tar = DockerPipelineRunner.inputTar(invocation.objectYaml(), shared, mounts, owner);
-        runner.engine(
-                (mounts.isEmpty() ? "Tried to copy /kratix into " : "Tried to copy /kratix and volumes into ")
-                        + subject,
-                () -> client.copyArchiveToContainerCmd(id)
-                        .withRemotePath("/")
-                        .withTarInputStream(new ByteArrayInputStream(tar))
-                        .exec());
+        SortedMap<String, byte[]> tars = DockerContainerSpec.readOnlyRoot(spec)
+                ? DockerPipelineRunner.inputTarsPerVolume(invocation.objectYaml(), shared, mounts, owner)
+                : new TreeMap<>(
+                        Map.of("/", DockerPipelineRunner.inputTar(invocation.objectYaml(), shared, mounts, owner)));
+        for (Map.Entry<String, byte[]> tar : tars.entrySet()) {
+            runner.engine(
+                    (mounts.isEmpty() ? "Tried to copy /kratix into " : "Tried to copy /kratix and volumes into ")
+                            + subject,
+                    () -> client.copyArchiveToContainerCmd(id)
+                            .withRemotePath(tar.getKey())
+                            .withTarInputStream(new ByteArrayInputStream(tar.getValue()))
+                            .exec());
+        }
         runner.engine(
                 "Tried to start " + subject, () -> client.startContainerCmd(id).exec());
         Optional<Integer> exit = awaitExit(id, remainingNanos());

@@ -31,8 +31,13 @@ final class DockerImages {
 
     /** Whether a container's image can be used. */
     sealed interface Check {
-        /** The image is present; {@code user} is its {@code USER}, as numeric ids. */
-        record Usable(ImageUser user) implements Check {}
+        /**
+         * The image is present.
+         *
+         * @param user its {@code USER} as numeric ids
+         * @param written its {@code USER} as written, empty for none
+         */
+        record Usable(ImageUser user, String written) implements Check {}
 
         /** The image cannot be used; the reason is worded for the pipeline's author. */
         record Unusable(String reason) implements Check {}
@@ -80,10 +85,10 @@ final class DockerImages {
     }
 
     private static Check usable(InspectImageResponse image) {
-        return new Check.Usable(
-                image.getConfig() == null
-                        ? ImageUser.ROOT
-                        : ImageUser.parse(image.getConfig().getUser()));
+        String user = image.getConfig() == null || image.getConfig().getUser() == null
+                ? ""
+                : image.getConfig().getUser();
+        return new Check.Usable(ImageUser.parse(user), user);
     }
 
     private Optional<InspectImageResponse> inspect(String image, String subject)

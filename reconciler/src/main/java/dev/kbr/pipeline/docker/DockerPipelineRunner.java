@@ -11,6 +11,7 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import dev.kbr.model.Container;
 import dev.kbr.model.EnvVar;
 import dev.kbr.model.Pipeline;
+import dev.kbr.model.PipelineSpec;
 import dev.kbr.model.Volume;
 import dev.kbr.pipeline.ContainerLog;
 import dev.kbr.pipeline.EnvExpansion;
@@ -34,6 +35,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -82,6 +84,13 @@ import java.util.regex.Pattern;
  * never built; a missing image is pulled only as its {@code imagePullPolicy} allows ({@code
  * Always}; {@code IfNotPresent} or unset when absent; never for {@code Never}).
  *
+ * <p>Each container's {@code resources} and {@code securityContext} are read with {@link
+ * PipelineSpec}, as the Kubernetes runner reads them, and applied as {@link DockerContainerSpec}
+ * describes (CPU and memory limits and reservations, user and group, {@code runAsNonRoot}, a
+ * read-only root filesystem, {@code no-new-privileges}, capabilities). A pipeline with a field
+ * that neither runner honours fails before any container runs, with the same message as on
+ * Kubernetes, naming the file, line and field.
+ *
  * <p>Thread-safe: independent pipelines may run concurrently on one runner.
  */
 public final class DockerPipelineRunner extends RuntimeConnection {
@@ -101,12 +110,15 @@ public final class DockerPipelineRunner extends RuntimeConnection {
      */
     public static final String RUN_LABEL = "dev.kbr.run";
 
+    // Limits no CPU: the most a container spec can ask for.
+    private static final int MAX_CPUS = 1_000_000;
     private static final Pattern ENGINE_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final DockerClient client;
     private final DockerRunnerSettings settings;
     private final String engine;
     private final DockerImages images;
+    private final AtomicInteger engineCpus = new AtomicInteger();
 
     /**
      * For tests that bring their own client.
@@ -183,11 +195,17 @@ public final class DockerPipelineRunner extends RuntimeConnection {
             return new PipelineResult.Failed(invalid.where(), invalid.reason(), List.of(), since(started));
         }
         List<List<VolumeMounts.Mount>> mounts = ((VolumeMounts.Check.Valid) check).perContainer();
+        PipelineSpec spec = PipelineSpec.read(pipeline);
+        Optional<PipelineResult> unhonoured = unhonoured(spec, started);
+        if (unhonoured.isPresent()) {
+            return unhonoured.get();
+        }
         List<ContainerLog> logs = new ArrayList<>();
         Shared shared = Shared.start(pipeline.volumes());
         for (int i = 0; i < pipeline.containers().size(); i++) {
             Container container = pipeline.containers().get(i);
-            ContainerStep step = new ContainerStep(this, invocation, container, mounts.get(i), deadline);
+            ContainerStep step =
+                    new ContainerStep(this, invocation, container, spec.of(container.name()), mounts.get(i), deadline);
             ContainerStep.Outcome outcome = step.run(shared);
             if (outcome instanceof ContainerStep.Outcome.Stopped stopped) {
                 stopped.log().ifPresent(logs::add);
@@ -301,6 +319,23 @@ public final class DockerPipelineRunner extends RuntimeConnection {
         return call(attempted, engineCall);
     }
 
+    /**
+     * The engine's CPU count, asked once: Docker refuses a CPU limit above it.
+     *
+     * @throws IOException when the engine does not answer
+     */
+    int engineCpus() throws IOException, InterruptedException {
+        int known = engineCpus.get();
+        if (known == 0) {
+            Integer cpus = call(
+                    "Tried to read the Docker engine's CPU count",
+                    () -> client.infoCmd().exec().getNCPU());
+            known = cpus == null || cpus <= 0 ? MAX_CPUS : cpus;
+            engineCpus.set(known);
+        }
+        return known;
+    }
+
     DockerClient client() {
         return client;
     }
@@ -380,16 +415,8 @@ public final class DockerPipelineRunner extends RuntimeConnection {
      * mode.
      */
     static byte[] inputTar(byte[] objectYaml, Shared shared, List<VolumeMounts.Mount> mounts, ImageUser owner) {
-        SortedMap<String, byte[]> files = new TreeMap<>();
-        SortedSet<String> directories = new TreeSet<>(List.of("input", "output", "metadata"));
-        files.put("input/object.yaml", objectYaml);
-        shared.output().files().forEach((path, content) -> files.put("output/" + path, content));
-        shared.metadata().files().forEach((path, content) -> files.put("metadata/" + path, content));
-        shared.output().directories().forEach(path -> directories.add("output/" + path));
-        shared.metadata().directories().forEach(path -> directories.add("metadata/" + path));
         List<TarTrees.Placement> placements = new ArrayList<>();
-        placements.add(
-                new TarTrees.Placement("kratix", new TarTrees.Tree(files, directories), owner.uid(), owner.gid()));
+        placements.add(new TarTrees.Placement("kratix", kratixTree(objectYaml, shared), owner.uid(), owner.gid()));
         for (VolumeMounts.Mount mount : mounts) {
             TarTrees.Tree content = shared.volumes().get(mount.volume());
             placements.add(
@@ -398,6 +425,39 @@ public final class DockerPipelineRunner extends RuntimeConnection {
                             : new TarTrees.Placement(mount.path(), content, owner.uid(), owner.gid()));
         }
         return TarTrees.write(placements);
+    }
+
+    /**
+     * The same content as {@link #inputTar}, one tar per volume of a container whose root
+     * filesystem is read-only, by the absolute path to extract it at: {@code /kratix}, then each
+     * mount path. The engine extracts into a read-only container only inside its volumes.
+     */
+    static SortedMap<String, byte[]> inputTarsPerVolume(
+            byte[] objectYaml, Shared shared, List<VolumeMounts.Mount> mounts, ImageUser owner) {
+        SortedMap<String, byte[]> tars = new TreeMap<>();
+        TarTrees.Tree kratix = kratixTree(objectYaml, shared);
+        tars.put("/kratix", TarTrees.write(kratix.files(), kratix.directories(), owner.uid(), owner.gid()));
+        for (VolumeMounts.Mount mount : mounts) {
+            TarTrees.Tree content = shared.volumes().get(mount.volume());
+            tars.put(
+                    mount.absolutePath(),
+                    mount.readOnly()
+                            ? TarTrees.write(content.files(), content.directories())
+                            : TarTrees.write(content.files(), content.directories(), owner.uid(), owner.gid()));
+        }
+        return tars;
+    }
+
+    /** {@code input/object.yaml}, {@code output} and {@code metadata}, as {@code /kratix} holds them. */
+    private static TarTrees.Tree kratixTree(byte[] objectYaml, Shared shared) {
+        SortedMap<String, byte[]> files = new TreeMap<>();
+        SortedSet<String> directories = new TreeSet<>(List.of("input", "output", "metadata"));
+        files.put("input/object.yaml", objectYaml);
+        shared.output().files().forEach((path, content) -> files.put("output/" + path, content));
+        shared.metadata().files().forEach((path, content) -> files.put("metadata/" + path, content));
+        shared.output().directories().forEach(path -> directories.add("output/" + path));
+        shared.metadata().directories().forEach(path -> directories.add("metadata/" + path));
+        return new TarTrees.Tree(files, directories);
     }
 
     /**

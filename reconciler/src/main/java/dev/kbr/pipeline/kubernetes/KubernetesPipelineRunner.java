@@ -1,5 +1,6 @@
 package dev.kbr.pipeline.kubernetes;
 
+import dev.kbr.model.PipelineSpec;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.RuntimeConnection;
@@ -37,9 +38,10 @@ import java.util.function.Supplier;
  *
  * <p>A container exiting non-zero, the pipeline timeout (covering scheduling, image pulls and
  * the containers), an image that cannot be pulled, a Pod that is evicted or deleted, a Pipeline
- * field that cannot become part of a Pod, and unsafe output give {@link PipelineResult.Failed}
- * naming the container and the reason; an API server that cannot be reached or refuses a request
- * gives an {@link IOException} naming what was attempted.
+ * field that cannot become part of a Pod or that the Docker runner could not honour either ({@link
+ * dev.kbr.model.PipelineSpec}, checked before anything is created), and unsafe output give {@link
+ * PipelineResult.Failed} naming the container and the reason; an API server that cannot be
+ * reached or refuses a request gives an {@link IOException} naming what was attempted.
  *
  * <p>Pods are labelled as Kratix labels its pipeline Pods plus {@value PipelinePod#MANAGED_LABEL}
  * {@code =true}, and annotated with their owner ({@value PipelinePod#RUN_ANNOTATION}, {@value
@@ -108,10 +110,15 @@ public final class KubernetesPipelineRunner extends RuntimeConnection {
         Objects.requireNonNull(invocation, "invocation");
         requireOpen();
         long started = System.nanoTime();
+        PipelineSpec spec = PipelineSpec.read(invocation.pipeline());
+        Optional<PipelineResult> unhonoured = unhonoured(spec, started);
+        if (unhonoured.isPresent()) {
+            return unhonoured.get();
+        }
         String name = PipelinePod.name(invocation, suffixes.get());
         PipelinePod.Plan plan;
         try {
-            plan = PipelinePod.plan(invocation, name, settings, RunOwner.current());
+            plan = PipelinePod.plan(invocation, spec, name, settings, RunOwner.current());
         } catch (PipelinePod.InvalidPipeline e) {
             return new PipelineResult.Failed(e.where(), e.getMessage(), List.of(), since(started));
         }

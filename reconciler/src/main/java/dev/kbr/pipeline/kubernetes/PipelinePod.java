@@ -3,6 +3,7 @@ package dev.kbr.pipeline.kubernetes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kbr.model.Container;
 import dev.kbr.model.Pipeline;
+import dev.kbr.model.PipelineSpec;
 import dev.kbr.model.VolumeMount;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.run.RunOwner;
@@ -66,8 +67,9 @@ import java.util.regex.Pattern;
  *
  * <p>From the Pipeline document: {@code metadata.labels} and {@code metadata.annotations}, {@code
  * spec.imagePullSecrets}, {@code spec.rbac.serviceAccount}, {@code spec.nodeSelector}, {@code
- * spec.tolerations}, {@code spec.volumes}, and per container {@code resources} (Kratix's built-in
- * defaults when absent), {@code securityContext} and {@code imagePullPolicy}. Restart policy is
+ * spec.tolerations}, {@code spec.volumes}, and per container {@code imagePullPolicy} and the
+ * {@code resources} (Kratix's built-in defaults when absent) and {@code securityContext} fields
+ * that {@link PipelineSpec} reads ({@link PodContainerSpec}). Restart policy is
  * {@code Never}: a failed container fails the run, which the next pass retries.
  */
 final class PipelinePod {
@@ -185,11 +187,18 @@ final class PipelinePod {
     /**
      * Builds the run's objects.
      *
+     * @param containerSpecs the containers' resources and security contexts, already checked
+     *     to hold only fields both runners honour
      * @param name from {@link #name}
      * @throws InvalidPipeline when a field of the Pipeline document has the wrong shape, or a
      *     user container takes a name of kbr's own containers, or the object is too large
      */
-    static Plan plan(PipelineInvocation invocation, String name, KubernetesRunnerSettings settings, RunOwner owner)
+    static Plan plan(
+            PipelineInvocation invocation,
+            PipelineSpec containerSpecs,
+            String name,
+            KubernetesRunnerSettings settings,
+            RunOwner owner)
             throws InvalidPipeline {
         Pipeline pipeline = invocation.pipeline();
         for (Container container : pipeline.containers()) {
@@ -213,7 +222,9 @@ final class PipelinePod {
         List<io.fabric8.kubernetes.api.model.Container> initContainers = new ArrayList<>();
         initContainers.add(reader(settings));
         for (int i = 0; i < pipeline.containers().size(); i++) {
-            initContainers.add(userContainer(invocation, pipeline.containers().get(i), name, secretData));
+            Container container = pipeline.containers().get(i);
+            initContainers.add(
+                    userContainer(invocation, container, containerSpecs.of(container.name()), name, secretData));
         }
         long deadlineSeconds = seconds(invocation.timeout()) + FETCH_MARGIN_SECONDS;
         PodBuilder pod = new PodBuilder()
@@ -347,12 +358,11 @@ final class PipelinePod {
     }
 
     private static io.fabric8.kubernetes.api.model.Container userContainer(
-            PipelineInvocation invocation, Container container, String secretName, Map<String, String> secretData)
-            throws InvalidPipeline {
-        Pipeline pipeline = invocation.pipeline();
-        int index = pipeline.containers().indexOf(container);
-        JsonNode document = documentContainer(pipeline, container.name());
-        String path = "spec.containers[" + index + "]";
+            PipelineInvocation invocation,
+            Container container,
+            PipelineSpec.ContainerSpec spec,
+            String secretName,
+            Map<String, String> secretData) {
         List<EnvVar> env = new ArrayList<>();
         invocation.env().forEach((key, value) -> env.add(new EnvVar(key, value, null)));
         for (dev.kbr.model.EnvVar variable : container.env()) {
@@ -376,12 +386,6 @@ final class PipelinePod {
         for (VolumeMount own : container.volumeMounts()) {
             mounts.add(mount(own.name(), own.mountPath(), own.readOnly()));
         }
-        ResourceRequirements resources = document.has("resources")
-                ? convert(document.get("resources"), ResourceRequirements.class, pipeline, path + ".resources")
-                : DEFAULT_RESOURCES;
-        SecurityContext securityContext = document.has("securityContext")
-                ? convert(document.get("securityContext"), SecurityContext.class, pipeline, path + ".securityContext")
-                : null;
         return new ContainerBuilder()
                 .withName(container.name())
                 .withImage(container.image())
@@ -390,19 +394,9 @@ final class PipelinePod {
                 .withArgs(container.args().isEmpty() ? null : container.args())
                 .withEnv(env)
                 .withVolumeMounts(mounts)
-                .withResources(resources)
-                .withSecurityContext(securityContext)
+                .withResources(PodContainerSpec.resources(spec))
+                .withSecurityContext(PodContainerSpec.securityContext(spec))
                 .build();
-    }
-
-    /** The container's entry in the Pipeline document (the model keeps no resources or security context). */
-    private static JsonNode documentContainer(Pipeline pipeline, String name) {
-        for (JsonNode node : pipeline.document().path("spec").path("containers")) {
-            if (name.equals(node.path("name").asText())) {
-                return node;
-            }
-        }
-        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
     /**
