@@ -38,7 +38,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -238,10 +237,11 @@ final class PipelinePod {
                 .withInitContainers(initContainers)
                 .withContainers(outputs(settings, deadlineSeconds))
                 .withVolumes(volumes(pipeline, name))
-                .withImagePullSecrets(convertList(
+                .withImagePullSecrets(DocumentFields.convertList(
                         spec.path("imagePullSecrets"), LocalObjectReference.class, pipeline, "spec.imagePullSecrets"))
-                .withTolerations(convertList(spec.path("tolerations"), Toleration.class, pipeline, "spec.tolerations"))
-                .withNodeSelector(stringMap(spec.path("nodeSelector"), pipeline, "spec.nodeSelector"))
+                .withTolerations(DocumentFields.convertList(
+                        spec.path("tolerations"), Toleration.class, pipeline, "spec.tolerations"))
+                .withNodeSelector(DocumentFields.stringMap(spec.path("nodeSelector"), pipeline, "spec.nodeSelector"))
                 .endSpec();
         String serviceAccount = spec.path("rbac").path("serviceAccount").asText("");
         if (!serviceAccount.isEmpty()) {
@@ -301,8 +301,8 @@ final class PipelinePod {
         labels.putAll(pipeline.labels());
         labels.put(MANAGED_LABEL, "true");
         putLabel(labels, PIPELINE_LABEL, pipeline.name());
-        Map<String, String> annotations = new TreeMap<>(
-                stringMap(pipeline.document().path("metadata").path("annotations"), pipeline, "metadata.annotations"));
+        Map<String, String> annotations = new TreeMap<>(DocumentFields.stringMap(
+                pipeline.document().path("metadata").path("annotations"), pipeline, "metadata.annotations"));
         annotations.put(RUN_ANNOTATION, owner.label());
         settings.ownerPod().ifPresent(pod -> annotations.put(OWNER_POD_ANNOTATION, pod));
         return new ObjectMetaBuilder()
@@ -436,7 +436,7 @@ final class PipelinePod {
             String volumeName = volume.path("name").asText();
             // Only the volumes kbr loaded (emptyDirs) are used; the loader reported the rest.
             if (pipeline.volumes().stream().anyMatch(v -> v.name().equals(volumeName))) {
-                volumes.add(convert(volume, Volume.class, pipeline, "spec.volumes[" + i + "]"));
+                volumes.add(DocumentFields.convert(volume, Volume.class, pipeline, "spec.volumes[" + i + "]"));
             }
         }
         return volumes;
@@ -479,59 +479,5 @@ final class PipelinePod {
     private static long seconds(Duration duration) {
         long seconds = duration.toSeconds();
         return duration.toNanosPart() > 0 ? seconds + 1 : Math.max(seconds, 1);
-    }
-
-    private static <T> T convert(JsonNode node, Class<T> type, Pipeline pipeline, String path) throws InvalidPipeline {
-        try {
-            return SERIALIZATION.convertValue(node, type);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidPipeline(
-                    pipeline.name(),
-                    "Pipeline " + pipeline.name() + " (" + pipeline.location() + ") field " + path
-                            + " is not a valid Kubernetes " + type.getSimpleName() + ": "
-                            + firstLine(e.getMessage()));
-        }
-    }
-
-    private static <T> List<T> convertList(JsonNode node, Class<T> type, Pipeline pipeline, String path)
-            throws InvalidPipeline {
-        List<T> result = new ArrayList<>();
-        if (node.isMissingNode() || node.isNull()) {
-            return result;
-        }
-        if (!node.isArray()) {
-            throw new InvalidPipeline(
-                    pipeline.name(),
-                    "Pipeline " + pipeline.name() + " (" + pipeline.location() + ") field " + path + " must be a list");
-        }
-        for (int i = 0; i < node.size(); i++) {
-            result.add(convert(node.get(i), type, pipeline, path + "[" + i + "]"));
-        }
-        return result;
-    }
-
-    private static Map<String, String> stringMap(JsonNode node, Pipeline pipeline, String path) throws InvalidPipeline {
-        Map<String, String> result = new LinkedHashMap<>();
-        if (node.isMissingNode() || node.isNull()) {
-            return result;
-        }
-        if (!node.isObject()) {
-            throw new InvalidPipeline(
-                    pipeline.name(),
-                    "Pipeline " + pipeline.name() + " (" + pipeline.location() + ") field " + path
-                            + " must be a map of strings");
-        }
-        for (Map.Entry<String, JsonNode> entry : node.properties()) {
-            result.put(entry.getKey(), entry.getValue().asText());
-        }
-        return result;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable value";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }
