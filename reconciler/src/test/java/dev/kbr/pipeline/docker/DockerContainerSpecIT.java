@@ -1,5 +1,8 @@
 package dev.kbr.pipeline.docker;
 
+import static dev.kbr.pipeline.docker.PipelineFixtures.mounting;
+import static dev.kbr.pipeline.docker.PipelineFixtures.succeeded;
+import static dev.kbr.pipeline.docker.PipelineFixtures.text;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -177,29 +180,5 @@ class DockerContainerSpecIT {
 
     private static Container sh(String name, String script) {
         return new Container(name, IMAGE, List.of("sh", "-c", script), List.of(), List.of(), Optional.empty());
-    }
-
-    private static Container mounting(Container container, VolumeMount... mounts) {
-        return new Container(
-                container.name(),
-                container.image(),
-                container.command(),
-                container.args(),
-                container.env(),
-                container.envFrom(),
-                List.of(mounts),
-                container.imagePullPolicy());
-    }
-
-    private static PipelineResult.Succeeded succeeded(PipelineResult result) {
-        if (result instanceof PipelineResult.Failed failed) {
-            fail("Pipeline failed in " + failed.container() + ": " + failed.reason() + "; logs: " + failed.logs());
-        }
-        return (PipelineResult.Succeeded) result;
-    }
-
-    private static String text(byte[] bytes) {
-        assertThat(bytes).as("file content").isNotNull();
-        return new String(bytes, UTF_8);
     }
 }
