@@ -190,16 +190,17 @@ public final class DockerPipelineRunner extends RuntimeConnection {
         long started = System.nanoTime();
         long deadline = started + invocation.timeout().toNanos();
         Pipeline pipeline = invocation.pipeline();
-        VolumeMounts.Check check = VolumeMounts.check(pipeline);
-        if (check instanceof VolumeMounts.Check.Invalid invalid) {
-            return new PipelineResult.Failed(invalid.where(), invalid.reason(), List.of(), since(started));
-        }
-        List<List<VolumeMounts.Mount>> mounts = ((VolumeMounts.Check.Valid) check).perContainer();
+        // Checked first, as the Kubernetes runner does, so both report the same problem first.
         PipelineSpec spec = PipelineSpec.read(pipeline);
         Optional<PipelineResult> unhonoured = unhonoured(spec, started);
         if (unhonoured.isPresent()) {
             return unhonoured.get();
         }
+        VolumeMounts.Check check = VolumeMounts.check(pipeline);
+        if (check instanceof VolumeMounts.Check.Invalid invalid) {
+            return new PipelineResult.Failed(invalid.where(), invalid.reason(), List.of(), since(started));
+        }
+        List<List<VolumeMounts.Mount>> mounts = ((VolumeMounts.Check.Valid) check).perContainer();
         List<ContainerLog> logs = new ArrayList<>();
         Shared shared = Shared.start(pipeline.volumes());
         for (int i = 0; i < pipeline.containers().size(); i++) {
