@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kbr.model.Container;
 import dev.kbr.model.Diagnostic;
 import dev.kbr.model.Pipeline;
+import dev.kbr.model.PipelineSpec;
 import dev.kbr.model.Promise;
 import dev.kbr.model.PromiseApi;
 import dev.kbr.model.Severity;
@@ -39,7 +40,8 @@ import java.util.TreeMap;
  *       as Kratix runs only the first.
  *   <li>Containers: names present, unique within their pipeline, DNS-1123 labels, and none of
  *       {@code reader}, {@code work-writer}, {@code status-writer} (the containers Kratix adds to
- *       every pipeline Job); an image is required.
+ *       every pipeline Job); an image is required; {@code resources} and {@code securityContext}
+ *       hold only what both runners honour, with values of the right shape ({@link PipelineSpec}).
  * </ul>
  *
  * <p>Diagnostics sit at the line of the offending field ({@code promise.lines()}) and are returned
@@ -212,6 +214,10 @@ public final class PromiseValidator {
             }
             checkLabels(pipeline, path, run);
             checkContainers(pipeline, path, run);
+            // The same reading both runners do, so a field they would refuse fails validation too.
+            PipelineSpec.read(pipeline, path + ".", run::at)
+                    .problems()
+                    .forEach(p -> run.diagnostics.add(p.diagnostic()));
         }
         if (action == WorkflowAction.DELETE && pipelines.size() > 1) {
             run.warning(
@@ -292,7 +298,7 @@ public final class PromiseValidator {
             diagnostics.add(Diagnostic.warning(at(field), field, message));
         }
 
-        private SourceLocation at(String field) {
+        SourceLocation at(String field) {
             return promise.location().atLine(promise.lines().lineOf(field));
         }
     }

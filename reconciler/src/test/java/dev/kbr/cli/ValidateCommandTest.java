@@ -95,6 +95,41 @@ class ValidateCommandTest {
     }
 
     @Test
+    void reportsContainerFieldsNeitherRunnerHonoursAtTheirLine(@TempDir Path root) throws IOException {
+        String container = "          - {name: configure, image: registry.invalid/never-pulled:v1}\n";
+        assertThat(PROMISE).contains(container);
+        write(
+                root,
+                "promises/thing.yaml",
+                PROMISE.replace(
+                        container,
+                        String.join(
+                                "\n          ",
+                                "          - name: configure",
+                                "  image: registry.invalid/never-pulled:v1",
+                                "  resources:",
+                                "    limits: {memory: 1GB}",
+                                "  securityContext:",
+                                "    privileged: true\n")));
+
+        Run run = kbr("validate", "--platform", root.toString());
+
+        assertThat(run.code()).isEqualTo(Main.ERROR);
+        assertThat(run.lines())
+                .containsExactly(
+                        "promises/thing.yaml:42: error: spec.workflows.resource.configure[0].spec.containers[0]"
+                                + ".resources.limits.memory: is not a Kubernetes quantity: \"1GB\"; write e.g. 128Mi,"
+                                + " 1Gi or 1G",
+                        "promises/thing.yaml:44: error: spec.workflows.resource.configure[0].spec.containers[0]"
+                                + ".securityContext.privileged: is true, but a privileged pipeline container would"
+                                + " control the Docker host or the Kubernetes node; kbr applies a field only when both"
+                                + " its Docker and Kubernetes runners can, and one of them cannot apply this one;"
+                                + " remove it (docs/kubernetes-runner.md lists the fields kbr honours), or add only"
+                                + " the capabilities the container needs under capabilities.add",
+                        "2 errors, 0 warnings in 1 file");
+    }
+
+    @Test
     void reportsEveryProblemSortedWithASummaryAndExitsOne(@TempDir Path root) throws IOException {
         write(root, "promises/thing.yaml", PROMISE);
         write(root, "requests/a.yaml", """

@@ -91,6 +91,30 @@ class PromiseValidatorTest {
     }
 
     @Test
+    void reportsContainerFieldsTheRunnersWouldRefuse() {
+        String workflows = pipeline("instance") + """
+                          - name: step
+                            image: ghcr.io/test/step:v1
+                            resources:
+                              limits: {cpu: lots}
+                            securityContext:
+                              privileged: true
+                """;
+        Promise promise = promise(promiseYaml("redis", API, "    resource:\n      configure:\n" + workflows));
+
+        List<Diagnostic> diagnostics = validator.validate(promise);
+
+        assertThat(diagnostics)
+                .extracting(Diagnostic::field)
+                .containsExactly(
+                        "spec.workflows.resource.configure[0].spec.containers[0].resources.limits.cpu",
+                        "spec.workflows.resource.configure[0].spec.containers[0].securityContext.privileged");
+        assertThat(diagnostics.get(0).message())
+                .isEqualTo("is not a Kubernetes quantity: \"lots\"; write e.g. 500m, 1 or 1.5");
+        assertThat(diagnostics.get(1).location().file()).isEqualTo("promise.yaml");
+    }
+
+    @Test
     void rejectsDuplicateAndInvalidContainerNames() {
         Promise promise = promise(promiseYaml(
                 "redis",

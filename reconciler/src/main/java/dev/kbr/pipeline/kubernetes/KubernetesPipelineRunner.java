@@ -1,34 +1,16 @@
 package dev.kbr.pipeline.kubernetes;
 
-import dev.kbr.model.Container;
-import dev.kbr.pipeline.ContainerLog;
-import dev.kbr.pipeline.GoDurations;
-import dev.kbr.pipeline.LogTail;
+import dev.kbr.model.PipelineSpec;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
-import dev.kbr.pipeline.PipelineRunner;
-import dev.kbr.pipeline.RuntimeInterrupts;
+import dev.kbr.pipeline.RuntimeConnection;
 import dev.kbr.pipeline.TarTrees;
-import dev.kbr.pipeline.UnsafeOutputException;
 import dev.kbr.run.RunOwner;
-import io.fabric8.kubernetes.api.model.ContainerState;
-import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
-import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.ExecWatch;
-import io.fabric8.kubernetes.client.dsl.PodResource;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,11 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -61,9 +38,10 @@ import java.util.function.Supplier;
  *
  * <p>A container exiting non-zero, the pipeline timeout (covering scheduling, image pulls and
  * the containers), an image that cannot be pulled, a Pod that is evicted or deleted, a Pipeline
- * field that cannot become part of a Pod, and unsafe output give {@link PipelineResult.Failed}
- * naming the container and the reason; an API server that cannot be reached or refuses a request
- * gives an {@link IOException} naming what was attempted.
+ * field that cannot become part of a Pod or that the Docker runner could not honour either ({@link
+ * dev.kbr.model.PipelineSpec}, checked before anything is created), and unsafe output give {@link
+ * PipelineResult.Failed} naming the container and the reason; an API server that cannot be
+ * reached or refuses a request gives an {@link IOException} naming what was attempted.
  *
  * <p>Pods are labelled as Kratix labels its pipeline Pods plus {@value PipelinePod#MANAGED_LABEL}
  * {@code =true}, and annotated with their owner ({@value PipelinePod#RUN_ANNOTATION}, {@value
@@ -73,23 +51,12 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe: independent pipelines may run concurrently on one runner.
  */
-public final class KubernetesPipelineRunner implements PipelineRunner {
-    // Bound for API calls after the containers ended, which the pipeline timeout no longer covers.
-    private static final Duration AFTER_EXIT_TIMEOUT = Duration.ofSeconds(60);
-    // Waiting reasons after which a container will not start without someone changing something.
-    private static final Set<String> STUCK_REASONS = Set.of(
-            "ImagePullBackOff",
-            "InvalidImageName",
-            "ErrImageNeverPull",
-            "CreateContainerConfigError",
-            "CreateContainerError",
-            "RunContainerError");
+public final class KubernetesPipelineRunner extends RuntimeConnection {
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
     private final KubernetesClient client;
     private final KubernetesRunnerSettings settings;
     private final Supplier<String> suffixes;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * For tests that bring their own client and Pod name suffixes.
@@ -99,6 +66,7 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
      * @param suffixes gives the five characters that end each run's object names
      */
     KubernetesPipelineRunner(KubernetesClient client, KubernetesRunnerSettings settings, Supplier<String> suffixes) {
+        super("Kubernetes");
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.suffixes = Objects.requireNonNull(suffixes, "suffixes");
@@ -125,17 +93,9 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
                             + "; run kbr in a Pod or point KUBECONFIG at a cluster",
                     e);
         }
-        KubernetesPipelineRunner runner = new KubernetesPipelineRunner(client, settings, randomSuffixes());
-        try {
-            runner.removeLeftovers(Instant.now());
-        } catch (IOException | RuntimeException e) {
-            runner.close();
-            throw e;
-        } catch (InterruptedException e) {
-            runner.close();
-            throw RuntimeInterrupts.whileConnecting("the Kubernetes API server at " + runner.server(), e);
-        }
-        return runner;
+        return prepared(
+                new KubernetesPipelineRunner(client, settings, randomSuffixes()),
+                runner -> runner.removeLeftovers(Instant.now()));
     }
 
     /**
@@ -148,18 +108,21 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
     @Override
     public PipelineResult run(PipelineInvocation invocation) throws IOException, InterruptedException {
         Objects.requireNonNull(invocation, "invocation");
-        if (closed.get()) {
-            throw new IllegalStateException("The Kubernetes pipeline runner is closed");
-        }
+        requireOpen();
         long started = System.nanoTime();
+        PipelineSpec spec = PipelineSpec.read(invocation.pipeline());
+        Optional<PipelineResult> unhonoured = unhonoured(spec, started);
+        if (unhonoured.isPresent()) {
+            return unhonoured.get();
+        }
         String name = PipelinePod.name(invocation, suffixes.get());
         PipelinePod.Plan plan;
         try {
-            plan = PipelinePod.plan(invocation, name, settings, RunOwner.current());
+            plan = PipelinePod.plan(invocation, spec, name, settings, RunOwner.current());
         } catch (PipelinePod.InvalidPipeline e) {
             return new PipelineResult.Failed(e.where(), e.getMessage(), List.of(), since(started));
         }
-        Run run = new Run(invocation, plan, started);
+        PodRun run = new PodRun(this, invocation, plan, started);
         try {
             return run.execute();
         } finally {
@@ -247,418 +210,8 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
         }
     }
 
-    /** Closes the API connection; idempotent. */
-    @Override
-    public void close() throws IOException {
-        if (closed.compareAndSet(false, true)) {
-            client.close();
-        }
-    }
-
-    /** How the Pod's init containers ended, as far as the runner needs to know. */
-    private sealed interface Wait {
-        /** Every init container exited 0 and the outputs container runs. */
-        record Ready(Pod pod) implements Wait {}
-
-        /** The run is over without outputs. */
-        record Stopped(String container, String reason, Pod pod) implements Wait {}
-    }
-
-    /** One pipeline run: its Pod's life from creation to deletion. */
-    private final class Run {
-        private final PipelineInvocation invocation;
-        private final PipelinePod.Plan plan;
-        private final String name;
-        private final long started;
-        private final long deadline;
-        private final String subject;
-        private boolean created;
-
-        Run(PipelineInvocation invocation, PipelinePod.Plan plan, long started) {
-            this.invocation = invocation;
-            this.plan = plan;
-            this.name = plan.pod().getMetadata().getName();
-            this.started = started;
-            this.deadline = started + invocation.timeout().toNanos();
-            this.subject = "Pod " + settings.namespace() + "/" + name + " of pipeline "
-                    + invocation.pipeline().name();
-        }
-
-        PipelineResult execute() throws IOException, InterruptedException {
-            Pod pod;
-            // Set before the request: a create that times out may still have made the Pod.
-            created = true;
-            try {
-                pod = client.pods()
-                        .inNamespace(settings.namespace())
-                        .resource(plan.pod())
-                        .create();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 409) {
-                    // Another run's Pod has this name: never delete it.
-                    created = false;
-                }
-                RuntimeInterrupts.throwIfInterrupted(e, "Kubernetes");
-                if (e.getCode() == 422) {
-                    // The API server names the offending field; it is the Pipeline's to fix.
-                    return failed(
-                            invocation.pipeline().name(), "the API server refused the pipeline Pod: " + describe(e));
-                }
-                throw new IOException(
-                        "Tried to create " + subject + " but the Kubernetes API server at " + server() + " answered: "
-                                + describe(e),
-                        e);
-            }
-            Pod owner = pod;
-            call(
-                    "Tried to create ConfigMap " + name + " (the input object) for " + subject,
-                    () -> client.configMaps()
-                            .inNamespace(settings.namespace())
-                            .resource(PipelinePod.ownedBy(plan.input(), owner))
-                            .create());
-            if (plan.secret().isPresent()) {
-                call(
-                        "Tried to create Secret " + name + " (the pipeline's Secret values) for " + subject,
-                        () -> client.secrets()
-                                .inNamespace(settings.namespace())
-                                .resource(PipelinePod.ownedBy(plan.secret().get(), owner))
-                                .create());
-            }
-            Wait wait = awaitInitContainers();
-            if (wait instanceof Wait.Stopped stopped) {
-                return failed(stopped.container(), stopped.reason(), logs(stopped.pod(), true));
-            }
-            Pod ready = ((Wait.Ready) wait).pod();
-            List<ContainerLog> logs = logs(ready, false);
-            TarTrees.Tree kratix;
-            try {
-                Fetch fetch = fetchOutputs();
-                if (fetch instanceof Fetch.Refused refused) {
-                    return failed(invocation.pipeline().name(), refused.reason(), logs);
-                }
-                kratix = ((Fetch.Fetched) fetch).tree();
-            } catch (UnsafeOutputException e) {
-                return failed(invocation.pipeline().name(), "produced unsafe output: " + e.getMessage(), logs);
-            }
-            for (String directory : List.of("output", "metadata")) {
-                if (kratix.files().containsKey(directory)) {
-                    return failed(
-                            invocation.pipeline().name(),
-                            "produced unsafe output: /kratix/" + directory + " is a file, not a directory",
-                            logs);
-                }
-            }
-            return new PipelineResult.Succeeded(
-                    kratix.subtree("output").files(), kratix.subtree("metadata").files(), logs, since(started));
-        }
-
-        /** Reads the Pod's status until its init containers are done, one failed, or time ran out. */
-        private Wait awaitInitContainers() throws IOException, InterruptedException {
-            List<String> initNames = plan.pod().getSpec().getInitContainers().stream()
-                    .map(io.fabric8.kubernetes.api.model.Container::getName)
-                    .toList();
-            while (true) {
-                Pod pod = call(
-                        "Tried to read the status of " + subject,
-                        () -> client.pods()
-                                .inNamespace(settings.namespace())
-                                .withName(name)
-                                .get());
-                if (pod == null) {
-                    return new Wait.Stopped(
-                            invocation.pipeline().name(),
-                            "the pipeline Pod " + settings.namespace() + "/" + name
-                                    + " was deleted before its containers finished",
-                            null);
-                }
-                PodStatus status = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
-                boolean allDone = true;
-                for (String container : initNames) {
-                    ContainerState state = state(status.getInitContainerStatuses(), container);
-                    ContainerStateTerminated terminated = state == null ? null : state.getTerminated();
-                    if (terminated != null && exitCode(terminated) != 0) {
-                        return new Wait.Stopped(container, exited(container, terminated), pod);
-                    }
-                    if (terminated == null) {
-                        allDone = false;
-                        Optional<String> stuck = stuck(container, state);
-                        if (stuck.isPresent()) {
-                            return new Wait.Stopped(container, stuck.get(), pod);
-                        }
-                        break;
-                    }
-                }
-                ContainerState outputs = state(status.getContainerStatuses(), PipelinePod.OUTPUTS);
-                Optional<String> outputsStuck = stuck(PipelinePod.OUTPUTS, outputs);
-                if (outputsStuck.isPresent()) {
-                    return new Wait.Stopped(PipelinePod.OUTPUTS, outputsStuck.get(), pod);
-                }
-                if (allDone && outputs != null && outputs.getRunning() != null) {
-                    return new Wait.Ready(pod);
-                }
-                String phase = status.getPhase();
-                if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
-                    return new Wait.Stopped(
-                            current(pod, initNames),
-                            "the pipeline Pod ended (" + phase
-                                    + (status.getReason() != null ? ", " + status.getReason() : "")
-                                    + ")" + (status.getMessage() != null ? ": " + status.getMessage() : "")
-                                    + " before kbr could copy its outputs",
-                            pod);
-                }
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return new Wait.Stopped(current(pod, initNames), timedOut() + whyWaiting(pod, initNames), pod);
-                }
-                TimeUnit.NANOSECONDS.sleep(
-                        Math.min(remaining, settings.pollInterval().toNanos()));
-            }
-        }
-
-        /** The user container that runs or waits, else the pipeline's name. */
-        private String current(Pod pod, List<String> initNames) {
-            PodStatus status = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
-            for (String container : initNames) {
-                ContainerState state = state(status.getInitContainerStatuses(), container);
-                if (state == null || state.getTerminated() == null) {
-                    return container.equals(PipelinePod.READER)
-                            ? invocation.pipeline().name()
-                            : container;
-                }
-            }
-            return invocation.pipeline().name();
-        }
-
-        /** What the Pod was waiting for when time ran out, for the timeout message. */
-        private String whyWaiting(Pod pod, List<String> initNames) {
-            PodStatus status = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
-            if (status.getConditions() != null) {
-                for (PodCondition condition : status.getConditions()) {
-                    if ("PodScheduled".equals(condition.getType()) && "False".equals(condition.getStatus())) {
-                        return "; the Pod was never scheduled"
-                                + (condition.getMessage() != null ? ": " + condition.getMessage() : "");
-                    }
-                }
-            }
-            for (String container : initNames) {
-                ContainerState state = state(status.getInitContainerStatuses(), container);
-                if (state != null && state.getTerminated() != null) {
-                    continue;
-                }
-                // Only the first unfinished container matters: later ones wait for it.
-                if (state != null && state.getWaiting() != null) {
-                    ContainerStateWaiting waiting = state.getWaiting();
-                    return "; container " + container + " was waiting (" + waiting.getReason()
-                            + (waiting.getMessage() != null ? ": " + waiting.getMessage() : "") + ")";
-                }
-                break;
-            }
-            return status.getPhase() == null
-                            || "Pending".equals(status.getPhase()) && status.getInitContainerStatuses() == null
-                    ? "; the Pod had not started"
-                    : "";
-        }
-
-        /** Copies {@code /kratix/output} and {@code /kratix/metadata} out of the outputs container. */
-        private Fetch fetchOutputs() throws IOException, InterruptedException, UnsafeOutputException {
-            String attempted = "Tried to copy /kratix/output and /kratix/metadata out of " + subject;
-            ByteArrayOutputStream errors = new ByteArrayOutputStream();
-            ExecWatch watch = call(
-                    attempted,
-                    () -> pod().inContainer(PipelinePod.OUTPUTS)
-                            .redirectingOutput()
-                            .writingError(new Capped(errors, 64 * 1024))
-                            .exec("tar", "-c", "-f", "-", "-C", "/", "kratix/output", "kratix/metadata"));
-            try (watch) {
-                TarTrees.Tree tree;
-                InputStream tar = watch.getOutput();
-                try {
-                    tree = TarTrees.readTree(tar, "kratix", Set.of("output", "metadata"), settings.outputLimits());
-                    // The tail (block padding) must be read, or the stream stalls before the exit status.
-                    tar.transferTo(OutputStream.nullOutputStream());
-                } catch (InterruptedIOException e) {
-                    throw RuntimeInterrupts.interrupted(attempted, e);
-                } catch (UnsafeOutputException e) {
-                    throw e;
-                } catch (IOException e) {
-                    int code = tarExitCode(watch, attempted);
-                    if (code != 0) {
-                        return new Fetch.Refused(tarFailed(code, errors));
-                    }
-                    throw new IOException(attempted + " but reading the archive failed: " + e.getMessage(), e);
-                }
-                int code = tarExitCode(watch, attempted);
-                if (code != 0) {
-                    return new Fetch.Refused(tarFailed(code, errors));
-                }
-                return new Fetch.Fetched(tree);
-            }
-        }
-
-        private String tarFailed(int code, ByteArrayOutputStream errors) {
-            return "kbr could not copy /kratix/output and /kratix/metadata out of the pipeline Pod: tar exited with"
-                    + " code " + code + ": "
-                    + errors.toString(StandardCharsets.UTF_8).strip()
-                    + "; pipeline files must be readable by other users (kbr's " + PipelinePod.OUTPUTS
-                    + " container runs as user " + PipelinePod.HELPER_USER + "), and the helper image ("
-                    + settings.helperImage() + ") needs tar";
-        }
-
-        private int tarExitCode(ExecWatch watch, String attempted) throws IOException, InterruptedException {
-            try {
-                Integer code = watch.exitCode().get(AFTER_EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                return code == null ? -1 : code;
-            } catch (ExecutionException e) {
-                throw new IOException(attempted + " but the exec stream failed: " + describe(e.getCause()), e);
-            } catch (TimeoutException e) {
-                throw new IOException(
-                        attempted + " but tar's exit status did not arrive within "
-                                + GoDurations.format(AFTER_EXIT_TIMEOUT),
-                        e);
-            }
-        }
-
-        /**
-         * Logs of the user containers that started, in order; with {@code withReader}, also the
-         * reader's when it failed, as it then explains the failure.
-         */
-        private List<ContainerLog> logs(Pod pod, boolean withReader) throws InterruptedException {
-            List<ContainerLog> logs = new ArrayList<>();
-            if (pod == null || pod.getStatus() == null) {
-                return logs;
-            }
-            List<String> names = new ArrayList<>();
-            if (withReader) {
-                names.add(PipelinePod.READER);
-            }
-            invocation.pipeline().containers().stream().map(Container::name).forEach(names::add);
-            for (String container : names) {
-                ContainerState state = state(pod.getStatus().getInitContainerStatuses(), container);
-                if (state == null || (state.getTerminated() == null && state.getRunning() == null)) {
-                    continue;
-                }
-                int code = state.getTerminated() != null ? exitCode(state.getTerminated()) : -1;
-                if (container.equals(PipelinePod.READER) && code == 0) {
-                    continue;
-                }
-                logs.add(new ContainerLog(container, code, log(container)));
-            }
-            return logs;
-        }
-
-        private String log(String container) throws InterruptedException {
-            LogTail tail = new LogTail(settings.maxLogBytes());
-            String problem = null;
-            try (InputStream in = pod().inContainer(container).getLogInputStream()) {
-                byte[] buffer = new byte[8192];
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    tail.append(java.util.Arrays.copyOf(buffer, n));
-                }
-            } catch (InterruptedIOException e) {
-                Thread.currentThread().interrupt();
-                throw (InterruptedException) new InterruptedException("Interrupted while reading a log").initCause(e);
-            } catch (IOException | RuntimeException e) {
-                if (e instanceof RuntimeException runtime) {
-                    RuntimeInterrupts.throwIfInterrupted(runtime, "Kubernetes");
-                }
-                // The log is diagnostic: losing it must not turn a result into an API error.
-                problem = "the log could not be read: " + describe(e);
-            }
-            String text = tail.text();
-            if (problem != null) {
-                text = text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + "[kbr: " + problem + "]\n";
-            }
-            return text;
-        }
-
-        /** Deletes the Secret, ConfigMap and Pod, even after an interrupt (which is kept). */
-        void cleanUp() throws IOException {
-            if (!created) {
-                return;
-            }
-            boolean interrupted = Thread.interrupted();
-            try {
-                delete(name, plan.secret().isPresent());
-            } catch (InterruptedException e) {
-                interrupted = true;
-                InterruptedIOException io = new InterruptedIOException("Interrupted while deleting " + subject);
-                io.initCause(e);
-                throw io;
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        private PodResource pod() {
-            return client.pods().inNamespace(settings.namespace()).withName(name);
-        }
-
-        private PipelineResult failed(String container, String reason) {
-            return failed(container, reason, List.of());
-        }
-
-        private PipelineResult failed(String container, String reason, List<ContainerLog> logs) {
-            return new PipelineResult.Failed(container, reason, logs, since(started));
-        }
-
-        private String timedOut() {
-            return "timed out after " + GoDurations.format(invocation.timeout());
-        }
-
-        private String exited(String container, ContainerStateTerminated terminated) {
-            int code = exitCode(terminated);
-            String reason = "exited with code " + code;
-            if (container.equals(PipelinePod.READER)) {
-                reason = "kbr's reader container (image " + settings.helperImage() + ") " + reason
-                        + " while copying the input object; check --kubernetes-helper-image";
-            }
-            if (terminated.getReason() != null && !"Error".equals(terminated.getReason())) {
-                reason += " (" + terminated.getReason() + ")";
-            }
-            return reason;
-        }
-
-        /** Why a waiting container will not start, when it will not without help. */
-        private Optional<String> stuck(String container, ContainerState state) {
-            ContainerStateWaiting waiting = state == null ? null : state.getWaiting();
-            if (waiting == null || !STUCK_REASONS.contains(waiting.getReason())) {
-                return Optional.empty();
-            }
-            String image = image(container);
-            String detail = waiting.getMessage() != null ? ": " + waiting.getMessage() : "";
-            boolean pull = waiting.getReason().contains("Image");
-            String what = pull
-                    ? "image " + image + " could not be pulled (" + waiting.getReason() + detail + ")"
-                    : "the container could not be started (" + waiting.getReason() + detail + ")";
-            String fix = container.equals(PipelinePod.READER) || container.equals(PipelinePod.OUTPUTS)
-                    ? "; kbr's helper image is set by --kubernetes-helper-image"
-                    : pull ? "; check the image name and the Pipeline's spec.imagePullSecrets" : "";
-            return Optional.of(what + fix);
-        }
-
-        private String image(String container) {
-            return java.util.stream.Stream.concat(
-                            plan.pod().getSpec().getInitContainers().stream(),
-                            plan.pod().getSpec().getContainers().stream())
-                    .filter(c -> c.getName().equals(container))
-                    .map(io.fabric8.kubernetes.api.model.Container::getImage)
-                    .findFirst()
-                    .orElse("?");
-        }
-    }
-
-    /** The outcome of copying the outputs out. */
-    private sealed interface Fetch {
-        record Fetched(TarTrees.Tree tree) implements Fetch {}
-
-        record Refused(String reason) implements Fetch {}
-    }
-
     /** Deletes a run's Secret (when it has one), ConfigMap and Pod; absent ones are fine. */
-    private void delete(String name, boolean withSecret) throws IOException, InterruptedException {
+    void delete(String name, boolean withSecret) throws IOException, InterruptedException {
         String where = settings.namespace() + "/" + name;
         if (withSecret) {
             call(
@@ -684,62 +237,74 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
                         .delete());
     }
 
-    private static ContainerState state(List<ContainerStatus> statuses, String container) {
-        if (statuses == null) {
-            return null;
-        }
-        for (ContainerStatus status : statuses) {
-            if (container.equals(status.getName())) {
-                return status.getState();
-            }
-        }
-        return null;
-    }
-
-    private static int exitCode(ContainerStateTerminated terminated) {
-        return terminated.getExitCode() == null ? -1 : terminated.getExitCode();
-    }
-
-    /** A fabric8 call; its unchecked exceptions are translated by {@link #call}. */
-    private interface ApiCall<T> {
-        T call() throws InterruptedException;
-    }
-
     /**
-     * Runs a fabric8 call, turning its exceptions into an {@link IOException} ({@code "<attempted>
-     * but the Kubernetes API server at … answered: …"}) or, when the thread was interrupted, an
-     * {@link InterruptedException}.
+     * {@code "<attempted> but the Kubernetes API server at … answered: …"} (with the Role to grant
+     * on a 403), or {@code "… could not be reached: …"} when no HTTP answer came.
      */
-    private <T> T call(String attempted, ApiCall<T> apiCall) throws IOException, InterruptedException {
-        try {
-            return apiCall.call();
-        } catch (KubernetesClientException e) {
-            RuntimeInterrupts.throwIfInterrupted(e, "Kubernetes");
-            if (e.getStatus() == null && e.getCode() <= 0) {
+    @Override
+    protected IOException failure(String attempted, RuntimeException e) {
+        if (e instanceof KubernetesClientException k) {
+            if (k.getStatus() == null && k.getCode() <= 0) {
                 // No HTTP answer at all: fabric8's own message only repeats the request.
-                throw new IOException(
+                return new IOException(
                         attempted + " but the Kubernetes API server at " + server() + " could not be reached: "
-                                + describe(rootCause(e))
+                                + describe(rootCause(k))
                                 + "; run kbr in a Pod, or point KUBECONFIG at a cluster",
-                        e);
+                        k);
             }
-            String hint = e.getCode() == 403
+            String hint = k.getCode() == 403
                     ? "; grant kbr's service account the Role in docs/kubernetes-runner.md in namespace "
                             + settings.namespace()
                     : "";
-            throw new IOException(
-                    attempted + " but the Kubernetes API server at " + server() + " answered: " + describe(e) + hint,
-                    e);
-        } catch (RuntimeException e) {
-            RuntimeInterrupts.throwIfInterrupted(e, "Kubernetes");
-            throw new IOException(
-                    attempted + " but the Kubernetes API server at " + server() + " could not be reached: "
-                            + describe(e),
-                    e);
+            return new IOException(
+                    attempted + " but the Kubernetes API server at " + server() + " answered: " + describe(k) + hint,
+                    k);
         }
+        return new IOException(
+                attempted + " but the Kubernetes API server at " + server() + " could not be reached: " + describe(e),
+                e);
     }
 
-    private String server() {
+    @Override
+    protected String address() {
+        return "the Kubernetes API server at " + server();
+    }
+
+    @Override
+    protected void closeClient() {
+        client.close();
+    }
+
+    /** {@link RuntimeConnection#call} for the rest of this package. */
+    <T> T api(String attempted, LibraryCall<T> apiCall) throws IOException, InterruptedException {
+        return call(attempted, apiCall);
+    }
+
+    /** Deletes a run's objects even after an interrupt, which is kept. */
+    static void deleteKeepingInterrupt(KubernetesPipelineRunner runner, String subject, String name, boolean withSecret)
+            throws IOException {
+        cleanUp("deleting", subject, () -> runner.delete(name, withSecret));
+    }
+
+    /** The log with {@code "[kbr: <problem>]"} appended when there was one. */
+    static String withLogProblem(String log, String problem) {
+        return withProblem(log, problem);
+    }
+
+    /** The time since {@code startedNanos}. */
+    static Duration elapsed(long startedNanos) {
+        return since(startedNanos);
+    }
+
+    KubernetesClient client() {
+        return client;
+    }
+
+    KubernetesRunnerSettings settings() {
+        return settings;
+    }
+
+    String server() {
         try {
             return String.valueOf(client.getMasterUrl());
         } catch (RuntimeException e) {
@@ -757,21 +322,13 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
 
     /** The API server's status message where it sent one, else the exception's message. */
     static String describe(Throwable e) {
-        if (e instanceof KubernetesClientException k
-                && k.getStatus() != null
-                && k.getStatus().getMessage() != null) {
-            return k.getStatus().getMessage();
-        }
-        String message = e.getMessage();
-        if (message != null && !message.isBlank()) {
-            return message.strip();
-        }
-        Throwable cause = e.getCause();
-        return cause != null && cause != e ? describe(cause) : e.getClass().getSimpleName();
-    }
-
-    private static Duration since(long startedNanos) {
-        return Duration.ofNanos(System.nanoTime() - startedNanos);
+        return describe(
+                e,
+                t -> t instanceof KubernetesClientException k
+                                && k.getStatus() != null
+                                && k.getStatus().getMessage() != null
+                        ? Optional.of(k.getStatus().getMessage())
+                        : Optional.empty());
     }
 
     private static Supplier<String> randomSuffixes() {
@@ -783,28 +340,5 @@ public final class KubernetesPipelineRunner implements PipelineRunner {
             }
             return suffix.toString();
         };
-    }
-
-    /** Keeps at most {@code limit} bytes written to it; the rest is dropped. */
-    private static final class Capped extends OutputStream {
-        private final ByteArrayOutputStream target;
-        private final int limit;
-
-        Capped(ByteArrayOutputStream target, int limit) {
-            this.target = target;
-            this.limit = limit;
-        }
-
-        @Override
-        public synchronized void write(int b) {
-            if (target.size() < limit) {
-                target.write(b);
-            }
-        }
-
-        @Override
-        public synchronized void write(byte[] bytes, int offset, int length) {
-            target.write(bytes, offset, Math.min(length, Math.max(0, limit - target.size())));
-        }
     }
 }

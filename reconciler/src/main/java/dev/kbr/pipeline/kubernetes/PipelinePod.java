@@ -3,6 +3,7 @@ package dev.kbr.pipeline.kubernetes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kbr.model.Container;
 import dev.kbr.model.Pipeline;
+import dev.kbr.model.PipelineSpec;
 import dev.kbr.model.VolumeMount;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.run.RunOwner;
@@ -37,7 +38,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,8 +66,9 @@ import java.util.regex.Pattern;
  *
  * <p>From the Pipeline document: {@code metadata.labels} and {@code metadata.annotations}, {@code
  * spec.imagePullSecrets}, {@code spec.rbac.serviceAccount}, {@code spec.nodeSelector}, {@code
- * spec.tolerations}, {@code spec.volumes}, and per container {@code resources} (Kratix's built-in
- * defaults when absent), {@code securityContext} and {@code imagePullPolicy}. Restart policy is
+ * spec.tolerations}, {@code spec.volumes}, and per container {@code imagePullPolicy} and the
+ * {@code resources} (Kratix's built-in defaults when absent) and {@code securityContext} fields
+ * that {@link PipelineSpec} reads ({@link PodContainerSpec}). Restart policy is
  * {@code Never}: a failed container fails the run, which the next pass retries.
  */
 final class PipelinePod {
@@ -185,11 +186,18 @@ final class PipelinePod {
     /**
      * Builds the run's objects.
      *
+     * @param containerSpecs the containers' resources and security contexts, already checked
+     *     to hold only fields both runners honour
      * @param name from {@link #name}
      * @throws InvalidPipeline when a field of the Pipeline document has the wrong shape, or a
      *     user container takes a name of kbr's own containers, or the object is too large
      */
-    static Plan plan(PipelineInvocation invocation, String name, KubernetesRunnerSettings settings, RunOwner owner)
+    static Plan plan(
+            PipelineInvocation invocation,
+            PipelineSpec containerSpecs,
+            String name,
+            KubernetesRunnerSettings settings,
+            RunOwner owner)
             throws InvalidPipeline {
         Pipeline pipeline = invocation.pipeline();
         for (Container container : pipeline.containers()) {
@@ -213,7 +221,9 @@ final class PipelinePod {
         List<io.fabric8.kubernetes.api.model.Container> initContainers = new ArrayList<>();
         initContainers.add(reader(settings));
         for (int i = 0; i < pipeline.containers().size(); i++) {
-            initContainers.add(userContainer(invocation, pipeline.containers().get(i), name, secretData));
+            Container container = pipeline.containers().get(i);
+            initContainers.add(
+                    userContainer(invocation, container, containerSpecs.of(container.name()), name, secretData));
         }
         long deadlineSeconds = seconds(invocation.timeout()) + FETCH_MARGIN_SECONDS;
         PodBuilder pod = new PodBuilder()
@@ -227,10 +237,11 @@ final class PipelinePod {
                 .withInitContainers(initContainers)
                 .withContainers(outputs(settings, deadlineSeconds))
                 .withVolumes(volumes(pipeline, name))
-                .withImagePullSecrets(convertList(
+                .withImagePullSecrets(DocumentFields.convertList(
                         spec.path("imagePullSecrets"), LocalObjectReference.class, pipeline, "spec.imagePullSecrets"))
-                .withTolerations(convertList(spec.path("tolerations"), Toleration.class, pipeline, "spec.tolerations"))
-                .withNodeSelector(stringMap(spec.path("nodeSelector"), pipeline, "spec.nodeSelector"))
+                .withTolerations(DocumentFields.convertList(
+                        spec.path("tolerations"), Toleration.class, pipeline, "spec.tolerations"))
+                .withNodeSelector(DocumentFields.stringMap(spec.path("nodeSelector"), pipeline, "spec.nodeSelector"))
                 .endSpec();
         String serviceAccount = spec.path("rbac").path("serviceAccount").asText("");
         if (!serviceAccount.isEmpty()) {
@@ -290,8 +301,8 @@ final class PipelinePod {
         labels.putAll(pipeline.labels());
         labels.put(MANAGED_LABEL, "true");
         putLabel(labels, PIPELINE_LABEL, pipeline.name());
-        Map<String, String> annotations = new TreeMap<>(
-                stringMap(pipeline.document().path("metadata").path("annotations"), pipeline, "metadata.annotations"));
+        Map<String, String> annotations = new TreeMap<>(DocumentFields.stringMap(
+                pipeline.document().path("metadata").path("annotations"), pipeline, "metadata.annotations"));
         annotations.put(RUN_ANNOTATION, owner.label());
         settings.ownerPod().ifPresent(pod -> annotations.put(OWNER_POD_ANNOTATION, pod));
         return new ObjectMetaBuilder()
@@ -347,12 +358,11 @@ final class PipelinePod {
     }
 
     private static io.fabric8.kubernetes.api.model.Container userContainer(
-            PipelineInvocation invocation, Container container, String secretName, Map<String, String> secretData)
-            throws InvalidPipeline {
-        Pipeline pipeline = invocation.pipeline();
-        int index = pipeline.containers().indexOf(container);
-        JsonNode document = documentContainer(pipeline, container.name());
-        String path = "spec.containers[" + index + "]";
+            PipelineInvocation invocation,
+            Container container,
+            PipelineSpec.ContainerSpec spec,
+            String secretName,
+            Map<String, String> secretData) {
         List<EnvVar> env = new ArrayList<>();
         invocation.env().forEach((key, value) -> env.add(new EnvVar(key, value, null)));
         for (dev.kbr.model.EnvVar variable : container.env()) {
@@ -376,12 +386,6 @@ final class PipelinePod {
         for (VolumeMount own : container.volumeMounts()) {
             mounts.add(mount(own.name(), own.mountPath(), own.readOnly()));
         }
-        ResourceRequirements resources = document.has("resources")
-                ? convert(document.get("resources"), ResourceRequirements.class, pipeline, path + ".resources")
-                : DEFAULT_RESOURCES;
-        SecurityContext securityContext = document.has("securityContext")
-                ? convert(document.get("securityContext"), SecurityContext.class, pipeline, path + ".securityContext")
-                : null;
         return new ContainerBuilder()
                 .withName(container.name())
                 .withImage(container.image())
@@ -390,19 +394,9 @@ final class PipelinePod {
                 .withArgs(container.args().isEmpty() ? null : container.args())
                 .withEnv(env)
                 .withVolumeMounts(mounts)
-                .withResources(resources)
-                .withSecurityContext(securityContext)
+                .withResources(PodContainerSpec.resources(spec))
+                .withSecurityContext(PodContainerSpec.securityContext(spec))
                 .build();
-    }
-
-    /** The container's entry in the Pipeline document (the model keeps no resources or security context). */
-    private static JsonNode documentContainer(Pipeline pipeline, String name) {
-        for (JsonNode node : pipeline.document().path("spec").path("containers")) {
-            if (name.equals(node.path("name").asText())) {
-                return node;
-            }
-        }
-        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
     /**
@@ -442,7 +436,7 @@ final class PipelinePod {
             String volumeName = volume.path("name").asText();
             // Only the volumes kbr loaded (emptyDirs) are used; the loader reported the rest.
             if (pipeline.volumes().stream().anyMatch(v -> v.name().equals(volumeName))) {
-                volumes.add(convert(volume, Volume.class, pipeline, "spec.volumes[" + i + "]"));
+                volumes.add(DocumentFields.convert(volume, Volume.class, pipeline, "spec.volumes[" + i + "]"));
             }
         }
         return volumes;
@@ -485,59 +479,5 @@ final class PipelinePod {
     private static long seconds(Duration duration) {
         long seconds = duration.toSeconds();
         return duration.toNanosPart() > 0 ? seconds + 1 : Math.max(seconds, 1);
-    }
-
-    private static <T> T convert(JsonNode node, Class<T> type, Pipeline pipeline, String path) throws InvalidPipeline {
-        try {
-            return SERIALIZATION.convertValue(node, type);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidPipeline(
-                    pipeline.name(),
-                    "Pipeline " + pipeline.name() + " (" + pipeline.location() + ") field " + path
-                            + " is not a valid Kubernetes " + type.getSimpleName() + ": "
-                            + firstLine(e.getMessage()));
-        }
-    }
-
-    private static <T> List<T> convertList(JsonNode node, Class<T> type, Pipeline pipeline, String path)
-            throws InvalidPipeline {
-        List<T> result = new ArrayList<>();
-        if (node.isMissingNode() || node.isNull()) {
-            return result;
-        }
-        if (!node.isArray()) {
-            throw new InvalidPipeline(
-                    pipeline.name(),
-                    "Pipeline " + pipeline.name() + " (" + pipeline.location() + ") field " + path + " must be a list");
-        }
-        for (int i = 0; i < node.size(); i++) {
-            result.add(convert(node.get(i), type, pipeline, path + "[" + i + "]"));
-        }
-        return result;
-    }
-
-    private static Map<String, String> stringMap(JsonNode node, Pipeline pipeline, String path) throws InvalidPipeline {
-        Map<String, String> result = new LinkedHashMap<>();
-        if (node.isMissingNode() || node.isNull()) {
-            return result;
-        }
-        if (!node.isObject()) {
-            throw new InvalidPipeline(
-                    pipeline.name(),
-                    "Pipeline " + pipeline.name() + " (" + pipeline.location() + ") field " + path
-                            + " must be a map of strings");
-        }
-        for (Map.Entry<String, JsonNode> entry : node.properties()) {
-            result.put(entry.getKey(), entry.getValue().asText());
-        }
-        return result;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable value";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

@@ -1,5 +1,8 @@
 package dev.kbr.pipeline.docker;
 
+import static dev.kbr.pipeline.docker.PipelineFixtures.mounting;
+import static dev.kbr.pipeline.docker.PipelineFixtures.succeeded;
+import static dev.kbr.pipeline.docker.PipelineFixtures.text;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -624,18 +627,6 @@ class DockerPipelineRunnerIT {
         return new Container(name, image, List.of("sh", "-c", script), List.of(), List.of(), Optional.empty());
     }
 
-    private static Container mounting(Container container, VolumeMount... mounts) {
-        return new Container(
-                container.name(),
-                container.image(),
-                container.command(),
-                container.args(),
-                container.env(),
-                container.envFrom(),
-                List.of(mounts),
-                container.imagePullPolicy());
-    }
-
     /** The fixture image running as user 1000; remove it when done. */
     private static String buildNonRootImage() {
         String image = "kbr.local/busybox-nonroot-it:" + ProcessHandle.current().pid() + "-" + System.nanoTime();
@@ -649,17 +640,5 @@ class DockerPipelineRunnerIT {
                 .exec(new BuildImageResultCallback())
                 .awaitImageId();
         return image;
-    }
-
-    private static PipelineResult.Succeeded succeeded(PipelineResult result) {
-        if (result instanceof PipelineResult.Failed failed) {
-            fail("Pipeline failed in " + failed.container() + ": " + failed.reason() + "; logs: " + failed.logs());
-        }
-        return (PipelineResult.Succeeded) result;
-    }
-
-    private static String text(byte[] bytes) {
-        assertThat(bytes).as("file content").isNotNull();
-        return new String(bytes, UTF_8);
     }
 }

@@ -21,6 +21,7 @@ import dev.kbr.pipeline.KratixEnvironment;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.TarTrees;
+import dev.kbr.pipeline.UnhonouredFieldFixture;
 import dev.kbr.run.RunOwner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -392,6 +393,18 @@ class KubernetesPipelineRunnerTest {
                         + " spec.imagePullSecrets");
         assertThat(result.duration()).isLessThan(Duration.ofMinutes(1));
         assertEverythingDeleted();
+    }
+
+    @Test
+    void rejectsAFieldNeitherRunnerHonoursWithTheDockerRunnersWords() throws Exception {
+        Pipeline pipeline = UnhonouredFieldFixture.privilegedPipeline("instance-configure", "ghcr.io/example/x:1");
+
+        PipelineResult result = runner.run(invocation(pipeline, Duration.ofMinutes(10)));
+
+        PipelineResult.Failed failed = (PipelineResult.Failed) result;
+        assertThat(failed.container()).isEqualTo("privileged");
+        assertThat(failed.reason()).isEqualTo(UnhonouredFieldFixture.PRIVILEGED_REJECTED);
+        assertThat(client.pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
     }
 
     @Test
