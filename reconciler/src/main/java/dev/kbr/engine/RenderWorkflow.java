@@ -14,10 +14,10 @@ import dev.kbr.load.YamlDocument;
 import dev.kbr.load.YamlReader;
 import dev.kbr.model.Destination;
 import dev.kbr.model.Diagnostic;
+import dev.kbr.model.ObjectKey;
 import dev.kbr.model.Platform;
 import dev.kbr.model.Promise;
 import dev.kbr.model.ResourceRequest;
-import dev.kbr.model.WorkflowType;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.schedule.Placement;
@@ -188,14 +188,7 @@ public final class RenderWorkflow {
         }
         List<Destination> destinations = loaded.destinations();
         if (request.isEmpty()) {
-            WorkflowJob job = new WorkflowJob(
-                    promise,
-                    WorkflowType.PROMISE,
-                    promise.document(),
-                    "Promise " + promise.name(),
-                    promise.name(),
-                    "",
-                    RENDERED);
+            WorkflowJob job = new WorkflowJob(promise, ObjectKey.promise(promise.name()), promise.document(), RENDERED);
             return configure(job, destinations, runner, secrets, timeout, sink);
         }
         ResourceRequest parsed = request(loaded, promise, request.get());
@@ -211,11 +204,8 @@ public final class RenderWorkflow {
         }
         WorkflowJob job = new WorkflowJob(
                 promise,
-                WorkflowType.RESOURCE,
+                ObjectKey.request(promise.name(), parsed.namespace(), parsed.name()),
                 validated.object(),
-                parsed.displayName(),
-                parsed.name(),
-                parsed.namespace(),
                 RENDERED);
         return configure(job, destinations, runner, secrets, timeout, sink);
     }
