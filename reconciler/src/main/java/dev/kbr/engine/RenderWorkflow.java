@@ -148,8 +148,9 @@ public final class RenderWorkflow {
      * @param sink hears each step when it is done
      * @throws IllegalArgumentException when the Promise is unknown or invalid, or the request is
      *     not a valid request of it; the message names the file and what to fix
-     * @throws IOException when the platform cannot be read, the runtime cannot be used, or the
-     *     sink fails
+     * @return the steps; a pipeline that fails, or that the runtime cannot start (a missing Secret,
+     *     an unreachable engine), is a failed step, as in a pass
+     * @throws IOException when the platform cannot be read or the sink fails
      * @throws InterruptedException when interrupted while a pipeline runs
      */
     public static Result run(
