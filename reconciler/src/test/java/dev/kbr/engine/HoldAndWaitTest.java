@@ -132,7 +132,9 @@ class HoldAndWaitTest {
     @Test
     void deletionsAreHeldWhileAPlatformFileFailsToParse() throws Exception {
         // A second request, so deleting the first stays within the mass-delete guard's half.
-        write("request-two.yaml", Files.readString(platform.resolve("request.yaml")).replace("one", "two"));
+        write(
+                "request-two.yaml",
+                Files.readString(platform.resolve("request.yaml")).replace("one", "two"));
         pass();
         SortedMap<String, String> before = new TreeMap<>(store.files());
         Files.delete(platform.resolve("request.yaml"));
@@ -216,7 +218,7 @@ class HoldAndWaitTest {
                 """.formatted(name, extraSpec);
     }
 
-    /** Answers every pipeline with one ConfigMap named after the object, and remembers it ran. */
+    /** Answers every pipeline with one ConfigMap named after the run, and remembers it ran. */
     private static final class OneConfigMap implements PipelineRunner {
         private final List<String> ran;
 
@@ -228,9 +230,11 @@ class HoldAndWaitTest {
         public synchronized PipelineResult run(PipelineInvocation invocation) {
             ran.add(invocation.description());
             SortedMap<String, byte[]> output = new TreeMap<>();
+            // Named after the run, so two objects' outputs never conflict.
+            String name = invocation.description().replaceAll("[^a-z0-9]+", "-");
             output.put(
                     "configmap.yaml",
-                    ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: made\n" + "  namespace: default\n")
+                    ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  namespace: default\n")
                             .getBytes(StandardCharsets.UTF_8));
             return new PipelineResult.Succeeded(output, new TreeMap<>(), List.of(), Duration.ZERO);
         }
