@@ -69,6 +69,17 @@ class PackageRulesTest {
     }
 
     @Test
+    void theExecutePhaseKnowsNothingOfThePassOrTheStateStores() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.kbr.execute..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.kbr.engine..", "dev.kbr.state..", "dev.kbr.cli..")
+                .check(classes);
+    }
+
+    @Test
     void jgitIsUsedOnlyByTheGitAdapter() {
         noClasses()
                 .that()

@@ -143,15 +143,13 @@ abstract class PassCommand implements Callable<Integer> {
                 platform,
                 options.stateUrls,
                 apply(),
-                options.pipelines.pipelineTimeout,
-                MAX_REQUEST_DEPTH,
-                secrets,
-                options.reconcileAll,
-                options.reconcileInterval,
-                options.parallelism != null ? options.parallelism : PassOptions.DEFAULT_PARALLELISM,
-                options.maxDeleteFraction,
-                options.allowMassDelete,
-                options.pushRetries);
+                new PassOptions.Pipelines(
+                        options.pipelines.pipelineTimeout,
+                        MAX_REQUEST_DEPTH,
+                        secrets,
+                        options.parallelism != null ? options.parallelism : PassOptions.DEFAULT_PARALLELISM),
+                new PassOptions.Caching(options.reconcileAll, options.reconcileInterval),
+                new PassOptions.Safety(options.maxDeleteFraction, options.allowMassDelete, options.pushRetries));
         RunReport report;
         Environment environment = main.environment();
         Optional<String> fingerprintBefore =

@@ -102,15 +102,8 @@ final class Deleting {
             log.notices.add(key + " is gone from the platform; what it delivered is pruned");
             return new ObjectOutcome.Deleted(key);
         }
-        String objectName = key.isPromise() ? "Promise " + key.promise() : key.toString();
-        DeleteRun run = executor.delete(new WorkflowJob(
-                promise.get(),
-                type,
-                recorded,
-                objectName,
-                key.isPromise() ? key.promise() : key.name(),
-                key.namespace(),
-                "gone from the platform"));
+        String objectName = key.toString();
+        DeleteRun run = executor.delete(new WorkflowJob(promise.get(), key, recorded, "gone from the platform"));
         log.runs.addAll(run.log().runs());
         log.notices.addAll(run.log().notices());
         attempted.putAll(run.log().attempted());

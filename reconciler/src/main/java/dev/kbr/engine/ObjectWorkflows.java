@@ -196,16 +196,7 @@ final class ObjectWorkflows {
             ObjectOutcome cached = cached(key, object, dependencies, "Promise " + promise.name(), log);
             return promiseResult(cached, log, PromiseState.AVAILABLE, Map.of());
         }
-        ConfigureRun run = executor.configure(
-                new WorkflowJob(
-                        promise,
-                        WorkflowType.PROMISE,
-                        object,
-                        "Promise " + promise.name(),
-                        promise.name(),
-                        "",
-                        why.get()),
-                step -> {});
+        ConfigureRun run = executor.configure(new WorkflowJob(promise, key, object, why.get()), step -> {});
         log.runs.addAll(run.log().runs());
         log.notices.addAll(run.log().notices());
         boolean ok = run.outcome() instanceof WorkflowOutcome.Completed;
@@ -278,16 +269,7 @@ final class ObjectWorkflows {
                     platform, stores, ((ObjectOutcome.Cached) cached).keptWorks(), request.displayName(), log);
             return requestResult(cached, log, subRequests, Map.of());
         }
-        ConfigureRun run = executor.configure(
-                new WorkflowJob(
-                        promise,
-                        WorkflowType.RESOURCE,
-                        object,
-                        request.displayName(),
-                        request.name(),
-                        request.namespace(),
-                        why.get()),
-                step -> {});
+        ConfigureRun run = executor.configure(new WorkflowJob(promise, key, object, why.get()), step -> {});
         log.runs.addAll(run.log().runs());
         log.notices.addAll(run.log().notices());
         List<ResourceRequest> subRequests = new ArrayList<>();

@@ -14,10 +14,10 @@ import dev.kbr.load.YamlDocument;
 import dev.kbr.load.YamlReader;
 import dev.kbr.model.Destination;
 import dev.kbr.model.Diagnostic;
+import dev.kbr.model.ObjectKey;
 import dev.kbr.model.Platform;
 import dev.kbr.model.Promise;
 import dev.kbr.model.ResourceRequest;
-import dev.kbr.model.WorkflowType;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.schedule.Placement;
@@ -148,8 +148,9 @@ public final class RenderWorkflow {
      * @param sink hears each step when it is done
      * @throws IllegalArgumentException when the Promise is unknown or invalid, or the request is
      *     not a valid request of it; the message names the file and what to fix
-     * @throws IOException when the platform cannot be read, the runtime cannot be used, or the
-     *     sink fails
+     * @return the steps; a pipeline that fails, or that the runtime cannot start (a missing Secret,
+     *     an unreachable engine), is a failed step, as in a pass
+     * @throws IOException when the platform cannot be read or the sink fails
      * @throws InterruptedException when interrupted while a pipeline runs
      */
     public static Result run(
@@ -188,14 +189,7 @@ public final class RenderWorkflow {
         }
         List<Destination> destinations = loaded.destinations();
         if (request.isEmpty()) {
-            WorkflowJob job = new WorkflowJob(
-                    promise,
-                    WorkflowType.PROMISE,
-                    promise.document(),
-                    "Promise " + promise.name(),
-                    promise.name(),
-                    "",
-                    RENDERED);
+            WorkflowJob job = new WorkflowJob(promise, ObjectKey.promise(promise.name()), promise.document(), RENDERED);
             return configure(job, destinations, runner, secrets, timeout, sink);
         }
         ResourceRequest parsed = request(loaded, promise, request.get());
@@ -211,11 +205,8 @@ public final class RenderWorkflow {
         }
         WorkflowJob job = new WorkflowJob(
                 promise,
-                WorkflowType.RESOURCE,
+                ObjectKey.request(promise.name(), parsed.namespace(), parsed.name()),
                 validated.object(),
-                parsed.displayName(),
-                parsed.name(),
-                parsed.namespace(),
                 RENDERED);
         return configure(job, destinations, runner, secrets, timeout, sink);
     }

@@ -14,18 +14,14 @@ import dev.kbr.schedule.WorkloadGroups;
 import dev.kbr.state.DesiredFile;
 import dev.kbr.state.DestinationRecord;
 import dev.kbr.state.GroupRecord;
-import dev.kbr.state.ObjectRecord;
 import dev.kbr.state.RecordedWorkload;
-import dev.kbr.state.Records;
 import dev.kbr.state.WorkRecord;
 import dev.kbr.state.layout.DestinationFiles;
 import dev.kbr.state.layout.DestinationLayout;
 import dev.kbr.state.layout.PlacedGroup;
-import dev.kbr.state.layout.RecordsFormat;
 import dev.kbr.state.layout.StateLayout;
 import dev.kbr.state.layout.WorkPlacementNames;
 import dev.kbr.state.layout.Workload;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,7 +34,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 
 /**
  * The second half of a pass: schedules the Works onto Destinations, renders the desired tree of
@@ -86,66 +81,8 @@ final class StateRenderer {
         }
     }
 
-    /** What happens to a Destination recorded in a store that no longer has it. */
-    private enum Fate {
-        /** cleanup: none (or cleanup held back): everything written for it stays. */
-        FROZEN,
-        /** cleanup: all: everything written for it goes. */
-        CLEANED
-    }
-
     /** A group waiting to be rendered on a current Destination, with what its record needs. */
     private record Pending(String directory, boolean misplaced, PlacedGroup group) {}
-
-    /** The desired tree and records of one store, built up during the pass. */
-    private final class Draft {
-        final StoreContext ctx;
-        final SortedMap<String, DesiredFile> desired = new TreeMap<>();
-        final Map<String, String> owners = new HashMap<>();
-        final Map<WorkId, List<GroupRecord>> works = new TreeMap<>();
-        final SortedMap<String, DestinationRecord> destinationRecords = new TreeMap<>();
-        final SortedMap<String, Fate> gone = new TreeMap<>();
-        final SortedMap<String, String> roots = new TreeMap<>();
-        final List<String> problems = new ArrayList<>();
-        final List<ObjectConflicts.Placed> placed = new ArrayList<>();
-
-        Draft(StoreContext ctx) {
-            this.ctx = ctx;
-        }
-
-        String name() {
-            return ctx.model().name();
-        }
-
-        String storePath() {
-            return ctx.model().path();
-        }
-
-        /** A current Destination of this store. */
-        boolean hasCurrent(String destination) {
-            Destination d = destinations.get(destination);
-            return d != null && d.stateStoreRef().name().equals(name());
-        }
-
-        /** Adds a file a current Destination writes; a path two Destinations write is a problem. */
-        void write(String path, DesiredFile file, String owner) {
-            String previous = owners.putIfAbsent(path, owner);
-            if (previous != null && !previous.equals(owner)) {
-                problems.add(path + " is written for both " + previous + " and " + owner
-                        + "; give the Destinations folders that do not overlap");
-            }
-            desired.put(path, file);
-        }
-
-        /** Keeps a file of a gone Destination, unless a current Destination writes that path now. */
-        void keep(String path, String contentId) {
-            desired.putIfAbsent(path, new DesiredFile.Existing(contentId));
-        }
-
-        void record(WorkId work, GroupRecord group) {
-            works.computeIfAbsent(work, k -> new ArrayList<>()).add(group);
-        }
-    }
 
     /**
      * @param options the pass's options (the delete guard's limits)
@@ -169,7 +106,7 @@ final class StateRenderer {
      * objects conflict with another's is failed (kept as recorded) and the stores laid out again.
      */
     Rendered render() {
-        Map<String, Draft> drafts = layOut();
+        Map<String, StoreDraft> drafts = layOut();
         // A Work failed for a conflicting object is laid out again from its records; each round
         // fails at least one more Work that ran, so this ends.
         for (ObjectConflicts.Result conflicts = checkConflicts(drafts);
@@ -183,7 +120,7 @@ final class StateRenderer {
             drafts = layOut();
         }
         execution = execution.withWorkStatus(unscheduled, misplaced, now);
-        drafts.values().forEach(this::addRecords);
+        drafts.values().forEach(d -> d.addRecords(execution));
         Optional<String> refusal = massDelete(drafts);
         refusal.ifPresent(errors::add);
         SortedMap<String, DesiredState> desired = new TreeMap<>();
@@ -193,9 +130,9 @@ final class StateRenderer {
     }
 
     /** Schedules and renders every store's desired files (without records). */
-    private Map<String, Draft> layOut() {
-        Map<String, Draft> drafts = new TreeMap<>();
-        stores.values().forEach(ctx -> drafts.put(ctx.model().name(), new Draft(ctx)));
+    private Map<String, StoreDraft> layOut() {
+        Map<String, StoreDraft> drafts = new TreeMap<>();
+        stores.values().forEach(ctx -> drafts.put(ctx.model().name(), new StoreDraft(ctx, destinations)));
         drafts.values().forEach(this::decideGone);
         Map<String, List<Pending>> pending = new TreeMap<>();
         destinations.keySet().forEach(name -> pending.put(name, new ArrayList<>()));
@@ -211,10 +148,10 @@ final class StateRenderer {
     // --- guards (issue 5) ----------------------------------------------------------------------
 
     /** The mass-delete guard over the whole pass: Works recorded anywhere and rendered nowhere. */
-    private Optional<String> massDelete(Map<String, Draft> drafts) {
+    private Optional<String> massDelete(Map<String, StoreDraft> drafts) {
         Set<WorkId> recorded = new TreeSet<>();
         Set<WorkId> rendered = new TreeSet<>();
-        for (Draft draft : drafts.values()) {
+        for (StoreDraft draft : drafts.values()) {
             recorded.addAll(draft.ctx.records().works().keySet());
             rendered.addAll(draft.works.keySet());
         }
@@ -224,59 +161,16 @@ final class StateRenderer {
     }
 
     /** Conflicting Kubernetes objects on each Destination (see {@link ObjectConflicts}). */
-    private ObjectConflicts.Result checkConflicts(Map<String, Draft> drafts) {
+    private ObjectConflicts.Result checkConflicts(Map<String, StoreDraft> drafts) {
         List<ObjectConflicts.Placed> placed = new ArrayList<>();
         drafts.values().forEach(d -> placed.addAll(d.placed));
-        return ObjectConflicts.check(placed, new ObjectConflicts.Contents() {
-            @Override
-            public Optional<byte[]> of(ObjectConflicts.Placed p) {
-                if (p.content() instanceof DesiredFile.Bytes bytes) {
-                    return Optional.of(bytes.content());
-                }
-                return read(p.destination(), ((DesiredFile.Existing) p.content()).contentId());
-            }
-
-            @Override
-            public List<byte[]> previous(WorkId work, String destination) {
-                StoreContext ctx = storeOf(destination);
-                WorkRecord record = ctx == null ? null : ctx.records().works().get(work);
-                if (record == null) {
-                    return List.of();
-                }
-                List<byte[]> contents = new ArrayList<>();
-                record.groups().stream()
-                        .filter(g -> g.destination().equals(destination))
-                        .flatMap(g -> g.workloads().stream())
-                        .filter(w -> ObjectConflicts.isManifest(w.filepath()))
-                        .forEach(w -> w.content()
-                                .or(() -> read(destination, w.contentId()))
-                                .ifPresent(contents::add));
-                return contents;
-            }
-
-            private Optional<byte[]> read(String destination, String contentId) {
-                StoreContext ctx = storeOf(destination);
-                try {
-                    return ctx == null
-                            ? Optional.empty()
-                            : Optional.of(ctx.snapshot().reader().read(contentId));
-                } catch (IOException e) {
-                    // Unreadable recorded content cannot be checked; writing it back is handled elsewhere.
-                    return Optional.empty();
-                }
-            }
-        });
-    }
-
-    private StoreContext storeOf(String destination) {
-        Destination d = destinations.get(destination);
-        return d == null ? null : stores.get(d.stateStoreRef().name());
+        return ObjectConflicts.check(placed, new RecordedContents(stores, destinations));
     }
 
     // --- Destinations gone from a store ------------------------------------------------------
 
     /** Decides, per Destination this store has records of but no longer serves, what happens. */
-    private void decideGone(Draft draft) {
+    private void decideGone(StoreDraft draft) {
         Set<String> recorded = new TreeSet<>(draft.ctx.records().destinations().keySet());
         draft.ctx.records().works().values().forEach(w -> w.groups().forEach(g -> recorded.add(g.destination())));
         boolean inputsLoaded = !inputErrors;
@@ -288,17 +182,17 @@ final class StateRenderer {
             int files = ownedBy(draft, name).size();
             String where = "state store " + draft.name();
             if (record != null && record.cleanup() == DestinationCleanup.ALL && inputsLoaded) {
-                draft.gone.put(name, Fate.CLEANED);
+                draft.gone.put(name, StoreDraft.Fate.CLEANED);
                 notices.add("Destination " + name + " is gone from the platform and has cleanup: all: deleting the "
                         + files + " file(s) kbr wrote for it in " + where
                         + "; its resource workload groups are scheduled again");
             } else if (record != null && record.cleanup() == DestinationCleanup.ALL) {
-                draft.gone.put(name, Fate.FROZEN);
+                draft.gone.put(name, StoreDraft.Fate.FROZEN);
                 notices.add("Destination " + name + " is gone from the platform and has cleanup: all, but this pass"
                         + " has input errors (a Destination that fails to load looks gone), so its " + files
                         + " file(s) in " + where + " are kept until a pass without errors");
             } else {
-                draft.gone.put(name, Fate.FROZEN);
+                draft.gone.put(name, StoreDraft.Fate.FROZEN);
                 notices.add("Destination " + name + " is gone from the platform and has cleanup: none, so the "
                         + files + " file(s) kbr wrote for it stay in " + where
                         + " and its resource workload groups stay placed on it, as Kratix leaves them;"
@@ -308,7 +202,7 @@ final class StateRenderer {
     }
 
     /** Every path the records of this store say was written for {@code destination}. */
-    private static Set<String> ownedBy(Draft draft, String destination) {
+    private static Set<String> ownedBy(StoreDraft draft, String destination) {
         Set<String> paths = new TreeSet<>();
         DestinationRecord record = draft.ctx.records().destinations().get(destination);
         if (record != null) {
@@ -325,9 +219,9 @@ final class StateRenderer {
     }
 
     /** Carries over, unchanged, what was written for Destinations that are gone but not cleaned. */
-    private void keepGone(Draft draft) {
+    private void keepGone(StoreDraft draft) {
         draft.gone.forEach((name, fate) -> {
-            if (fate != Fate.FROZEN) {
+            if (fate != StoreDraft.Fate.FROZEN) {
                 return;
             }
             DestinationRecord record = draft.ctx.records().destinations().get(name);
@@ -339,7 +233,7 @@ final class StateRenderer {
         });
         for (WorkRecord record : draft.ctx.records().works().values()) {
             for (GroupRecord group : record.groups()) {
-                if (draft.gone.get(group.destination()) == Fate.FROZEN) {
+                if (draft.gone.get(group.destination()) == StoreDraft.Fate.FROZEN) {
                     draft.record(record.id(), group);
                     group.files().forEach(draft::keep);
                 }
@@ -347,7 +241,7 @@ final class StateRenderer {
         }
         draft.gone.forEach((name, fate) -> {
             DestinationRecord record = draft.ctx.records().destinations().get(name);
-            if (fate == Fate.CLEANED && record != null) {
+            if (fate == StoreDraft.Fate.CLEANED && record != null) {
                 draft.roots.put(StateLayout.destinationRoot(draft.storePath(), record.path()), name + " (removed)");
             }
         });
@@ -355,7 +249,7 @@ final class StateRenderer {
 
     // --- placing ------------------------------------------------------------------------------
 
-    private void placeFresh(Map<String, Draft> drafts, Map<String, List<Pending>> pending) {
+    private void placeFresh(Map<String, StoreDraft> drafts, Map<String, List<Pending>> pending) {
         List<Destination> current = List.copyOf(destinations.values());
         for (Work work : execution.fresh().values()) {
             Set<String> frozen = work.id().type().isDependency() ? Set.of() : frozenGroups(drafts, work.id());
@@ -397,15 +291,15 @@ final class StateRenderer {
     }
 
     /** Ids of this Work's groups recorded on a Destination that is gone everywhere and kept. */
-    private Set<String> frozenGroups(Map<String, Draft> drafts, WorkId id) {
+    private Set<String> frozenGroups(Map<String, StoreDraft> drafts, WorkId id) {
         Set<String> groups = new HashSet<>();
-        for (Draft draft : drafts.values()) {
+        for (StoreDraft draft : drafts.values()) {
             WorkRecord record = draft.ctx.records().works().get(id);
             if (record == null) {
                 continue;
             }
             record.groups().stream()
-                    .filter(g -> draft.gone.get(g.destination()) == Fate.FROZEN
+                    .filter(g -> draft.gone.get(g.destination()) == StoreDraft.Fate.FROZEN
                             && !destinations.containsKey(g.destination()))
                     .forEach(g -> groups.add(g.groupId()));
         }
@@ -413,7 +307,7 @@ final class StateRenderer {
     }
 
     /** Kept Works (failed or held pipelines) are written again from their records. */
-    private void placeKept(Draft draft, Map<String, List<Pending>> pending) {
+    private void placeKept(StoreDraft draft, Map<String, List<Pending>> pending) {
         for (WorkId id : execution.kept()) {
             WorkRecord record = draft.ctx.records().works().get(id);
             if (record == null) {
@@ -421,7 +315,7 @@ final class StateRenderer {
             }
             for (GroupRecord group : record.groups()) {
                 if (!draft.hasCurrent(group.destination())) {
-                    if (draft.gone.get(group.destination()) == Fate.CLEANED) {
+                    if (draft.gone.get(group.destination()) == StoreDraft.Fate.CLEANED) {
                         notices.add(id + ": workload group " + group.directory() + " was on removed Destination "
                                 + group.destination() + " (cleanup: all); it is placed again when its pipeline next"
                                 + " succeeds");
@@ -465,7 +359,7 @@ final class StateRenderer {
 
     // --- rendering ----------------------------------------------------------------------------
 
-    private void renderDestination(Draft draft, Destination destination, List<Pending> pending) {
+    private void renderDestination(StoreDraft draft, Destination destination, List<Pending> pending) {
         List<Pending> ordered = pending.stream()
                 .sorted(Comparator.comparing((Pending p) -> p.group().work())
                         .thenComparing(p -> p.group().groupId()))
@@ -522,7 +416,7 @@ final class StateRenderer {
         draft.roots.put(StateLayout.destinationRoot(storePath, destination), destination.name());
     }
 
-    private static RecordedWorkload recorded(Draft draft, Workload workload, boolean withContent) {
+    private static RecordedWorkload recorded(StoreDraft draft, Workload workload, boolean withContent) {
         if (workload.content() instanceof DesiredFile.Bytes bytes) {
             return new RecordedWorkload(
                     workload.filepath(),
@@ -533,7 +427,7 @@ final class StateRenderer {
                 workload.filepath(), ((DesiredFile.Existing) workload.content()).contentId(), Optional.empty());
     }
 
-    private static SortedMap<String, String> ids(Draft draft, SortedMap<String, DesiredFile> files) {
+    private static SortedMap<String, String> ids(StoreDraft draft, SortedMap<String, DesiredFile> files) {
         SortedMap<String, String> ids = new TreeMap<>();
         files.forEach((path, file) -> ids.put(
                 path,
@@ -541,47 +435,5 @@ final class StateRenderer {
                         ? draft.ctx.store().contentId(bytes.content())
                         : ((DesiredFile.Existing) file).contentId()));
         return ids;
-    }
-
-    /** kbr's own records: one per Work, object and Destination. */
-    private void addRecords(Draft draft) {
-        String storePath = draft.storePath();
-        Records read = draft.ctx.records();
-        draft.works.forEach((id, groups) -> {
-            WorkRecord record = new WorkRecord(id, groups);
-            putRecord(
-                    draft,
-                    RecordsFormat.path(storePath, id),
-                    record,
-                    read.works().get(id),
-                    () -> RecordsFormat.write(record));
-        });
-        execution.allObjects().forEach((key, object) -> {
-            ObjectRecord record = new ObjectRecord(
-                    key, object, Optional.ofNullable(execution.lastRuns().get(key)));
-            putRecord(
-                    draft,
-                    RecordsFormat.path(storePath, key),
-                    record,
-                    read.objects().get(key),
-                    () -> RecordsFormat.write(record));
-        });
-        draft.destinationRecords.forEach((name, record) -> draft.desired.put(
-                RecordsFormat.destinationPath(storePath, name), new DesiredFile.Bytes(RecordsFormat.write(record))));
-    }
-
-    /**
-     * Puts a record into the desired tree: the file already at {@code path} when the record read
-     * from it equals the one to write, else the record's bytes. Most records of a pass are
-     * unchanged, and comparing them is far cheaper than writing and hashing each again
-     * (RecordsFormat.read keeps the record read from the record's own path).
-     */
-    private static void putRecord(Draft draft, String path, Object record, Object read, Supplier<byte[]> bytes) {
-        String currentId = draft.ctx.snapshot().files().get(path);
-        draft.desired.put(
-                path,
-                currentId != null && record.equals(read)
-                        ? new DesiredFile.Existing(currentId)
-                        : new DesiredFile.Bytes(bytes.get()));
     }
 }

@@ -56,12 +56,9 @@ class ParallelPromisesTest {
                 PlatformSource.folder(platform),
                 Map.of(),
                 true,
-                Duration.ofMinutes(1),
-                5,
-                Secrets.none(),
-                false,
-                PassOptions.DEFAULT_RECONCILE_INTERVAL,
-                8);
+                new PassOptions.Pipelines(Duration.ofMinutes(1), 5, Secrets.none(), 8),
+                PassOptions.Caching.DEFAULT,
+                PassOptions.Safety.DEFAULT);
         try (PipelineRunner runner = new NoPipelines()) {
             return new Reconciler(runner, model -> store, clock).run(options);
         }

@@ -3,7 +3,6 @@ package dev.kbr.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kbr.execute.Secrets;
 import dev.kbr.state.StaleStateException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -59,19 +58,7 @@ class PushRetryTest {
 
     @Test
     void passOptionsRefuseANegativeRetryCount() {
-        assertThatThrownBy(() -> new PassOptions(
-                        dev.kbr.load.PlatformSource.folder(java.nio.file.Path.of("p")),
-                        java.util.Map.of(),
-                        true,
-                        Duration.ofMinutes(1),
-                        8,
-                        Secrets.none(),
-                        false,
-                        PassOptions.DEFAULT_RECONCILE_INTERVAL,
-                        1,
-                        PassOptions.DEFAULT_MAX_DELETE_FRACTION,
-                        false,
-                        -1))
+        assertThatThrownBy(() -> new PassOptions.Safety(PassOptions.DEFAULT_MAX_DELETE_FRACTION, false, -1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pushRetries");
         assertThat(PassOptions.DEFAULT_PUSH_RETRIES).isEqualTo(5);

@@ -103,15 +103,9 @@ class StateRendererTest {
             dev.kbr.load.PlatformSource.folder(Path.of("platform")),
             Map.of(),
             true,
-            Duration.ofMinutes(1),
-            8,
-            Secrets.none(),
-            false,
-            Duration.ZERO,
-            1,
-            PassOptions.DEFAULT_MAX_DELETE_FRACTION,
-            true,
-            PassOptions.DEFAULT_PUSH_RETRIES);
+            new PassOptions.Pipelines(Duration.ofMinutes(1), 8, Secrets.none(), 1),
+            new PassOptions.Caching(false, Duration.ZERO),
+            new PassOptions.Safety(PassOptions.DEFAULT_MAX_DELETE_FRACTION, true, PassOptions.DEFAULT_PUSH_RETRIES));
 
     @Test
     void aPassDeletingMoreThanTheMaxDeleteFractionWritesNothing() throws IOException {

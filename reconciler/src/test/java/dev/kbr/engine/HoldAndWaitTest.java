@@ -1,0 +1,245 @@
+package dev.kbr.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kbr.execute.Secrets;
+import dev.kbr.load.PlatformSource;
+import dev.kbr.pipeline.PipelineInvocation;
+import dev.kbr.pipeline.PipelineResult;
+import dev.kbr.pipeline.PipelineRunner;
+import dev.kbr.report.PipelineRun;
+import dev.kbr.report.RunReport;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pass's cache, hold and wait rules, driven without a container engine: a pipeline runtime
+ * that answers every pipeline with one ConfigMap, and a state store held in memory. Each test
+ * runs real passes over a platform folder and checks what the pass decided (its runs, cached
+ * objects and notices) and what the store holds afterwards.
+ */
+class HoldAndWaitTest {
+    @TempDir
+    Path platform;
+
+    private final InMemoryStateStore store = new InMemoryStateStore();
+    private final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    private final List<String> ran = new ArrayList<>();
+
+    @BeforeEach
+    void writePlatform() throws Exception {
+        write("destination.yaml", """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Destination
+                metadata:
+                  name: worker
+                spec:
+                  path: worker
+                  stateStoreRef:
+                    kind: GitStateStore
+                    name: default
+                ---
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: GitStateStore
+                metadata:
+                  name: default
+                spec:
+                  url: memory://state
+                  branch: main
+                """);
+        write("app-promise.yaml", promise("app", ""));
+        write("request.yaml", """
+                apiVersion: example.com/v1
+                kind: App
+                metadata:
+                  name: one
+                  namespace: default
+                spec:
+                  size: small
+                """);
+    }
+
+    @Test
+    void aRequestRunsOnceThenIsCachedUntilItsInputsChange() throws Exception {
+        RunReport first = pass();
+        assertThat(first.errors()).isEmpty();
+        assertThat(ran).containsExactly("app/default/one resource.configure make");
+        assertThat(first.pipelineRuns()).extracting(PipelineRun::why).containsExactly("new");
+
+        RunReport second = pass();
+        assertThat(ran).hasSize(1);
+        assertThat(second.cached()).contains("app/default/one");
+        assertThat(second.hasChanges()).isFalse();
+
+        write("request.yaml", Files.readString(platform.resolve("request.yaml")).replace("small", "large"));
+        RunReport third = pass();
+        assertThat(ran).hasSize(2);
+        assertThat(third.pipelineRuns()).extracting(PipelineRun::why).containsExactly("input changed");
+    }
+
+    @Test
+    void aPromiseWhoseRequiredPromiseIsMissingIsUnavailableAndItsRequestsWait() throws Exception {
+        write("app-promise.yaml", promise("app", """
+                  requiredPromises:
+                    - name: database
+                """));
+
+        RunReport report = pass();
+
+        assertThat(ran).isEmpty();
+        assertThat(report.notices())
+                .contains("Promise app is unavailable: required Promise database is not installed; its requests"
+                        + " wait and previous outputs are kept")
+                .contains("request app/default/one waits: Promise app is not available");
+        String record = store.files().keySet().stream()
+                .filter(p -> p.contains(".kbr/objects/") && p.contains("one"))
+                .findFirst()
+                .map(store::text)
+                .orElseThrow();
+        assertThat(record).contains("PromiseAvailable").contains("\"False\"");
+    }
+
+    @Test
+    void anInvalidPromiseKeepsWhatItsRequestsDelivered() throws Exception {
+        pass();
+        SortedMap<String, String> before = new TreeMap<>(store.files());
+        assertThat(before.keySet()).anyMatch(p -> p.startsWith("worker/resources/"));
+
+        write("app-promise.yaml", promise("app", "").replace("type: object\n", "type: objekt\n"));
+        RunReport report = pass();
+
+        assertThat(report.notices()).contains("Promise app has errors; its previous outputs are kept");
+        assertThat(ran).hasSize(1);
+        assertThat(store.files().keySet())
+                .containsAll(before.keySet().stream()
+                        .filter(p -> p.startsWith("worker/resources/"))
+                        .toList());
+    }
+
+    @Test
+    void deletionsAreHeldWhileAPlatformFileFailsToParse() throws Exception {
+        // A second request, so deleting the first stays within the mass-delete guard's half.
+        write(
+                "request-two.yaml",
+                Files.readString(platform.resolve("request.yaml")).replace("one", "two"));
+        pass();
+        SortedMap<String, String> before = new TreeMap<>(store.files());
+        Files.delete(platform.resolve("request.yaml"));
+        write("broken.yaml", "kind: [unclosed\n");
+
+        RunReport held = pass();
+
+        assertThat(held.notices())
+                .anyMatch(n -> n.startsWith(
+                        "1 object(s) no longer in the platform were not deleted because files" + " failed to parse"));
+        assertThat(store.files()).isEqualTo(before);
+
+        Files.delete(platform.resolve("broken.yaml"));
+        RunReport clean = pass();
+        assertThat(clean.notices()).contains("app/default/one is gone from the platform; what it delivered is pruned");
+        assertThat(store.files().keySet())
+                .anyMatch(p -> p.startsWith("worker/resources/") && p.contains("two"))
+                .noneMatch(p -> p.startsWith("worker/resources/") && p.contains("/one/"));
+    }
+
+    private RunReport pass() throws Exception {
+        PassOptions options = new PassOptions(
+                PlatformSource.folder(platform),
+                Map.of(),
+                true,
+                new PassOptions.Pipelines(Duration.ofMinutes(1), 5, Secrets.none(), 4),
+                PassOptions.Caching.DEFAULT,
+                PassOptions.Safety.DEFAULT);
+        try (PipelineRunner runner = new OneConfigMap(ran)) {
+            return new Reconciler(runner, model -> store, clock).run(options);
+        }
+    }
+
+    private void write(String name, String yaml) throws Exception {
+        Files.writeString(platform.resolve(name), yaml);
+    }
+
+    private static String promise(String name, String extraSpec) {
+        return """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Promise
+                metadata:
+                  name: %s
+                spec:
+                %s  api:
+                    apiVersion: apiextensions.k8s.io/v1
+                    kind: CustomResourceDefinition
+                    metadata:
+                      name: apps.example.com
+                    spec:
+                      group: example.com
+                      names:
+                        kind: App
+                        plural: apps
+                        singular: app
+                      scope: Namespaced
+                      versions:
+                        - name: v1
+                          served: true
+                          storage: true
+                          schema:
+                            openAPIV3Schema:
+                              type: object
+                              properties:
+                                spec:
+                                  type: object
+                                  properties:
+                                    size:
+                                      type: string
+                  workflows:
+                    resource:
+                      configure:
+                        - apiVersion: platform.kratix.io/v1alpha1
+                          kind: Pipeline
+                          metadata:
+                            name: make
+                          spec:
+                            containers:
+                              - name: make
+                                image: kbr.local/app-pipeline:v0.1.0
+                """.formatted(name, extraSpec);
+    }
+
+    /** Answers every pipeline with one ConfigMap named after the run, and remembers it ran. */
+    private static final class OneConfigMap implements PipelineRunner {
+        private final List<String> ran;
+
+        OneConfigMap(List<String> ran) {
+            this.ran = ran;
+        }
+
+        @Override
+        public synchronized PipelineResult run(PipelineInvocation invocation) {
+            ran.add(invocation.description());
+            SortedMap<String, byte[]> output = new TreeMap<>();
+            // Named after the run, so two objects' outputs never conflict.
+            String name = invocation.description().replaceAll("[^a-z0-9]+", "-");
+            output.put(
+                    "configmap.yaml",
+                    ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  namespace: default\n")
+                            .getBytes(StandardCharsets.UTF_8));
+            return new PipelineResult.Succeeded(output, new TreeMap<>(), List.of(), Duration.ZERO);
+        }
+
+        @Override
+        public void close() {}
+    }
+}
