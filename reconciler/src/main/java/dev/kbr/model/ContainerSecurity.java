@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * The {@code securityContext} of a pipeline container, as far as kbr honours it (Kubernetes
  * {@code core/v1 SecurityContext}). Every field is applied by both runners; fields neither can
- * apply the same way ({@code privileged: true}, {@code seLinuxOptions}, {@code windowsOptions},
+ * apply the same way ({@code privileged: true}, {@code seLinuxOptions},
  * {@code procMount}, {@code appArmorProfile}, a {@code Localhost} seccomp profile) are rejected
  * when the Pipeline is read ({@link PipelineSpec}).
  *

@@ -22,9 +22,10 @@ import java.util.function.Function;
  * memory} ({@link Quantity}); {@code securityContext.runAsUser}, {@code runAsGroup}, {@code
  * runAsNonRoot}, {@code readOnlyRootFilesystem}, {@code allowPrivilegeEscalation}, {@code
  * capabilities.add}/{@code drop}, {@code seccompProfile.type} {@code RuntimeDefault} or {@code
- * Unconfined}, and {@code privileged: false}. Rejected, because one of the runners cannot apply
+ * Unconfined}, and {@code privileged: false}; {@code windowsOptions} is accepted and ignored, as
+ * a Linux kubelet ignores it. Rejected, because one of the runners cannot apply
  * them: {@code ephemeral-storage} and other resources, {@code resources.claims}, {@code
- * privileged: true}, {@code seLinuxOptions}, {@code windowsOptions}, {@code procMount}, {@code
+ * privileged: true}, {@code seLinuxOptions}, {@code procMount}, {@code
  * appArmorProfile}, {@code Localhost} seccomp profiles. Also rejected, as the Kubernetes API
  * server or Kratix would: values of the wrong type, unknown fields, requests above limits, {@code
  * allowPrivilegeEscalation: false} with {@code SYS_ADMIN}, and limits below what Docker can
@@ -304,8 +305,14 @@ public final class PipelineSpec {
                         }
                         privilegedFalse = privileged.isPresent();
                     }
-                    case "seLinuxOptions", "windowsOptions", "procMount", "appArmorProfile" ->
-                        error(at, "is not supported: " + BOTH);
+                    case "windowsOptions" -> {
+                        // Pipeline containers are Linux containers: a Linux kubelet ignores these
+                        // settings, and so do both runners (Kratix's own system tests set them).
+                        if (!value.isObject()) {
+                            error(at, "must be an object");
+                        }
+                    }
+                    case "seLinuxOptions", "procMount", "appArmorProfile" -> error(at, "is not supported: " + BOTH);
                     default ->
                         error(
                                 at,

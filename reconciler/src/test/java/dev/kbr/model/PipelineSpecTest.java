@@ -45,6 +45,18 @@ class PipelineSpecTest {
     }
 
     @Test
+    void windowsOptionsAreAcceptedAndIgnoredAsALinuxKubeletIgnoresThem() throws Exception {
+        // As Kratix's own system-test Promise (test/system/assets/kratix-config) sets them.
+        PipelineSpec spec = read("securityContext: {windowsOptions: {runAsUserName: setInPromise}}");
+
+        assertThat(spec.problems()).isEmpty();
+        assertThat(read("securityContext: {windowsOptions: setInPromise}").problems())
+                .singleElement()
+                .asString()
+                .contains("securityContext.windowsOptions: must be an object");
+    }
+
+    @Test
     void aContainerWithoutEitherHasNone() throws Exception {
         PipelineSpec spec = read("image: x");
 

@@ -254,13 +254,7 @@ class CorpusValidationTest {
                         sample + "spec.api.kind: is \"Redis\" but Kratix needs a Kubernetes CustomResourceDefinition"
                                 + " here; set spec.api.kind: CustomResourceDefinition",
                         sample + "spec.api.spec.versions: is missing; a CustomResourceDefinition needs at least one"
-                                + " version, with storage: true and a schema.openAPIV3Schema for the requests' spec",
-                        // Kratix's own test of its default security context: neither runner applies it.
-                        "syntasso/kratix/test/system/assets/kratix-config/promise.yaml#0: error: spec.workflows.resource"
-                                + ".configure[0].spec.containers[0].securityContext.windowsOptions: is not supported:"
-                                + " kbr applies a field only when both its Docker and Kubernetes runners can, and one"
-                                + " of them cannot apply this one; remove it (docs/kubernetes-runner.md lists the"
-                                + " fields kbr honours)");
+                                + " version, with storage: true and a schema.openAPIV3Schema for the requests' spec");
         // The only keyword Kubernetes would silently drop in these Promise APIs.
         assertThat(warnings)
                 .singleElement()

@@ -339,11 +339,12 @@ class KubernetesPipelineRunnerTest {
                 .build());
         expectLogs("generate", "still working\n");
 
-        PipelineResult result = runner.run(invocation(Duration.ofMillis(500)));
+        // Long enough for the fake kubelet to have set the Pod's status on a loaded machine.
+        PipelineResult result = runner.run(invocation(Duration.ofSeconds(3)));
 
         PipelineResult.Failed failed = (PipelineResult.Failed) result;
         assertThat(failed.container()).isEqualTo("generate");
-        assertThat(failed.reason()).isEqualTo("timed out after 500ms");
+        assertThat(failed.reason()).isEqualTo("timed out after 3s");
         assertThat(failed.logs()).containsExactly(new ContainerLog("generate", -1, "still working\n"));
         assertEverythingDeleted();
     }
@@ -360,12 +361,13 @@ class KubernetesPipelineRunnerTest {
                 .endCondition()
                 .build());
 
-        PipelineResult result = runner.run(invocation(Duration.ofMillis(300)));
+        // Long enough for the fake kubelet to have set the Pod's status on a loaded machine.
+        PipelineResult result = runner.run(invocation(Duration.ofSeconds(3)));
 
         PipelineResult.Failed failed = (PipelineResult.Failed) result;
         assertThat(failed.container()).isEqualTo("instance-configure");
         assertThat(failed.reason())
-                .isEqualTo("timed out after 300ms; the Pod was never scheduled: 0/3 nodes are available: 3 Insufficient"
+                .isEqualTo("timed out after 3s; the Pod was never scheduled: 0/3 nodes are available: 3 Insufficient"
                         + " memory.");
         assertThat(failed.logs()).isEmpty();
         assertEverythingDeleted();
