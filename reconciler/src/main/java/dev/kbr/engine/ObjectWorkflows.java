@@ -274,7 +274,7 @@ final class ObjectWorkflows {
         log.notices.addAll(run.log().notices());
         List<ResourceRequest> subRequests = new ArrayList<>();
         for (PipelineStep step : run.steps()) {
-            if (step.work().isPresent()) {
+            if (step.work().isPresent() && !step.control().stops()) {
                 String description = request.displayName() + " resource.configure " + step.pipeline();
                 step.accepted()
                         .ifPresent(ok -> subRequests.addAll(RecordedOutputs.requestsIn(

@@ -27,9 +27,15 @@ public record ConfigureRun(
         Objects.requireNonNull(log, "log");
     }
 
-    /** The Works of the pipelines that succeeded, in order. */
+    /**
+     * The Works of the pipelines that succeeded and let the workflow carry on, in order; the Work
+     * of a pipeline that suspended the workflow is not delivered (it is among {@link #keptWorks}).
+     */
     public List<Work> works() {
-        return steps.stream().flatMap(s -> s.work().stream()).toList();
+        return steps.stream()
+                .filter(s -> !s.control().stops())
+                .flatMap(s -> s.work().stream())
+                .toList();
     }
 
     @Override
