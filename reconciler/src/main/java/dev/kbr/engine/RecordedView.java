@@ -3,8 +3,11 @@ package dev.kbr.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.execute.KratixStatus;
+import dev.kbr.model.Destination;
+import dev.kbr.model.FilepathMode;
 import dev.kbr.model.ObjectKey;
 import dev.kbr.model.WorkId;
+import dev.kbr.model.WorkType;
 import dev.kbr.plan.Recorded;
 import dev.kbr.state.DestinationRecord;
 import dev.kbr.state.GroupRecord;
@@ -30,12 +33,14 @@ final class RecordedView {
      * @param objects every recorded object, the first store's where two record it
      * @param lastRuns every recorded last run, likewise
      * @param works every recorded Work of any store
+     * @param destinations the Destinations this pass writes, by name
      */
     static Recorded of(
             Collection<StoreContext> stores,
             Map<ObjectKey, ObjectNode> objects,
             Map<ObjectKey, ObjectRecord.LastRun> lastRuns,
-            Set<WorkId> works) {
+            Set<WorkId> works,
+            Map<String, Destination> destinations) {
         SortedMap<ObjectKey, Recorded.LastRun> runs = new TreeMap<>();
         lastRuns.forEach((k, r) -> runs.put(k, new Recorded.LastRun(r.inputHash(), r.at(), r.manualReconciliation())));
         Set<ObjectKey> reconciled = new HashSet<>();
@@ -46,19 +51,55 @@ final class RecordedView {
         });
         SortedMap<ObjectKey, List<Recorded.Placement>> placements = new TreeMap<>();
         for (StoreContext ctx : stores) {
-            Map<String, DestinationRecord> destinations = ctx.records().destinations();
+            Map<String, DestinationRecord> recordedDestinations = ctx.records().destinations();
             for (Map.Entry<WorkId, WorkRecord> work : ctx.records().works().entrySet()) {
                 List<Recorded.Placement> list =
                         placements.computeIfAbsent(work.getKey().object(), k -> new ArrayList<>());
                 for (GroupRecord group : work.getValue().groups()) {
                     list.add(new Recorded.Placement(
                             group.destination(),
-                            Optional.ofNullable(destinations.get(group.destination()))
+                            Optional.ofNullable(recordedDestinations.get(group.destination()))
                                     .map(DestinationRecord::cleanup)));
                 }
             }
         }
-        return new Recorded(runs, reconciled, new TreeSet<>(objects.keySet()), new TreeSet<>(works), placements);
+        return new Recorded(runs, reconciled, new TreeSet<>(objects.keySet()), new TreeSet<>(works), placements)
+                .withOutputsChanged(outputsChanged(stores, destinations));
+    }
+
+    /**
+     * The objects with a recorded workload on a current Destination whose content is no longer
+     * anywhere in its store's tree: a file edited or removed by hand. Their recorded outputs would
+     * be written back by content id, which a store that holds only its latest tree cannot read, and
+     * they would never be restored while cached. Workloads recorded with their bytes, static
+     * dependencies (made from the Promise file each pass), gone Destinations (their files are kept
+     * as they are) and aggregated-YAML Destinations (one file of many workloads) are not checked.
+     */
+    private static Set<ObjectKey> outputsChanged(
+            Collection<StoreContext> stores, Map<String, Destination> destinations) {
+        Set<ObjectKey> changed = new HashSet<>();
+        for (StoreContext ctx : stores) {
+            Set<String> present = new HashSet<>(ctx.snapshot().files().values());
+            for (Map.Entry<WorkId, WorkRecord> work : ctx.records().works().entrySet()) {
+                if (work.getKey().type() == WorkType.STATIC_DEPENDENCY) {
+                    continue;
+                }
+                for (GroupRecord group : work.getValue().groups()) {
+                    Destination destination = destinations.get(group.destination());
+                    if (destination == null
+                            || destination.filepathMode() == FilepathMode.AGGREGATED_YAML
+                            || !destination.stateStoreRef().name().equals(ctx.name())) {
+                        continue;
+                    }
+                    boolean missing = group.workloads().stream()
+                            .anyMatch(w -> w.content().isEmpty() && !present.contains(w.contentId()));
+                    if (missing) {
+                        changed.add(work.getKey().object());
+                    }
+                }
+            }
+        }
+        return changed;
     }
 
     private static boolean endedReconciled(ObjectNode object) {

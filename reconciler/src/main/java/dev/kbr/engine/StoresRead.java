@@ -55,7 +55,7 @@ record StoresRead(
                 stores,
                 destinations,
                 destinationsDropped,
-                RecordedView.of(stores.values(), objects, runs, works),
+                RecordedView.of(stores.values(), objects, runs, works, destinations),
                 objects,
                 runs);
     }

@@ -37,7 +37,8 @@ public final class CachePolicy {
     /**
      * Why {@code key}'s configure workflow must run, checked in this order: {@code
      * --reconcile-all}; no recorded run (new); a different input hash; a new value of {@code
-     * kratix.io/manual-reconciliation}; a last run that did not end reconciled; a Destination its
+     * kratix.io/manual-reconciliation}; a last run that did not end reconciled; an output it
+     * delivered that was changed in the state store since; a Destination its
      * Works were placed on that is gone with {@code cleanup: all} (with {@code cleanup: none} the
      * files stay, as in Kratix, and the cache holds); the reconciliation interval elapsed.
      *
@@ -64,6 +65,9 @@ public final class CachePolicy {
         }
         if (!recorded.endedReconciled(key)) {
             return Optional.of(RunReason.of(RunReason.Kind.NOT_RECONCILED));
+        }
+        if (recorded.outputChanged(key)) {
+            return Optional.of(RunReason.of(RunReason.Kind.OUTPUT_CHANGED));
         }
         Optional<String> emptied = emptiedDestination(key);
         if (emptied.isPresent()) {

@@ -28,6 +28,7 @@ public final class Recorded {
     private final SortedSet<ObjectKey> objects;
     private final SortedSet<WorkId> works;
     private final SortedMap<ObjectKey, List<Placement>> placements;
+    private Set<ObjectKey> outputsChanged = Set.of();
     // Per-object lookups that scan every Work make a pass quadratic in the number of requests.
     private final Map<ObjectKey, List<WorkId>> worksByObject = new HashMap<>();
 
@@ -53,6 +54,21 @@ public final class Recorded {
     /** The last configure run of each object. */
     public SortedMap<ObjectKey, LastRun> lastRuns() {
         return lastRuns;
+    }
+
+    /**
+     * This record, with the objects whose delivered files no longer hold what was recorded for
+     * them (a file edited or removed by hand in the state store).
+     */
+    public Recorded withOutputsChanged(Set<ObjectKey> changed) {
+        Recorded copy = new Recorded(lastRuns, reconciled, objects, works, placements);
+        copy.outputsChanged = Set.copyOf(changed);
+        return copy;
+    }
+
+    /** Whether a file {@code key} delivered was changed in the state store since it was recorded. */
+    public boolean outputChanged(ObjectKey key) {
+        return outputsChanged.contains(key);
     }
 
     /** Whether the recorded status of {@code key} has {@code Reconciled=True}. */

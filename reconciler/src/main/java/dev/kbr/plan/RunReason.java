@@ -23,6 +23,11 @@ public record RunReason(Kind kind, String detail) {
         MANUAL_RECONCILIATION,
         /** Its recorded status is not {@code Reconciled=True}. */
         NOT_RECONCILED,
+        /**
+         * A file it delivered to a current Destination no longer holds what it recorded (edited or
+         * removed by hand): its recorded outputs cannot be trusted, so it runs and writes them again.
+         */
+        OUTPUT_CHANGED,
         /** A Destination it was placed on is gone with {@code cleanup: all}. */
         DESTINATION_EMPTIED,
         /** The reconciliation interval has elapsed since the last run. */
@@ -52,6 +57,7 @@ public record RunReason(Kind kind, String detail) {
             case INPUT_CHANGED -> "input changed";
             case MANUAL_RECONCILIATION -> "kratix.io/manual-reconciliation is " + detail;
             case NOT_RECONCILED -> "last run did not end reconciled";
+            case OUTPUT_CHANGED -> "an output it delivered was changed in the state store";
             case DESTINATION_EMPTIED -> "its Destination " + detail + " was removed with cleanup: all";
             case INTERVAL_ELAPSED -> "reconciliation interval " + detail + " elapsed";
             case LAST_RUN_TIME_UNREADABLE -> "last run time unreadable";

@@ -9,6 +9,9 @@ import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.report.PipelineRun;
 import dev.kbr.report.RunReport;
+import dev.kbr.state.ChangeSet;
+import dev.kbr.state.FileChange;
+import dev.kbr.state.StateSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +91,34 @@ class HoldAndWaitTest {
         RunReport third = pass();
         assertThat(ran).hasSize(2);
         assertThat(third.pipelineRuns()).extracting(PipelineRun::why).containsExactly("input changed");
+    }
+
+    @Test
+    void aDeliveredFileEditedInTheStoreRunsItsObjectAgainAndIsWrittenBack() throws Exception {
+        pass();
+        String path = store.files().keySet().stream()
+                .filter(p -> p.startsWith("worker/resources/") && p.endsWith("configmap.yaml"))
+                .findFirst()
+                .orElseThrow();
+        String original = store.text(path);
+        byte[] edited = (original + "# edited by hand\n").getBytes(StandardCharsets.UTF_8);
+        StateSnapshot before = store.read();
+        store.commit(
+                before,
+                new ChangeSet(List.of(
+                        new FileChange.Modified(path, before.files().get(path), edited, store.contentId(edited)))),
+                "hand edit");
+
+        RunReport report = pass();
+
+        assertThat(report.errors()).isEmpty();
+        assertThat(report.pipelineRuns())
+                .extracting(PipelineRun::why)
+                .containsExactly("an output it delivered was changed in the state store");
+        assertThat(store.text(path)).isEqualTo(original);
+        RunReport after = pass();
+        assertThat(after.pipelineRuns()).isEmpty();
+        assertThat(after.hasChanges()).isFalse();
     }
 
     @Test

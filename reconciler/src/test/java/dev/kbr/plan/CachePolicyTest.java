@@ -69,6 +69,22 @@ class CachePolicyTest {
     }
 
     @Test
+    void anObjectWhoseDeliveredFileWasChangedInTheStoreRunsAgain() {
+        Recorded recorded = recorded("", true, "worker", Optional.empty());
+        assertThat(policy(recorded.withOutputsChanged(java.util.Set.of(REQUEST)), false, RAN.plusSeconds(60))
+                        .whyRun(REQUEST, HASH, "", TEN_HOURS))
+                .map(RunReason::text)
+                .contains("an output it delivered was changed in the state store");
+        assertThat(policy(
+                                recorded.withOutputsChanged(
+                                        java.util.Set.of(ObjectKey.request("redis", "default", "x"))),
+                                false,
+                                RAN.plusSeconds(60))
+                        .whyRun(REQUEST, HASH, "", TEN_HOURS))
+                .isEmpty();
+    }
+
+    @Test
     void aLastRunThatDidNotEndReconciledRuns() {
         assertThat(policy(recorded("", false, "worker", Optional.empty()), false, RAN)
                         .whyRun(REQUEST, HASH, "", TEN_HOURS))
