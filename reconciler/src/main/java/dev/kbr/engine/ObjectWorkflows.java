@@ -141,9 +141,9 @@ final class ObjectWorkflows {
      *
      * @param promise the Promise
      * @param invalid true when its file has errors
-     * @param available the Promises available so far (those of earlier levels)
+     * @param promises each Promise's state so far (those of earlier levels are decided)
      */
-    ObjectResult promise(Promise promise, boolean invalid, java.util.Set<String> available)
+    ObjectResult promise(Promise promise, boolean invalid, Map<String, PromiseState> promises)
             throws InterruptedException {
         PassLog log = new PassLog();
         ObjectKey key = ObjectKey.promise(promise.name());
@@ -156,7 +156,7 @@ final class ObjectWorkflows {
                 .map(a -> a.gvk().apiVersion().toLowerCase(Locale.ROOT))
                 .orElse("");
         String kind = promise.api().map(a -> a.gvk().kind()).orElse("");
-        Optional<String> unmet = unmetRequirement(promise, available);
+        Optional<String> unmet = unmetRequirement(promise, promises);
         if (unmet.isPresent() && platformIncomplete() && stores.previousRuns().containsKey(key)) {
             // The required Promise may be in a file that failed to load: keep this Promise, its
             // requests and their status exactly as recorded.
@@ -236,14 +236,8 @@ final class ObjectWorkflows {
         if (state != PromiseState.AVAILABLE) {
             log.notices.add(
                     "request " + request.displayName() + " waits: Promise " + promise.name() + " is not available");
-            java.util.Set<String> available = new java.util.HashSet<>();
-            promises.forEach((name, s) -> {
-                if (s == PromiseState.AVAILABLE) {
-                    available.add(name);
-                }
-            });
             if (state == PromiseState.UNAVAILABLE
-                    && unmetRequirement(promise, available).isPresent()) {
+                    && unmetRequirement(promise, promises).isPresent()) {
                 ObjectNode waiting = withRecordedStatus(key, request.object());
                 KratixStatus.promiseUnavailable(waiting, now);
                 return requestResult(new ObjectOutcome.Waiting(key, waiting), log, List.of(), Map.of());
@@ -295,7 +289,7 @@ final class ObjectWorkflows {
     }
 
     /** Why a required Promise keeps {@code promise} from being available; empty when none does. */
-    private Optional<String> unmetRequirement(Promise promise, java.util.Set<String> available) {
+    private Optional<String> unmetRequirement(Promise promise, Map<String, PromiseState> promises) {
         for (RequiredPromise required : promise.requiredPromises()) {
             Optional<Promise> found = platform.promise(required.name());
             if (found.isEmpty()) {
@@ -307,7 +301,7 @@ final class ObjectWorkflows {
                         + required.version().get() + " (it has "
                         + found.get().version().orElse("no kratix.io/promise-version label") + ")");
             }
-            if (!available.contains(required.name())) {
+            if (promises.get(required.name()) != PromiseState.AVAILABLE) {
                 return Optional.of("required Promise " + required.name() + " is not available");
             }
         }

@@ -167,15 +167,9 @@ final class Pass {
         invalid.addAll(order.inCycles());
         invalid.forEach(name -> promises.put(name, PromiseState.INVALID));
         for (List<Promise> level : order.levels()) {
-            Set<String> available = new HashSet<>();
-            promises.forEach((name, state) -> {
-                if (state == PromiseState.AVAILABLE) {
-                    available.add(name);
-                }
-            });
-            Set<String> availableSoFar = Set.copyOf(available);
-            List<ObjectResult> results = inParallel(
-                    level, promise -> workflows.promise(promise, invalid.contains(promise.name()), availableSoFar));
+            Map<String, PromiseState> soFar = Map.copyOf(promises);
+            List<ObjectResult> results =
+                    inParallel(level, promise -> workflows.promise(promise, invalid.contains(promise.name()), soFar));
             for (int i = 0; i < level.size(); i++) {
                 fold(results.get(i), log, execution);
                 promises.put(level.get(i).name(), results.get(i).promiseState().orElseThrow());

@@ -63,8 +63,13 @@ final class RecordedView {
                 }
             }
         }
-        return new Recorded(runs, reconciled, new TreeSet<>(objects.keySet()), new TreeSet<>(works), placements)
-                .withOutputsChanged(outputsChanged(stores, destinations));
+        return new Recorded(
+                runs,
+                reconciled,
+                new TreeSet<>(objects.keySet()),
+                new TreeSet<>(works),
+                placements,
+                outputsChanged(stores, destinations));
     }
 
     /**

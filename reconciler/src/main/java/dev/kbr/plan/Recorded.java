@@ -28,16 +28,32 @@ public final class Recorded {
     private final SortedSet<ObjectKey> objects;
     private final SortedSet<WorkId> works;
     private final SortedMap<ObjectKey, List<Placement>> placements;
-    private Set<ObjectKey> outputsChanged = Set.of();
+    private final Set<ObjectKey> outputsChanged;
     // Per-object lookups that scan every Work make a pass quadratic in the number of requests.
     private final Map<ObjectKey, List<WorkId>> worksByObject = new HashMap<>();
 
+    /** A record in which no delivered file was changed in the state store. */
     public Recorded(
             SortedMap<ObjectKey, LastRun> lastRuns,
             Set<ObjectKey> reconciled,
             SortedSet<ObjectKey> objects,
             SortedSet<WorkId> works,
             SortedMap<ObjectKey, List<Placement>> placements) {
+        this(lastRuns, reconciled, objects, works, placements, Set.of());
+    }
+
+    /**
+     * @param outputsChanged the objects whose delivered files no longer hold what was recorded for
+     *     them (a file edited or removed by hand in the state store)
+     */
+    public Recorded(
+            SortedMap<ObjectKey, LastRun> lastRuns,
+            Set<ObjectKey> reconciled,
+            SortedSet<ObjectKey> objects,
+            SortedSet<WorkId> works,
+            SortedMap<ObjectKey, List<Placement>> placements,
+            Set<ObjectKey> outputsChanged) {
+        this.outputsChanged = Set.copyOf(outputsChanged);
         this.lastRuns = Collections.unmodifiableSortedMap(new TreeMap<>(lastRuns));
         this.reconciled = Set.copyOf(reconciled);
         this.objects = Collections.unmodifiableSortedSet(new TreeSet<>(objects));
@@ -61,9 +77,7 @@ public final class Recorded {
      * them (a file edited or removed by hand in the state store).
      */
     public Recorded withOutputsChanged(Set<ObjectKey> changed) {
-        Recorded copy = new Recorded(lastRuns, reconciled, objects, works, placements);
-        copy.outputsChanged = Set.copyOf(changed);
-        return copy;
+        return new Recorded(lastRuns, reconciled, objects, works, placements, changed);
     }
 
     /** Whether a file {@code key} delivered was changed in the state store since it was recorded. */
