@@ -2,8 +2,6 @@ package dev.kbr.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kbr.execute.Secrets;
-import dev.kbr.load.PlatformSource;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
@@ -21,7 +19,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,25 +41,7 @@ class HoldAndWaitTest {
 
     @BeforeEach
     void writePlatform() throws Exception {
-        write("destination.yaml", """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Destination
-                metadata:
-                  name: worker
-                spec:
-                  path: worker
-                  stateStoreRef:
-                    kind: GitStateStore
-                    name: default
-                ---
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: GitStateStore
-                metadata:
-                  name: default
-                spec:
-                  url: memory://state
-                  branch: main
-                """);
+        MemoryPasses.writeDestination(platform);
         write("app-promise.yaml", promise("app", ""));
         write("request.yaml", """
                 apiVersion: example.com/v1
@@ -187,16 +166,7 @@ class HoldAndWaitTest {
     }
 
     private RunReport pass() throws Exception {
-        PassOptions options = new PassOptions(
-                PlatformSource.folder(platform),
-                Map.of(),
-                true,
-                new PassOptions.Pipelines(Duration.ofMinutes(1), 5, Secrets.none(), 4),
-                PassOptions.Caching.DEFAULT,
-                PassOptions.Safety.DEFAULT);
-        try (PipelineRunner runner = new OneConfigMap(ran)) {
-            return new Reconciler(runner, model -> store, clock).run(options);
-        }
+        return MemoryPasses.apply(platform, store, new OneConfigMap(ran), clock, 4);
     }
 
     private void write(String name, String yaml) throws Exception {

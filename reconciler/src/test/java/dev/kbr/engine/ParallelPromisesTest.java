@@ -2,8 +2,6 @@ package dev.kbr.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kbr.execute.Secrets;
-import dev.kbr.load.PlatformSource;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
@@ -11,10 +9,8 @@ import dev.kbr.report.RunReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,38 +48,11 @@ class ParallelPromisesTest {
     }
 
     private RunReport pass(InMemoryStateStore store, Clock clock) throws Exception {
-        PassOptions options = new PassOptions(
-                PlatformSource.folder(platform),
-                Map.of(),
-                true,
-                new PassOptions.Pipelines(Duration.ofMinutes(1), 5, Secrets.none(), 8),
-                PassOptions.Caching.DEFAULT,
-                PassOptions.Safety.DEFAULT);
-        try (PipelineRunner runner = new NoPipelines()) {
-            return new Reconciler(runner, model -> store, clock).run(options);
-        }
+        return MemoryPasses.apply(platform, store, new NoPipelines(), clock, 8);
     }
 
     private void writePlatform() throws Exception {
-        Files.writeString(platform.resolve("destination.yaml"), """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Destination
-                metadata:
-                  name: worker
-                spec:
-                  path: worker
-                  stateStoreRef:
-                    kind: GitStateStore
-                    name: default
-                ---
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: GitStateStore
-                metadata:
-                  name: default
-                spec:
-                  url: memory://state
-                  branch: main
-                """);
+        MemoryPasses.writeDestination(platform);
         for (int i = 0; i < PROMISES; i++) {
             Files.writeString(platform.resolve("promise-" + i + ".yaml"), """
                     apiVersion: platform.kratix.io/v1alpha1
