@@ -2,10 +2,15 @@ package dev.kbr;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMembers;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMember;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.kbr.state.StoreLocation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +93,40 @@ class PackageRulesTest {
                 .dependOnClassesThat()
                 .resideInAPackage("org.eclipse.jgit..")
                 .check(classes);
+    }
+
+    @Test
+    void onlyTheCompositionRootKnowsTheGitAdapter() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.kbr.state.git..", "dev.kbr.cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.kbr.state.git..")
+                .check(classes);
+    }
+
+    /**
+     * The state seam and everything above it speak of versions and content ids: a bucket has no
+     * blobs, branches, commit messages or trailers. Reports may print a Git store's branch, which
+     * they get from {@code StoreLocation}, the one place outside the adapter that carries it.
+     */
+    @Test
+    void gitConceptsStayInTheGitAdapter() {
+        String gitWords = ".*([Bb]lob|[Bb]ranch|[Tt]railer|[Cc]ommitId|[Cc]ommitMessage).*|.*[Hh]ead";
+        String[] seam = {
+            "dev.kbr.state",
+            "dev.kbr.state.diff..",
+            "dev.kbr.state.layout..",
+            "dev.kbr.engine..",
+            "dev.kbr.report..",
+            "dev.kbr.plan..",
+            "dev.kbr.execute.."
+        };
+        DescribedPredicate<JavaMember> inTheSeam = JavaMember.Predicates.declaredIn(
+                        JavaClass.Predicates.resideInAnyPackage(seam))
+                .and(DescribedPredicate.not(JavaMember.Predicates.declaredIn(StoreLocation.class)));
+        noMembers().that(inTheSeam).should().haveNameMatching(gitWords).check(classes);
     }
 
     @Test

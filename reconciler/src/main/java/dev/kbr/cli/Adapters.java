@@ -2,6 +2,7 @@ package dev.kbr.cli;
 
 import dev.kbr.execute.Secrets;
 import dev.kbr.model.GitStateStore;
+import dev.kbr.model.StateStoreDefinition;
 import dev.kbr.pipeline.ConnectingPipelineRunner;
 import dev.kbr.pipeline.ImageMirrors;
 import dev.kbr.pipeline.MirroredImages;
@@ -123,13 +124,19 @@ final class Adapters {
     }
 
     /**
-     * Opens a GitStateStore (URL overrides already applied). With a cache folder, the store keeps
+     * Opens a state store's adapter (URL overrides already applied): for a GitStateStore, a Git
+     * branch. With a cache folder, the store keeps
      * its local repository there between runs, one folder per store URL and branch, so a repeated
      * pass fetches only what changed. Credentials come from the store's {@code spec.secretRef}
      * read through {@code secrets}; {@code caFile} is trusted for https remotes.
      */
     static StateStore openStateStore(
-            GitStateStore store, Optional<Path> cacheDir, Secrets secrets, Optional<Path> caFile) throws IOException {
+            StateStoreDefinition definition, Optional<Path> cacheDir, Secrets secrets, Optional<Path> caFile)
+            throws IOException {
+        if (!(definition instanceof GitStateStore store)) {
+            throw new IOException("Tried to open " + definition.kind() + " " + definition.name()
+                    + " but kbr cannot write that kind of state store");
+        }
         GitStoreSettings settings = GitStoreSettings.from(store);
         Optional<GitCredentials> credentials = StateStoreCredentials.of(store, secrets);
         if (credentials.isPresent()) {

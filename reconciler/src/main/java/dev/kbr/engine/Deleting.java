@@ -12,6 +12,7 @@ import dev.kbr.model.Promise;
 import dev.kbr.model.WorkflowAction;
 import dev.kbr.model.WorkflowType;
 import dev.kbr.plan.DeletionPlan;
+import dev.kbr.report.Notice;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -59,14 +60,20 @@ final class Deleting {
         List<ObjectOutcome> outcomes = new ArrayList<>();
         Map<String, PipelineAttempt> attempted = new TreeMap<>();
         if (plan instanceof DeletionPlan.Held held) {
-            log.notices.add(held.gone().size() + " object(s) no longer in the platform were not deleted because "
-                    + held.reason() + "; they will be deleted by a clean pass");
+            log.notices.add(new Notice(
+                    Notice.Topic.HELD,
+                    "",
+                    held.gone().size() + " object(s) no longer in the platform were not deleted because "
+                            + held.reason() + "; they will be deleted by a clean pass"));
             held.gone().forEach(key -> outcomes.add(new ObjectOutcome.Held(key)));
         } else if (plan instanceof DeletionPlan.Refused refused) {
             // No delete pipeline runs for a pass the mass-delete guard will refuse: the renderer
             // counts these Works as deleted too, refuses, and writes nothing.
-            log.notices.add("the delete pipelines of " + refused.gone().size() + " object(s) gone from the"
-                    + " platform did not run: the pass would delete too much (see the error below)");
+            log.notices.add(new Notice(
+                    Notice.Topic.HELD,
+                    "",
+                    "the delete pipelines of " + refused.gone().size() + " object(s) gone from the"
+                            + " platform did not run: the pass would delete too much (see the error below)"));
         } else if (plan instanceof DeletionPlan.Delete delete) {
             Set<String> blockedPromises = new HashSet<>();
             for (ObjectKey key : delete.requests()) {
@@ -78,8 +85,11 @@ final class Deleting {
             }
             for (ObjectKey key : delete.promises()) {
                 if (blockedPromises.contains(key.promise())) {
-                    log.notices.add("Promise " + key.promise() + " is not deleted yet: some of its requests could"
-                            + " not be deleted");
+                    log.notices.add(new Notice(
+                            Notice.Topic.DELETE_BLOCKED,
+                            key.toString(),
+                            "Promise " + key.promise() + " is not deleted yet: some of its requests could not be"
+                                    + " deleted"));
                     outcomes.add(new ObjectOutcome.Held(key));
                 } else {
                     outcomes.add(deleteObject(key, log, attempted));
@@ -99,7 +109,10 @@ final class Deleting {
                         p -> !p.workflows().of(type, WorkflowAction.DELETE).isEmpty())
                 .orElse(false);
         if (recorded == null || !hasDelete) {
-            log.notices.add(key + " is gone from the platform; what it delivered is pruned");
+            log.notices.add(new Notice(
+                    Notice.Topic.DELETED,
+                    key.toString(),
+                    key + " is gone from the platform; what it delivered is pruned"));
             return new ObjectOutcome.Deleted(key);
         }
         String objectName = key.toString();
@@ -108,12 +121,18 @@ final class Deleting {
         log.notices.addAll(run.log().notices());
         attempted.putAll(run.log().attempted());
         if (run.completed()) {
-            log.notices.add(objectName + " deleted: its delete pipeline ran and what it delivered is pruned");
+            log.notices.add(new Notice(
+                    Notice.Topic.DELETED,
+                    key.toString(),
+                    objectName + " deleted: its delete pipeline ran and what it delivered is pruned"));
             return new ObjectOutcome.Deleted(key);
         }
         boolean suspended = run.outcome() instanceof dev.kbr.execute.WorkflowOutcome.Suspended;
-        log.notices.add(objectName + ": the delete pipeline " + (suspended ? "is suspended" : "failed")
-                + "; everything it delivered is kept until it succeeds");
+        log.notices.add(new Notice(
+                Notice.Topic.DELETE_BLOCKED,
+                key.toString(),
+                objectName + ": the delete pipeline " + (suspended ? "is suspended" : "failed")
+                        + "; everything it delivered is kept until it succeeds"));
         return new ObjectOutcome.DeleteBlocked(key, run.object());
     }
 

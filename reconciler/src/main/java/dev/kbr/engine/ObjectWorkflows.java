@@ -23,6 +23,7 @@ import dev.kbr.plan.Canonical;
 import dev.kbr.plan.InputHash;
 import dev.kbr.plan.ReconcileInterval;
 import dev.kbr.plan.RunReason;
+import dev.kbr.report.Notice;
 import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroups;
 import dev.kbr.state.ObjectRecord;
@@ -148,7 +149,8 @@ final class ObjectWorkflows {
         PassLog log = new PassLog();
         ObjectKey key = ObjectKey.promise(promise.name());
         if (invalid) {
-            log.notices.add("Promise " + promise.name() + " has errors; its previous outputs are kept");
+            log.notice(
+                    Notice.Topic.KEPT, key, "Promise " + promise.name() + " has errors; its previous outputs are kept");
             return promiseResult(new ObjectOutcome.Kept(key), log, PromiseState.INVALID, Map.of());
         }
         ObjectNode object = withRecordedStatus(key, promise.document());
@@ -160,14 +162,20 @@ final class ObjectWorkflows {
         if (unmet.isPresent() && platformIncomplete() && stores.previousRuns().containsKey(key)) {
             // The required Promise may be in a file that failed to load: keep this Promise, its
             // requests and their status exactly as recorded.
-            log.notices.add("Promise " + promise.name() + " is held as it was (" + unmet.get()
-                    + ", but platform files failed to load or Destinations were left out: " + filesWithErrors
-                    + "); fix them and run again");
+            log.notice(
+                    Notice.Topic.HELD,
+                    key,
+                    "Promise " + promise.name() + " is held as it was (" + unmet.get()
+                            + ", but platform files failed to load or Destinations were left out: " + filesWithErrors
+                            + "); fix them and run again");
             return promiseResult(new ObjectOutcome.Kept(key), log, PromiseState.HELD, Map.of());
         }
         if (unmet.isPresent()) {
-            log.notices.add("Promise " + promise.name() + " is unavailable: " + unmet.get()
-                    + "; its requests wait and previous outputs are kept");
+            log.notice(
+                    Notice.Topic.KEPT,
+                    key,
+                    "Promise " + promise.name() + " is unavailable: " + unmet.get()
+                            + "; its requests wait and previous outputs are kept");
             KratixStatus.promiseAvailability(object, false, true, false, promise.version(), apiVersion, kind, now);
             return promiseResult(new ObjectOutcome.Waiting(key, object), log, PromiseState.UNAVAILABLE, Map.of());
         }
@@ -178,9 +186,12 @@ final class ObjectWorkflows {
             // change this Promise's inputs: running it now would deliver for a platform that is
             // not the real one. It stays as it was (outputs and status, as when cached) until
             // every file loads.
-            log.notices.add("Promise " + promise.name() + " would run again (" + why.get() + "), but is held with"
-                    + " its previous outputs because platform files failed to load or Destinations were"
-                    + " left out: " + filesWithErrors + "; fix them and run again");
+            log.notice(
+                    Notice.Topic.HELD,
+                    key,
+                    "Promise " + promise.name() + " would run again (" + why.get() + "), but is held with"
+                            + " its previous outputs because platform files failed to load or Destinations were"
+                            + " left out: " + filesWithErrors + "; fix them and run again");
             why = Optional.empty();
         }
         List<Work> dependencies = new ArrayList<>();
@@ -234,7 +245,9 @@ final class ObjectWorkflows {
         Promise promise = platform.promise(request.promiseName()).orElseThrow();
         PromiseState state = promises.getOrDefault(promise.name(), PromiseState.UNAVAILABLE);
         if (state != PromiseState.AVAILABLE) {
-            log.notices.add(
+            log.notice(
+                    Notice.Topic.WAITING,
+                    key,
                     "request " + request.displayName() + " waits: Promise " + promise.name() + " is not available");
             if (state == PromiseState.UNAVAILABLE
                     && unmetRequirement(promise, promises).isPresent()) {
@@ -248,7 +261,10 @@ final class ObjectWorkflows {
                 requestValidator.validate(request, promise.api().orElseThrow());
         log.diagnostics.addAll(validated.diagnostics());
         if (validated.hasErrors()) {
-            log.notices.add("request " + request.displayName() + " is invalid; its previous outputs are kept");
+            log.notice(
+                    Notice.Topic.KEPT,
+                    key,
+                    "request " + request.displayName() + " is invalid; its previous outputs are kept");
             return requestResult(new ObjectOutcome.Kept(key), log, List.of(), Map.of());
         }
         ObjectNode object = withRecordedStatus(key, validated.object());

@@ -1,9 +1,11 @@
 package dev.kbr.engine;
 
+import dev.kbr.model.PlatformOrigin;
 import dev.kbr.state.ChangeSet;
 import dev.kbr.state.CommitResult;
 import dev.kbr.state.StateSnapshot;
 import dev.kbr.state.StateStore;
+import dev.kbr.state.StoreLocation;
 import java.io.IOException;
 
 /**
@@ -32,18 +34,18 @@ final class ObservedStateStore implements StateStore {
     }
 
     @Override
-    public String contentId(byte[] content) {
-        return store.contentId(content);
+    public StoreLocation location() {
+        return store.location();
     }
 
     @Override
-    public CommitResult commit(StateSnapshot base, ChangeSet changes, String message) throws IOException {
+    public CommitResult commit(StateSnapshot base, ChangeSet changes, PlatformOrigin platform) throws IOException {
         if (!changes.isEmpty()) {
             listener.pushing(name, changes.changes().size());
         }
-        CommitResult result = store.commit(base, changes, message);
+        CommitResult result = store.commit(base, changes, platform);
         if (result instanceof CommitResult.Committed committed) {
-            listener.pushed(name, committed.commitId());
+            listener.pushed(name, committed.version());
         }
         return result;
     }

@@ -13,6 +13,8 @@ import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.plan.DeletionPlan;
 import dev.kbr.plan.Deletions;
 import dev.kbr.plan.PromiseOrder;
+import dev.kbr.report.Notice;
+import dev.kbr.report.PassError;
 import dev.kbr.report.RunReport;
 import dev.kbr.report.StoreReport;
 import dev.kbr.state.StaleStateException;
@@ -88,12 +90,15 @@ final class Pass {
         Platform loadedPlatform = loaded.platform();
         if (loadedPlatform.promises().isEmpty()
                 && loadedPlatform.destinations().isEmpty()
-                && loadedPlatform.gitStateStores().isEmpty()) {
+                && loadedPlatform.stateStores().isEmpty()) {
             // Fail closed: a wrong --platform folder must never look like "everything was removed".
-            log.errors.add("platform " + options.platform().origin() + " holds no Promise, Destination or"
-                    + " GitStateStore (" + loaded.files().size() + " YAML file(s) read), so no state"
-                    + " store was read or written; pass the folder holding your Kratix documents with"
-                    + " --platform");
+            log.errors.add(new PassError(
+                    PassError.Area.PLATFORM,
+                    "",
+                    "platform " + options.platform().origin() + " holds no Promise, Destination or"
+                            + " GitStateStore (" + loaded.files().size() + " YAML file(s) read), so no state"
+                            + " store was read or written; pass the folder holding your Kratix documents with"
+                            + " --platform"));
             return done(log, List.of(), Map.of());
         }
         StoreReading.Result reading =
@@ -111,7 +116,10 @@ final class Pass {
         if (stores.stores().isEmpty() && workflows.platformIncomplete()) {
             // Nothing could be written, and without the records every object looks new: running
             // pipelines would only waste time.
-            log.notices.add("no state store is usable in this pass, so no pipeline runs; fix the errors above");
+            log.notices.add(new Notice(
+                    Notice.Topic.PASS,
+                    "",
+                    "no state store is usable in this pass, so no pipeline runs; fix the errors above"));
             return done(log, List.of(), Map.of());
         }
         log.diagnostics.addAll(workflows.intervalWarnings());

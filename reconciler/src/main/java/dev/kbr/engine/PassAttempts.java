@@ -2,6 +2,8 @@ package dev.kbr.engine;
 
 import dev.kbr.execute.PipelineAttempt;
 import dev.kbr.model.PlatformOrigin;
+import dev.kbr.report.Notice;
+import dev.kbr.report.PassError;
 import dev.kbr.report.PipelineRun;
 import dev.kbr.report.RunReport;
 import dev.kbr.report.StoreReport;
@@ -30,7 +32,7 @@ final class PassAttempts {
 
     final Map<String, StoreContext> stores = new TreeMap<>();
     final Map<String, StoreReport> settled = new TreeMap<>();
-    final List<String> retries = new ArrayList<>();
+    final List<Notice> retries = new ArrayList<>();
     /** Every pipeline run of every attempt, each once (a result reused is not run again). */
     final List<PipelineRun> runs = new ArrayList<>();
 
@@ -54,7 +56,7 @@ final class PassAttempts {
     }
 
     /** Reads a store that refused a push again; the error line when it cannot be read. */
-    Optional<String> readAgain(String name) {
+    Optional<PassError> readAgain(String name) {
         StoreContext ctx = stores.get(name);
         try {
             StateSnapshot snapshot = ctx.store().read();
@@ -62,10 +64,13 @@ final class PassAttempts {
             stores.put(name, new StoreContext(ctx.model(), ctx.store(), snapshot, records));
             return Optional.empty();
         } catch (IOException e) {
-            return Optional.of("Tried to read state store " + name + " (branch "
-                    + ctx.model().branch()
-                    + ") again after it refused a push, but it failed: " + e.getMessage()
-                    + "; nothing was written to it, run kbr apply again");
+            return Optional.of(new PassError(
+                    PassError.Area.STATE_STORE,
+                    name,
+                    "Tried to read state store " + name + " ("
+                            + ctx.store().location().qualifier()
+                            + ") again after it refused a push, but it failed: " + e.getMessage()
+                            + "; nothing was written to it, run kbr apply again"));
         }
     }
 
@@ -73,10 +78,10 @@ final class PassAttempts {
      * The last attempt's report with the pipeline runs of every attempt, the retries among its
      * notices and {@code errors} added.
      */
-    RunReport finish(RunReport report, List<String> errors) {
-        List<String> notices = new ArrayList<>(report.notices());
+    RunReport finish(RunReport report, List<PassError> errors) {
+        List<Notice> notices = new ArrayList<>(report.notices());
         notices.addAll(retries);
-        List<String> allErrors = new ArrayList<>(report.errors());
+        List<PassError> allErrors = new ArrayList<>(report.errors());
         allErrors.addAll(errors);
         return new RunReport(
                         report.applied(),

@@ -1,6 +1,8 @@
 package dev.kbr.engine;
 
 import dev.kbr.model.Diagnostic;
+import dev.kbr.report.Notice;
+import dev.kbr.report.PassError;
 import dev.kbr.report.PipelineRun;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +14,25 @@ import java.util.List;
  */
 final class PassLog {
     final List<PipelineRun> runs = new ArrayList<>();
-    final List<String> notices = new ArrayList<>();
+    final List<Notice> notices = new ArrayList<>();
     final List<Diagnostic> diagnostics = new ArrayList<>();
     final List<String> cached = new ArrayList<>();
-    final List<String> errors = new ArrayList<>();
+    final List<PassError> errors = new ArrayList<>();
+
+    /**
+     * Adds a notice.
+     *
+     * @param subject what it is about (an object key, a Work, a Destination); its {@code
+     *     toString} names it
+     */
+    void notice(Notice.Topic topic, Object subject, String message) {
+        notices.add(new Notice(topic, String.valueOf(subject), message));
+    }
+
+    /** Adds a pass error about {@code subject} (a store's name, an object key). */
+    void error(PassError.Area area, Object subject, String message) {
+        errors.add(new PassError(area, String.valueOf(subject), message));
+    }
 
     /** Appends everything {@code other} holds, in its order. */
     void append(PassLog other) {

@@ -1,12 +1,13 @@
 package dev.kbr.engine;
 
 import dev.kbr.state.StaleStateException;
+import dev.kbr.state.StoreLocation;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * The rules for pushing again after a state store refused a commit because its branch moved
+ * The rules for writing again after a state store refused a change set because it moved
  * since it was read (another kbr run, a person, or Kratix committed in between).
  *
  * <p>Retries wait with jittered exponential backoff: the n-th retry waits a random time between
@@ -41,22 +42,33 @@ final class PushRetry {
     }
 
     /** The line reported for one retry, e.g. {@code ... moved from 1a2b3c4 to 4d5e6f7; retrying (2 of 5)}. */
-    static String retrying(String store, String branch, StaleStateException e, int retry, int retries) {
-        return "Tried to push to state store `" + store + "` (branch " + branch + ") but the remote moved from "
-                + shortId(e.expectedHead()) + " to " + shortId(e.actualHead()) + "; retrying (" + retry + " of "
-                + retries + ")";
+    static String retrying(String store, StoreLocation where, StaleStateException e, int retry, int retries) {
+        return tried(store, where) + " but " + (isGit(where) ? "the remote" : "it") + " moved from "
+                + shortId(e.expectedVersion(), where) + " to " + shortId(e.actualVersion(), where) + "; retrying ("
+                + retry + " of " + retries + ")";
     }
 
     /** The error when every retry was refused: nothing was written, nothing is lost. */
-    static String exhausted(String store, String branch, StaleStateException e, int retries) {
-        String tried = retries == 0 ? "once (--push-retries 0)" : (retries + 1) + " times";
-        return "Tried to push to state store `" + store + "` (branch " + branch + ") " + tried
-                + " but the remote moved every time, last from " + shortId(e.expectedHead()) + " to "
-                + shortId(e.actualHead()) + "; nothing was written to it and nothing is lost:"
-                + " run kbr apply again, or raise --push-retries when several writers share the branch";
+    static String exhausted(String store, StoreLocation where, StaleStateException e, int retries) {
+        String times = retries == 0 ? "once (--push-retries 0)" : (retries + 1) + " times";
+        return tried(store, where) + " " + times + " but " + (isGit(where) ? "the remote" : "it")
+                + " moved every time, last from " + shortId(e.expectedVersion(), where) + " to "
+                + shortId(e.actualVersion(), where) + "; nothing was written to it and nothing is lost:"
+                + " run kbr apply again, or raise --push-retries when several writers share the "
+                + (isGit(where) ? "branch" : "store");
     }
 
-    private static String shortId(Optional<String> id) {
-        return id.map(i -> i.length() > 7 ? i.substring(0, 7) : i).orElse("(no branch)");
+    private static String tried(String store, StoreLocation where) {
+        return "Tried to " + (isGit(where) ? "push to" : "write") + " state store `" + store + "` (" + where.qualifier()
+                + ")";
+    }
+
+    /** Stores with branches are Git stores: their messages keep Git's words (push, remote, branch). */
+    private static boolean isGit(StoreLocation where) {
+        return where.branch().isPresent();
+    }
+
+    private static String shortId(Optional<String> id, StoreLocation where) {
+        return id.map(i -> i.length() > 7 ? i.substring(0, 7) : i).orElse(isGit(where) ? "(no branch)" : "(empty)");
     }
 }

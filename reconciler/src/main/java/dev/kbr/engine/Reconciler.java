@@ -2,6 +2,8 @@ package dev.kbr.engine;
 
 import dev.kbr.load.PlatformLoader;
 import dev.kbr.pipeline.PipelineRunner;
+import dev.kbr.report.Notice;
+import dev.kbr.report.PassError;
 import dev.kbr.report.RunReport;
 import dev.kbr.state.StaleStateException;
 import java.io.IOException;
@@ -51,10 +53,10 @@ public final class Reconciler {
     }
 
     /**
-     * Runs one pass. When a state store refuses the commit because its branch moved since it was
-     * read (another writer), that store is read again and the pass recomputed against it, reusing
-     * the pipeline results it already has, up to {@code --push-retries} times with jittered
-     * backoff; stores already committed are not committed again. Each retry is a notice; giving
+     * Runs one pass. When a state store refuses the change set because it moved since it was read
+     * (another writer), that store is read again and the pass recomputed against it, reusing the
+     * pipeline results it already has, up to {@code --push-retries} times with jittered backoff;
+     * stores already written are not written again. Each retry is a notice; giving
      * up is an error naming the store.
      *
      * @return the report; failures inside the pass are in it, never thrown
@@ -78,20 +80,26 @@ public final class Reconciler {
                     return attempts.finish(report, List.of());
                 }
                 if (retry == options.pushRetries()) {
-                    List<String> exhausted = new ArrayList<>();
-                    rejected.forEach((name, e) -> exhausted.add(PushRetry.exhausted(
-                            name, attempts.stores.get(name).model().branch(), e, options.pushRetries())));
+                    List<PassError> exhausted = new ArrayList<>();
+                    rejected.forEach((name, e) -> exhausted.add(new PassError(
+                            PassError.Area.STATE_STORE,
+                            name,
+                            PushRetry.exhausted(
+                                    name, attempts.stores.get(name).store().location(), e, options.pushRetries()))));
                     return attempts.finish(report, exhausted);
                 }
                 int next = retry + 1;
-                rejected.forEach((name, e) -> attempts.retries.add(PushRetry.retrying(
-                        name, attempts.stores.get(name).model().branch(), e, next, options.pushRetries())));
+                rejected.forEach((name, e) -> attempts.retries.add(new Notice(
+                        Notice.Topic.RETRY,
+                        name,
+                        PushRetry.retrying(
+                                name, attempts.stores.get(name).store().location(), e, next, options.pushRetries()))));
                 report.stores().stream()
                         .filter(s -> !rejected.containsKey(s.name()))
                         .forEach(s -> attempts.settled.put(s.name(), s));
                 Thread.sleep(PushRetry.delay(next, attempts.jitter).toMillis());
                 for (String name : rejected.keySet()) {
-                    Optional<String> failure = attempts.readAgain(name);
+                    Optional<PassError> failure = attempts.readAgain(name);
                     if (failure.isPresent()) {
                         return attempts.finish(report, List.of(failure.get()));
                     }

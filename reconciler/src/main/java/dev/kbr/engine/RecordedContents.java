@@ -55,9 +55,7 @@ final class RecordedContents implements ObjectConflicts.Contents {
     private Optional<byte[]> read(String destination, String contentId) {
         StoreContext ctx = storeOf(destination);
         try {
-            return ctx == null
-                    ? Optional.empty()
-                    : Optional.of(ctx.snapshot().reader().read(contentId));
+            return ctx == null ? Optional.empty() : Optional.of(ctx.snapshot().readContent(contentId));
         } catch (IOException e) {
             // Unreadable recorded content cannot be checked; writing it back is handled elsewhere.
             return Optional.empty();

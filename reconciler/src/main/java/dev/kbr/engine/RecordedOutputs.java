@@ -8,6 +8,7 @@ import dev.kbr.model.ObjectKey;
 import dev.kbr.model.Platform;
 import dev.kbr.model.ResourceRequest;
 import dev.kbr.model.WorkId;
+import dev.kbr.report.PassError;
 import dev.kbr.state.GroupRecord;
 import dev.kbr.state.RecordedWorkload;
 import dev.kbr.state.WorkRecord;
@@ -55,10 +56,13 @@ final class RecordedOutputs {
                         try {
                             bytes = workload.content().isPresent()
                                     ? workload.content().get()
-                                    : ctx.snapshot().reader().read(workload.contentId());
+                                    : ctx.snapshot().readContent(workload.contentId());
                         } catch (IOException e) {
-                            log.errors.add("Tried to read the recorded output " + workload.filepath() + " of "
-                                    + description + " from state store " + ctx.name() + ": " + e.getMessage());
+                            log.error(
+                                    PassError.Area.RECORDED_OUTPUT,
+                                    description,
+                                    "Tried to read the recorded output " + workload.filepath() + " of " + description
+                                            + " from state store " + ctx.name() + ": " + e.getMessage());
                             continue;
                         }
                         if (!PlatformLoader.mayHoldRequests(platform, bytes)) {

@@ -84,7 +84,6 @@ final class RecordedView {
             Collection<StoreContext> stores, Map<String, Destination> destinations) {
         Set<ObjectKey> changed = new HashSet<>();
         for (StoreContext ctx : stores) {
-            Set<String> present = new HashSet<>(ctx.snapshot().files().values());
             for (Map.Entry<WorkId, WorkRecord> work : ctx.records().works().entrySet()) {
                 if (work.getKey().type() == WorkType.STATIC_DEPENDENCY) {
                     continue;
@@ -97,7 +96,8 @@ final class RecordedView {
                         continue;
                     }
                     boolean missing = group.workloads().stream()
-                            .anyMatch(w -> w.content().isEmpty() && !present.contains(w.contentId()));
+                            .anyMatch(w ->
+                                    w.content().isEmpty() && !ctx.snapshot().holds(w.contentId()));
                     if (missing) {
                         changed.add(work.getKey().object());
                     }

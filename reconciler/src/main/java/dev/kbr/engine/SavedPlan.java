@@ -11,6 +11,7 @@ import dev.kbr.report.RunReport;
 import dev.kbr.report.StoreReport;
 import dev.kbr.state.ChangeSet;
 import dev.kbr.state.FileChange;
+import dev.kbr.state.StoreLocation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,17 +32,18 @@ import java.util.TreeMap;
 /**
  * A plan saved by {@code kbr plan --out FILE}, applied later by {@code kbr apply FILE} exactly as
  * it was printed: the platform it was computed from (a fingerprint), and per state store the
- * branch head it was computed against and every file to add, change or delete (with content, so
- * no pipeline runs again). Kratix has no saved plans; this mirrors Terraform's {@code plan -out}.
+ * version it was computed against and every file to add, change or delete (with content, so no
+ * pipeline runs again). Kratix has no saved plans; this mirrors Terraform's {@code plan -out}.
  *
  * <p>File format ({@value #API_VERSION}), JSON: {@code apiVersion}, {@code kind: SavedPlan},
  * {@code platform} ({@code source}, {@code ref}, {@code commit}, {@code fingerprint}), {@code
- * stores[]} ({@code name}, {@code url} without password, {@code branch}, {@code baseCommit} or
- * null for an empty branch, {@code destinations} (folder prefix to Destination name), {@code changes[]} of {@code path}, {@code action}
- * added/modified/deleted, {@code contentId} (the Git blob id) and base64 {@code content}, which is
- * empty for a file whose blob the base commit already holds, e.g. a cached pipeline's output moved
- * to another Destination), and {@code digest}: the sha256 of the
- * document without it, so an edited file is refused.
+ * stores[]} ({@code name}, {@code kind}, {@code url} without password, {@code branch} for a
+ * GitStateStore, {@code baseVersion} or null for an empty store, {@code destinations} (folder
+ * prefix to Destination name), {@code changes[]} of {@code path}, {@code action}
+ * added/modified/deleted, {@code contentId} ({@link dev.kbr.state.ContentId}) and base64 {@code
+ * content}), and {@code digest}: the sha256 of the document without it, so an edited file is
+ * refused. Plans of the earlier format ({@code kbr.dev/saved-plan/v1}) are refused with a request
+ * to plan again: a saved plan lives minutes, not releases.
  *
  * @param platform where the platform came from
  * @param fingerprint the platform's {@link PlatformSource#fingerprint()} when planned
@@ -49,7 +51,7 @@ import java.util.TreeMap;
  */
 public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store> stores) {
     /** The format written and the only one read. */
-    public static final String API_VERSION = "kbr.dev/saved-plan/v1";
+    public static final String API_VERSION = "kbr.dev/saved-plan/v2";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,27 +64,28 @@ public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store>
     /**
      * The plan of one state store.
      *
-     * @param name the GitStateStore name
-     * @param url its URL as the plan used it, password masked (only compared, never used)
-     * @param branch its branch
-     * @param baseCommit the head the changes were computed against; empty for an empty branch
-     * @param changes what to commit on top of it
+     * @param location the store's name, kind, URL (password masked; only compared, never used)
+     *     and branch as the plan saw them
+     * @param baseVersion the store's version the changes were computed against; empty for an
+     *     empty store
+     * @param changes what to write on top of it
      * @param destinationRoots folder prefix to Destination name, to group the report's changes
      */
     public record Store(
-            String name,
-            String url,
-            String branch,
-            Optional<String> baseCommit,
+            StoreLocation location,
+            Optional<String> baseVersion,
             ChangeSet changes,
             SortedMap<String, String> destinationRoots) {
         public Store {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(url, "url");
-            Objects.requireNonNull(branch, "branch");
-            Objects.requireNonNull(baseCommit, "baseCommit");
+            Objects.requireNonNull(location, "location");
+            Objects.requireNonNull(baseVersion, "baseVersion");
             Objects.requireNonNull(changes, "changes");
             destinationRoots = Collections.unmodifiableSortedMap(new TreeMap<>(destinationRoots));
+        }
+
+        /** The state store's name. */
+        public String name() {
+            return location.name();
         }
     }
 
@@ -90,13 +93,7 @@ public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store>
     public static SavedPlan of(RunReport report, PlatformOrigin platform, String fingerprint) {
         List<Store> stores = new ArrayList<>();
         for (StoreReport store : report.stores()) {
-            stores.add(new Store(
-                    store.name(),
-                    store.url(),
-                    store.branch(),
-                    store.baseCommit(),
-                    store.changes(),
-                    store.destinationRoots()));
+            stores.add(new Store(store.location(), store.baseVersion(), store.changes(), store.destinationRoots()));
         }
         return new SavedPlan(platform, fingerprint, stores);
     }
@@ -183,13 +180,12 @@ public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store>
                         .fields()
                         .forEachRemaining(
                                 e -> roots.put(e.getKey(), e.getValue().asText()));
-                stores.add(new Store(
+                StoreLocation location = new StoreLocation(
                         store.path("name").asText(),
+                        store.path("kind").asText(),
                         store.path("url").asText(),
-                        store.path("branch").asText(),
-                        text(store, "baseCommit"),
-                        new ChangeSet(changes),
-                        roots));
+                        text(store, "branch"));
+                stores.add(new Store(location, text(store, "baseVersion"), new ChangeSet(changes), roots));
             }
             return new SavedPlan(
                     origin, body.path("platform").path("fingerprint").asText(), stores);
@@ -212,9 +208,10 @@ public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store>
         for (Store store : stores) {
             ObjectNode node = list.addObject();
             node.put("name", store.name());
-            node.put("url", store.url());
-            node.put("branch", store.branch());
-            node.put("baseCommit", store.baseCommit().orElse(null));
+            node.put("kind", store.location().kind());
+            node.put("url", store.location().url());
+            store.location().branch().ifPresent(b -> node.put("branch", b));
+            node.put("baseVersion", store.baseVersion().orElse(null));
             ObjectNode roots = node.putObject("destinations");
             store.destinationRoots().forEach(roots::put);
             ArrayNode changes = node.putArray("changes");

@@ -1,15 +1,19 @@
 package dev.kbr.engine;
 
 import dev.kbr.load.PlatformSource;
-import dev.kbr.model.GitStateStore;
+import dev.kbr.model.StateStoreDefinition;
+import dev.kbr.model.StateStoreRef;
+import dev.kbr.report.PassError;
 import dev.kbr.report.RunReport;
 import dev.kbr.report.StoreReport;
 import dev.kbr.state.ChangeSet;
 import dev.kbr.state.CommitResult;
+import dev.kbr.state.ContentId;
 import dev.kbr.state.FileChange;
 import dev.kbr.state.StaleStateException;
 import dev.kbr.state.StateSnapshot;
 import dev.kbr.state.StateStore;
+import dev.kbr.state.StoreLocation;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +26,8 @@ import java.util.TreeMap;
 /**
  * {@code kbr apply PLANFILE}: commits a {@link SavedPlan} exactly as it was planned, or nothing.
  * The plan is refused as stale, before anything is written, when the platform's fingerprint
- * differs from the plan's or any state store's branch head is not the commit the plan was
- * computed against; a branch that moves between that check and the push is refused by the push's
+ * differs from the plan's or any state store is not at the version the plan was computed
+ * against; a store that moves between that check and the write is refused by the store's
  * compare-and-swap and not retried (a retry would need a new plan). No pipeline runs.
  */
 public final class SavedPlanApply {
@@ -43,59 +47,57 @@ public final class SavedPlanApply {
     public static RunReport apply(
             SavedPlan plan, PlatformSource source, Map<String, String> stateUrls, StateStoreOpener opener)
             throws IOException {
-        List<String> errors = new ArrayList<>();
+        List<PassError> errors = new ArrayList<>();
         String now = source.fingerprint();
         if (!now.equals(plan.fingerprint())) {
-            errors.add("The saved plan is stale: the platform changed since it was made (planned from "
+            errors.add(planError("The saved plan is stale: the platform changed since it was made (planned from "
                     + plan.platform().describe() + ", fingerprint " + plan.fingerprint() + "; now "
                     + source.origin().describe() + ", fingerprint " + now
-                    + "). Nothing was written; run kbr plan --out again and apply the new plan.");
+                    + "). Nothing was written; run kbr plan --out again and apply the new plan."));
             return report(source, List.of(), errors);
         }
-        var platform = source.load().platform();
-        Map<String, GitStateStore> models = new LinkedHashMap<>();
-        for (SavedPlan.Store saved : plan.stores()) {
-            Optional<GitStateStore> model = platform.gitStateStore(saved.name());
-            if (model.isEmpty()) {
-                errors.add("The saved plan writes GitStateStore " + saved.name()
-                        + ", which the platform does not define; run kbr plan --out again.");
-                continue;
-            }
-            GitStateStore store = model.get().withUrlFrom(stateUrls);
-            if (!store.displayUrl().equals(saved.url()) || !store.branch().equals(saved.branch())) {
-                errors.add("The saved plan wrote GitStateStore " + saved.name() + " at " + saved.url() + " (branch "
-                        + saved.branch() + ") but it is now " + store.displayUrl() + " (branch " + store.branch()
-                        + "); pass the same --state-url options as to kbr plan, or plan again.");
-                continue;
-            }
-            models.put(saved.name(), store);
-        }
-        if (!errors.isEmpty()) {
-            return report(source, List.of(), errors);
-        }
+        var platform = source.load().platform().withStateStoreUrls(stateUrls);
         Map<String, StateStore> open = new LinkedHashMap<>();
         try {
             Map<String, StateSnapshot> snapshots = new LinkedHashMap<>();
             for (SavedPlan.Store saved : plan.stores()) {
-                GitStateStore model = models.get(saved.name());
-                StateSnapshot snapshot;
-                try {
-                    StateStore store = opener.open(model);
-                    open.put(saved.name(), store);
-                    snapshot = store.read();
-                } catch (IOException e) {
-                    errors.add(StoreCommits.storeFailure(
-                            "Tried to read state store " + saved.name() + " (" + model.displayUrl() + ", branch "
-                                    + model.branch() + ")",
-                            e));
+                StoreLocation planned = saved.location();
+                Optional<StateStoreDefinition> model =
+                        platform.stateStore(new StateStoreRef(planned.kind(), planned.name()));
+                if (model.isEmpty()) {
+                    errors.add(planError("The saved plan writes " + planned.kind() + " " + planned.name()
+                            + ", which the platform does not define; run kbr plan --out again."));
                     continue;
                 }
-                if (!snapshot.head().equals(saved.baseCommit())) {
-                    errors.add("The saved plan is stale: state store " + saved.name() + " (branch " + saved.branch()
-                            + ") moved since the plan was made (planned on "
-                            + saved.baseCommit().orElse("an empty branch") + ", now at "
-                            + snapshot.head().orElse("an empty branch")
-                            + "). Nothing was written; run kbr plan --out again and apply the new plan.");
+                StateSnapshot snapshot;
+                try {
+                    StateStore store = opener.open(model.get());
+                    open.put(saved.name(), store);
+                    if (!store.location().equals(planned)) {
+                        errors.add(planError("The saved plan wrote " + planned.kind() + " " + planned.name() + " at "
+                                + planned.describe() + " but it is now "
+                                + store.location().describe()
+                                + "; pass the same --state-url options as to kbr plan, or plan again."));
+                        continue;
+                    }
+                    snapshot = store.read();
+                } catch (IOException e) {
+                    errors.add(storeError(
+                            saved.name(),
+                            StoreCommits.storeFailure(
+                                    "Tried to read state store " + saved.name() + " ("
+                                            + model.get().displayUrl() + ")",
+                                    e)));
+                    continue;
+                }
+                if (!snapshot.version().equals(saved.baseVersion())) {
+                    String empty = planned.branch().isPresent() ? "an empty branch" : "an empty store";
+                    errors.add(planError(
+                            "The saved plan is stale: state store " + saved.name() + " (" + planned.qualifier()
+                                    + ") moved since the plan was made (planned on "
+                                    + saved.baseVersion().orElse(empty) + ", now at "
+                                    + snapshot.version().orElse(empty)
+                                    + "). Nothing was written; run kbr plan --out again and apply the new plan."));
                 }
                 snapshots.put(saved.name(), snapshot);
             }
@@ -107,31 +109,27 @@ public final class SavedPlanApply {
                 StateStore store = open.get(saved.name());
                 StateSnapshot snapshot = snapshots.get(saved.name());
                 SortedMap<String, byte[]> previous = new TreeMap<>();
-                ChangeSet changes = onto(saved.changes(), snapshot, store, previous);
-                Optional<String> commit = Optional.empty();
+                ChangeSet changes = onto(saved.changes(), snapshot, previous);
+                Optional<String> version = Optional.empty();
                 try {
-                    CommitResult result =
-                            store.commit(snapshot, changes, StoreCommits.commitMessage(changes, source.origin()));
+                    CommitResult result = store.commit(snapshot, changes, source.origin());
                     if (result instanceof CommitResult.Committed committed) {
-                        commit = Optional.of(committed.commitId());
+                        version = Optional.of(committed.version());
                     }
                 } catch (StaleStateException e) {
-                    errors.add("The saved plan is stale: state store " + saved.name() + " (branch "
-                            + saved.branch() + ") moved while it was being applied, so its commit was refused;"
-                            + " run kbr plan --out again and apply the new plan.");
+                    errors.add(planError("The saved plan is stale: state store " + saved.name() + " ("
+                            + saved.location().qualifier() + ") moved while it was being applied, so its change"
+                            + " was refused; run kbr plan --out again and apply the new plan."));
                 } catch (IOException e) {
-                    errors.add(StoreCommits.storeFailure(
-                            "Tried to write state store " + saved.name() + " (branch " + saved.branch() + ")", e));
+                    errors.add(storeError(
+                            saved.name(),
+                            StoreCommits.storeFailure(
+                                    "Tried to write state store " + saved.name() + " ("
+                                            + saved.location().qualifier() + ")",
+                                    e)));
                 }
                 reports.add(new StoreReport(
-                        saved.name(),
-                        saved.url(),
-                        saved.branch(),
-                        snapshot.head(),
-                        changes,
-                        saved.destinationRoots(),
-                        previous,
-                        commit));
+                        saved.location(), snapshot.version(), changes, saved.destinationRoots(), previous, version));
             }
             return report(source, reports, errors);
         } finally {
@@ -142,28 +140,27 @@ public final class SavedPlanApply {
     }
 
     /**
-     * The saved changes with the ids the store needs: old ids from the snapshot (the plan's base),
-     * new ids computed from the saved bytes, or the saved id where the plan reuses a blob the base
-     * already holds (empty content).
+     * The saved changes with the old ids from the snapshot (the plan's base) and the new ids
+     * computed from the saved bytes, so content that does not match its saved id is written as
+     * what it is.
      */
-    private static ChangeSet onto(
-            ChangeSet saved, StateSnapshot snapshot, StateStore store, SortedMap<String, byte[]> previous)
+    private static ChangeSet onto(ChangeSet saved, StateSnapshot snapshot, SortedMap<String, byte[]> previous)
             throws IOException {
         List<FileChange> changes = new ArrayList<>();
         for (FileChange change : saved.changes()) {
             if (change instanceof FileChange.Added a) {
-                changes.add(new FileChange.Added(a.path(), a.content(), id(store, a.content(), a.contentId())));
+                changes.add(new FileChange.Added(a.path(), a.content(), ContentId.of(a.content())));
             } else if (change instanceof FileChange.Modified m) {
                 String old = snapshot.files().get(m.path());
                 if (old == null) {
-                    throw new IOException("saved plan modifies " + m.path() + ", which its base commit lacks");
+                    throw new IOException("saved plan modifies " + m.path() + ", which its base version lacks");
                 }
                 previous.put(m.path(), snapshot.read(m.path()));
-                changes.add(new FileChange.Modified(m.path(), old, m.content(), id(store, m.content(), m.contentId())));
+                changes.add(new FileChange.Modified(m.path(), old, m.content(), ContentId.of(m.content())));
             } else {
                 String old = snapshot.files().get(change.path());
                 if (old == null) {
-                    throw new IOException("saved plan deletes " + change.path() + ", which its base commit lacks");
+                    throw new IOException("saved plan deletes " + change.path() + ", which its base version lacks");
                 }
                 changes.add(new FileChange.Deleted(change.path(), old));
             }
@@ -171,14 +168,15 @@ public final class SavedPlanApply {
         return new ChangeSet(changes);
     }
 
-    private static String id(StateStore store, byte[] content, String saved) {
-        if (content.length == 0 && !saved.isEmpty()) {
-            return saved;
-        }
-        return store.contentId(content);
+    private static PassError planError(String message) {
+        return new PassError(PassError.Area.SAVED_PLAN, "", message);
     }
 
-    private static RunReport report(PlatformSource source, List<StoreReport> stores, List<String> errors) {
+    private static PassError storeError(String store, String message) {
+        return new PassError(PassError.Area.STATE_STORE, store, message);
+    }
+
+    private static RunReport report(PlatformSource source, List<StoreReport> stores, List<PassError> errors) {
         return new RunReport(true, List.of(), List.of(), List.of(), List.of(), stores, errors)
                 .withPlatform(source.origin());
     }

@@ -6,11 +6,14 @@ import dev.kbr.model.FilepathMode;
 import dev.kbr.model.ObjectKey;
 import dev.kbr.model.WorkId;
 import dev.kbr.plan.DeleteGuard;
+import dev.kbr.report.Notice;
+import dev.kbr.report.PassError;
 import dev.kbr.schedule.Placement;
 import dev.kbr.schedule.Scheduler;
 import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroup;
 import dev.kbr.schedule.WorkloadGroups;
+import dev.kbr.state.ContentId;
 import dev.kbr.state.DesiredFile;
 import dev.kbr.state.DestinationRecord;
 import dev.kbr.state.GroupRecord;
@@ -56,8 +59,8 @@ final class StateRenderer {
     /** What the execute phase decided; replaced when a conflict fails a Work. */
     private Execution execution;
 
-    private final List<String> notices = new ArrayList<>();
-    private final List<String> errors = new ArrayList<>();
+    private final List<Notice> notices = new ArrayList<>();
+    private final List<PassError> errors = new ArrayList<>();
     private final Map<ObjectKey, Set<String>> unscheduled = new TreeMap<>();
     private final Map<ObjectKey, Set<String>> misplaced = new TreeMap<>();
 
@@ -72,8 +75,8 @@ final class StateRenderer {
     record Rendered(
             SortedMap<String, DesiredState> stores,
             Optional<String> refusal,
-            List<String> notices,
-            List<String> errors) {
+            List<Notice> notices,
+            List<PassError> errors) {
         Rendered {
             stores = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(stores));
             notices = List.copyOf(notices);
@@ -112,7 +115,7 @@ final class StateRenderer {
         for (ObjectConflicts.Result conflicts = checkConflicts(drafts);
                 !conflicts.failed().isEmpty();
                 conflicts = checkConflicts(drafts)) {
-            errors.addAll(conflicts.messages());
+            conflicts.messages().forEach(m -> errors.add(new PassError(PassError.Area.CONFLICT, "", m)));
             execution = execution.withFailedWorks(conflicts.failed());
             notices.clear();
             unscheduled.clear();
@@ -122,7 +125,7 @@ final class StateRenderer {
         execution = execution.withWorkStatus(unscheduled, misplaced, now);
         drafts.values().forEach(d -> d.addRecords(execution));
         Optional<String> refusal = massDelete(drafts);
-        refusal.ifPresent(errors::add);
+        refusal.ifPresent(r -> errors.add(new PassError(PassError.Area.DELETE_GUARD, "", r)));
         SortedMap<String, DesiredState> desired = new TreeMap<>();
         drafts.forEach((name, draft) ->
                 desired.put(name, new DesiredState(draft.ctx, draft.desired, draft.roots, draft.problems)));
@@ -183,20 +186,29 @@ final class StateRenderer {
             String where = "state store " + draft.name();
             if (record != null && record.cleanup() == DestinationCleanup.ALL && inputsLoaded) {
                 draft.gone.put(name, StoreDraft.Fate.CLEANED);
-                notices.add("Destination " + name + " is gone from the platform and has cleanup: all: deleting the "
-                        + files + " file(s) kbr wrote for it in " + where
-                        + "; its resource workload groups are scheduled again");
+                notice(
+                        Notice.Topic.DESTINATION_REMOVED,
+                        name,
+                        "Destination " + name + " is gone from the platform and has cleanup: all: deleting the "
+                                + files + " file(s) kbr wrote for it in " + where
+                                + "; its resource workload groups are scheduled again");
             } else if (record != null && record.cleanup() == DestinationCleanup.ALL) {
                 draft.gone.put(name, StoreDraft.Fate.FROZEN);
-                notices.add("Destination " + name + " is gone from the platform and has cleanup: all, but this pass"
-                        + " has input errors (a Destination that fails to load looks gone), so its " + files
-                        + " file(s) in " + where + " are kept until a pass without errors");
+                notice(
+                        Notice.Topic.DESTINATION_REMOVED,
+                        name,
+                        "Destination " + name + " is gone from the platform and has cleanup: all, but this pass"
+                                + " has input errors (a Destination that fails to load looks gone), so its " + files
+                                + " file(s) in " + where + " are kept until a pass without errors");
             } else {
                 draft.gone.put(name, StoreDraft.Fate.FROZEN);
-                notices.add("Destination " + name + " is gone from the platform and has cleanup: none, so the "
-                        + files + " file(s) kbr wrote for it stay in " + where
-                        + " and its resource workload groups stay placed on it, as Kratix leaves them;"
-                        + " add it back with cleanup: all and remove it again to delete them");
+                notice(
+                        Notice.Topic.DESTINATION_REMOVED,
+                        name,
+                        "Destination " + name + " is gone from the platform and has cleanup: none, so the "
+                                + files + " file(s) kbr wrote for it stay in " + where
+                                + " and its resource workload groups stay placed on it, as Kratix leaves them;"
+                                + " add it back with cleanup: all and remove it again to delete them");
             }
         }
     }
@@ -258,24 +270,33 @@ final class StateRenderer {
                 if (frozen.contains(group.id())) {
                     // Kratix never moves a resource group whose WorkPlacement still exists, even
                     // when its Destination is gone.
-                    notices.add(work.id() + ": workload group " + group.directory()
-                            + " stays on its removed Destination (cleanup: none) and is not placed elsewhere");
+                    notice(
+                            Notice.Topic.PLACEMENT,
+                            work.id(),
+                            work.id() + ": workload group " + group.directory()
+                                    + " stays on its removed Destination (cleanup: none) and is not placed elsewhere");
                     continue;
                 }
                 if (placement.unscheduled()) {
                     unscheduled
                             .computeIfAbsent(work.id().object(), k -> new TreeSet<>())
                             .add(WorkPlacementNames.workName(work.id()));
-                    notices.add(work.id() + ": workload group " + group.directory()
-                            + " is unscheduled: no Destination matches "
-                            + WorkloadGroups.resolve(group).matchLabels());
+                    notice(
+                            Notice.Topic.PLACEMENT,
+                            work.id(),
+                            work.id() + ": workload group " + group.directory()
+                                    + " is unscheduled: no Destination matches "
+                                    + WorkloadGroups.resolve(group).matchLabels());
                 }
                 if (placement.misplaced()) {
                     misplaced
                             .computeIfAbsent(work.id().object(), k -> new TreeSet<>())
                             .add(WorkPlacementNames.workName(work.id()));
-                    notices.add(work.id() + ": workload group " + group.directory() + " is misplaced on "
-                            + placement.destinations() + " (its selector no longer matches); kept there");
+                    notice(
+                            Notice.Topic.PLACEMENT,
+                            work.id(),
+                            work.id() + ": workload group " + group.directory() + " is misplaced on "
+                                    + placement.destinations() + " (its selector no longer matches); kept there");
                 }
                 List<Workload> workloads = new ArrayList<>();
                 group.files().forEach((path, bytes) -> workloads.add(new Workload(path, new DesiredFile.Bytes(bytes))));
@@ -316,9 +337,13 @@ final class StateRenderer {
             for (GroupRecord group : record.groups()) {
                 if (!draft.hasCurrent(group.destination())) {
                     if (draft.gone.get(group.destination()) == StoreDraft.Fate.CLEANED) {
-                        notices.add(id + ": workload group " + group.directory() + " was on removed Destination "
-                                + group.destination() + " (cleanup: all); it is placed again when its pipeline next"
-                                + " succeeds");
+                        notice(
+                                Notice.Topic.PLACEMENT,
+                                id,
+                                id + ": workload group " + group.directory() + " was on removed Destination "
+                                        + group.destination()
+                                        + " (cleanup: all); it is placed again when its pipeline next"
+                                        + " succeeds");
                     }
                     continue;
                 }
@@ -420,7 +445,7 @@ final class StateRenderer {
         if (workload.content() instanceof DesiredFile.Bytes bytes) {
             return new RecordedWorkload(
                     workload.filepath(),
-                    draft.ctx.store().contentId(bytes.content()),
+                    ContentId.of(bytes.content()),
                     withContent ? Optional.of(bytes.content()) : Optional.empty());
         }
         return new RecordedWorkload(
@@ -432,8 +457,12 @@ final class StateRenderer {
         files.forEach((path, file) -> ids.put(
                 path,
                 file instanceof DesiredFile.Bytes bytes
-                        ? draft.ctx.store().contentId(bytes.content())
+                        ? ContentId.of(bytes.content())
                         : ((DesiredFile.Existing) file).contentId()));
         return ids;
+    }
+
+    private void notice(Notice.Topic topic, Object subject, String message) {
+        notices.add(new Notice(topic, String.valueOf(subject), message));
     }
 }

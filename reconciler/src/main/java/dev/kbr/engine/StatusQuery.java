@@ -3,8 +3,8 @@ package dev.kbr.engine;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.load.PlatformLoader;
 import dev.kbr.load.PlatformSource;
-import dev.kbr.model.GitStateStore;
 import dev.kbr.model.ObjectKey;
+import dev.kbr.model.StateStoreDefinition;
 import dev.kbr.report.ObjectStatusView;
 import dev.kbr.state.ObjectRecord;
 import dev.kbr.state.Records;
@@ -29,20 +29,19 @@ public final class StatusQuery {
     }
 
     /**
-     * Reads the records of every GitStateStore of the platform.
+     * Reads the records of every state store of the platform.
      *
      * @param platform the platform repo (for the state stores' definitions)
-     * @param stateUrls GitStateStore name to a URL replacing its {@code spec.url}
+     * @param stateUrls state store name to a URL replacing its {@code spec.url}
      * @return one view per object, sorted; an object recorded in several stores is listed once
      * @throws IOException when the platform or a store cannot be read; the message names it
      */
     public List<ObjectStatusView> read(PlatformSource platform, Map<String, String> stateUrls) throws IOException {
         PlatformLoader.Result loaded = platform.load();
         Map<ObjectKey, ObjectStatusView> views = new TreeMap<>();
-        for (GitStateStore model : loaded.platform().gitStateStores()) {
-            GitStateStore store =
-                    stateUrls.containsKey(model.name()) ? model.withUrl(stateUrls.get(model.name())) : model;
-            if (store.url().isEmpty()) {
+        for (StateStoreDefinition store :
+                loaded.platform().withStateStoreUrls(stateUrls).stateStores()) {
+            if (store.lacksUrl()) {
                 continue;
             }
             try (StateStore opened = opener.open(store)) {

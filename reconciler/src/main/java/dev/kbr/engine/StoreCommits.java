@@ -1,5 +1,6 @@
 package dev.kbr.engine;
 
+import dev.kbr.report.PassError;
 import dev.kbr.report.StoreReport;
 import dev.kbr.state.ChangeSet;
 import dev.kbr.state.CommitResult;
@@ -29,7 +30,7 @@ final class StoreCommits {
      * @param rejected stores that refused the commit because they moved since they were read
      *     (nothing was written to them; the pass reads them again and retries)
      */
-    record Committed(List<StoreReport> stores, List<String> errors, Map<String, StaleStateException> rejected) {
+    record Committed(List<StoreReport> stores, List<PassError> errors, Map<String, StaleStateException> rejected) {
         Committed {
             stores = List.copyOf(stores);
             errors = List.copyOf(errors);
@@ -54,7 +55,7 @@ final class StoreCommits {
      */
     Committed commit(Map<String, DesiredState> rendered, boolean refused, Map<String, StoreReport> settled) {
         List<StoreReport> reports = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
+        List<PassError> errors = new ArrayList<>();
         Map<String, StaleStateException> rejected = new TreeMap<>();
         for (DesiredState desired : rendered.values()) {
             if (refused) {
@@ -78,24 +79,27 @@ final class StoreCommits {
     }
 
     private StoreReport diffAndCommit(
-            DesiredState desired, List<String> errors, Map<String, StaleStateException> rejected) {
+            DesiredState desired, List<PassError> errors, Map<String, StaleStateException> rejected) {
         StoreContext ctx = desired.store();
+        String where = ctx.store().location().qualifier();
         if (!desired.problems().isEmpty()) {
-            errors.add("Tried to write state store " + desired.name() + " (branch "
-                    + ctx.model().branch()
-                    + ") but its files conflict, so nothing was written to it: "
-                    + String.join("; ", new TreeSet<>(desired.problems())));
+            errors.add(new PassError(
+                    PassError.Area.STATE_STORE,
+                    desired.name(),
+                    "Tried to write state store " + desired.name() + " (" + where
+                            + ") but its files conflict, so nothing was written to it: "
+                            + String.join("; ", new TreeSet<>(desired.problems()))));
             return unwritten(desired);
         }
-        ChangeSet changes = TreeDiff.diff(
-                ctx.snapshot(),
-                desired.files(),
-                ctx.records().ownedFiles(),
-                StateLayout.recordsRoot(ctx.model().path()),
-                ctx.store()::contentId);
+        ChangeSet changes = new ChangeSet(List.of());
         SortedMap<String, byte[]> previous = new TreeMap<>();
-        Optional<String> commit = Optional.empty();
+        Optional<String> version = Optional.empty();
         try {
+            changes = TreeDiff.diff(
+                    ctx.snapshot(),
+                    desired.files(),
+                    ctx.records().ownedFiles(),
+                    StateLayout.recordsRoot(ctx.model().path()));
             for (FileChange change : changes.changes()) {
                 if (change instanceof FileChange.Modified) {
                     previous.put(change.path(), ctx.snapshot().read(change.path()));
@@ -103,73 +107,32 @@ final class StoreCommits {
             }
             if (options.apply()) {
                 CommitResult result = ctx.store()
-                        .commit(
-                                ctx.snapshot(),
-                                changes,
-                                commitMessage(changes, options.platform().origin()));
+                        .commit(ctx.snapshot(), changes, options.platform().origin());
                 if (result instanceof CommitResult.Committed committed) {
-                    commit = Optional.of(committed.commitId());
+                    version = Optional.of(committed.version());
                 }
             }
         } catch (StaleStateException e) {
             rejected.put(desired.name(), e);
         } catch (IOException e) {
-            errors.add(storeFailure(
-                    "Tried to write state store " + desired.name() + " (branch "
-                            + ctx.model().branch() + ")",
-                    e));
+            errors.add(new PassError(
+                    PassError.Area.STATE_STORE,
+                    desired.name(),
+                    storeFailure("Tried to write state store " + desired.name() + " (" + where + ")", e)));
         }
         return new StoreReport(
-                desired.name(),
-                ctx.model().displayUrl(),
-                ctx.model().branch(),
-                ctx.snapshot().head(),
-                changes,
-                desired.roots(),
-                previous,
-                commit);
+                ctx.store().location(), ctx.snapshot().version(), changes, desired.roots(), previous, version);
     }
 
     /** The report of a store nothing is written to. */
     private static StoreReport unwritten(DesiredState desired) {
         StoreContext ctx = desired.store();
         return new StoreReport(
-                desired.name(),
-                ctx.model().displayUrl(),
-                ctx.model().branch(),
-                ctx.snapshot().head(),
+                ctx.store().location(),
+                ctx.snapshot().version(),
                 new ChangeSet(List.of()),
                 desired.roots(),
                 new TreeMap<>(),
                 Optional.empty());
-    }
-
-    /** The state commit's message: counts, then the platform trailers. */
-    static String commitMessage(ChangeSet changes, dev.kbr.model.PlatformOrigin platform) {
-        long added = changes.changes().stream()
-                .filter(c -> c instanceof FileChange.Added)
-                .count();
-        long modified = changes.changes().stream()
-                .filter(c -> c instanceof FileChange.Modified)
-                .count();
-        long deleted = changes.changes().stream()
-                .filter(c -> c instanceof FileChange.Deleted)
-                .count();
-        return "kbr apply: " + added + " added, " + modified + " changed, " + deleted + " deleted\n\n"
-                + platformTrailers(platform);
-    }
-
-    /**
-     * Git trailers naming the platform the commit was made from, so every state commit traces
-     * back to its input: the folder's name, or the remote's URL (no password), ref and commit.
-     */
-    static String platformTrailers(dev.kbr.model.PlatformOrigin origin) {
-        if (!origin.isGit()) {
-            java.nio.file.Path name = java.nio.file.Path.of(origin.location()).getFileName();
-            return "Platform: " + (name == null ? origin.location() : name) + "\n";
-        }
-        return "Platform-Url: " + origin.location() + "\nPlatform-Ref: "
-                + origin.ref().orElseThrow() + "\nPlatform-Commit: "
-                + origin.commit().orElseThrow() + "\n";
     }
 }

@@ -1,6 +1,6 @@
 package dev.kbr.engine;
 
-import dev.kbr.model.GitStateStore;
+import dev.kbr.model.StateStoreDefinition;
 import dev.kbr.state.Records;
 import dev.kbr.state.StateSnapshot;
 import dev.kbr.state.StateStore;
@@ -13,7 +13,7 @@ import dev.kbr.state.StateStore;
  * @param snapshot what it held when read (null only while it is being read)
  * @param records kbr's records in it (null only while it is being read)
  */
-record StoreContext(GitStateStore model, StateStore store, StateSnapshot snapshot, Records records) {
+record StoreContext(StateStoreDefinition model, StateStore store, StateSnapshot snapshot, Records records) {
     String name() {
         return model.name();
     }

@@ -2,22 +2,22 @@ package dev.kbr.engine;
 
 import dev.kbr.model.Destination;
 import dev.kbr.model.Diagnostic;
-import dev.kbr.model.GitStateStore;
 import dev.kbr.model.Platform;
 import dev.kbr.model.SourceLocation;
+import dev.kbr.model.StateStoreDefinition;
+import dev.kbr.report.PassError;
 import dev.kbr.state.Records;
 import dev.kbr.state.StateSnapshot;
 import dev.kbr.state.StateStore;
 import dev.kbr.state.layout.RecordsFormat;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The first phase of a pass after loading: applies {@code --state-url}, then opens and reads
@@ -57,20 +57,12 @@ final class StoreReading {
         boolean dropped = false;
         for (Destination destination : withUrls.destinations()) {
             String storeName = destination.stateStoreRef().name();
-            if (!"GitStateStore".equals(destination.stateStoreRef().kind())) {
-                log.diagnostics.add(Diagnostic.error(
-                        destination.location(),
-                        "spec.stateStoreRef.kind",
-                        "is " + destination.stateStoreRef().kind() + "; kbr writes only GitStateStores so far"));
-                dropped = true;
-                continue;
-            }
-            Optional<GitStateStore> model = withUrls.gitStateStore(storeName);
+            Optional<StateStoreDefinition> model = withUrls.stateStore(destination.stateStoreRef());
             if (model.isEmpty()) {
                 log.diagnostics.add(Diagnostic.error(
                         destination.location(),
                         "spec.stateStoreRef.name",
-                        "names GitStateStore " + storeName
+                        "names " + destination.stateStoreRef().kind() + " " + storeName
                                 + ", which the platform does not define; add it or fix the name"));
                 dropped = true;
                 continue;
@@ -79,7 +71,7 @@ final class StoreReading {
                 // A later attempt: the store is open and was read again if it moved.
                 stores.put(storeName, opened.get(storeName));
             } else if (!stores.containsKey(storeName)) {
-                if (model.get().url().isEmpty()) {
+                if (model.get().lacksUrl()) {
                     log.diagnostics.add(Diagnostic.error(
                             model.get().location(),
                             "spec.url",
@@ -95,11 +87,13 @@ final class StoreReading {
                     stores.put(storeName, new StoreContext(model.get(), store, snapshot, records));
                     opened.put(storeName, stores.get(storeName));
                 } catch (IOException e) {
-                    log.errors.add(StoreCommits.storeFailure(
-                            "Tried to read state store " + storeName + " ("
-                                    + model.get().displayUrl() + ", branch "
-                                    + model.get().branch() + ")",
-                            e));
+                    log.error(
+                            PassError.Area.STATE_STORE,
+                            storeName,
+                            StoreCommits.storeFailure(
+                                    "Tried to read state store " + storeName + " ("
+                                            + model.get().displayUrl() + ")",
+                                    e));
                     return new Result(withUrls, Optional.empty(), log);
                 }
             }
@@ -109,25 +103,17 @@ final class StoreReading {
     }
 
     private static Platform applyStateUrls(Platform platform, Map<String, String> stateUrls, PassLog log) {
-        List<GitStateStore> replaced = new ArrayList<>();
-        Set<String> used = new HashSet<>();
-        for (GitStateStore store : platform.gitStateStores()) {
-            if (stateUrls.containsKey(store.name())) {
-                used.add(store.name());
-            }
-            replaced.add(store.withUrlFrom(stateUrls));
-        }
+        Set<String> known = new TreeSet<>();
+        platform.stateStores().forEach(store -> known.add(store.name()));
         for (String name : stateUrls.keySet()) {
-            if (!used.contains(name)) {
+            if (!known.contains(name)) {
                 log.diagnostics.add(Diagnostic.error(
                         SourceLocation.of("--state-url " + name + "=…"),
                         "",
-                        "names GitStateStore " + name + ", which the platform does not define; known: "
-                                + platform.gitStateStores().stream()
-                                        .map(GitStateStore::name)
-                                        .toList()));
+                        "names state store " + name + ", which the platform does not define; known: "
+                                + List.copyOf(known)));
             }
         }
-        return new Platform(platform.promises(), platform.requests(), platform.destinations(), replaced);
+        return platform.withStateStoreUrls(stateUrls);
     }
 }

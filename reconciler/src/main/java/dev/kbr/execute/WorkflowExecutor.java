@@ -9,6 +9,7 @@ import dev.kbr.model.WorkflowType;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.plan.Canonical;
+import dev.kbr.report.Notice;
 import dev.kbr.report.PipelineRun;
 import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroups;
@@ -133,8 +134,11 @@ public final class WorkflowExecutor {
         }
         Collected collected = new Collected();
         if (deletes.size() > 1) {
-            collected.notices.add(job.displayName() + ": only the first "
-                    + job.type().value() + ".delete pipeline runs, as in Kratix; the others are ignored");
+            collected.notice(
+                    Notice.Topic.WORKFLOW,
+                    job.displayName(),
+                    job.displayName() + ": only the first " + job.type().value()
+                            + ".delete pipeline runs, as in Kratix; the others are ignored");
         }
         Pipeline pipeline = deletes.get(0);
         String description = job.displayName() + " " + job.type().value() + ".delete " + pipeline.name();
@@ -169,10 +173,14 @@ public final class WorkflowExecutor {
     /** What one call produced besides its result; local to the call. */
     private final class Collected {
         final List<PipelineRun> runs = new ArrayList<>();
-        final List<String> notices = new ArrayList<>();
+        final List<Notice> notices = new ArrayList<>();
         final Map<String, PipelineAttempt> attempted = new TreeMap<>();
         /** Keys of attempts reused from earlier tries: reported by the try that ran them. */
         final List<String> reused = new ArrayList<>();
+
+        void notice(Notice.Topic topic, String subject, String message) {
+            notices.add(new Notice(topic, subject, message));
+        }
 
         WorkflowLog log() {
             return new WorkflowLog(runs, notices, attempted);
@@ -284,23 +292,34 @@ public final class WorkflowExecutor {
                 job.type(),
                 object,
                 result.metadata(),
-                key -> collected.notices.add(description + ": status.yaml key \"" + key
-                        + "\" dropped; a Promise's status keeps only message (as in Kratix)"));
+                key -> collected.notice(
+                        Notice.Topic.WORKFLOW,
+                        description,
+                        description + ": status.yaml key \"" + key
+                                + "\" dropped; a Promise's status keeps only message (as in Kratix)"));
     }
 
     private static WorkflowOutcome stopped(
             String displayName, List<String> names, int index, PipelineStep step, Collected collected) {
         String pipeline = step.pipeline();
         if (step.failure().isPresent()) {
-            collected.notices.add(displayName + ": pipeline " + pipeline
-                    + " failed; outputs of it and later pipelines are kept from the last successful pass");
+            collected.notice(
+                    Notice.Topic.KEPT,
+                    displayName,
+                    displayName + ": pipeline " + pipeline
+                            + " failed; outputs of it and later pipelines are kept from the last successful pass");
             return new WorkflowOutcome.Failed(names, index, pipeline);
         }
         WorkflowControl control = step.control();
-        collected.notices.add(displayName + ": pipeline " + pipeline + " suspended the workflow"
-                + control.retryAfter().map(d -> " (retry after " + d + ")").orElse("")
-                + (control.message().isEmpty() ? "" : ": " + control.message())
-                + "; previous outputs are kept and it is pending");
+        collected.notice(
+                Notice.Topic.WORKFLOW,
+                displayName,
+                displayName + ": pipeline " + pipeline + " suspended the workflow"
+                        + control.retryAfter()
+                                .map(d -> " (retry after " + d + ")")
+                                .orElse("")
+                        + (control.message().isEmpty() ? "" : ": " + control.message())
+                        + "; previous outputs are kept and it is pending");
         return new WorkflowOutcome.Suspended(names, index, pipeline, control.message(), control.retryAfter());
     }
 }

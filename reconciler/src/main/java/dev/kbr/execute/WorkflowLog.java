@@ -1,5 +1,6 @@
 package dev.kbr.execute;
 
+import dev.kbr.report.Notice;
 import dev.kbr.report.PipelineRun;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.Map;
  * @param attempted the pipelines this workflow asked the runtime to run, by {@link
  *     WorkflowExecutor#attemptKey}, for later attempts of the pass
  */
-public record WorkflowLog(List<PipelineRun> runs, List<String> notices, Map<String, PipelineAttempt> attempted) {
+public record WorkflowLog(List<PipelineRun> runs, List<Notice> notices, Map<String, PipelineAttempt> attempted) {
     public WorkflowLog {
         runs = List.copyOf(runs);
         notices = List.copyOf(notices);

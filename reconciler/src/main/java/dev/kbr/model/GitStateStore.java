@@ -27,7 +27,8 @@ public record GitStateStore(
         String authMethod,
         String authorName,
         String authorEmail,
-        SourceLocation location) {
+        SourceLocation location)
+        implements StateStoreDefinition {
     public GitStateStore {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(url, "url");
@@ -40,9 +41,21 @@ public record GitStateStore(
         Objects.requireNonNull(location, "location");
     }
 
+    /** {@code GitStateStore}. */
+    @Override
+    public String kind() {
+        return "GitStateStore";
+    }
+
+    @Override
+    public boolean lacksUrl() {
+        return url.isEmpty();
+    }
+
     private static final Pattern URL_PASSWORD = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://[^/@:]*):[^/@]*@");
 
     /** {@link #url()} with any password in it replaced by {@code ***}, for messages and reports. */
+    @Override
     public String displayUrl() {
         return displayUrl(url);
     }
@@ -66,6 +79,7 @@ public record GitStateStore(
      *
      * @param overrides store name to URL
      */
+    @Override
     public GitStateStore withUrlFrom(java.util.Map<String, String> overrides) {
         String override = overrides.get(name);
         return override == null ? this : withUrl(override);

@@ -34,6 +34,30 @@ public record Platform(
                 .findFirst();
     }
 
+    /** Every state store the platform defines, of every kind, in file order. */
+    public List<StateStoreDefinition> stateStores() {
+        return List.copyOf(gitStateStores);
+    }
+
+    /** The state store a Destination's {@code stateStoreRef} names, if the platform defines it. */
+    public Optional<StateStoreDefinition> stateStore(StateStoreRef ref) {
+        return stateStores().stream().filter(s -> s.isReferencedBy(ref)).findFirst();
+    }
+
+    /**
+     * The same platform with the {@code --state-url NAME=URL} overrides applied to the state
+     * stores they name.
+     *
+     * @param overrides state store name to URL
+     */
+    public Platform withStateStoreUrls(java.util.Map<String, String> overrides) {
+        return new Platform(
+                promises,
+                requests,
+                destinations,
+                gitStateStores.stream().map(s -> s.withUrlFrom(overrides)).toList());
+    }
+
     public Optional<GitStateStore> gitStateStore(String name) {
         return gitStateStores.stream().filter(s -> s.name().equals(name)).findFirst();
     }

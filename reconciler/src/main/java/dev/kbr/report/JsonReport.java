@@ -34,8 +34,6 @@ public final class JsonReport {
     public static final String KIND = "Report";
 
     /** Git's id of empty content: an added file with no bytes read and this id is truly empty. */
-    private static final String EMPTY_BLOB = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
-
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -94,20 +92,29 @@ public final class JsonReport {
         ArrayNode commits = root.putArray("commits");
         for (StoreReport store : report.stores()) {
             ObjectNode s = stores.addObject();
+            boolean git = store.location().branch().isPresent();
             s.put("name", store.name());
-            s.put("branch", store.branch());
-            s.put("baseCommit", store.baseCommit().orElse(null));
-            s.put("commit", store.commit().orElse(null));
+            s.put("kind", store.location().kind());
+            s.put("url", store.location().url());
+            if (git) {
+                s.put("branch", store.location().branch().get());
+                s.put("baseCommit", store.baseVersion().orElse(null));
+                s.put("commit", store.version().orElse(null));
+            }
+            s.put("baseVersion", store.baseVersion().orElse(null));
+            s.put("version", store.version().orElse(null));
             ArrayNode changes = s.putArray("changes");
             for (FileChange change : store.changes().changes()) {
-                changes.add(change(store, change));
+                changes.add(change(store, change, git));
             }
-            store.commit().ifPresent(c -> {
+            store.version().ifPresent(v -> {
                 ObjectNode commit = commits.addObject();
                 commit.put("store", store.name());
-                commit.put("branch", store.branch());
-                commit.put("base", store.baseCommit().orElse(null));
-                commit.put("commit", c);
+                if (git) {
+                    commit.put("branch", store.location().branch().get());
+                }
+                commit.put("base", store.baseVersion().orElse(null));
+                commit.put(git ? "commit" : "version", v);
             });
         }
 
@@ -132,46 +139,60 @@ public final class JsonReport {
             node.put("message", d.message());
         }
         ArrayNode notices = root.putArray("notices");
-        report.notices().forEach(notices::add);
+        report.noticeMessages().forEach(notices::add);
         ArrayNode errors = root.putArray("errors");
-        report.errors().forEach(errors::add);
+        report.errorMessages().forEach(errors::add);
+        ArrayNode noticeDetails = root.putArray("noticeDetails");
+        report.notices().forEach(n -> detail(noticeDetails, n.topic().name(), n.subject(), n.message()));
+        ArrayNode errorDetails = root.putArray("errorDetails");
+        report.errors().forEach(e -> detail(errorDetails, e.area().name(), e.subject(), e.message()));
         return root;
     }
 
-    private static ObjectNode change(StoreReport store, FileChange change) {
+    /** One notice or error with its topic (or area) in lower-kebab-case, its subject and sentence. */
+    private static void detail(ArrayNode list, String topic, String subject, String message) {
+        ObjectNode node = list.addObject();
+        node.put("topic", topic.toLowerCase(Locale.ROOT).replace('_', '-'));
+        node.put("subject", subject.isEmpty() ? null : subject);
+        node.put("message", message);
+    }
+
+    private static ObjectNode change(StoreReport store, FileChange change, boolean git) {
         ObjectNode node = NODES.objectNode();
         node.put("path", change.path());
         node.put("destination", store.destinationOf(change.path()).orElse(null));
         if (change instanceof FileChange.Added a) {
             node.put("action", "added");
-            node.put("blobId", a.contentId());
-            node.putNull("previousBlobId");
-            putSize(node, "size", size(a.content(), a.contentId()));
+            ids(node, Optional.of(a.contentId()), Optional.empty(), git);
+            node.put("size", a.content().length);
             node.putNull("previousSize");
         } else if (change instanceof FileChange.Modified m) {
             node.put("action", "modified");
-            node.put("blobId", m.contentId());
-            node.put("previousBlobId", m.oldContentId());
-            putSize(node, "size", size(m.content(), m.contentId()));
+            ids(node, Optional.of(m.contentId()), Optional.of(m.oldContentId()), git);
+            node.put("size", m.content().length);
             byte[] before = store.previousContent().get(m.path());
             putSize(node, "previousSize", Optional.ofNullable(before).map(b -> b.length));
         } else {
             FileChange.Deleted d = (FileChange.Deleted) change;
             node.put("action", "deleted");
-            node.putNull("blobId");
-            node.put("previousBlobId", d.oldContentId());
+            ids(node, Optional.empty(), Optional.of(d.oldContentId()), git);
             node.putNull("size");
             node.putNull("previousSize");
         }
         return node;
     }
 
-    /** Bytes of new content; empty when the store reuses content it holds without kbr reading it. */
-    private static Optional<Integer> size(byte[] content, String contentId) {
-        if (content.length > 0 || EMPTY_BLOB.equals(contentId)) {
-            return Optional.of(content.length);
+    /**
+     * The content ids before and after; a Git store's are its blob ids, also given under the names
+     * earlier reports used.
+     */
+    private static void ids(ObjectNode node, Optional<String> id, Optional<String> previous, boolean git) {
+        node.put("contentId", id.orElse(null));
+        node.put("previousContentId", previous.orElse(null));
+        if (git) {
+            node.put("blobId", id.orElse(null));
+            node.put("previousBlobId", previous.orElse(null));
         }
-        return Optional.empty();
     }
 
     private static void putSize(ObjectNode node, String field, Optional<Integer> size) {

@@ -44,7 +44,8 @@ public final class MarkdownReport {
 
         if (!report.errors().isEmpty()) {
             md.append("### Errors\n\n");
-            report.errors().forEach(e -> md.append("- ").append(escape(e)).append('\n'));
+            report.errorMessages()
+                    .forEach(e -> md.append("- ").append(escape(e)).append('\n'));
             md.append('\n');
         }
         if (!report.diagnostics().isEmpty()) {
@@ -89,13 +90,13 @@ public final class MarkdownReport {
         for (StoreReport store : report.stores()) {
             md.append("### State store ")
                     .append(code(store.name()))
-                    .append(" (branch ")
-                    .append(code(store.branch()))
-                    .append(", at ")
-                    .append(store.baseCommit().map(c -> code(shortId(c))).orElse("an empty branch"))
+                    .append(" (")
+                    .append(header(store))
                     .append(")\n\n");
-            store.commit()
-                    .ifPresent(c -> md.append("Committed ").append(code(c)).append(".\n\n"));
+            store.version()
+                    .ifPresent(v -> md.append(store.location().branch().isPresent() ? "Committed " : "Wrote version ")
+                            .append(code(v))
+                            .append(".\n\n"));
             if (store.changes().isEmpty()) {
                 md.append("No changes.\n\n");
                 continue;
@@ -118,7 +119,8 @@ public final class MarkdownReport {
             md.append("<details><summary>Notices (")
                     .append(report.notices().size())
                     .append(")</summary>\n\n");
-            report.notices().forEach(n -> md.append("- ").append(escape(n)).append('\n'));
+            report.noticeMessages()
+                    .forEach(n -> md.append("- ").append(escape(n)).append('\n'));
             md.append("\n</details>\n\n");
         }
         return md.toString();
@@ -219,5 +221,16 @@ public final class MarkdownReport {
 
     private static String shortId(String commit) {
         return commit.length() > 12 ? commit.substring(0, 12) : commit;
+    }
+
+    /** The store's heading qualifier: branch and base commit for Git, URL and base version otherwise. */
+    private static String header(StoreReport store) {
+        var where = store.location();
+        if (where.branch().isPresent()) {
+            return "branch " + code(where.branch().get()) + ", at "
+                    + store.baseVersion().map(c -> code(shortId(c))).orElse("an empty branch");
+        }
+        return code(where.url()) + ", at "
+                + store.baseVersion().map(v -> "version " + code(shortId(v))).orElse("empty");
     }
 }

@@ -15,9 +15,10 @@ import java.util.Optional;
  * @param cached objects whose workflows did not run because their inputs did not change (their
  *     recorded outputs stand), in order
  * @param notices things a person should know that are not errors (unscheduled groups,
- *     unavailable Promises, outputs kept from an earlier pass)
+ *     unavailable Promises, outputs kept from an earlier pass), each with its topic and subject
  * @param stores one entry per state store written
- * @param errors failures of the pass itself (a store that could not be read or written)
+ * @param errors failures of the pass itself (a store that could not be read or written), each
+ *     with where it arose and what it is about
  * @param platform where the platform was read from (a folder, or a Git remote at a commit); empty
  *     only in reports made outside a pass
  */
@@ -26,9 +27,9 @@ public record RunReport(
         List<Diagnostic> diagnostics,
         List<PipelineRun> pipelineRuns,
         List<String> cached,
-        List<String> notices,
+        List<Notice> notices,
         List<StoreReport> stores,
-        List<String> errors,
+        List<PassError> errors,
         Optional<PlatformOrigin> platform) {
     public RunReport {
         diagnostics = diagnostics.stream().sorted(Diagnostic.ORDER).toList();
@@ -47,9 +48,9 @@ public record RunReport(
             List<Diagnostic> diagnostics,
             List<PipelineRun> pipelineRuns,
             List<String> cached,
-            List<String> notices,
+            List<Notice> notices,
             List<StoreReport> stores,
-            List<String> errors) {
+            List<PassError> errors) {
         this(applied, diagnostics, pipelineRuns, cached, notices, stores, errors, Optional.empty());
     }
 
@@ -68,5 +69,15 @@ public record RunReport(
     /** True when some state store has changes (planned or committed). */
     public boolean hasChanges() {
         return stores.stream().anyMatch(s -> !s.changes().isEmpty());
+    }
+
+    /** The notices' sentences, in order, as the text report prints them. */
+    public List<String> noticeMessages() {
+        return notices.stream().map(Notice::message).toList();
+    }
+
+    /** The pass errors' sentences, in order, as the text report prints them. */
+    public List<String> errorMessages() {
+        return errors.stream().map(PassError::message).toList();
     }
 }

@@ -2,6 +2,7 @@ package dev.kbr.report;
 
 import dev.kbr.state.ChangeSet;
 import dev.kbr.state.FileChange;
+import dev.kbr.state.StoreLocation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,35 +14,35 @@ import java.util.TreeMap;
 /**
  * What a pass wants to change, and changed, in one state store.
  *
- * @param name the GitStateStore name
- * @param url its URL as the pass used it (after {@code --state-url}), with any password masked
- *     ({@link dev.kbr.model.GitStateStore#displayUrl(String)})
- * @param branch its branch
- * @param baseCommit the commit the change set was computed against; empty for an empty store
+ * @param location the store's name, kind and URL as the pass used it (after {@code --state-url}),
+ *     with any password masked, and its branch for a Git store
+ * @param baseVersion the store's version the change set was computed against (a Git store's
+ *     commit); empty for an empty store
  * @param changes the change set
  * @param destinationRoots folder prefix (ending in {@code /}, or empty for the root) to the
  *     Destination that reads it, so changes can be grouped by Destination
  * @param previousContent bytes before the change of every modified file, for diffs
- * @param commit the new commit when applied; empty for a plan or when nothing changed
+ * @param version the store's new version when applied; empty for a plan or when nothing changed
  */
 public record StoreReport(
-        String name,
-        String url,
-        String branch,
-        Optional<String> baseCommit,
+        StoreLocation location,
+        Optional<String> baseVersion,
         ChangeSet changes,
         SortedMap<String, String> destinationRoots,
         SortedMap<String, byte[]> previousContent,
-        Optional<String> commit) {
+        Optional<String> version) {
     public StoreReport {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(url, "url");
-        Objects.requireNonNull(branch, "branch");
-        Objects.requireNonNull(baseCommit, "baseCommit");
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(baseVersion, "baseVersion");
         Objects.requireNonNull(changes, "changes");
         destinationRoots = Collections.unmodifiableSortedMap(new TreeMap<>(destinationRoots));
         previousContent = Collections.unmodifiableSortedMap(new TreeMap<>(previousContent));
-        Objects.requireNonNull(commit, "commit");
+        Objects.requireNonNull(version, "version");
+    }
+
+    /** The state store's name. */
+    public String name() {
+        return location.name();
     }
 
     /** The Destination whose folder holds {@code path}, or empty (e.g. kbr's records). */

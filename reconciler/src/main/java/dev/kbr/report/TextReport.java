@@ -3,8 +3,10 @@ package dev.kbr.report;
 import dev.kbr.model.Diagnostic;
 import dev.kbr.pipeline.ContainerLog;
 import dev.kbr.state.FileChange;
+import dev.kbr.state.StoreLocation;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Renders a {@link RunReport} for a person: pipelines run, problems, then per state store and
@@ -76,15 +78,14 @@ public final class TextReport {
         }
         if (!report.notices().isEmpty()) {
             out.println("Notices:");
-            report.notices().forEach(n -> out.println("  " + n));
+            report.noticeMessages().forEach(n -> out.println("  " + n));
             out.println();
         }
-        for (String error : report.errors()) {
+        for (String error : report.errorMessages()) {
             out.println(style.red("Error:") + " " + error);
         }
         for (StoreReport store : report.stores()) {
-            out.println("State store " + store.name() + " (branch " + store.branch() + ", at "
-                    + store.baseCommit().map(TextReport::shortId).orElse("an empty branch") + "):");
+            out.println("State store " + store.name() + " (" + header(store.location(), store.baseVersion()) + "):");
             if (store.changes().isEmpty()) {
                 out.println("  no changes");
             }
@@ -95,9 +96,7 @@ public final class TextReport {
             if (!other.isEmpty()) {
                 printChanges("kbr records and other files", other, store, false, showSecrets, style, out);
             }
-            store.commit()
-                    .ifPresent(
-                            c -> out.println("  committed " + c + " to " + store.name() + " (" + store.branch() + ")"));
+            store.version().ifPresent(v -> out.println("  " + written(store.location(), v)));
             out.println();
         }
         out.println(ReportCounts.of(report).headline(report));
@@ -195,5 +194,25 @@ public final class TextReport {
 
     private static String shortId(String commit) {
         return commit.length() > 12 ? commit.substring(0, 12) : commit;
+    }
+
+    /**
+     * {@code branch main, at 1a2b3c4d5e6f} for a Git store (its commit), {@code URL, at version V}
+     * for a store without branches; {@code an empty branch} / {@code empty} when it holds nothing.
+     */
+    static String header(StoreLocation where, Optional<String> baseVersion) {
+        if (where.branch().isPresent()) {
+            return "branch " + where.branch().get() + ", at "
+                    + baseVersion.map(TextReport::shortId).orElse("an empty branch");
+        }
+        return where.url() + ", at "
+                + baseVersion.map(v -> "version " + shortId(v)).orElse("empty");
+    }
+
+    /** {@code committed C to NAME (BRANCH)} for a Git store, {@code wrote version V to NAME} otherwise. */
+    static String written(StoreLocation where, String version) {
+        return where.branch()
+                .map(b -> "committed " + version + " to " + where.name() + " (" + b + ")")
+                .orElse("wrote version " + version + " to " + where.name());
     }
 }

@@ -6,17 +6,17 @@ import java.util.Objects;
 public sealed interface CommitResult permits CommitResult.Committed, CommitResult.Unchanged {
 
     /**
-     * A new commit was pushed.
+     * The change set was written and the store moved to a new version.
      *
-     * @param commitId the new commit (hex)
+     * @param version the store's new version (a Git store's commit id, hex)
      * @param filesChanged how many paths it touched
      */
-    record Committed(String commitId, int filesChanged) implements CommitResult {
+    record Committed(String version, int filesChanged) implements CommitResult {
         public Committed {
-            Objects.requireNonNull(commitId, "commitId");
+            Objects.requireNonNull(version, "version");
         }
     }
 
-    /** Nothing to commit; the branch was left alone. */
+    /** Nothing to write; the store was left alone. */
     record Unchanged() implements CommitResult {}
 }

@@ -20,7 +20,8 @@ public sealed interface DesiredFile permits DesiredFile.Bytes, DesiredFile.Exist
      * Content the store already holds, kept from an earlier pass (a failed or skipped pipeline
      * keeps what it delivered before).
      *
-     * @param contentId the id recorded for it
+     * @param contentId the {@link ContentId} recorded for it; the bytes are read from whichever
+     *     file of the store's snapshot holds that content when the path itself does not
      */
     record Existing(String contentId) implements DesiredFile {
         public Existing {

@@ -11,9 +11,8 @@ public sealed interface FileChange permits FileChange.Added, FileChange.Modified
      * A file that does not exist yet.
      *
      * @param path where
-     * @param content the new bytes; when empty while {@code contentId} is not the id of empty
-     *     content, the store reuses the object {@code contentId} it already holds
-     * @param contentId id of the new content
+     * @param content the new bytes
+     * @param contentId the {@link ContentId} of {@code content}
      */
     record Added(String path, byte[] content, String contentId) implements FileChange {
         public Added {
@@ -28,8 +27,8 @@ public sealed interface FileChange permits FileChange.Added, FileChange.Modified
      *
      * @param path where
      * @param oldContentId id of the content being replaced
-     * @param content the new bytes (see {@link Added#content})
-     * @param contentId id of the new content
+     * @param content the new bytes
+     * @param contentId the {@link ContentId} of {@code content}
      */
     record Modified(String path, String oldContentId, byte[] content, String contentId) implements FileChange {
         public Modified {

@@ -10,7 +10,7 @@ import java.util.Optional;
  * pipeline.
  *
  * @param filepath the path relative to {@code /kratix/output}
- * @param contentId the store's id of the content (see {@link StateStore#contentId})
+ * @param contentId the {@link ContentId} of the content
  * @param content the bytes themselves, present only where the store holds no file with that
  *     content to copy (an {@code aggregatedYAML} Destination folds every workload into one file)
  */

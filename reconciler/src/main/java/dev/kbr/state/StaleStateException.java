@@ -17,29 +17,31 @@ public class StaleStateException extends IOException {
     private static final long serialVersionUID = 1L;
 
     // Nullable strings rather than Optional fields: exceptions are Serializable, Optional is not.
-    private final String expectedHead;
-    private final String actualHead;
+    private final String expectedVersion;
+    private final String actualVersion;
 
     /**
      * @param message what was attempted, on which store, and how the store moved
-     * @param expectedHead the head the change set was computed against (hex); empty when the
-     *     branch did not exist
-     * @param actualHead the head found in the store instead (hex); empty when the branch no
-     *     longer exists
+     * @param expectedVersion the version the change set was computed against; empty when the
+     *     store held nothing
+     * @param actualVersion the version found in the store instead; empty when it holds
+     *     nothing (a deleted branch)
      */
-    public StaleStateException(String message, Optional<String> expectedHead, Optional<String> actualHead) {
+    public StaleStateException(String message, Optional<String> expectedVersion, Optional<String> actualVersion) {
         super(message);
-        this.expectedHead = Objects.requireNonNull(expectedHead, "expectedHead").orElse(null);
-        this.actualHead = Objects.requireNonNull(actualHead, "actualHead").orElse(null);
+        this.expectedVersion =
+                Objects.requireNonNull(expectedVersion, "expectedVersion").orElse(null);
+        this.actualVersion =
+                Objects.requireNonNull(actualVersion, "actualVersion").orElse(null);
     }
 
-    /** The head the change set was computed against (hex); empty when the branch did not exist. */
-    public Optional<String> expectedHead() {
-        return Optional.ofNullable(expectedHead);
+    /** The version the change set was computed against; empty when the store held nothing. */
+    public Optional<String> expectedVersion() {
+        return Optional.ofNullable(expectedVersion);
     }
 
-    /** The head found in the store (hex); empty when the branch does not exist there. */
-    public Optional<String> actualHead() {
-        return Optional.ofNullable(actualHead);
+    /** The version found in the store; empty when it holds nothing. */
+    public Optional<String> actualVersion() {
+        return Optional.ofNullable(actualVersion);
     }
 }

@@ -2,30 +2,59 @@ package dev.kbr.state;
 
 import java.io.IOException;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A state store's tree at one commit.
+ * A state store's files at one version, as one read saw them. Immutable; safe to share between
+ * threads as long as its reader is.
  *
- * @param head the commit id (hex), empty when the branch does not exist yet
- * @param files every file of the tree: path to content id (see {@link StateStore#contentId})
- * @param reader reads the bytes of a file of this snapshot
+ * <p>Content kbr kept from an earlier pass is found by its {@link ContentId} wherever it is in the
+ * snapshot ({@link #readContent}), and read through the path that holds it: a store need not be
+ * able to fetch content by id.
  */
-public record StateSnapshot(Optional<String> head, SortedMap<String, String> files, ContentReader reader) {
-    public StateSnapshot {
-        Objects.requireNonNull(head, "head");
-        files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
-        Objects.requireNonNull(reader, "reader");
+public final class StateSnapshot {
+    private final Optional<String> version;
+    private final SortedMap<String, String> files;
+    private final ContentReader reader;
+    private final Map<String, String> pathOfContent;
+
+    /**
+     * @param version the store's version of this content (a Git store's commit id), empty when
+     *     the store holds nothing yet
+     * @param files every file: path (store-relative, {@code /}-separated) to {@link ContentId}
+     * @param reader reads a file of this snapshot
+     */
+    public StateSnapshot(Optional<String> version, SortedMap<String, String> files, ContentReader reader) {
+        this.version = Objects.requireNonNull(version, "version");
+        this.files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
+        this.reader = Objects.requireNonNull(reader, "reader");
+        Map<String, String> index = new HashMap<>();
+        for (var file : this.files.entrySet()) {
+            index.putIfAbsent(file.getValue(), file.getKey());
+        }
+        this.pathOfContent = index;
     }
 
-    /** An empty store (no branch yet). */
+    /** An empty store (no version yet). */
     public static StateSnapshot empty() {
-        return new StateSnapshot(Optional.empty(), new TreeMap<>(), id -> {
-            throw new IOException("empty state store has no content " + id);
+        return new StateSnapshot(Optional.empty(), new TreeMap<>(), (path, id) -> {
+            throw new IOException("an empty state store has no file " + path);
         });
+    }
+
+    /** The store's version this snapshot was read at; empty for an empty store. */
+    public Optional<String> version() {
+        return version;
+    }
+
+    /** Every file: path to content id, sorted by path. */
+    public SortedMap<String, String> files() {
+        return files;
     }
 
     /**
@@ -36,18 +65,38 @@ public record StateSnapshot(Optional<String> head, SortedMap<String, String> fil
     public byte[] read(String path) throws IOException {
         String id = files.get(path);
         if (id == null) {
-            throw new IOException("no file " + path + " in state store snapshot " + head.orElse("(empty)"));
+            throw new IOException("no file " + path + " in the state store at version " + version.orElse("(empty)"));
         }
-        return reader.read(id);
+        return reader.read(path, id);
     }
 
-    /** Reads content by id. */
+    /** True when some file of this snapshot has the content {@code contentId}. */
+    public boolean holds(String contentId) {
+        return pathOfContent.containsKey(contentId);
+    }
+
+    /**
+     * Reads content by id, through a path of this snapshot that holds it.
+     *
+     * @throws IOException when no file has that content, or it cannot be read
+     */
+    public byte[] readContent(String contentId) throws IOException {
+        String path = pathOfContent.get(contentId);
+        if (path == null) {
+            throw new IOException(
+                    "no file in the state store at version " + version.orElse("(empty)") + " has content " + contentId);
+        }
+        return reader.read(path, contentId);
+    }
+
+    /** Reads the content of one file of a snapshot. */
     @FunctionalInterface
     public interface ContentReader {
         /**
-         * @param contentId an id from {@link StateSnapshot#files()}
+         * @param path a path of {@link StateSnapshot#files()}
+         * @param contentId the content id listed for it, for stores that read by id
          * @throws IOException when it cannot be read
          */
-        byte[] read(String contentId) throws IOException;
+        byte[] read(String path, String contentId) throws IOException;
     }
 }

@@ -1,42 +1,45 @@
 package dev.kbr.state;
 
+import dev.kbr.model.PlatformOrigin;
 import java.io.IOException;
 
 /**
- * One state store (a branch of a Git repo): read its tree, and commit a change set on top of the
- * tree that was read, atomically, or not at all.
+ * One state store: read its files at its current version, and write a change set on top of the
+ * version that was read, as one step, or not at all. Implementations: {@code
+ * dev.kbr.state.git.GitRepoStateStore} (one branch of a Git repository, one commit per pass).
  *
- * <p>Paths are repo-relative, {@code /}-separated, without leading {@code /}. Implementations
- * never check out a work tree and never force-push.
+ * <p>Paths are relative to the store's root, {@code /}-separated, without leading {@code /}.
+ * Content is identified by {@link ContentId}, the same for every kind of store, so kbr's records
+ * stay valid whatever store holds them.
  */
 public interface StateStore extends AutoCloseable {
 
+    /** Where the store lives, for reports and messages. */
+    StoreLocation location();
+
     /**
-     * Reads the branch head: its commit id (empty when the branch or the repo is empty) and the
-     * blob id of every file in its tree.
+     * Reads the store's current version: its id (empty when the store holds nothing yet) and the
+     * content id of every file.
      *
      * @throws IOException when the store cannot be reached or read; the message names the store
      */
     StateSnapshot read() throws IOException;
 
     /**
-     * The id this store gives to content (for Git: the blob id, hex), so callers can compare
-     * desired bytes with files in a snapshot without reading them.
-     */
-    String contentId(byte[] content);
-
-    /**
-     * Commits {@code changes} on top of {@code base} and updates the branch only if it still
-     * points at {@code base.head()} (compare-and-swap). Does nothing and returns {@link
-     * CommitResult.Unchanged} when {@code changes} is empty.
+     * Writes {@code changes} on top of {@code base}, only if the store is still at {@code
+     * base.version()} (compare-and-swap). Does nothing and returns {@link CommitResult.Unchanged}
+     * when {@code changes} is empty.
      *
      * @param base the snapshot the change set was computed against
-     * @param changes files to add, modify or delete
-     * @param message the commit message
-     * @return the new commit, or why none was made
+     * @param changes files to add, modify or delete, each with its bytes
+     * @param platform where the platform the changes were computed from was read, which the store
+     *     records with the change as it can (a Git store: in the commit message)
+     * @return the new version, or why none was made
+     * @throws StaleStateException when the store moved since {@code base} was read; nothing was
+     *     written
      * @throws IOException when the store cannot be written; the message names the store
      */
-    CommitResult commit(StateSnapshot base, ChangeSet changes, String message) throws IOException;
+    CommitResult commit(StateSnapshot base, ChangeSet changes, PlatformOrigin platform) throws IOException;
 
     /** Releases local resources (temporary repositories, connections); idempotent. */
     @Override

@@ -2,12 +2,14 @@ package dev.kbr.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kbr.model.PlatformOrigin;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.report.PipelineRun;
 import dev.kbr.report.RunReport;
 import dev.kbr.state.ChangeSet;
+import dev.kbr.state.ContentId;
 import dev.kbr.state.FileChange;
 import dev.kbr.state.StateSnapshot;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +59,7 @@ class HoldAndWaitTest {
     @Test
     void aRequestRunsOnceThenIsCachedUntilItsInputsChange() throws Exception {
         RunReport first = pass();
-        assertThat(first.errors()).isEmpty();
+        assertThat(first.errorMessages()).isEmpty();
         assertThat(ran).containsExactly("app/default/one resource.configure make");
         assertThat(first.pipelineRuns()).extracting(PipelineRun::why).containsExactly("new");
 
@@ -84,13 +86,13 @@ class HoldAndWaitTest {
         StateSnapshot before = store.read();
         store.commit(
                 before,
-                new ChangeSet(List.of(
-                        new FileChange.Modified(path, before.files().get(path), edited, store.contentId(edited)))),
-                "hand edit");
+                new ChangeSet(
+                        List.of(new FileChange.Modified(path, before.files().get(path), edited, ContentId.of(edited)))),
+                PlatformOrigin.folder("hand-edit"));
 
         RunReport report = pass();
 
-        assertThat(report.errors()).isEmpty();
+        assertThat(report.errorMessages()).isEmpty();
         assertThat(report.pipelineRuns())
                 .extracting(PipelineRun::why)
                 .containsExactly("an output it delivered was changed in the state store");
@@ -110,7 +112,7 @@ class HoldAndWaitTest {
         RunReport report = pass();
 
         assertThat(ran).isEmpty();
-        assertThat(report.notices())
+        assertThat(report.noticeMessages())
                 .contains("Promise app is unavailable: required Promise database is not installed; its requests"
                         + " wait and previous outputs are kept")
                 .contains("request app/default/one waits: Promise app is not available");
@@ -131,7 +133,7 @@ class HoldAndWaitTest {
         write("app-promise.yaml", promise("app", "").replace("type: object\n", "type: objekt\n"));
         RunReport report = pass();
 
-        assertThat(report.notices()).contains("Promise app has errors; its previous outputs are kept");
+        assertThat(report.noticeMessages()).contains("Promise app has errors; its previous outputs are kept");
         assertThat(ran).hasSize(1);
         assertThat(store.files().keySet())
                 .containsAll(before.keySet().stream()
@@ -152,14 +154,15 @@ class HoldAndWaitTest {
 
         RunReport held = pass();
 
-        assertThat(held.notices())
+        assertThat(held.noticeMessages())
                 .anyMatch(n -> n.startsWith(
                         "1 object(s) no longer in the platform were not deleted because files" + " failed to parse"));
         assertThat(store.files()).isEqualTo(before);
 
         Files.delete(platform.resolve("broken.yaml"));
         RunReport clean = pass();
-        assertThat(clean.notices()).contains("app/default/one is gone from the platform; what it delivered is pruned");
+        assertThat(clean.noticeMessages())
+                .contains("app/default/one is gone from the platform; what it delivered is pruned");
         assertThat(store.files().keySet())
                 .anyMatch(p -> p.startsWith("worker/resources/") && p.contains("two"))
                 .noneMatch(p -> p.startsWith("worker/resources/") && p.contains("/one/"));

@@ -1,85 +1,86 @@
 package dev.kbr.engine;
 
+import dev.kbr.model.PlatformOrigin;
 import dev.kbr.state.ChangeSet;
 import dev.kbr.state.CommitResult;
+import dev.kbr.state.ContentId;
 import dev.kbr.state.FileChange;
+import dev.kbr.state.StaleStateException;
 import dev.kbr.state.StateSnapshot;
 import dev.kbr.state.StateStore;
+import dev.kbr.state.StoreLocation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A state store held in memory, for engine tests: Git blob ids, commits counted, and a commit
- * refused when the store moved, like the Git adapter. Not a mock: it keeps real state.
+ * A state store held in memory, for engine tests: a store without branches or blob ids (the way
+ * a bucket is), its files held by path, versions counted, and a change set refused when the
+ * store moved, like every adapter. Not a mock: it keeps real state.
  */
 final class InMemoryStateStore implements StateStore {
-    private final Map<String, byte[]> blobs = new HashMap<>();
-    private SortedMap<String, String> files = new TreeMap<>();
+    private final String name;
+    private SortedMap<String, byte[]> files = new TreeMap<>();
     private int commits;
+
+    InMemoryStateStore() {
+        this("default");
+    }
+
+    InMemoryStateStore(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public StoreLocation location() {
+        return new StoreLocation(name, "InMemoryStateStore", "memory://" + name, Optional.empty());
+    }
 
     @Override
     public StateSnapshot read() {
-        Optional<String> head = commits == 0 ? Optional.empty() : Optional.of("commit-" + commits);
-        return new StateSnapshot(head, files, id -> {
-            byte[] bytes = blobs.get(id);
+        Optional<String> version = commits == 0 ? Optional.empty() : Optional.of("v" + commits);
+        SortedMap<String, byte[]> held = files;
+        SortedMap<String, String> ids = new TreeMap<>();
+        held.forEach((path, bytes) -> ids.put(path, ContentId.of(bytes)));
+        return new StateSnapshot(version, ids, (path, id) -> {
+            byte[] bytes = held.get(path);
             if (bytes == null) {
-                throw new IOException("no blob " + id);
+                throw new IOException("no file " + path);
             }
-            return bytes;
+            return bytes.clone();
         });
     }
 
     @Override
-    public String contentId(byte[] content) {
-        try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            sha1.update(("blob " + content.length + "\0").getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(sha1.digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @Override
-    public CommitResult commit(StateSnapshot base, ChangeSet changes, String message) throws IOException {
-        if (!base.head().equals(read().head())) {
-            throw new IOException("store moved");
+    public CommitResult commit(StateSnapshot base, ChangeSet changes, PlatformOrigin platform) throws IOException {
+        if (!base.version().equals(read().version())) {
+            throw new StaleStateException("store moved", base.version(), read().version());
         }
         if (changes.isEmpty()) {
             return new CommitResult.Unchanged();
         }
-        SortedMap<String, String> next = new TreeMap<>(files);
+        SortedMap<String, byte[]> next = new TreeMap<>(files);
         for (FileChange change : changes.changes()) {
             if (change instanceof FileChange.Added a) {
-                next.put(a.path(), store(a.content(), a.contentId()));
+                next.put(a.path(), checked(a.content(), a.contentId()));
             } else if (change instanceof FileChange.Modified m) {
-                next.put(m.path(), store(m.content(), m.contentId()));
+                next.put(m.path(), checked(m.content(), m.contentId()));
             } else {
                 next.remove(change.path());
             }
         }
         files = next;
         commits++;
-        return new CommitResult.Committed("commit-" + commits, changes.changes().size());
+        return new CommitResult.Committed("v" + commits, changes.changes().size());
     }
 
-    private String store(byte[] content, String id) throws IOException {
-        if (content.length == 0 && !id.equals(contentId(content))) {
-            if (!blobs.containsKey(id)) {
-                throw new IOException("cannot reuse missing blob " + id);
-            }
-            return id;
+    private static byte[] checked(byte[] content, String id) {
+        if (!ContentId.of(content).equals(id)) {
+            throw new IllegalArgumentException("content does not match its id " + id);
         }
-        blobs.put(id, content);
-        return id;
+        return content.clone();
     }
 
     int commits() {
@@ -88,12 +89,13 @@ final class InMemoryStateStore implements StateStore {
 
     /** The text of a file, or null. */
     String text(String path) {
-        String id = files.get(path);
-        return id == null ? null : new String(blobs.get(id), StandardCharsets.UTF_8);
+        byte[] bytes = files.get(path);
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
 
+    /** Every file: path to content id. */
     SortedMap<String, String> files() {
-        return files;
+        return read().files();
     }
 
     @Override

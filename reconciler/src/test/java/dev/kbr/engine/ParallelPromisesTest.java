@@ -34,14 +34,14 @@ class ParallelPromisesTest {
         InMemoryStateStore store = new InMemoryStateStore();
         Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
         RunReport first = pass(store, clock);
-        assertThat(first.errors()).isEmpty();
+        assertThat(first.errorMessages()).isEmpty();
         assertThat(store.commits()).isEqualTo(1);
         assertThat(store.files().keySet().stream().filter(p -> p.contains("/static/")))
                 .hasSize(PROMISES);
         for (int i = 0; i < PASSES; i++) {
             RunReport next = pass(store, clock);
-            assertThat(next.notices()).as("pass %d", i).noneMatch(n -> n.contains("gone from the platform"));
-            assertThat(next.errors()).as("pass %d", i).isEmpty();
+            assertThat(next.noticeMessages()).as("pass %d", i).noneMatch(n -> n.contains("gone from the platform"));
+            assertThat(next.errorMessages()).as("pass %d", i).isEmpty();
             assertThat(next.hasChanges()).as("pass %d changed the state", i).isFalse();
         }
         assertThat(store.commits()).isEqualTo(1);

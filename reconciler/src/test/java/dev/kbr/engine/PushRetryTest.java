@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kbr.state.StaleStateException;
+import dev.kbr.state.StoreLocation;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
@@ -12,6 +13,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class PushRetryTest {
+    private static final StoreLocation GIT =
+            new StoreLocation("default", "GitStateStore", "https://git.example/state.git", Optional.of("main"));
+
     @Test
     void eachRetryWaitsBetweenHalfAndAllOfItsCappedExponentialCeiling() {
         SplittableRandom random = new SplittableRandom(42);
@@ -43,17 +47,30 @@ class PushRetryTest {
                 "moved",
                 Optional.of("1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"),
                 Optional.of("4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70"));
-        assertThat(PushRetry.retrying("default", "main", e, 2, 5))
+        assertThat(PushRetry.retrying("default", GIT, e, 2, 5))
                 .isEqualTo("Tried to push to state store `default` (branch main) but the remote moved from 1a2b3c4"
                         + " to 4d5e6f7; retrying (2 of 5)");
-        assertThat(PushRetry.exhausted("default", "main", e, 5))
+        assertThat(PushRetry.exhausted("default", GIT, e, 5))
                 .contains("state store `default` (branch main) 6 times")
                 .contains("nothing is lost")
                 .contains("--push-retries");
         assertThat(PushRetry.exhausted(
-                        "default", "main", new StaleStateException("x", Optional.empty(), Optional.of("abc")), 0))
+                        "default", GIT, new StaleStateException("x", Optional.empty(), Optional.of("abc")), 0))
                 .contains("once (--push-retries 0)")
                 .contains("from (no branch) to abc");
+    }
+
+    @Test
+    void aStoreWithoutBranchesIsNamedByItsUrlAndItsVersions() {
+        StoreLocation bucket = new StoreLocation("default", "BucketStateStore", "s3://kratix/state", Optional.empty());
+        StaleStateException e = new StaleStateException("moved", Optional.empty(), Optional.of("v2"));
+        assertThat(PushRetry.retrying("default", bucket, e, 1, 5))
+                .isEqualTo("Tried to write state store `default` (s3://kratix/state) but it moved from (empty) to v2;"
+                        + " retrying (1 of 5)")
+                .doesNotContain("branch", "remote", "push");
+        assertThat(PushRetry.exhausted("default", bucket, e, 2))
+                .contains("3 times")
+                .doesNotContain("branch");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.kbr.load.PlatformSource;
 import dev.kbr.model.PlatformOrigin;
 import dev.kbr.state.ChangeSet;
 import dev.kbr.state.FileChange;
+import dev.kbr.state.StoreLocation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,19 +23,18 @@ class SavedPlanTest {
     Path tmp;
 
     @Test
-    void roundTripsEveryKindOfChangeIncludingReusedBlobs() throws Exception {
+    void roundTripsEveryKindOfChange() throws Exception {
         byte[] yaml = "kind: ConfigMap\n".getBytes(StandardCharsets.UTF_8);
         SavedPlan plan = new SavedPlan(
                 PlatformOrigin.git("https://user:secret@git.example.com/p.git", "main", "a".repeat(40)),
                 "git:" + "a".repeat(40),
                 List.of(new SavedPlan.Store(
-                        "default",
-                        "https://git.example.com/state.git",
-                        "main",
+                        new StoreLocation(
+                                "default", "GitStateStore", "https://git.example.com/state.git", Optional.of("main")),
                         Optional.of("b".repeat(40)),
                         new ChangeSet(List.of(
                                 new FileChange.Added("w/resources/a.yaml", yaml, "id-a"),
-                                new FileChange.Added("w/resources/cached.yaml", new byte[0], "id-cached"),
+                                new FileChange.Added("w/resources/b-empty.yaml", new byte[0], "id-empty"),
                                 new FileChange.Modified("w/resources/m.yaml", "old", yaml, "id-m"),
                                 new FileChange.Deleted("w/resources/d.yaml", "old-d"))),
                         new TreeMap<>(Map.of("w/", "worker")))));
@@ -46,16 +46,43 @@ class SavedPlanTest {
         assertThat(read.fingerprint()).isEqualTo(plan.fingerprint());
         assertThat(read.platform().commit()).isEqualTo(plan.platform().commit());
         SavedPlan.Store store = read.stores().get(0);
-        assertThat(store.baseCommit()).contains("b".repeat(40));
+        assertThat(store.baseVersion()).contains("b".repeat(40));
+        assertThat(store.location()).isEqualTo(plan.stores().get(0).location());
         assertThat(store.destinationRoots()).containsEntry("w/", "worker");
         List<FileChange> changes = store.changes().changes();
         assertThat(changes).hasSize(4);
         assertThat(((FileChange.Added) changes.get(0)).content()).isEqualTo(yaml);
         assertThat(((FileChange.Added) changes.get(1)).content()).isEmpty();
-        assertThat(((FileChange.Added) changes.get(1)).contentId()).isEqualTo("id-cached");
+        assertThat(((FileChange.Added) changes.get(1)).contentId()).isEqualTo("id-empty");
         // Sorted by path, as every ChangeSet.
         assertThat(changes.get(2)).isInstanceOf(FileChange.Deleted.class);
         assertThat(changes.get(3)).isInstanceOf(FileChange.Modified.class);
+    }
+
+    @Test
+    void aStoreWithoutBranchesRoundTripsWithItsVersionAndNoBranch() throws Exception {
+        StoreLocation bucket = new StoreLocation("minio-store", "BucketStateStore", "s3://kratix/", Optional.empty());
+        SavedPlan plan = new SavedPlan(
+                PlatformOrigin.folder("p"),
+                "sha256:x",
+                List.of(new SavedPlan.Store(bucket, Optional.empty(), new ChangeSet(List.of()), new TreeMap<>())));
+        Path file = tmp.resolve("plan.json");
+        plan.write(file);
+
+        assertThat(Files.readString(file)).doesNotContain("branch", "Commit");
+        SavedPlan.Store read = SavedPlan.read(file).stores().get(0);
+        assertThat(read.location()).isEqualTo(bucket);
+        assertThat(read.baseVersion()).isEmpty();
+    }
+
+    @Test
+    void aPlanOfTheEarlierFormatIsRefusedWithWhatToDo() throws Exception {
+        Path file = tmp.resolve("old.json");
+        Files.writeString(file, "{\"apiVersion\": \"kbr.dev/saved-plan/v1\", \"kind\": \"SavedPlan\"}");
+        assertThatThrownBy(() -> SavedPlan.read(file))
+                .isInstanceOf(SavedPlan.InvalidPlanException.class)
+                .hasMessageContaining("kbr.dev/saved-plan/v1")
+                .hasMessageContaining("run kbr plan --out again");
     }
 
     @Test

@@ -8,16 +8,19 @@ import dev.kbr.model.DestinationCleanup;
 import dev.kbr.model.Diagnostic;
 import dev.kbr.model.FilepathMode;
 import dev.kbr.model.GitStateStore;
+import dev.kbr.model.PlatformOrigin;
 import dev.kbr.model.Selector;
 import dev.kbr.model.SourceLocation;
 import dev.kbr.model.StateStoreRef;
 import dev.kbr.model.WorkId;
 import dev.kbr.model.WorkflowType;
+import dev.kbr.report.Notice;
 import dev.kbr.report.StoreReport;
 import dev.kbr.schedule.DestinationSelectorsFile;
 import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroups;
 import dev.kbr.state.ChangeSet;
+import dev.kbr.state.ContentId;
 import dev.kbr.state.FileChange;
 import dev.kbr.state.StateSnapshot;
 import dev.kbr.state.layout.RecordsFormat;
@@ -147,9 +150,10 @@ class StateRendererTest {
                 new StateRenderer(options, read, execution, inputErrors, java.time.Instant.EPOCH).render();
         StoreCommits.Committed committed = new StoreCommits(options)
                 .commit(rendered.stores(), rendered.refusal().isPresent(), Map.of());
-        List<String> notices = rendered.notices();
-        List<String> errors = new ArrayList<>(rendered.errors());
-        errors.addAll(committed.errors());
+        List<String> notices = rendered.notices().stream().map(Notice::message).toList();
+        List<String> errors = new ArrayList<>();
+        rendered.errors().forEach(e -> errors.add(e.message()));
+        committed.errors().forEach(e -> errors.add(e.message()));
         List<StoreReport> reports = committed.stores();
         return new Pass(notices, errors, reports);
     }
@@ -181,9 +185,9 @@ class StateRendererTest {
         StateSnapshot before = store.read();
         store.commit(
                 before,
-                new ChangeSet(List.of(new FileChange.Modified(
-                        edited, before.files().get(edited), tampered, store.contentId(tampered)))),
-                "hand edit");
+                new ChangeSet(List.of(
+                        new FileChange.Modified(edited, before.files().get(edited), tampered, ContentId.of(tampered)))),
+                PlatformOrigin.folder("hand-edit"));
 
         Pass again = pass(destinations, works);
 
@@ -301,7 +305,7 @@ class StateRendererTest {
         assertThat(conflict.errors())
                 .singleElement()
                 .asString()
-                .startsWith("Tried to write state store default (branch main) but its files conflict")
+                .startsWith("Tried to write state store default (memory://default) but its files conflict")
                 .contains("clusters/flat/app.yaml is written by both WorkPlacement default/catalog-r1-");
         assertThat(conflict.reports().get(0).changes().isEmpty()).isTrue();
         assertThat(store.commits()).isZero();

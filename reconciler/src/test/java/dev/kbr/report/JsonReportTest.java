@@ -32,6 +32,64 @@ class JsonReportTest {
     }
 
     @Test
+    void noticesKeepTheirSentencesAndCarryTheirTopicAndSubject() throws Exception {
+        JsonNode root = parse(json(false));
+        assertThat(root.path("notices").path(0).asText())
+                .isEqualTo("request default/x waits: Promise y is not available");
+        JsonNode detail = root.path("noticeDetails").path(0);
+        assertThat(detail.path("topic").asText()).isEqualTo("waiting");
+        assertThat(detail.path("subject").asText()).isEqualTo("y/default/x");
+        assertThat(detail.path("message").asText())
+                .isEqualTo(root.path("notices").path(0).asText());
+        assertThat(root.path("errorDetails")).isEmpty();
+    }
+
+    @Test
+    void aStoreWithoutBranchesReportsVersionsAndNoGitFields() throws Exception {
+        RunReport sample = SampleReports.sample(true);
+        StoreReport git = sample.stores().get(0);
+        StoreReport bucket = new StoreReport(
+                new dev.kbr.state.StoreLocation(
+                        "minio-store", "BucketStateStore", "s3://kratix/", java.util.Optional.empty()),
+                java.util.Optional.of("v1"),
+                git.changes(),
+                git.destinationRoots(),
+                git.previousContent(),
+                java.util.Optional.of("v2"));
+        RunReport report = new RunReport(
+                        true,
+                        sample.diagnostics(),
+                        sample.pipelineRuns(),
+                        sample.cached(),
+                        sample.notices(),
+                        List.of(bucket),
+                        sample.errors())
+                .withPlatform(PLATFORM);
+        StringWriter out = new StringWriter();
+        JsonReport.write(report, new PrintWriter(out));
+        JsonNode root = parse(out.toString());
+        ReportSchema.assertValid(root);
+        JsonNode store = root.path("stores").path(0);
+        assertThat(store.path("kind").asText()).isEqualTo("BucketStateStore");
+        assertThat(store.path("baseVersion").asText()).isEqualTo("v1");
+        assertThat(store.path("version").asText()).isEqualTo("v2");
+        assertThat(store.has("branch") || store.has("commit") || store.has("baseCommit"))
+                .isFalse();
+        assertThat(store.path("changes").path(0).has("blobId")).isFalse();
+        assertThat(store.path("changes").path(0).path("previousContentId").asText())
+                .isNotEmpty();
+        assertThat(root.path("commits").path(0).path("version").asText()).isEqualTo("v2");
+        assertThat(root.path("commits").path(0).has("commit")).isFalse();
+
+        StringWriter text = new StringWriter();
+        TextReport.write(report, new PrintWriter(text), false);
+        assertThat(text.toString())
+                .contains("State store minio-store (s3://kratix/, at version v1):")
+                .contains("wrote version v2 to minio-store")
+                .doesNotContain("branch");
+    }
+
+    @Test
     void everyChangeIsListedWithItsDestinationActionAndBlobIdsButNoContent() throws Exception {
         String text = json(false);
         JsonNode root = parse(text);

@@ -5,6 +5,7 @@ import dev.kbr.model.SourceLocation;
 import dev.kbr.pipeline.ContainerLog;
 import dev.kbr.state.ChangeSet;
 import dev.kbr.state.FileChange;
+import dev.kbr.state.StoreLocation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -44,9 +45,7 @@ final class SampleReports {
         previous.put("worker-1/resources/config.yaml", before);
         previous.put("worker-1/resources/secret.yaml", bytes(SECRET_BEFORE));
         StoreReport store = new StoreReport(
-                "default",
-                "https://git.example.com/state.git",
-                "main",
+                new StoreLocation("default", "GitStateStore", "https://git.example.com/state.git", Optional.of("main")),
                 Optional.of(HEAD),
                 changes,
                 new TreeMap<>(Map.of("worker-1/", "worker-1")),
@@ -74,7 +73,8 @@ final class SampleReports {
                 diagnostics,
                 runs,
                 List.of("Promise redis"),
-                List.of("request default/x waits: Promise y is not available"),
+                List.of(new Notice(
+                        Notice.Topic.WAITING, "y/default/x", "request default/x waits: Promise y is not available")),
                 List.of(store),
                 List.of());
     }

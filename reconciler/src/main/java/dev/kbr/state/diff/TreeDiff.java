@@ -1,15 +1,16 @@
 package dev.kbr.state.diff;
 
 import dev.kbr.state.ChangeSet;
+import dev.kbr.state.ContentId;
 import dev.kbr.state.DesiredFile;
 import dev.kbr.state.FileChange;
 import dev.kbr.state.StateSnapshot;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.function.Function;
 
 /**
  * Compares a desired tree with a state store's current tree. Like Flux's pruning by inventory,
@@ -20,42 +21,45 @@ public final class TreeDiff {
     private TreeDiff() {}
 
     /**
-     * The changes that turn {@code current} into {@code desired}.
+     * The changes that turn {@code current} into {@code desired}. Every added or modified file
+     * carries its bytes: content kept from an earlier pass ({@link DesiredFile.Existing}) that is
+     * not already at its path is read from the file of {@code current} that holds it.
      *
-     * @param current the store's tree as read
+     * @param current the store's files as read
      * @param desired every path kbr wants, with its content
      * @param owned paths kbr wrote in earlier passes (from the records)
      * @param ownedPrefix a folder kbr owns entirely (its records), ending in {@code /}
-     * @param contentId the store's content id function; called from several threads at once
      * @return the sorted change set; empty when the trees already agree
+     * @throws IOException when kept content must be read and no file of {@code current} holds it,
+     *     or it cannot be read
      */
     public static ChangeSet diff(
-            StateSnapshot current,
-            SortedMap<String, DesiredFile> desired,
-            Set<String> owned,
-            String ownedPrefix,
-            Function<byte[], String> contentId) {
+            StateSnapshot current, SortedMap<String, DesiredFile> desired, Set<String> owned, String ownedPrefix)
+            throws IOException {
         Map<String, String> files = current.files();
         // Hashing is the diff's main cost (a pass over 10,000 requests rewrites 20,000 records
         // just to find them unchanged); each content hashes on its own.
         List<Map.Entry<String, DesiredFile>> entries = List.copyOf(desired.entrySet());
         List<String> ids = entries.parallelStream()
                 .map(e -> e.getValue() instanceof DesiredFile.Bytes bytes
-                        ? contentId.apply(bytes.content())
+                        ? ContentId.of(bytes.content())
                         : ((DesiredFile.Existing) e.getValue()).contentId())
                 .toList();
         List<FileChange> changes = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             String path = entries.get(i).getKey();
             String id = ids.get(i);
-            byte[] content =
-                    entries.get(i).getValue() instanceof DesiredFile.Bytes bytes ? bytes.content() : new byte[0];
             String currentId = files.get(path);
-            if (currentId == null) {
-                changes.add(new FileChange.Added(path, content, id));
-            } else if (!currentId.equals(id)) {
-                changes.add(new FileChange.Modified(path, currentId, content, id));
+            if (id.equals(currentId)) {
+                continue;
             }
+            byte[] content = entries.get(i).getValue() instanceof DesiredFile.Bytes bytes
+                    ? bytes.content()
+                    : current.readContent(id);
+            changes.add(
+                    currentId == null
+                            ? new FileChange.Added(path, content, id)
+                            : new FileChange.Modified(path, currentId, content, id));
         }
         for (Map.Entry<String, String> file : files.entrySet()) {
             String path = file.getKey();

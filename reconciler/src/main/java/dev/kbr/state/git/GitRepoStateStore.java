@@ -1,11 +1,14 @@
 package dev.kbr.state.git;
 
+import dev.kbr.model.PlatformOrigin;
 import dev.kbr.state.ChangeSet;
 import dev.kbr.state.CommitResult;
+import dev.kbr.state.ContentId;
 import dev.kbr.state.FileChange;
 import dev.kbr.state.StaleStateException;
 import dev.kbr.state.StateSnapshot;
 import dev.kbr.state.StateStore;
+import dev.kbr.state.StoreLocation;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -239,7 +242,7 @@ public final class GitRepoStateStore implements StateStore {
                 ? ScratchRepository.files(
                         repo, head.get(), mode -> mode.getObjectType() == Constants.OBJ_BLOB, ObjectId::name)
                 : new TreeMap<>();
-        return new StateSnapshot(head.map(ObjectId::name), files, this::readBlob);
+        return new StateSnapshot(head.map(ObjectId::name), files, (path, contentId) -> readBlob(contentId));
     }
 
     private void resetLocalRepository() throws IOException {
@@ -248,39 +251,44 @@ public final class GitRepoStateStore implements StateStore {
         repo = local.repository();
     }
 
-    /** The Git blob id (SHA-1, 40 lowercase hex digits) of {@code content}. */
+    /** The store's URL (password masked) and branch. */
     @Override
-    public String contentId(byte[] content) {
-        // A Formatter holds a message digest: one per call keeps this method thread-safe.
-        return new ObjectInserter.Formatter().idFor(Constants.OBJ_BLOB, content).name();
+    public StoreLocation location() {
+        return new StoreLocation(
+                settings.name(), "GitStateStore", settings.displayUrl(), Optional.of(settings.branch()));
+    }
+
+    /**
+     * Commits {@code changes} with a message that counts them and names the platform in Git
+     * trailers ({@link CommitMessage}), as {@link #commit(StateSnapshot, ChangeSet, String)} does.
+     */
+    @Override
+    public CommitResult commit(StateSnapshot base, ChangeSet changes, PlatformOrigin platform) throws IOException {
+        return commit(base, changes, CommitMessage.of(changes, platform));
     }
 
     /**
      * Commits {@code changes} on top of {@code base} and pushes the commit if the branch still
-     * points at {@code base.head()}. Files are written with mode 100644; a directory whose last
-     * file is deleted disappears. An {@code Added} or {@code Modified} change with empty content
-     * and a content id other than the empty blob's reuses that blob, which must be in the local
-     * repository (that is, in a snapshot this store has read, or written earlier). When the
-     * change set is empty, or leaves the tree as it was, nothing is contacted and nothing is
-     * pushed.
+     * points at {@code base.version()}. Files are written with mode 100644; a directory whose
+     * last file is deleted disappears. When the change set is empty, or leaves the tree as it
+     * was, nothing is contacted and nothing is pushed.
      *
      * @param base a snapshot this store has read (its head must be in the local repository)
-     * @param changes the changes; their {@code contentId}s must be the Git blob ids of their
-     *     content
+     * @param changes the changes; their {@code contentId}s must be the {@link ContentId}s (which
+     *     are Git blob ids) of their content
      * @param message the commit message (a final newline is added when missing)
      * @return {@link CommitResult.Committed} with the new commit id and the number of changes, or
      *     {@link CommitResult.Unchanged}
      * @throws StaleStateException when the branch moved since {@code base} was read; nothing was
      *     written
-     * @throws IOException when the commit cannot be built or pushed (including a blob to reuse
-     *     that is not here), or the branch does not point at the new commit after the push
+     * @throws IOException when the commit cannot be built or pushed, or the branch does not point
+     *     at the new commit after the push
      * @throws IllegalArgumentException when the change set does not fit {@code base}: malformed
      *     paths or ids, a path changed twice, an added path that exists, a modified or deleted
      *     path that does not exist or has another id, content that does not match its id, or a
      *     path left both a file and a directory; every problem is listed
      * @throws IllegalStateException when the store is closed
      */
-    @Override
     public synchronized CommitResult commit(StateSnapshot base, ChangeSet changes, String message) throws IOException {
         Objects.requireNonNull(base, "base");
         Objects.requireNonNull(changes, "changes");
@@ -289,7 +297,7 @@ public final class GitRepoStateStore implements StateStore {
         if (changes.isEmpty()) {
             return new CommitResult.Unchanged();
         }
-        Optional<ObjectId> expected = base.head().map(id -> {
+        Optional<ObjectId> expected = base.version().map(id -> {
             if (!OBJECT_ID.matcher(id).matches()) {
                 throw new IllegalArgumentException(
                         prefix(settings, "commit to") + " but the base head `" + id + "` is not a commit id");
@@ -454,15 +462,12 @@ public final class GitRepoStateStore implements StateStore {
             }
 
             List<String> wrongIds = new ArrayList<>();
-            List<String> missing = new ArrayList<>();
             Map<String, ObjectId> edits = new HashMap<>(changes.size() * 2);
             for (FileChange change : changes) {
                 if (change instanceof FileChange.Added a) {
-                    edits.put(
-                            a.path(), blob(inserter, reader, a.path(), a.content(), a.contentId(), wrongIds, missing));
+                    edits.put(a.path(), blob(inserter, a.path(), a.content(), a.contentId(), wrongIds));
                 } else if (change instanceof FileChange.Modified m) {
-                    edits.put(
-                            m.path(), blob(inserter, reader, m.path(), m.content(), m.contentId(), wrongIds, missing));
+                    edits.put(m.path(), blob(inserter, m.path(), m.content(), m.contentId(), wrongIds));
                 } else if (change instanceof FileChange.Deleted d) {
                     edits.put(d.path(), null);
                 }
@@ -470,9 +475,6 @@ public final class GitRepoStateStore implements StateStore {
             if (!wrongIds.isEmpty()) {
                 throw new IllegalArgumentException(
                         prefix(settings, "commit to") + " but content does not match its id: " + list(wrongIds));
-            }
-            if (!missing.isEmpty()) {
-                throw new IOException(list(missing));
             }
             ObjectId tree = edit.apply(edits, inserter);
             if (tree.equals(baseTree)) {
@@ -509,25 +511,9 @@ public final class GitRepoStateStore implements StateStore {
     }
 
     private static ObjectId blob(
-            ObjectInserter inserter,
-            ObjectReader reader,
-            String path,
-            byte[] content,
-            String contentId,
-            List<String> wrongIds,
-            List<String> missing)
+            ObjectInserter inserter, String path, byte[] content, String contentId, List<String> wrongIds)
             throws IOException {
         ObjectId declared = ObjectId.fromString(contentId);
-        if (content.length == 0 && !declared.equals(Constants.EMPTY_BLOB_ID)) {
-            if (!reader.has(declared)) {
-                missing.add("path `" + path + "` reuses blob " + contentId
-                        + ", which is not in the local repository (only blobs of snapshots this store has read"
-                        + " can be reused)");
-            } else if (reader.open(declared).getType() != Constants.OBJ_BLOB) {
-                missing.add("path `" + path + "` reuses " + contentId + ", which is not a blob");
-            }
-            return declared;
-        }
         ObjectId actual = inserter.insert(Constants.OBJ_BLOB, content);
         if (!actual.equals(declared)) {
             wrongIds.add("path `" + path + "` has contentId " + contentId + " but its " + content.length

@@ -1,12 +1,17 @@
 package dev.kbr.state.diff;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kbr.state.ChangeSet;
+import dev.kbr.state.ContentId;
 import dev.kbr.state.DesiredFile;
 import dev.kbr.state.FileChange;
 import dev.kbr.state.StateSnapshot;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,33 +19,47 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class TreeDiffTest {
-    private static String id(byte[] b) {
-        return "id-" + new String(b, StandardCharsets.UTF_8);
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String id(String s) {
+        return ContentId.of(utf8(s));
     }
 
     private static DesiredFile bytes(String s) {
-        return new DesiredFile.Bytes(s.getBytes(StandardCharsets.UTF_8));
+        return new DesiredFile.Bytes(utf8(s));
     }
 
-    private static final StateSnapshot CURRENT = new StateSnapshot(
-            Optional.of("abc"),
-            new TreeMap<>(Map.of(
-                    "w/same.yaml", "id-same",
-                    "w/changed.yaml", "id-old",
-                    "w/gone.yaml", "id-gone",
-                    "w/theirs.yaml", "id-theirs",
-                    ".kbr/works/old.json", "id-rec")),
-            id -> new byte[0]);
+    private static final Map<String, String> TEXT = Map.of(
+            "w/same.yaml", "same",
+            "w/changed.yaml", "old",
+            "w/gone.yaml", "gone",
+            "w/theirs.yaml", "theirs",
+            "v/kept-here.yaml", "kept",
+            ".kbr/works/old.json", "rec");
+
+    /** The paths read through the snapshot's reader, to show what the diff had to read. */
+    private final List<String> reads = new ArrayList<>();
+
+    private StateSnapshot current() {
+        TreeMap<String, String> files = new TreeMap<>();
+        TEXT.forEach((path, text) -> files.put(path, id(text)));
+        return new StateSnapshot(Optional.of("v1"), files, (path, contentId) -> {
+            reads.add(path);
+            return utf8(TEXT.get(path));
+        });
+    }
 
     @Test
-    void addsChangesAndPrunesOnlyWhatKbrOwns() {
+    void addsChangesAndPrunesOnlyWhatKbrOwns() throws IOException {
         var desired = new TreeMap<String, DesiredFile>(Map.of(
                 "w/same.yaml", bytes("same"),
                 "w/changed.yaml", bytes("new"),
                 "w/added.yaml", bytes("added"),
-                "w/kept.yaml", new DesiredFile.Existing("id-kept")));
-        ChangeSet changes =
-                TreeDiff.diff(CURRENT, desired, Set.of("w/gone.yaml", "w/same.yaml"), ".kbr/", TreeDiffTest::id);
+                "v/kept-here.yaml", new DesiredFile.Existing(id("kept")),
+                "w/kept.yaml", new DesiredFile.Existing(id("kept"))));
+        ChangeSet changes = TreeDiff.diff(current(), desired, Set.of("w/gone.yaml", "w/same.yaml"), ".kbr/");
         assertThat(changes.changes())
                 .extracting(c -> c.getClass().getSimpleName() + " " + c.path())
                 .containsExactly(
@@ -50,15 +69,27 @@ class TreeDiffTest {
                         "Deleted w/gone.yaml",
                         "Added w/kept.yaml");
         FileChange.Added kept = (FileChange.Added) changes.changes().get(4);
-        assertThat(kept.content()).isEmpty();
-        assertThat(kept.contentId()).isEqualTo("id-kept");
+        assertThat(kept.content()).asString(StandardCharsets.UTF_8).isEqualTo("kept");
+        assertThat(kept.contentId()).isEqualTo(id("kept"));
+        // Kept content is read by path from the file that holds it, and only where it must move.
+        assertThat(reads).containsExactly("v/kept-here.yaml");
     }
 
     @Test
-    void identicalTreesGiveNoChanges() {
+    void keptContentThatNoFileHoldsIsAnErrorNotAnEmptyFile() {
+        var desired = new TreeMap<String, DesiredFile>(Map.of("w/lost.yaml", new DesiredFile.Existing(id("lost"))));
+        assertThatThrownBy(() -> TreeDiff.diff(current(), desired, Set.of(), ".kbr/"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(id("lost"))
+                .hasMessageContaining("v1");
+    }
+
+    @Test
+    void identicalTreesGiveNoChanges() throws IOException {
         var desired = new TreeMap<String, DesiredFile>(Map.of("w/same.yaml", bytes("same")));
-        assertThat(TreeDiff.diff(CURRENT, desired, Set.of("w/same.yaml"), ".none/", TreeDiffTest::id)
+        assertThat(TreeDiff.diff(current(), desired, Set.of("w/same.yaml"), ".none/")
                         .isEmpty())
                 .isTrue();
+        assertThat(reads).isEmpty();
     }
 }

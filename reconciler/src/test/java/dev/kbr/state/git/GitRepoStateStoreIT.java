@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.kbr.state.ChangeSet;
 import dev.kbr.state.CommitResult;
+import dev.kbr.state.ContentId;
 import dev.kbr.state.FileChange;
 import dev.kbr.state.StaleStateException;
 import dev.kbr.state.StateSnapshot;
@@ -67,7 +68,7 @@ class GitRepoStateStoreIT {
         byte[] binary = {0, 1, 2, (byte) 0xff, '\n', (byte) 0xc3};
 
         StateSnapshot empty = store.read();
-        assertThat(empty.head()).isEmpty();
+        assertThat(empty.version()).isEmpty();
         assertThat(empty.files()).isEmpty();
 
         CommitResult result = store.commit(
@@ -135,7 +136,7 @@ class GitRepoStateStoreIT {
         GitRepoStateStore store = open(GitStoreSettings.of(STORE, remote.toString(), MAIN));
         StateSnapshot snapshot = store.read();
 
-        assertThat(snapshot.head()).contains(head);
+        assertThat(snapshot.version()).contains(head);
         SortedMap<String, String> expected = git.blobIds(remote, MAIN);
         assertThat(expected).hasSize(7);
         assertThat(snapshot.files()).isEqualTo(expected);
@@ -144,9 +145,9 @@ class GitRepoStateStoreIT {
                     .as(file.getKey())
                     .isEqualTo(git.bytes(remote, "cat-file", "blob", file.getValue()));
         }
-        assertThat(store.contentId("kind: A\n".getBytes(StandardCharsets.UTF_8)))
+        assertThat(ContentId.of("kind: A\n".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(expected.get("worker-1/resources/default/promise/r1/instance-configure/5058f/a.yaml"));
-        assertThat(store.contentId(new byte[0])).isEqualTo(expected.get("empty.txt"));
+        assertThat(ContentId.of(new byte[0])).isEqualTo(expected.get("empty.txt"));
     }
 
     @Test
@@ -171,7 +172,7 @@ class GitRepoStateStoreIT {
                 base,
                 changes(
                         new FileChange.Modified(
-                                "modify.yaml", base.files().get("modify.yaml"), next, store.contentId(next)),
+                                "modify.yaml", base.files().get("modify.yaml"), next, ContentId.of(next)),
                         deleted(base, "gone/deep/only.yaml"),
                         deleted(base, "dir/x.yaml")),
                 "Update from: test");
@@ -217,47 +218,6 @@ class GitRepoStateStoreIT {
     }
 
     @Test
-    void reusesABlobItHoldsById() throws IOException {
-        Path remote = git.initBare(tmp.resolve("state.git"), MAIN);
-        git.seed(tmp.resolve("work"), remote, MAIN, Map.of("records/a.json", "{\"a\": 1}\n"));
-        GitRepoStateStore store = open(GitStoreSettings.of(STORE, remote.toString(), MAIN));
-        StateSnapshot base = store.read();
-        String id = base.files().get("records/a.json");
-
-        store.commit(
-                base,
-                changes(
-                        new FileChange.Added("restored/a.json", new byte[0], id),
-                        new FileChange.Added("empty.yaml", new byte[0], store.contentId(new byte[0]))),
-                "reuse");
-
-        SortedMap<String, GitCli.TreeEntry> tree = git.lsTree(remote, MAIN);
-        assertThat(tree.get("restored/a.json").id()).isEqualTo(id);
-        assertThat(git.run(remote, "show", "main:restored/a.json")).isEqualTo("{\"a\": 1}\n");
-        assertThat(git.bytes(remote, "cat-file", "blob", "main:empty.yaml")).isEmpty();
-        assertThat(git.exitCode(remote, "fsck", "--full", "--strict")).isZero();
-    }
-
-    @Test
-    void reusingABlobItDoesNotHoldFailsAndWritesNothing() throws IOException {
-        Path remote = git.initBare(tmp.resolve("state.git"), MAIN);
-        String seeded = git.seed(tmp.resolve("work"), remote, MAIN, Map.of("a.yaml", "a\n"));
-        GitRepoStateStore store = open(GitStoreSettings.of(STORE, remote.toString(), MAIN));
-        StateSnapshot base = store.read();
-        String unknown = store.contentId("never stored\n".getBytes(StandardCharsets.UTF_8));
-
-        IOException e = catchThrowableOfType(
-                IOException.class,
-                () -> store.commit(base, changes(new FileChange.Added("b.yaml", new byte[0], unknown)), "reuse"));
-
-        assertThat(e.getClass()).isEqualTo(IOException.class);
-        assertThat(e.getMessage())
-                .contains("Tried to commit to state store `default`", remote.toString(), "branch main")
-                .contains("b.yaml", unknown);
-        assertThat(git.line(remote, "rev-parse", MAIN)).isEqualTo(seeded);
-    }
-
-    @Test
     void secondWriterOnTheSameHeadGetsStaleStateExceptionAndTheFirstCommitStays() throws IOException {
         Path remote = git.initBare(tmp.resolve("state.git"), MAIN);
         String seeded = git.seed(tmp.resolve("work"), remote, MAIN, Map.of("a.yaml", "a\n"));
@@ -265,29 +225,29 @@ class GitRepoStateStoreIT {
         GitRepoStateStore second = open(GitStoreSettings.of(STORE, remote.toString(), MAIN));
         StateSnapshot firstBase = first.read();
         StateSnapshot secondBase = second.read();
-        assertThat(secondBase.head()).isEqualTo(firstBase.head()).contains(seeded);
+        assertThat(secondBase.version()).isEqualTo(firstBase.version()).contains(seeded);
 
         CommitResult won = first.commit(firstBase, changes(added(first, "first.yaml", "1\n")), "first");
         StaleStateException e = catchThrowableOfType(
                 StaleStateException.class,
                 () -> second.commit(secondBase, changes(added(second, "second.yaml", "2\n")), "second"));
 
-        String winner = ((CommitResult.Committed) won).commitId();
+        String winner = ((CommitResult.Committed) won).version();
         assertThat(e.getMessage())
                 .contains("Tried to push to state store `default`", "branch main")
                 .contains("moved from " + seeded.substring(0, 7) + " to " + winner.substring(0, 7))
                 .contains("re-run");
-        assertThat(e.expectedHead()).contains(seeded);
-        assertThat(e.actualHead()).contains(winner);
+        assertThat(e.expectedVersion()).contains(seeded);
+        assertThat(e.actualVersion()).contains(winner);
         assertThat(git.run(remote, "log", "--format=%H", MAIN)).isEqualTo(winner + "\n" + seeded + "\n");
         assertThat(git.blobIds(remote, MAIN)).containsOnlyKeys("a.yaml", "first.yaml");
 
         // Reading again and recomputing is how the engine recovers.
         StateSnapshot fresh = second.read();
-        assertThat(fresh.head()).contains(winner);
+        assertThat(fresh.version()).contains(winner);
         CommitResult retried = second.commit(fresh, changes(added(second, "second.yaml", "2\n")), "second");
         assertThat(git.line(remote, "rev-parse", "main^")).isEqualTo(winner);
-        assertThat(git.line(remote, "rev-parse", MAIN)).isEqualTo(((CommitResult.Committed) retried).commitId());
+        assertThat(git.line(remote, "rev-parse", MAIN)).isEqualTo(((CommitResult.Committed) retried).version());
     }
 
     @Test
@@ -303,9 +263,9 @@ class GitRepoStateStoreIT {
                 StaleStateException.class,
                 () -> second.commit(secondBase, changes(added(second, "second.yaml", "2\n")), "second"));
 
-        String winner = ((CommitResult.Committed) won).commitId();
-        assertThat(e.expectedHead()).isEmpty();
-        assertThat(e.actualHead()).contains(winner);
+        String winner = ((CommitResult.Committed) won).version();
+        assertThat(e.expectedVersion()).isEmpty();
+        assertThat(e.actualVersion()).contains(winner);
         assertThat(e.getMessage()).contains("moved from (no branch) to " + winner.substring(0, 7));
         assertThat(git.run(remote, "log", "--format=%H", MAIN)).isEqualTo(winner + "\n");
     }
@@ -318,14 +278,14 @@ class GitRepoStateStoreIT {
         GitRepoStateStore store = open(GitStoreSettings.of(STORE, remote.toString(), branch));
 
         StateSnapshot empty = store.read();
-        assertThat(empty.head()).isEmpty();
+        assertThat(empty.version()).isEmpty();
         CommitResult result = store.commit(empty, changes(added(store, "state.yaml", "state\n")), "state");
 
         String head = git.line(remote, "rev-parse", "refs/heads/" + branch);
         assertThat(result).isEqualTo(new CommitResult.Committed(head, 1));
         assertThat(git.blobIds(remote, branch)).containsOnlyKeys("state.yaml");
         assertThat(git.line(remote, "rev-parse", MAIN)).isEqualTo(mainHead);
-        assertThat(store.read().head()).contains(head);
+        assertThat(store.read().version()).contains(head);
     }
 
     @Test
@@ -337,25 +297,25 @@ class GitRepoStateStoreIT {
         GitRepoStateStore store = open(GitStoreSettings.of(STORE, url, MAIN));
 
         StateSnapshot empty = store.read();
-        assertThat(empty.head()).isEmpty();
+        assertThat(empty.version()).isEmpty();
         CommitResult first = store.commit(
                 empty,
                 changes(added(store, "worker-1/a.yaml", "a: 1\n"), added(store, "worker-1/b.yaml", "b: 1\n")),
                 "first");
-        String firstId = ((CommitResult.Committed) first).commitId();
+        String firstId = ((CommitResult.Committed) first).version();
         assertThat(git.line(remote, "rev-parse", MAIN)).isEqualTo(firstId);
 
         StateSnapshot base = store.read();
-        assertThat(base.head()).contains(firstId);
+        assertThat(base.version()).contains(firstId);
         byte[] next = "a: 2\n".getBytes(StandardCharsets.UTF_8);
         CommitResult second = store.commit(
                 base,
                 changes(
                         new FileChange.Modified(
-                                "worker-1/a.yaml", base.files().get("worker-1/a.yaml"), next, store.contentId(next)),
+                                "worker-1/a.yaml", base.files().get("worker-1/a.yaml"), next, ContentId.of(next)),
                         deleted(base, "worker-1/b.yaml")),
                 "second");
-        String secondId = ((CommitResult.Committed) second).commitId();
+        String secondId = ((CommitResult.Committed) second).version();
 
         assertThat(git.run(remote, "log", "--format=%H", MAIN)).isEqualTo(secondId + "\n" + firstId + "\n");
         assertThat(git.run(remote, "show", "main:worker-1/a.yaml")).isEqualTo("a: 2\n");
@@ -365,7 +325,7 @@ class GitRepoStateStoreIT {
         // A fresh store fetches the whole history over the network.
         GitRepoStateStore reader = open(GitStoreSettings.of("other", url, MAIN));
         StateSnapshot fetched = reader.read();
-        assertThat(fetched.head()).contains(secondId);
+        assertThat(fetched.version()).contains(secondId);
         assertThat(fetched.files()).isEqualTo(git.blobIds(remote, MAIN));
         assertThat(fetched.read("worker-1/a.yaml")).isEqualTo(next);
     }
@@ -382,7 +342,7 @@ class GitRepoStateStoreIT {
         assertThat(base.files()).containsOnlyKeys("a.yaml");
         CommitResult result = store.commit(base, changes(added(store, "b.yaml", "b\n")), "file url");
 
-        assertThat(git.line(remote, "rev-parse", MAIN)).isEqualTo(((CommitResult.Committed) result).commitId());
+        assertThat(git.line(remote, "rev-parse", MAIN)).isEqualTo(((CommitResult.Committed) result).version());
         assertThat(git.blobIds(remote, MAIN)).containsOnlyKeys("a.yaml", "b.yaml");
     }
 
@@ -465,11 +425,11 @@ class GitRepoStateStoreIT {
                             "a.yaml",
                             base.files().get("a.yaml"),
                             "A\n".getBytes(StandardCharsets.UTF_8),
-                            store.contentId("A\n".getBytes(StandardCharsets.UTF_8)))));
+                            ContentId.of("A\n".getBytes(StandardCharsets.UTF_8)))));
             if (remote.equals(two)) {
                 Collections.reverse(changes);
             }
-            commits.add(((CommitResult.Committed) store.commit(base, new ChangeSet(changes), "same")).commitId());
+            commits.add(((CommitResult.Committed) store.commit(base, new ChangeSet(changes), "same")).version());
         }
 
         assertThat(git.line(one, "rev-parse", "main^{tree}")).isEqualTo(git.line(two, "rev-parse", "main^{tree}"));
@@ -483,7 +443,7 @@ class GitRepoStateStoreIT {
         String seeded = git.seed(tmp.resolve("work"), remote, MAIN, Map.of("a.yaml", "a\n", "dir/b.yaml", "b\n"));
         GitRepoStateStore store = open(GitStoreSettings.of(STORE, remote.toString(), MAIN));
         StateSnapshot base = store.read();
-        String wrongOld = store.contentId("not b\n".getBytes(StandardCharsets.UTF_8));
+        String wrongOld = ContentId.of("not b\n".getBytes(StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> store.commit(
                         base,
@@ -540,12 +500,12 @@ class GitRepoStateStoreIT {
                 GitStoreSettings.of(STORE, remote.toString(), MAIN).withScratchDirectory(scratch);
 
         try (GitRepoStateStore store = GitRepoStateStore.open(settings)) {
-            assertThat(store.read().head()).contains(seeded);
+            assertThat(store.read().version()).contains(seeded);
         }
         assertThat(scratch).isDirectory();
         try (GitRepoStateStore store = GitRepoStateStore.open(settings)) {
             StateSnapshot again = store.read();
-            assertThat(again.head()).contains(seeded);
+            assertThat(again.version()).contains(seeded);
             assertThat(again.read("a.yaml")).isEqualTo("a\n".getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -565,7 +525,7 @@ class GitRepoStateStoreIT {
     }
 
     private static FileChange.Added added(GitRepoStateStore store, String path, byte[] content) {
-        return new FileChange.Added(path, content, store.contentId(content));
+        return new FileChange.Added(path, content, ContentId.of(content));
     }
 
     private static FileChange.Deleted deleted(StateSnapshot base, String path) {

@@ -37,7 +37,7 @@ class RecordsFormatTest {
             ids.put(path, path);
             contents.put(path, bytes);
         });
-        return new StateSnapshot(Optional.of(ID), ids, contents::get);
+        return new StateSnapshot(Optional.of(ID), ids, (path, id) -> contents.get(path));
     }
 
     @Test
