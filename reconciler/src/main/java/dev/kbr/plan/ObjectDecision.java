@@ -108,13 +108,17 @@ public sealed interface ObjectDecision {
      *
      * @param deleteWorkflow true when its Promise's first delete pipeline runs with its last recorded
      *     form; false when it has none (or no recorded form), and what it delivered is pruned at once
+     * @param unlessProduced true for a request: it may be a sub-request that a compound Promise's
+     *     pipeline (or a cached parent's recorded outputs) writes again during the pass, which only
+     *     the configure phase can tell; then it is configured like any sub-request, not deleted
      */
-    record Delete(boolean deleteWorkflow) implements ObjectDecision {
+    record Delete(boolean deleteWorkflow, boolean unlessProduced) implements ObjectDecision {
         @Override
         public String text() {
-            return deleteWorkflow
-                    ? "delete (its delete workflow runs)"
-                    : "delete (no delete workflow; its outputs are pruned)";
+            return "delete" + (unlessProduced ? " unless a pipeline writes it again" : "")
+                    + (deleteWorkflow
+                            ? " (its delete workflow runs)"
+                            : " (no delete workflow; its outputs are pruned)");
         }
     }
 

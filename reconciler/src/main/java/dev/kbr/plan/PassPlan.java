@@ -37,8 +37,10 @@ import java.util.function.Function;
  *       the Promise's workflow produces, so a Promise that runs does not change its requests'
  *       decisions. Only its availability does: when a Promise's workflow fails in the pass, its
  *       requests (and the Promises requiring it) wait instead of their planned decision.
- *   <li>Deletions are final only after the configure phase ({@link #deletions}): a gone object a
- *       pipeline produces again is not deleted, and input errors found while running hold them.
+ *   <li>Deletions are final only after the configure phase ({@link #deletions}): a gone request
+ *       may be a sub-request that a pipeline, or a cached parent's recorded outputs, produce again
+ *       (its decision says {@code unless a pipeline writes it again}), and input errors found while
+ *       running hold every deletion.
  * </ul>
  *
  * <p>Immutable; safe to share between the pass's threads.
@@ -175,23 +177,25 @@ public final class PassPlan {
         // The pass reports these input errors as it runs; with any of them, deletions are held.
         boolean inputErrors =
                 checks.inputErrors() || entries.stream().anyMatch(e -> e.decision() instanceof ObjectDecision.Invalid);
-        Map<ObjectKey, Entry> requests = new LinkedHashMap<>();
+        Map<ObjectKey, ResourceRequest> firsts = new LinkedHashMap<>();
         for (ResourceRequest request : platform.requests()) {
             ObjectKey key = ObjectKey.request(request.promiseName(), request.namespace(), request.name());
-            if (requests.containsKey(key)) {
+            if (firsts.putIfAbsent(key, request) != null) {
                 inputErrors = true;
-            } else {
-                requests.put(
-                        key,
-                        planner.request(
-                                request,
-                                promises.get(request.promiseName()),
-                                checks.requests().get(key)));
             }
         }
-        entries.addAll(requests.values());
-        platformObjects.addAll(requests.keySet());
-        inputErrors |= requests.values().stream().anyMatch(e -> e.decision() instanceof ObjectDecision.Invalid);
+        // Each request's input hash covers its Promise's whole spec: with many requests that is
+        // most of the planning time, so requests are decided on all cores (in order).
+        List<Entry> requests = firsts.entrySet().stream()
+                .parallel()
+                .map(e -> planner.request(
+                        e.getValue(),
+                        promises.get(e.getValue().promiseName()),
+                        checks.requests().get(e.getKey())))
+                .toList();
+        entries.addAll(requests);
+        platformObjects.addAll(firsts.keySet());
+        inputErrors |= requests.stream().anyMatch(e -> e.decision() instanceof ObjectDecision.Invalid);
         entries.addAll(planner.gone(platformObjects, promises, inputErrors));
         return new PassPlan(entries, planner, order, platformObjects);
     }
@@ -266,8 +270,8 @@ public final class PassPlan {
         if (entries.isEmpty()) {
             lines.add("no Promise, request or recorded object");
         }
-        lines.add("(sub-requests that pipelines produce are decided when they appear; a Promise whose"
-                + " workflow fails makes its requests and the Promises requiring it wait)");
+        lines.add("(sub-requests that pipelines produce are decided when they appear, also one listed as gone;"
+                + " a Promise whose workflow fails makes its requests and the Promises requiring it wait)");
         return List.copyOf(lines);
     }
 

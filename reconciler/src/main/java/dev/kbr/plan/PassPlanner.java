@@ -170,8 +170,8 @@ final class PassPlanner {
         } else if (deletions instanceof DeletionPlan.Delete delete) {
             List<ObjectKey> order = new ArrayList<>(delete.requests());
             order.addAll(delete.promises());
-            order.forEach(key -> entries.add(
-                    new PassPlan.Entry(key, subject(key), new ObjectDecision.Delete(hasDeleteWorkflow(key)), "")));
+            order.forEach(key -> entries.add(new PassPlan.Entry(
+                    key, subject(key), new ObjectDecision.Delete(hasDeleteWorkflow(key), !key.isPromise()), "")));
         }
         return entries;
     }

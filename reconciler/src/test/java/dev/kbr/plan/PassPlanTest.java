@@ -143,7 +143,8 @@ class PassPlanTest {
         write("a.yaml", promise("app", "App", "", true) + "---\n" + request("App", "one", ""));
         Recorded recorded = withGone(ranAsPlanned(NOW.minusSeconds(60), true));
         PassPlan plan = plan(recorded, false, List.of());
-        assertThat(decision(plan, GONE)).isEqualTo("delete (its delete workflow runs)");
+        assertThat(decision(plan, GONE))
+                .isEqualTo("delete unless a pipeline writes it again (its delete workflow runs)");
         assertThat(plan.runsDeleteWorkflow(GONE)).isTrue();
     }
 
@@ -152,7 +153,10 @@ class PassPlanTest {
         writeApp("");
         Recorded recorded = withGone(ranAsPlanned(NOW.minusSeconds(60), true));
         PassPlan plan = plan(recorded, false, List.of());
-        assertThat(plan.lines()).contains("App default/gone: delete (no delete workflow; its outputs are pruned)");
+        assertThat(plan.lines())
+                .contains(
+                        "App default/gone: delete unless a pipeline writes it again (no delete workflow; its outputs are"
+                                + " pruned)");
         assertThat(plan.deletions(Set.of(APP, ONE), Set.of(), false))
                 .isEqualTo(new DeletionPlan.Delete(List.of(GONE), List.of()));
         // A sub-request produced again in the pass is not deleted after all.
