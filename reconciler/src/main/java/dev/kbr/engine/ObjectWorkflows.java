@@ -32,15 +32,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Decides and runs one object's configure workflow in a pass: a Promise's or a resource
- * request's. Each call is one task: it reads only the pass's immutable inputs and what it is
- * given, and returns what it decided as an {@link ObjectResult}, so tasks run in parallel share
- * nothing they write.
+ * Carries out one object's planned decision ({@link PassPlan}) in a pass, a Promise's or a
+ * resource request's, and runs its configure workflow when the plan says so. Each call is one
+ * task: it reads only the pass's immutable inputs and what it is given, and returns what it did as
+ * an {@link ObjectResult}, so tasks run in parallel share nothing they write.
  *
  * <p>Mirrors Kratix's controllers: a Promise whose required Promises are not available is not
  * available and its requests wait (KRATIX.md §2.6); an invalid object keeps what it delivered;
  * an object whose inputs did not change is cached; a compound Promise's requests produce
- * sub-requests, which run in the next wave.
+ * sub-requests, which run in the next wave. Only what the plan could not know is decided here:
+ * a required Promise whose workflow failed in this pass, and the sub-requests, which the plan's
+ * rules decide when they appear ({@link PassPlan#decideProduced}).
  */
 final class ObjectWorkflows {
     /** Whether a Promise can take requests after its task. */

@@ -51,7 +51,8 @@ final class Planning {
     /**
      * Plans the pass.
      *
-     * @param inputErrors true when loading or reading the stores reported an input error
+     * @param inputErrors true when loading or reading the stores reported an input error (the plan
+     *     adds the invalid objects it finds)
      * @param pool the pass's threads, which validate the requests
      */
     static Planned plan(
@@ -78,11 +79,7 @@ final class Planning {
         requests.forEach((key, result) ->
                 validated.put(key, result.hasErrors() ? Optional.empty() : Optional.of(result.object())));
         PassPlan.Checks checks = new PassPlan.Checks(
-                invalid,
-                validated,
-                loaded.filesWithErrors(),
-                stores.destinationsDropped(),
-                inputErrors || !invalid.isEmpty());
+                invalid, validated, loaded.filesWithErrors(), stores.destinationsDropped(), inputErrors);
         PassPlan plan = PassPlan.of(
                 platform,
                 stores.destinations().values(),
