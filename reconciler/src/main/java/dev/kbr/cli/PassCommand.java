@@ -6,6 +6,7 @@ import dev.kbr.engine.SavedPlan;
 import dev.kbr.engine.SavedPlanApply;
 import dev.kbr.load.PlatformSource;
 import dev.kbr.pipeline.PipelineRunner;
+import dev.kbr.plan.PassPlan;
 import dev.kbr.report.RunReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 
 /** What {@code plan} and {@code apply} share: build the adapters, run one pass, print, exit. */
@@ -35,6 +37,11 @@ abstract class PassCommand implements Callable<Integer> {
     /** {@code plan --out FILE}: where to save the plan; empty for {@code apply}. */
     Optional<Path> saveTo() {
         return Optional.empty();
+    }
+
+    /** {@code plan --explain}: print the pass's plan before the report. */
+    boolean explain() {
+        return false;
     }
 
     /** {@code apply PLANFILE}: the saved plan to apply; empty for a normal pass. */
@@ -154,6 +161,8 @@ abstract class PassCommand implements Callable<Integer> {
         Environment environment = main.environment();
         Optional<String> fingerprintBefore =
                 saveTo().isPresent() ? Optional.of(platform.fingerprint()) : Optional.empty();
+        // With retries a pass plans once per attempt; the last attempt's plan is the one reported.
+        AtomicReference<PassPlan> plan = new AtomicReference<>();
         try (PipelineRunner runner = Adapters.connectingPipelineRunner(options);
                 PassOutput.Progress progress = PassOutput.progress(
                         options, environment, spec.commandLine().getErr(), apply() ? "apply" : "plan")) {
@@ -162,12 +171,15 @@ abstract class PassCommand implements Callable<Integer> {
                                 runner,
                                 store -> Adapters.openStateStore(store, cacheDir, secrets, caFile),
                                 Clock.systemUTC(),
-                                progress.listener())
+                                explain() ? PassOutput.plansTo(progress.listener(), plan::set) : progress.listener())
                         .run(pass);
             } catch (IOException | RuntimeException e) {
                 progress.stopped();
                 throw e;
             }
+        }
+        if (plan.get() != null) {
+            PassOutput.explain(plan.get(), options, out, spec.commandLine().getErr());
         }
         int exit = finish(report, environment, out);
         if (saveTo().isPresent()) {

@@ -1,8 +1,10 @@
 package dev.kbr.cli;
 
 import dev.kbr.engine.PassListener;
+import dev.kbr.plan.PassPlan;
 import dev.kbr.report.JsonReport;
 import dev.kbr.report.MarkdownReport;
+import dev.kbr.report.PipelineRun;
 import dev.kbr.report.RunReport;
 import dev.kbr.report.TextReport;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 
 /**
  * Where {@code plan} and {@code apply} put what they tell: progress on stderr while the pass
@@ -66,6 +69,68 @@ final class PassOutput {
                 printer.close();
             }
         };
+    }
+
+    /**
+     * {@code delegate}, also handing each plan the pass makes to {@code plans}.
+     *
+     * @param plans called once per attempt, before any pipeline runs; must return quickly
+     */
+    static PassListener plansTo(PassListener delegate, Consumer<PassPlan> plans) {
+        return new PassListener() {
+            @Override
+            public void planned(PassPlan plan) {
+                plans.accept(plan);
+                delegate.planned(plan);
+            }
+
+            @Override
+            public void objectsQueued(int count) {
+                delegate.objectsQueued(count);
+            }
+
+            @Override
+            public void objectDone() {
+                delegate.objectDone();
+            }
+
+            @Override
+            public void cached(String object) {
+                delegate.cached(object);
+            }
+
+            @Override
+            public void pushing(String store, int files) {
+                delegate.pushing(store, files);
+            }
+
+            @Override
+            public void pushed(String store, String commit) {
+                delegate.pushed(store, commit);
+            }
+
+            @Override
+            public void pipelineStarted(String description) {
+                delegate.pipelineStarted(description);
+            }
+
+            @Override
+            public void pipelineFinished(PipelineRun run) {
+                delegate.pipelineFinished(run);
+            }
+        };
+    }
+
+    /**
+     * Prints {@code plan --explain}'s plan: on {@code out} before the text report, or on {@code
+     * err} with {@code --output json}, so that stdout stays one JSON document.
+     */
+    static void explain(PassPlan plan, PassOptionsMixin options, PrintWriter out, PrintWriter err) {
+        PrintWriter to = options.output == PassOptionsMixin.Output.json ? err : out;
+        to.println("Plan (decided before any pipeline ran):");
+        plan.lines().forEach(line -> to.println("  " + line));
+        to.println();
+        to.flush();
     }
 
     /**

@@ -25,6 +25,19 @@ final class PlanCommand extends PassCommand {
             })
     Path out;
 
+    @CommandLine.Option(
+            names = "--explain",
+            description = "Before the diff, print the pass's plan, decided before any pipeline runs: one line per"
+                    + " Promise, request and recorded object gone from the platform, in the order the pass takes"
+                    + " them, saying what it does and why (run (new), run (input changed), cached, invalid, held,"
+                    + " waiting, delete). With --output json it goes to stderr.")
+    boolean explain;
+
+    @Override
+    boolean explain() {
+        return explain;
+    }
+
     @Override
     boolean apply() {
         return false;

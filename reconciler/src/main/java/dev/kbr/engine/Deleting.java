@@ -9,9 +9,8 @@ import dev.kbr.load.PlatformLoader;
 import dev.kbr.model.ObjectKey;
 import dev.kbr.model.Platform;
 import dev.kbr.model.Promise;
-import dev.kbr.model.WorkflowAction;
-import dev.kbr.model.WorkflowType;
 import dev.kbr.plan.DeletionPlan;
+import dev.kbr.plan.PassPlan;
 import dev.kbr.report.Notice;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,16 +41,19 @@ final class Deleting {
     private final Platform platform;
     private final StoresRead stores;
     private final WorkflowExecutor executor;
+    private final PassPlan plan;
 
     /**
      * @param platform the platform (a gone request's Promise is looked up in it first)
      * @param stores the records (a gone object's last recorded form, a gone Promise's too)
      * @param executor runs the delete pipelines
+     * @param plan the pass's plan, which says whose delete workflow runs
      */
-    Deleting(Platform platform, StoresRead stores, WorkflowExecutor executor) {
+    Deleting(Platform platform, StoresRead stores, WorkflowExecutor executor, PassPlan plan) {
         this.platform = platform;
         this.stores = stores;
         this.executor = executor;
+        this.plan = plan;
     }
 
     /** Carries out {@code plan}; runs pipelines only for {@link DeletionPlan.Delete}. */
@@ -103,12 +105,10 @@ final class Deleting {
     private ObjectOutcome deleteObject(ObjectKey key, PassLog log, Map<String, PipelineAttempt> attempted)
             throws InterruptedException {
         ObjectNode recorded = stores.previousObjects().get(key);
-        Optional<Promise> promise = platform.promise(key.promise()).or(() -> recordedPromise(key.promise(), log));
-        WorkflowType type = key.isPromise() ? WorkflowType.PROMISE : WorkflowType.RESOURCE;
-        boolean hasDelete = promise.map(
-                        p -> !p.workflows().of(type, WorkflowAction.DELETE).isEmpty())
-                .orElse(false);
-        if (recorded == null || !hasDelete) {
+        Optional<Promise> promise = plan.runsDeleteWorkflow(key)
+                ? platform.promise(key.promise()).or(() -> recordedPromise(key.promise(), log))
+                : Optional.empty();
+        if (recorded == null || promise.isEmpty()) {
             log.notices.add(new Notice(
                     Notice.Topic.DELETED,
                     key.toString(),

@@ -1,6 +1,5 @@
 package dev.kbr.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.execute.ConfigureRun;
 import dev.kbr.execute.KratixStatus;
@@ -9,7 +8,6 @@ import dev.kbr.execute.WorkflowExecutor;
 import dev.kbr.execute.WorkflowJob;
 import dev.kbr.execute.WorkflowOutcome;
 import dev.kbr.execute.YamlText;
-import dev.kbr.model.Diagnostic;
 import dev.kbr.model.ObjectKey;
 import dev.kbr.model.Platform;
 import dev.kbr.model.Promise;
@@ -17,12 +15,9 @@ import dev.kbr.model.RequiredPromise;
 import dev.kbr.model.ResourceRequest;
 import dev.kbr.model.WorkId;
 import dev.kbr.model.WorkType;
-import dev.kbr.model.WorkflowType;
-import dev.kbr.plan.CachePolicy;
-import dev.kbr.plan.Canonical;
 import dev.kbr.plan.InputHash;
-import dev.kbr.plan.ReconcileInterval;
-import dev.kbr.plan.RunReason;
+import dev.kbr.plan.ObjectDecision;
+import dev.kbr.plan.PassPlan;
 import dev.kbr.report.Notice;
 import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroups;
@@ -30,25 +25,25 @@ import dev.kbr.state.ObjectRecord;
 import dev.kbr.validate.RequestValidator;
 import dev.kbr.validate.SchemaCache;
 import dev.kbr.validate.ValidationResult;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Decides and runs one object's configure workflow in a pass: a Promise's or a resource
- * request's. Each call is one task: it reads only the pass's immutable inputs and what it is
- * given, and returns what it decided as an {@link ObjectResult}, so tasks run in parallel share
- * nothing they write.
+ * Carries out one object's planned decision ({@link PassPlan}) in a pass, a Promise's or a
+ * resource request's, and runs its configure workflow when the plan says so. Each call is one
+ * task: it reads only the pass's immutable inputs and what it is given, and returns what it did as
+ * an {@link ObjectResult}, so tasks run in parallel share nothing they write.
  *
  * <p>Mirrors Kratix's controllers: a Promise whose required Promises are not available is not
  * available and its requests wait (KRATIX.md §2.6); an invalid object keeps what it delivered;
  * an object whose inputs did not change is cached; a compound Promise's requests produce
- * sub-requests, which run in the next wave.
+ * sub-requests, which run in the next wave. Only what the plan could not know is decided here:
+ * a required Promise whose workflow failed in this pass, and the sub-requests, which the plan's
+ * rules decide when they appear ({@link PassPlan#decideProduced}).
  */
 final class ObjectWorkflows {
     /** Whether a Promise can take requests after its task. */
@@ -76,60 +71,38 @@ final class ObjectWorkflows {
             Optional<PromiseState> promiseState,
             Map<String, dev.kbr.execute.PipelineAttempt> attempted) {}
 
-    private final PassOptions options;
     private final Platform platform;
     private final List<String> filesWithErrors;
     private final StoresRead stores;
     private final Instant now;
     private final WorkflowExecutor executor;
-    private final CachePolicy cachePolicy;
-    private final Map<String, Duration> intervals;
-    private final Map<String, JsonNode> promiseSpecs;
-    private final List<Diagnostic> intervalWarnings;
+    private final PassPlan plan;
+    private final Map<ObjectKey, ValidationResult> validated;
     private final RequestValidator requestValidator = new RequestValidator(new SchemaCache());
 
     /**
-     * @param options the pass's options
      * @param platform the platform, state store URLs applied
      * @param filesWithErrors platform files that failed to load
      * @param stores the stores as read at the start of the pass
      * @param now the pass's instant
      * @param executor runs the workflows
+     * @param planned the pass's plan, whose decisions the tasks carry out, and the platform
+     *     requests as validated for it
      */
     ObjectWorkflows(
-            PassOptions options,
             Platform platform,
             List<String> filesWithErrors,
             StoresRead stores,
             Instant now,
-            WorkflowExecutor executor) {
-        this.options = options;
+            WorkflowExecutor executor,
+            Planning.Planned planned) {
         this.platform = platform;
         this.filesWithErrors = List.copyOf(filesWithErrors);
         this.stores = stores;
         this.now = now;
         this.executor = executor;
-        this.cachePolicy =
-                new CachePolicy(stores.recorded(), stores.destinations().keySet(), options.reconcileAll(), now);
-        Map<String, Duration> byPromise = new HashMap<>();
-        Map<String, JsonNode> specs = new HashMap<>();
-        List<Diagnostic> warnings = new ArrayList<>();
-        for (Promise promise : platform.promises()) {
-            ReconcileInterval interval = ReconcileInterval.of(
-                    promise, options.reconcileInterval(), dev.kbr.execute.WorkflowControl::goDuration);
-            warnings.addAll(interval.warnings());
-            byPromise.put(promise.name(), interval.interval());
-            specs.putIfAbsent(
-                    promise.name(), Canonical.presorted(promise.document().path("spec")));
-        }
-        this.intervals = Map.copyOf(byPromise);
-        this.promiseSpecs = Map.copyOf(specs);
-        this.intervalWarnings = List.copyOf(warnings);
-    }
-
-    /** The warnings about Promises' reconciliation intervals (one per Promise). */
-    List<Diagnostic> intervalWarnings() {
-        return intervalWarnings;
+        this.plan = planned.plan();
+        this.validated = planned.requests();
     }
 
     /** True when the platform did not load whole: then what looks changed or gone may only look so. */
@@ -141,27 +114,40 @@ final class ObjectWorkflows {
      * A Promise's task.
      *
      * @param promise the Promise
-     * @param invalid true when its file has errors
      * @param promises each Promise's state so far (those of earlier levels are decided)
      */
-    ObjectResult promise(Promise promise, boolean invalid, Map<String, PromiseState> promises)
-            throws InterruptedException {
+    ObjectResult promise(Promise promise, Map<String, PromiseState> promises) throws InterruptedException {
         PassLog log = new PassLog();
         ObjectKey key = ObjectKey.promise(promise.name());
-        if (invalid) {
+        PassPlan.Entry planned = plan.planned(key).orElseThrow();
+        ObjectDecision decision = planned.decision();
+        if (decision instanceof ObjectDecision.Invalid) {
             log.notice(
                     Notice.Topic.KEPT, key, "Promise " + promise.name() + " has errors; its previous outputs are kept");
             return promiseResult(new ObjectOutcome.Kept(key), log, PromiseState.INVALID, Map.of());
+        }
+        if (decision instanceof ObjectDecision.Held held) {
+            log.notice(
+                    Notice.Topic.HELD,
+                    key,
+                    "Promise " + promise.name() + " is held as it was (" + held.reason() + "); fix them and run again");
+            return promiseResult(new ObjectOutcome.Kept(key), log, PromiseState.HELD, Map.of());
         }
         ObjectNode object = withRecordedStatus(key, promise.document());
         String apiVersion = promise.api()
                 .map(a -> a.gvk().apiVersion().toLowerCase(Locale.ROOT))
                 .orElse("");
         String kind = promise.api().map(a -> a.gvk().kind()).orElse("");
-        Optional<String> unmet = unmetRequirement(promise, promises);
-        if (unmet.isPresent() && platformIncomplete() && stores.previousRuns().containsKey(key)) {
-            // The required Promise may be in a file that failed to load: keep this Promise, its
-            // requests and their status exactly as recorded.
+        Optional<String> unmet = decision instanceof ObjectDecision.Waiting waiting
+                ? Optional.of(waiting.reason())
+                : unmetRequirement(promise, promises);
+        if (unmet.isPresent()
+                && !(decision instanceof ObjectDecision.Waiting)
+                && platformIncomplete()
+                && stores.previousRuns().containsKey(key)) {
+            // Planned available, but a required Promise's workflow failed in this pass; that Promise
+            // may depend on a file that failed to load: keep this Promise, its requests and their
+            // status exactly as recorded.
             log.notice(
                     Notice.Topic.HELD,
                     key,
@@ -179,20 +165,18 @@ final class ObjectWorkflows {
             KratixStatus.promiseAvailability(object, false, true, false, promise.version(), apiVersion, kind, now);
             return promiseResult(new ObjectOutcome.Waiting(key, object), log, PromiseState.UNAVAILABLE, Map.of());
         }
-        String hash = inputHash(WorkflowType.PROMISE, promise, promise.document());
-        Optional<String> why = whyRun(key, promise, promise.document(), hash);
-        if (why.isPresent() && platformIncomplete() && stores.previousRuns().containsKey(key)) {
-            // A Destination (or Promise) in a file that failed to load looks gone, which would
-            // change this Promise's inputs: running it now would deliver for a platform that is
-            // not the real one. It stays as it was (outputs and status, as when cached) until
-            // every file loads.
+        String hash = planned.inputHash();
+        Optional<String> why = Optional.empty();
+        if (decision instanceof ObjectDecision.Run run) {
+            why = Optional.of(run.reason().text());
+        } else if (decision instanceof ObjectDecision.HeldBack heldBack) {
             log.notice(
                     Notice.Topic.HELD,
                     key,
-                    "Promise " + promise.name() + " would run again (" + why.get() + "), but is held with"
-                            + " its previous outputs because platform files failed to load or Destinations were"
-                            + " left out: " + filesWithErrors + "; fix them and run again");
-            why = Optional.empty();
+                    "Promise " + promise.name() + " would run again ("
+                            + heldBack.wouldRun().text()
+                            + "), but is held with its previous outputs because " + heldBack.reason()
+                            + "; fix them and run again");
         }
         List<Work> dependencies = new ArrayList<>();
         if (!promise.dependencies().isEmpty()) {
@@ -257,22 +241,31 @@ final class ObjectWorkflows {
             }
             return requestResult(new ObjectOutcome.Kept(key), log, List.of(), Map.of());
         }
-        ValidationResult validated =
-                requestValidator.validate(request, promise.api().orElseThrow());
-        log.diagnostics.addAll(validated.diagnostics());
-        if (validated.hasErrors()) {
+        ValidationResult validation;
+        PassPlan.Entry planned;
+        if (plan.planned(key).isPresent()) {
+            validation = validated.get(key);
+            planned = plan.planned(key).get();
+        } else {
+            // A sub-request a pipeline produced: decided now, by the plan's rules.
+            validation = requestValidator.validate(request, promise.api().orElseThrow());
+            planned = plan.decideProduced(
+                    request, validation.hasErrors() ? Optional.empty() : Optional.of(validation.object()));
+        }
+        log.diagnostics.addAll(validation.diagnostics());
+        if (planned.decision() instanceof ObjectDecision.Invalid) {
             log.notice(
                     Notice.Topic.KEPT,
                     key,
                     "request " + request.displayName() + " is invalid; its previous outputs are kept");
             return requestResult(new ObjectOutcome.Kept(key), log, List.of(), Map.of());
         }
-        ObjectNode object = withRecordedStatus(key, validated.object());
+        ObjectNode object = withRecordedStatus(key, validation.object());
         if (!promise.requiredPromises().isEmpty()) {
             KratixStatus.promiseAvailableForRequest(object, now);
         }
-        String hash = inputHash(WorkflowType.RESOURCE, promise, validated.object());
-        Optional<String> why = whyRun(key, promise, validated.object(), hash);
+        String hash = planned.inputHash();
+        Optional<String> why = whyRun(planned);
         if (why.isEmpty()) {
             ObjectOutcome cached = cached(key, object, List.of(), request.displayName(), log);
             List<ResourceRequest> subRequests = RecordedOutputs.subRequests(
@@ -292,7 +285,7 @@ final class ObjectWorkflows {
             }
         }
         ObjectOutcome ran = new ObjectOutcome.Ran(
-                key, run.object(), run.outcome(), run.works(), run.keptWorks(), lastRun(validated.object(), hash));
+                key, run.object(), run.outcome(), run.works(), run.keptWorks(), lastRun(validation.object(), hash));
         return requestResult(ran, log, subRequests, run.log().attempted());
     }
 
@@ -335,19 +328,19 @@ final class ObjectWorkflows {
                 key, object, dependencies, works, stores.previousRuns().get(key));
     }
 
-    /** {@link CachePolicy#whyRun} for an object of {@code promise}, as the report's text. */
-    private Optional<String> whyRun(ObjectKey key, Promise promise, ObjectNode document, String hash) {
-        return cachePolicy
-                .whyRun(key, hash, InputHash.manualReconciliation(document), intervals.get(promise.name()))
-                .map(RunReason::text);
-    }
-
-    private String inputHash(WorkflowType type, Promise promise, ObjectNode document) {
-        return InputHash.of(
-                type,
-                promiseSpecs.get(promise.name()),
-                document,
-                stores.destinations().values());
+    /**
+     * Why a request available to run runs, as the report's text; empty when it is cached. Its
+     * Promise is available, so the plan can only have decided it runs or is cached.
+     */
+    private static Optional<String> whyRun(PassPlan.Entry planned) {
+        if (planned.decision() instanceof ObjectDecision.Run run) {
+            return Optional.of(run.reason().text());
+        }
+        if (planned.decision() instanceof ObjectDecision.Cached) {
+            return Optional.empty();
+        }
+        throw new IllegalStateException(
+                "the plan decided " + planned.line() + ", but its Promise is available; this is a bug in kbr");
     }
 
     private ObjectRecord.LastRun lastRun(ObjectNode document, String hash) {

@@ -11,15 +11,12 @@ import dev.kbr.model.Promise;
 import dev.kbr.model.ResourceRequest;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.plan.DeletionPlan;
-import dev.kbr.plan.Deletions;
-import dev.kbr.plan.PromiseOrder;
+import dev.kbr.plan.PassPlan;
 import dev.kbr.report.Notice;
 import dev.kbr.report.PassError;
 import dev.kbr.report.RunReport;
 import dev.kbr.report.StoreReport;
 import dev.kbr.state.StaleStateException;
-import dev.kbr.validate.PromiseValidator;
-import dev.kbr.validate.SchemaCache;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,7 +30,7 @@ import java.util.concurrent.Future;
 
 /**
  * One attempt of a pass, as a script of phases (docs/architecture.md): read the state stores,
- * configure the Promises level by level, then the resource requests wave by wave, delete what is
+ * plan every object's decision ({@link PassPlan}), configure the Promises level by level, then the resource requests wave by wave, delete what is
  * gone, and render, diff and commit each store. Each phase returns a value the next one reads;
  * the parallel tasks of a level or wave each return their own {@link ObjectResult}, folded here
  * in task order on this thread.
@@ -109,11 +106,7 @@ final class Pass {
         }
         StoresRead stores = reading.read().get();
         Platform platform = reading.platform();
-        WorkflowExecutor executor = new WorkflowExecutor(
-                runner, options.secrets(), options.pipelineTimeout(), listener, attempts.now, attempts.attempted());
-        ObjectWorkflows workflows =
-                new ObjectWorkflows(options, platform, loaded.filesWithErrors(), stores, attempts.now, executor);
-        if (stores.stores().isEmpty() && workflows.platformIncomplete()) {
+        if (stores.stores().isEmpty() && (!loaded.filesWithErrors().isEmpty() || stores.destinationsDropped())) {
             // Nothing could be written, and without the records every object looks new: running
             // pipelines would only waste time.
             log.notices.add(new Notice(
@@ -122,22 +115,24 @@ final class Pass {
                     "no state store is usable in this pass, so no pipeline runs; fix the errors above"));
             return done(log, List.of(), Map.of());
         }
-        log.diagnostics.addAll(workflows.intervalWarnings());
+        Planning.Planned planned =
+                Planning.plan(options, platform, loaded, stores, attempts.now, pool, log.hasInputErrors());
+        PassPlan plan = planned.plan();
+        listener.planned(plan);
+        log.diagnostics.addAll(plan.intervalWarnings());
+        log.diagnostics.addAll(planned.promiseDiagnostics());
+        log.diagnostics.addAll(plan.order().cycles());
+        WorkflowExecutor executor = new WorkflowExecutor(
+                runner, options.secrets(), options.pipelineTimeout(), listener, attempts.now, attempts.attempted());
+        ObjectWorkflows workflows =
+                new ObjectWorkflows(platform, loaded.filesWithErrors(), stores, attempts.now, executor, planned);
         Execution.Builder execution = new Execution.Builder(stores);
         Set<ObjectKey> handled = new HashSet<>();
         Map<String, PromiseState> promises = new HashMap<>();
-        configurePromises(platform, workflows, log, execution, handled, promises);
+        configurePromises(platform, plan, workflows, log, execution, handled, promises);
         configureRequests(platform, workflows, log, execution, handled, Map.copyOf(promises));
-        DeletionPlan plan = Deletions.plan(
-                stores.recorded(),
-                handled,
-                execution.keptObjects(),
-                new Deletions.Trust(
-                        loaded.filesWithErrors(),
-                        log.hasInputErrors(),
-                        !platform.promises().isEmpty()),
-                options.deleteLimits());
-        Deleting.Result deleted = new Deleting(platform, stores, executor).carryOut(plan);
+        DeletionPlan deletions = plan.deletions(handled, execution.keptObjects(), log.hasInputErrors());
+        Deleting.Result deleted = new Deleting(platform, stores, executor, plan).carryOut(deletions);
         log.append(deleted.log());
         attempts.addAttempted(deleted.attempted());
         deleted.outcomes().forEach(execution::add);
@@ -154,30 +149,17 @@ final class Pass {
     /** Promises level by level: each level's Promises require only Promises of earlier levels. */
     private void configurePromises(
             Platform platform,
+            PassPlan plan,
             ObjectWorkflows workflows,
             PassLog log,
             Execution.Builder execution,
             Set<ObjectKey> handled,
             Map<String, PromiseState> promises)
             throws InterruptedException {
-        PromiseValidator validator = new PromiseValidator(new SchemaCache());
-        Set<String> invalid = new HashSet<>();
-        for (Promise promise : platform.promises()) {
-            handled.add(ObjectKey.promise(promise.name()));
-            List<Diagnostic> found = validator.validate(promise);
-            log.diagnostics.addAll(found);
-            if (found.stream().anyMatch(Diagnostic::isError)) {
-                invalid.add(promise.name());
-            }
-        }
-        PromiseOrder order = PromiseOrder.of(platform.promises(), platform::promise);
-        log.diagnostics.addAll(order.cycles());
-        invalid.addAll(order.inCycles());
-        invalid.forEach(name -> promises.put(name, PromiseState.INVALID));
-        for (List<Promise> level : order.levels()) {
+        platform.promises().forEach(promise -> handled.add(ObjectKey.promise(promise.name())));
+        for (List<Promise> level : plan.order().levels()) {
             Map<String, PromiseState> soFar = Map.copyOf(promises);
-            List<ObjectResult> results =
-                    inParallel(level, promise -> workflows.promise(promise, invalid.contains(promise.name()), soFar));
+            List<ObjectResult> results = inParallel(level, promise -> workflows.promise(promise, soFar));
             for (int i = 0; i < level.size(); i++) {
                 fold(results.get(i), log, execution);
                 promises.put(level.get(i).name(), results.get(i).promiseState().orElseThrow());

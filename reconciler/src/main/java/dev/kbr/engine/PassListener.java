@@ -17,6 +17,14 @@ public interface PassListener extends PipelineListener {
     PassListener NONE = new PassListener() {};
 
     /**
+     * The pass planned its objects, before any pipeline runs; each attempt of a pass plans again
+     * (a store that moved may change the records).
+     *
+     * @param plan one decision per object known at the start of the attempt
+     */
+    default void planned(dev.kbr.plan.PassPlan plan) {}
+
+    /**
      * {@code count} more objects (Promises, resource requests, or the sub-requests of a compound
      * Promise) are queued for their configure workflow; sums to the pass's total so far.
      */

@@ -48,6 +48,18 @@ final class MemoryPasses {
      */
     static RunReport apply(Path platform, InMemoryStateStore store, PipelineRunner runner, Clock clock, int parallelism)
             throws Exception {
+        return apply(platform, store, runner, clock, parallelism, PassListener.NONE);
+    }
+
+    /** {@link #apply(Path, InMemoryStateStore, PipelineRunner, Clock, int)}, heard by {@code listener}. */
+    static RunReport apply(
+            Path platform,
+            InMemoryStateStore store,
+            PipelineRunner runner,
+            Clock clock,
+            int parallelism,
+            PassListener listener)
+            throws Exception {
         PassOptions options = new PassOptions(
                 PlatformSource.folder(platform),
                 Map.of(),
@@ -56,7 +68,7 @@ final class MemoryPasses {
                 PassOptions.Caching.DEFAULT,
                 PassOptions.Safety.DEFAULT);
         try (runner) {
-            return new Reconciler(runner, model -> store, clock).run(options);
+            return new Reconciler(runner, model -> store, clock, listener).run(options);
         }
     }
 }
