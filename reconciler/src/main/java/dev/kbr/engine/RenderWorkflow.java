@@ -85,20 +85,20 @@ public final class RenderWorkflow {
      * @param pipeline its name
      * @param objectYaml {@code /kratix/input/object.yaml} as it got it
      * @param result how it ended; empty when it could not start
-     * @param failure why it failed, or empty when it succeeded
+     * @param ending whether it succeeded, failed (why) or suspended the workflow (the message of
+     *     its {@code workflow-control.yaml})
      * @param groups where its output would go (none when it failed)
-     * @param suspended the message of a {@code workflow-control.yaml} that stopped the workflow
      */
     public record Step(
             int number,
             String pipeline,
             byte[] objectYaml,
             Optional<PipelineResult> result,
-            Optional<String> failure,
-            List<Group> groups,
-            Optional<String> suspended) {
+            Ending ending,
+            List<Group> groups) {
         public Step {
             objectYaml = objectYaml.clone();
+            java.util.Objects.requireNonNull(ending, "ending");
             groups = List.copyOf(groups);
         }
 
@@ -106,6 +106,36 @@ public final class RenderWorkflow {
         public byte[] objectYaml() {
             return objectYaml.clone();
         }
+
+        /** Why it failed; empty when it succeeded (suspending is a success). */
+        public Optional<String> failure() {
+            return ending instanceof Ending.Failed f ? Optional.of(f.reason()) : Optional.empty();
+        }
+
+        /** The message it suspended the workflow with; empty when it did not. */
+        public Optional<String> suspended() {
+            return ending instanceof Ending.Suspended s ? Optional.of(s.message()) : Optional.empty();
+        }
+    }
+
+    /** How a rendered pipeline ended. */
+    public sealed interface Ending permits Ending.Succeeded, Ending.Failed, Ending.Suspended {
+        /** It succeeded and the workflow goes on. */
+        record Succeeded() implements Ending {}
+
+        /**
+         * It failed, or could not start.
+         *
+         * @param reason why
+         */
+        record Failed(String reason) implements Ending {}
+
+        /**
+         * It succeeded and its {@code workflow-control.yaml} stopped the workflow.
+         *
+         * @param message the message, with the retry delay when one was given
+         */
+        record Suspended(String message) implements Ending {}
     }
 
     /** Hears each step as soon as it is done (so what ran so far is kept on a later failure). */
@@ -284,19 +314,15 @@ public final class RenderWorkflow {
             }
         }
         WorkflowControl control = step.control();
-        Optional<String> suspended = control.stops()
-                ? Optional.of((control.message().isEmpty() ? "suspended" : control.message())
-                        + control.retryAfter()
-                                .map(d -> " (retry after " + d + ")")
-                                .orElse(""))
-                : Optional.empty();
-        return new Step(
-                number,
-                step.pipeline(),
-                YamlText.write(step.input()),
-                step.result(),
-                step.failure(),
-                placed,
-                suspended);
+        Ending ending;
+        if (step.failure().isPresent()) {
+            ending = new Ending.Failed(step.failure().get());
+        } else if (control.stops()) {
+            ending = new Ending.Suspended((control.message().isEmpty() ? "suspended" : control.message())
+                    + control.retryAfter().map(d -> " (retry after " + d + ")").orElse(""));
+        } else {
+            ending = new Ending.Succeeded();
+        }
+        return new Step(number, step.pipeline(), YamlText.write(step.input()), step.result(), ending, placed);
     }
 }
