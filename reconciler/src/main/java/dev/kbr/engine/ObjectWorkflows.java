@@ -11,13 +11,13 @@ import dev.kbr.execute.YamlText;
 import dev.kbr.model.ObjectKey;
 import dev.kbr.model.Platform;
 import dev.kbr.model.Promise;
-import dev.kbr.model.RequiredPromise;
 import dev.kbr.model.ResourceRequest;
 import dev.kbr.model.WorkId;
 import dev.kbr.model.WorkType;
 import dev.kbr.plan.InputHash;
 import dev.kbr.plan.ObjectDecision;
 import dev.kbr.plan.PassPlan;
+import dev.kbr.plan.RequiredPromises;
 import dev.kbr.report.Notice;
 import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroups;
@@ -297,24 +297,8 @@ final class ObjectWorkflows {
         return new ObjectResult(outcome, log, subRequests, Optional.empty(), attempted);
     }
 
-    /** Why a required Promise keeps {@code promise} from being available; empty when none does. */
     private Optional<String> unmetRequirement(Promise promise, Map<String, PromiseState> promises) {
-        for (RequiredPromise required : promise.requiredPromises()) {
-            Optional<Promise> found = platform.promise(required.name());
-            if (found.isEmpty()) {
-                return Optional.of("required Promise " + required.name() + " is not installed");
-            }
-            if (required.version().isPresent()
-                    && !required.version().equals(found.get().version())) {
-                return Optional.of("required Promise " + required.name() + " is not installed at version "
-                        + required.version().get() + " (it has "
-                        + found.get().version().orElse("no kratix.io/promise-version label") + ")");
-            }
-            if (promises.get(required.name()) != PromiseState.AVAILABLE) {
-                return Optional.of("required Promise " + required.name() + " is not available");
-            }
-        }
-        return Optional.empty();
+        return RequiredPromises.unmet(platform, promise, name -> promises.get(name) == PromiseState.AVAILABLE);
     }
 
     /** Reuses the outputs of the object's last run: its recorded Works and status stand. */

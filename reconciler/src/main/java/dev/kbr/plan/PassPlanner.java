@@ -7,7 +7,6 @@ import dev.kbr.model.Diagnostic;
 import dev.kbr.model.ObjectKey;
 import dev.kbr.model.Platform;
 import dev.kbr.model.Promise;
-import dev.kbr.model.RequiredPromise;
 import dev.kbr.model.ResourceRequest;
 import dev.kbr.model.WorkId;
 import dev.kbr.model.WorkflowAction;
@@ -82,7 +81,10 @@ final class PassPlanner {
             return new PassPlan.Entry(key, subject, new ObjectDecision.Invalid(), "");
         }
         boolean ranBefore = recorded.lastRun(key).isPresent();
-        Optional<String> unmet = unmetRequirement(promise, decided);
+        Optional<String> unmet = RequiredPromises.unmet(
+                platform,
+                promise,
+                name -> decided.containsKey(name) && decided.get(name).available());
         if (unmet.isPresent() && checks.platformIncomplete() && ranBefore) {
             // The required Promise may be in a file that failed to load.
             return new PassPlan.Entry(key, subject, new ObjectDecision.Held(unmet.get() + ", but " + incomplete()), "");
@@ -232,26 +234,5 @@ final class PassPlanner {
 
     private Optional<RunReason> whyRun(ObjectKey key, Promise promise, ObjectNode document, String hash) {
         return cachePolicy.whyRun(key, hash, InputHash.manualReconciliation(document), intervals.get(promise.name()));
-    }
-
-    /** Why a required Promise keeps {@code promise} from being available; empty when none does. */
-    private Optional<String> unmetRequirement(Promise promise, Map<String, ObjectDecision> decided) {
-        for (RequiredPromise required : promise.requiredPromises()) {
-            Optional<Promise> found = platform.promise(required.name());
-            if (found.isEmpty()) {
-                return Optional.of("required Promise " + required.name() + " is not installed");
-            }
-            if (required.version().isPresent()
-                    && !required.version().equals(found.get().version())) {
-                return Optional.of("required Promise " + required.name() + " is not installed at version "
-                        + required.version().get() + " (it has "
-                        + found.get().version().orElse("no kratix.io/promise-version label") + ")");
-            }
-            ObjectDecision decision = decided.get(required.name());
-            if (decision == null || !decision.available()) {
-                return Optional.of("required Promise " + required.name() + " is not available");
-            }
-        }
-        return Optional.empty();
     }
 }
