@@ -23,7 +23,6 @@ import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroups;
 import dev.kbr.state.ObjectRecord;
 import dev.kbr.validate.RequestValidator;
-import dev.kbr.validate.SchemaCache;
 import dev.kbr.validate.ValidationResult;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,7 +77,7 @@ final class ObjectWorkflows {
     private final WorkflowExecutor executor;
     private final PassPlan plan;
     private final Map<ObjectKey, ValidationResult> validated;
-    private final RequestValidator requestValidator = new RequestValidator(new SchemaCache());
+    private final RequestValidator requestValidator;
 
     /**
      * @param platform the platform, state store URLs applied
@@ -103,6 +102,7 @@ final class ObjectWorkflows {
         this.executor = executor;
         this.plan = planned.plan();
         this.validated = planned.requests();
+        this.requestValidator = planned.requestValidator();
     }
 
     /** True when the platform did not load whole: then what looks changed or gone may only look so. */

@@ -13,9 +13,7 @@ import dev.kbr.validate.RequestValidator;
 import dev.kbr.validate.SchemaCache;
 import dev.kbr.validate.ValidationResult;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,8 +36,14 @@ final class Planning {
      * @param promiseDiagnostics the Promises' validation diagnostics, in platform order
      * @param requests each validated platform request's result (its diagnostics are reported by
      *     its task, only when its Promise is available, as before anything was planned)
+     * @param requestValidator the validator that checked them, for the sub-requests pipelines
+     *     produce later in the pass: it shares the schemas the plan compiled
      */
-    record Planned(PassPlan plan, List<Diagnostic> promiseDiagnostics, Map<ObjectKey, ValidationResult> requests) {
+    record Planned(
+            PassPlan plan,
+            List<Diagnostic> promiseDiagnostics,
+            Map<ObjectKey, ValidationResult> requests,
+            RequestValidator requestValidator) {
         Planned {
             promiseDiagnostics = List.copyOf(promiseDiagnostics);
             requests = Map.copyOf(requests);
@@ -64,17 +68,11 @@ final class Planning {
             ExecutorService pool,
             boolean inputErrors)
             throws InterruptedException {
-        PromiseValidator validator = new PromiseValidator(new SchemaCache());
-        List<Diagnostic> promiseDiagnostics = new ArrayList<>();
-        Set<String> invalid = new HashSet<>();
-        for (Promise promise : platform.promises()) {
-            List<Diagnostic> found = validator.validate(promise);
-            promiseDiagnostics.addAll(found);
-            if (found.stream().anyMatch(Diagnostic::isError)) {
-                invalid.add(promise.name());
-            }
-        }
-        Map<ObjectKey, ValidationResult> requests = validateRequests(platform, invalid, pool);
+        SchemaCache schemas = new SchemaCache();
+        PromiseValidator.Checked promises = new PromiseValidator(schemas).validateAll(platform.promises());
+        Set<String> invalid = promises.invalid();
+        RequestValidator requestValidator = new RequestValidator(schemas);
+        Map<ObjectKey, ValidationResult> requests = validateRequests(platform, invalid, requestValidator, pool);
         Map<ObjectKey, Optional<com.fasterxml.jackson.databind.node.ObjectNode>> validated = new HashMap<>();
         requests.forEach((key, result) ->
                 validated.put(key, result.hasErrors() ? Optional.empty() : Optional.of(result.object())));
@@ -92,13 +90,13 @@ final class Planning {
                         WorkflowControl::goDuration,
                         now,
                         options.deleteLimits()));
-        return new Planned(plan, promiseDiagnostics, requests);
+        return new Planned(plan, promises.diagnostics(), requests, requestValidator);
     }
 
     /** The platform's requests of valid Promises, validated in parallel; the first of a key only. */
     private static Map<ObjectKey, ValidationResult> validateRequests(
-            Platform platform, Set<String> invalidPromises, ExecutorService pool) throws InterruptedException {
-        RequestValidator validator = new RequestValidator(new SchemaCache());
+            Platform platform, Set<String> invalidPromises, RequestValidator validator, ExecutorService pool)
+            throws InterruptedException {
         Map<ObjectKey, Future<ValidationResult>> futures = new HashMap<>();
         for (ResourceRequest request : platform.requests()) {
             ObjectKey key = ObjectKey.request(request.promiseName(), request.namespace(), request.name());

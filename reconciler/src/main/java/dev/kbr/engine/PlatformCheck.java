@@ -12,7 +12,6 @@ import dev.kbr.validate.SchemaCache;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -81,16 +80,10 @@ public final class PlatformCheck {
         Platform platform = loaded.platform();
         List<Diagnostic> diagnostics = new ArrayList<>(loaded.diagnostics());
         SchemaCache schemas = new SchemaCache();
-        PromiseValidator promiseValidator = new PromiseValidator(schemas);
         RequestValidator requestValidator = new RequestValidator(schemas);
-        Set<String> invalidPromises = new HashSet<>();
-        for (Promise promise : platform.promises()) {
-            List<Diagnostic> found = promiseValidator.validate(promise);
-            diagnostics.addAll(found);
-            if (found.stream().anyMatch(Diagnostic::isError)) {
-                invalidPromises.add(promise.name());
-            }
-        }
+        PromiseValidator.Checked promises = new PromiseValidator(schemas).validateAll(platform.promises());
+        diagnostics.addAll(promises.diagnostics());
+        Set<String> invalidPromises = promises.invalid();
         for (ResourceRequest request : platform.requests()) {
             if (invalidPromises.contains(request.promiseName())) {
                 continue;

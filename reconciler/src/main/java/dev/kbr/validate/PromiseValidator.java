@@ -14,9 +14,11 @@ import dev.kbr.model.WorkflowType;
 import dev.kbr.model.YamlPath;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -72,6 +74,33 @@ public final class PromiseValidator {
      */
     public PromiseValidator(SchemaCache schemas) {
         this.schemas = Objects.requireNonNull(schemas, "schemas");
+    }
+
+    /**
+     * What checking every Promise of a platform found.
+     *
+     * @param diagnostics every Promise's problems, Promise after Promise in the order given
+     * @param invalid the names of the Promises with at least one error
+     */
+    public record Checked(List<Diagnostic> diagnostics, Set<String> invalid) {
+        public Checked {
+            diagnostics = List.copyOf(diagnostics);
+            invalid = Set.copyOf(invalid);
+        }
+    }
+
+    /** Checks each of {@code promises} with {@link #validate}. */
+    public Checked validateAll(List<Promise> promises) {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        Set<String> invalid = new HashSet<>();
+        for (Promise promise : promises) {
+            List<Diagnostic> found = validate(promise);
+            diagnostics.addAll(found);
+            if (found.stream().anyMatch(Diagnostic::isError)) {
+                invalid.add(promise.name());
+            }
+        }
+        return new Checked(diagnostics, invalid);
     }
 
     /**
