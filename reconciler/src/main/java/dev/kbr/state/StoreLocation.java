@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param kind the Kratix kind of its document: {@code GitStateStore} or {@code BucketStateStore}
  * @param url where it is, with any password masked
  * @param branch the branch written inside {@code url}, for stores that have branches (a
- *     GitStateStore's {@code spec.branch}); empty for stores without
+ *     GitStateStore's {@code spec.branch}); empty for stores without. Reports and messages use
+ *     Git's words (branch, commit, push) exactly when it is present, and "version" otherwise
  */
 public record StoreLocation(String name, String kind, String url, Optional<String> branch) {
     public StoreLocation {
@@ -18,14 +19,6 @@ public record StoreLocation(String name, String kind, String url, Optional<Strin
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(branch, "branch");
-    }
-
-    /**
-     * What the store's versions are called in reports: {@code commit} for a Git store (its
-     * version is the commit id), {@code version} for every other kind.
-     */
-    public String versionNoun() {
-        return "GitStateStore".equals(kind) ? "commit" : "version";
     }
 
     /** {@code URL, branch B} or {@code URL}: how messages say where the store is. */
