@@ -3,9 +3,6 @@ package dev.kbr.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kbr.model.PlatformOrigin;
-import dev.kbr.pipeline.PipelineInvocation;
-import dev.kbr.pipeline.PipelineResult;
-import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.report.PipelineRun;
 import dev.kbr.report.RunReport;
 import dev.kbr.state.ChangeSet;
@@ -16,11 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +41,7 @@ class HoldAndWaitTest {
     @BeforeEach
     void writePlatform() throws Exception {
         MemoryPasses.writeDestination(platform);
-        write("app-promise.yaml", promise("app", ""));
+        write("app-promise.yaml", MemoryPasses.appPromise("app", ""));
         write("request.yaml", """
                 apiVersion: example.com/v1
                 kind: App
@@ -104,7 +101,7 @@ class HoldAndWaitTest {
 
     @Test
     void aPromiseWhoseRequiredPromiseIsMissingIsUnavailableAndItsRequestsWait() throws Exception {
-        write("app-promise.yaml", promise("app", """
+        write("app-promise.yaml", MemoryPasses.appPromise("app", """
                   requiredPromises:
                     - name: database
                 """));
@@ -130,7 +127,7 @@ class HoldAndWaitTest {
         SortedMap<String, String> before = new TreeMap<>(store.files());
         assertThat(before.keySet()).anyMatch(p -> p.startsWith("worker/resources/"));
 
-        write("app-promise.yaml", promise("app", "").replace("type: object\n", "type: objekt\n"));
+        write("app-promise.yaml", MemoryPasses.appPromise("app", "").replace("type: object\n", "type: objekt\n"));
         RunReport report = pass();
 
         assertThat(report.noticeMessages()).contains("Promise app has errors; its previous outputs are kept");
@@ -169,81 +166,11 @@ class HoldAndWaitTest {
     }
 
     private RunReport pass() throws Exception {
-        return MemoryPasses.apply(platform, store, new OneConfigMap(ran), clock, 4);
+        return MemoryPasses.apply(
+                platform, store, new MemoryPasses.OneConfigMap(ran, invocation -> Map.of()), clock, 4);
     }
 
     private void write(String name, String yaml) throws Exception {
         Files.writeString(platform.resolve(name), yaml);
-    }
-
-    private static String promise(String name, String extraSpec) {
-        return """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Promise
-                metadata:
-                  name: %s
-                spec:
-                %s  api:
-                    apiVersion: apiextensions.k8s.io/v1
-                    kind: CustomResourceDefinition
-                    metadata:
-                      name: apps.example.com
-                    spec:
-                      group: example.com
-                      names:
-                        kind: App
-                        plural: apps
-                        singular: app
-                      scope: Namespaced
-                      versions:
-                        - name: v1
-                          served: true
-                          storage: true
-                          schema:
-                            openAPIV3Schema:
-                              type: object
-                              properties:
-                                spec:
-                                  type: object
-                                  properties:
-                                    size:
-                                      type: string
-                  workflows:
-                    resource:
-                      configure:
-                        - apiVersion: platform.kratix.io/v1alpha1
-                          kind: Pipeline
-                          metadata:
-                            name: make
-                          spec:
-                            containers:
-                              - name: make
-                                image: kbr.local/app-pipeline:v0.1.0
-                """.formatted(name, extraSpec);
-    }
-
-    /** Answers every pipeline with one ConfigMap named after the run, and remembers it ran. */
-    private static final class OneConfigMap implements PipelineRunner {
-        private final List<String> ran;
-
-        OneConfigMap(List<String> ran) {
-            this.ran = ran;
-        }
-
-        @Override
-        public synchronized PipelineResult run(PipelineInvocation invocation) {
-            ran.add(invocation.description());
-            SortedMap<String, byte[]> output = new TreeMap<>();
-            // Named after the run, so two objects' outputs never conflict.
-            String name = invocation.description().replaceAll("[^a-z0-9]+", "-");
-            output.put(
-                    "configmap.yaml",
-                    ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  namespace: default\n")
-                            .getBytes(StandardCharsets.UTF_8));
-            return new PipelineResult.Succeeded(output, new TreeMap<>(), List.of(), Duration.ZERO);
-        }
-
-        @Override
-        public void close() {}
     }
 }

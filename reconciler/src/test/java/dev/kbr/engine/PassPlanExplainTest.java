@@ -3,8 +3,6 @@ package dev.kbr.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kbr.pipeline.PipelineInvocation;
-import dev.kbr.pipeline.PipelineResult;
-import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.plan.ObjectDecision;
 import dev.kbr.plan.PassPlan;
 import dev.kbr.report.PipelineRun;
@@ -13,12 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.SortedMap;
-import java.util.TreeMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,12 +30,14 @@ class PassPlanExplainTest {
 
     private final InMemoryStateStore store = new InMemoryStateStore();
     private final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-    private final OneConfigMap runner = new OneConfigMap();
+    private final List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final MemoryPasses.OneConfigMap runner =
+            new MemoryPasses.OneConfigMap(ran, PassPlanExplainTest::subRequestOfAStack);
 
     @Test
     void thePrintedPlanMatchesWhatEachPassDid() throws Exception {
         MemoryPasses.writeDestination(platform);
-        Files.writeString(platform.resolve("promise.yaml"), PROMISE);
+        Files.writeString(platform.resolve("promise.yaml"), MemoryPasses.appPromise("app", ""));
         Files.writeString(platform.resolve("one.yaml"), request("one", "small"));
         Files.writeString(platform.resolve("two.yaml"), request("two", "small"));
         Files.writeString(platform.resolve("three.yaml"), request("three", "small"));
@@ -71,7 +69,9 @@ class PassPlanExplainTest {
     @Test
     void subRequestsAreDecidedWhenTheyAppearAndGoneRequestsRunTheDeleteWorkflowThePlanNamed() throws Exception {
         MemoryPasses.writeDestination(platform);
-        Files.writeString(platform.resolve("promise.yaml"), PROMISE.replace("""
+        Files.writeString(
+                platform.resolve("promise.yaml"),
+                MemoryPasses.appPromise("app", "").replace("""
                               image: kbr.local/app-pipeline:v0.1.0
                 """, """
                               image: kbr.local/app-pipeline:v0.1.0
@@ -87,7 +87,10 @@ class PassPlanExplainTest {
                 """));
         Files.writeString(
                 platform.resolve("stack-promise.yaml"),
-                PROMISE.replace("app", "stack").replace("App", "Stack").replace("name: make", "name: compose"));
+                MemoryPasses.appPromise("app", "")
+                        .replace("app", "stack")
+                        .replace("App", "Stack")
+                        .replace("name: make", "name: compose"));
         Files.writeString(platform.resolve("one.yaml"), request("one", "small"));
         Files.writeString(platform.resolve("two.yaml"), request("two", "small"));
         Files.writeString(platform.resolve("three.yaml"), request("three", "small"));
@@ -116,7 +119,7 @@ class PassPlanExplainTest {
                         "App default/two: delete unless a pipeline writes it again (its delete workflow runs)");
         assertMatches(second);
         assertThat(second.report().cached()).contains("app/default/sub-s1");
-        assertThat(runner.ran).anyMatch(d -> d.startsWith("app/default/two ") && d.contains("delete"));
+        assertThat(ran).anyMatch(d -> d.startsWith("app/default/two ") && d.contains("delete"));
     }
 
     private record Planned(PassPlan plan, RunReport report) {}
@@ -195,74 +198,12 @@ class PassPlanExplainTest {
                 """.formatted(name, size);
     }
 
-    private static final String PROMISE = """
-            apiVersion: platform.kratix.io/v1alpha1
-            kind: Promise
-            metadata:
-              name: app
-            spec:
-              api:
-                apiVersion: apiextensions.k8s.io/v1
-                kind: CustomResourceDefinition
-                metadata:
-                  name: apps.example.com
-                spec:
-                  group: example.com
-                  names:
-                    kind: App
-                    plural: apps
-                    singular: app
-                  scope: Namespaced
-                  versions:
-                    - name: v1
-                      served: true
-                      storage: true
-                      schema:
-                        openAPIV3Schema:
-                          type: object
-                          properties:
-                            spec:
-                              type: object
-                              properties:
-                                size:
-                                  type: string
-              workflows:
-                resource:
-                  configure:
-                    - apiVersion: platform.kratix.io/v1alpha1
-                      kind: Pipeline
-                      metadata:
-                        name: make
-                      spec:
-                        containers:
-                          - name: make
-                            image: kbr.local/app-pipeline:v0.1.0
-            """;
-
-    /**
-     * Answers every pipeline with one ConfigMap named after the run, and a Stack's pipeline also
-     * with a request {@code App default/sub-<name>} (a compound Promise); remembers what ran.
-     */
-    private static final class OneConfigMap implements PipelineRunner {
-        private final List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public PipelineResult run(PipelineInvocation invocation) {
-            ran.add(invocation.description());
-            SortedMap<String, byte[]> output = new TreeMap<>();
-            String name = invocation.description().replaceAll("[^a-z0-9]+", "-");
-            output.put(
-                    "configmap.yaml",
-                    ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  namespace: default\n")
-                            .getBytes(StandardCharsets.UTF_8));
-            if (invocation.description().startsWith("stack/")) {
-                String parent = invocation.description().split("[/ ]")[2];
-                output.put("sub.yaml", request("sub-" + parent, "small").getBytes(StandardCharsets.UTF_8));
-            }
-            return new PipelineResult.Succeeded(output, new TreeMap<>(), List.of(), Duration.ZERO);
+    /** A Stack's pipeline (a compound Promise) also writes a request {@code App default/sub-<name>}. */
+    private static Map<String, byte[]> subRequestOfAStack(PipelineInvocation invocation) {
+        if (!invocation.description().startsWith("stack/")) {
+            return Map.of();
         }
-
-        @Override
-        public void close() {}
+        String parent = invocation.description().split("[/ ]")[2];
+        return Map.of("sub.yaml", request("sub-" + parent, "small").getBytes(StandardCharsets.UTF_8));
     }
 }
