@@ -125,9 +125,8 @@ final class Adapters {
 
     /**
      * Opens a state store's adapter (URL overrides already applied): for a GitStateStore, a Git
-     * branch. With a cache folder, the store keeps
-     * its local repository there between runs, one folder per store URL and branch, so a repeated
-     * pass fetches only what changed. Credentials come from the store's {@code spec.secretRef}
+     * branch. With a cache folder, the store keeps its local repository there between runs, one
+     * folder per store URL and branch, so a repeated pass fetches only what changed. Credentials come from the store's {@code spec.secretRef}
      * read through {@code secrets}; {@code caFile} is trusted for https remotes.
      */
     static StateStore openStateStore(
