@@ -1,6 +1,7 @@
 package dev.kbr.cli;
 
 import dev.kbr.execute.Secrets;
+import dev.kbr.model.BucketStateStore;
 import dev.kbr.model.GitStateStore;
 import dev.kbr.model.StateStoreDefinition;
 import dev.kbr.pipeline.ConnectingPipelineRunner;
@@ -13,6 +14,8 @@ import dev.kbr.pipeline.kubernetes.KubernetesPipelineRunner;
 import dev.kbr.pipeline.kubernetes.KubernetesRunnerSettings;
 import dev.kbr.run.RunOwner;
 import dev.kbr.state.StateStore;
+import dev.kbr.state.bucket.BucketSettings;
+import dev.kbr.state.bucket.S3StateStore;
 import dev.kbr.state.git.GitCredentials;
 import dev.kbr.state.git.GitRepoStateStore;
 import dev.kbr.state.git.GitStoreSettings;
@@ -20,6 +23,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -125,32 +129,53 @@ final class Adapters {
 
     /**
      * Opens a state store's adapter (URL overrides already applied): for a GitStateStore, a Git
-     * branch. With a cache folder, the store keeps its local repository there between runs, one
-     * folder per store URL and branch, so a repeated pass fetches only what changed. Credentials come from the store's {@code spec.secretRef}
-     * read through {@code secrets}; {@code caFile} is trusted for https remotes.
+     * branch; for a BucketStateStore, the objects under its prefix. Credentials come from the
+     * store's {@code spec.secretRef} read through {@code secrets}.
+     *
+     * @param access the {@code --cache-dir}, {@code --ca-file} and {@code --bucket-lease-ttl} in effect
      */
-    static StateStore openStateStore(
-            StateStoreDefinition definition, Optional<Path> cacheDir, Secrets secrets, Optional<Path> caFile)
+    static StateStore openStateStore(StateStoreDefinition definition, Secrets secrets, StoreAccess access)
             throws IOException {
-        if (!(definition instanceof GitStateStore store)) {
-            throw new IOException("Tried to open " + definition.kind() + " " + definition.name()
-                    + " but kbr cannot write that kind of state store");
+        if (definition instanceof BucketStateStore bucket) {
+            BucketSettings settings = BucketSettings.from(bucket).withLeaseTtl(access.bucketLeaseTtl());
+            Optional<BucketSettings.AccessKey> key = StateStoreCredentials.of(bucket, secrets);
+            if (key.isPresent()) {
+                settings = settings.withAccessKey(key.get());
+            }
+            return S3StateStore.open(settings);
         }
+        GitStateStore store = (GitStateStore) definition;
         GitStoreSettings settings = GitStoreSettings.from(store);
         Optional<GitCredentials> credentials = StateStoreCredentials.of(store, secrets);
         if (credentials.isPresent()) {
             settings = settings.withCredentials(credentials.get());
         }
-        if (caFile.isPresent()) {
-            settings = settings.withTrustedCaFile(caFile.get());
+        if (access.caFile().isPresent()) {
+            settings = settings.withTrustedCaFile(access.caFile().get());
         }
-        if (cacheDir.isPresent()) {
+        if (access.cacheDir().isPresent()) {
+            // With a cache folder, a Git store keeps its local repository there between runs, one
+            // folder per URL and branch, so a repeated pass fetches only what changed.
             String key = store.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
                     + sha256(store.url() + "\n" + store.branch()).substring(0, 12);
-            settings =
-                    settings.withScratchDirectory(cacheDir.get().resolve("git").resolve(key));
+            settings = settings.withScratchDirectory(
+                    access.cacheDir().get().resolve("git").resolve(key));
         }
         return GitRepoStateStore.open(settings);
+    }
+
+    /**
+     * How state stores are reached besides their documents and Secrets.
+     *
+     * @param cacheDir {@code --cache-dir}: where Git stores keep their repositories between runs
+     * @param caFile {@code --ca-file}: CA certificates trusted for https Git remotes
+     * @param bucketLeaseTtl {@code --bucket-lease-ttl}: how long a bucket writer's lease lasts
+     */
+    record StoreAccess(Optional<Path> cacheDir, Optional<Path> caFile, Duration bucketLeaseTtl) {
+        /** The given cache and CA file with the default bucket lease time. */
+        static StoreAccess of(Optional<Path> cacheDir, Optional<Path> caFile) {
+            return new StoreAccess(cacheDir, caFile, BucketSettings.DEFAULT_LEASE_TTL);
+        }
     }
 
     /** {@code --cache-dir}, else {@code $KBR_CACHE_DIR}, else none. */

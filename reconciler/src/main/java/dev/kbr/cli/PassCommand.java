@@ -72,6 +72,10 @@ abstract class PassCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--push-retries must be 0 or more, not " + options.pushRetries);
         }
+        if (options.bucketLeaseTtl.compareTo(dev.kbr.state.bucket.BucketSettings.MIN_LEASE_TTL) < 0) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--bucket-lease-ttl must be at least 2s, not " + options.bucketLeaseTtl);
+        }
         Optional<SavedPlan> saved = Optional.empty();
         if (savedPlan().isPresent()) {
             List<String> refused = spec.commandLine().getParseResult().matchedOptions().stream()
@@ -100,11 +104,15 @@ abstract class PassCommand implements Callable<Integer> {
                         saved.get(),
                         platform,
                         options.stateUrls,
-                        store -> Adapters.openStateStore(store, cacheDir, secrets, caFile));
+                        store -> Adapters.openStateStore(store, secrets, storeAccess(cacheDir, caFile)));
                 return finish(report, main.environment(), out);
             }
             return pass(platform, secrets, caFile, cacheDir, out);
         }
+    }
+
+    private Adapters.StoreAccess storeAccess(Optional<Path> cacheDir, Optional<Path> caFile) {
+        return new Adapters.StoreAccess(cacheDir, caFile, options.bucketLeaseTtl);
     }
 
     /** Prints the report and turns it into the exit code. */
@@ -169,7 +177,7 @@ abstract class PassCommand implements Callable<Integer> {
             try {
                 report = new Reconciler(
                                 runner,
-                                store -> Adapters.openStateStore(store, cacheDir, secrets, caFile),
+                                store -> Adapters.openStateStore(store, secrets, storeAccess(cacheDir, caFile)),
                                 Clock.systemUTC(),
                                 explain() ? PassOutput.plansTo(progress.listener(), plan::set) : progress.listener())
                         .run(pass);

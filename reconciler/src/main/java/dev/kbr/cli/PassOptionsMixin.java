@@ -27,7 +27,9 @@ final class PassOptionsMixin {
             names = "--state-url",
             paramLabel = "NAME=URL",
             description = {
-                "Replace the url of GitStateStore NAME, e.g. with a local bare repo path or a file:// URL.",
+                "Replace the url of GitStateStore NAME, e.g. with a local bare repo path or a file:// URL;",
+                "for BucketStateStore NAME, give s3://BUCKET[/PREFIX] (same server) or",
+                "http(s)://HOST[:PORT]/BUCKET[/PREFIX] (another server; http is plain, as spec.insecure).",
                 "Repeatable."
             })
     Map<String, String> stateUrls = new LinkedHashMap<>();
@@ -73,6 +75,18 @@ final class PassOptionsMixin {
                 "times with jittered backoff; 0 never retries. Never resets or force-pushes (default: ${DEFAULT-VALUE})."
             })
     int pushRetries;
+
+    @Option(
+            names = "--bucket-lease-ttl",
+            paramLabel = "DURATION",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
+            description = {
+                "How long the lease that keeps other writers out of a BucketStateStore lasts without",
+                "renewal; a writer killed mid-write holds the bucket for at most this long (at least 2s,",
+                "default: ${DEFAULT-VALUE})."
+            })
+    Duration bucketLeaseTtl;
 
     @Option(
             names = "--max-delete-fraction",

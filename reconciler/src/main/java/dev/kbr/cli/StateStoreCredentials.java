@@ -1,8 +1,10 @@
 package dev.kbr.cli;
 
 import dev.kbr.execute.Secrets;
+import dev.kbr.model.BucketStateStore;
 import dev.kbr.model.GitStateStore;
 import dev.kbr.model.SecretRef;
+import dev.kbr.state.bucket.BucketSettings;
 import dev.kbr.state.git.GitCredentials;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +14,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 
 /**
- * Reads a GitStateStore's {@code spec.secretRef} (or {@code --platform-secret}) into credentials for its {@code spec.authMethod},
+ * Reads a BucketStateStore's {@code spec.secretRef} into an access key, and a GitStateStore's {@code spec.secretRef} (or {@code --platform-secret}) into credentials for its {@code spec.authMethod},
  * with the keys Kratix's GitStateStore uses: {@code username} and {@code password} for
  * {@code basicAuth}, {@code sshPrivateKey} and {@code knownHosts} for {@code ssh}. Values come from
  * {@code --secrets-dir} or {@code KBR_SECRET_<NAMESPACE>_<NAME>_<KEY>} variables; a key given as a
@@ -44,6 +46,38 @@ final class StateStoreCredentials {
                     + " sshPrivateKey, knownHosts)");
         }
         return Optional.of(read(ref, method, where, where + " names " + source + " in spec.secretRef", secrets));
+    }
+
+    /**
+     * The access key of a BucketStateStore with {@code authMethod: accessKey}: keys {@code
+     * accessKeyID} and {@code secretAccessKey} of its {@code spec.secretRef}, as Kratix reads
+     * them. Empty for {@code authMethod: IAM}, whose credentials come from the S3 client's standard
+     * chain.
+     *
+     * @throws IOException when the Secret or one of its keys is missing
+     */
+    static Optional<BucketSettings.AccessKey> of(BucketStateStore store, Secrets secrets) throws IOException {
+        if (store.auth().method().equals(BucketStateStore.IAM)) {
+            return Optional.empty();
+        }
+        String where = "BucketStateStore `" + store.name() + "` (" + store.location() + ")";
+        if (store.auth().secretRef().isEmpty()) {
+            throw new IOException(where + " has authMethod accessKey but no spec.secretRef; name the Secret"
+                    + " holding accessKeyID and secretAccessKey, or set authMethod: IAM");
+        }
+        SecretRef ref = store.auth().secretRef().get();
+        String source = "Secret " + ref.namespace() + "/" + ref.name();
+        Optional<SortedMap<String, String>> secret = secrets.secret(ref.namespace(), ref.name());
+        if (secret.isEmpty()) {
+            throw new IOException(where + " names " + source + " in spec.secretRef, but no such Secret was given; "
+                    + "put its keys in files DIR/" + ref.namespace() + "/" + ref.name() + "/<key> and pass "
+                    + "--secrets-dir DIR, or set KBR_SECRET_" + Secrets.envName(ref.namespace()) + "_"
+                    + Secrets.envName(ref.name()) + "_<KEY>");
+        }
+        return Optional.of(new BucketSettings.AccessKey(
+                chomp(key(secret.get(), "accessKeyID", where, ref)),
+                chomp(key(secret.get(), "secretAccessKey", where, ref)),
+                source));
     }
 
     /**

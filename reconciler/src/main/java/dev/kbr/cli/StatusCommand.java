@@ -79,7 +79,8 @@ final class StatusCommand implements Callable<Integer> {
         Optional<Path> cache = Adapters.cacheDir(cacheDir);
         List<ObjectStatusView> views;
         try (PlatformSource source = platform.open(secrets, trusted, cache)) {
-            views = new StatusQuery(store -> Adapters.openStateStore(store, cache, secrets, trusted))
+            views = new StatusQuery(
+                            store -> Adapters.openStateStore(store, secrets, Adapters.StoreAccess.of(cache, trusted)))
                     .read(source, stateUrls);
         }
         if (output == Format.json) {

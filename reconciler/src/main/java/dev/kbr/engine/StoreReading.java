@@ -114,6 +114,20 @@ final class StoreReading {
                                 + List.copyOf(known)));
             }
         }
-        return platform.withStateStoreUrls(stateUrls);
+        Map<String, String> usable = new java.util.LinkedHashMap<>(stateUrls);
+        for (var store : platform.stateStores()) {
+            String url = stateUrls.get(store.name());
+            if (url == null) {
+                continue;
+            }
+            try {
+                store.withUrlFrom(Map.of(store.name(), url));
+            } catch (IllegalArgumentException e) {
+                log.diagnostics.add(
+                        Diagnostic.error(SourceLocation.of("--state-url " + store.name() + "=…"), "", e.getMessage()));
+                usable.remove(store.name());
+            }
+        }
+        return platform.withStateStoreUrls(usable);
     }
 }

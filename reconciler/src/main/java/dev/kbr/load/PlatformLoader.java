@@ -3,12 +3,12 @@ package dev.kbr.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kbr.model.Destination;
 import dev.kbr.model.Diagnostic;
-import dev.kbr.model.GitStateStore;
 import dev.kbr.model.GroupVersionKind;
 import dev.kbr.model.Platform;
 import dev.kbr.model.Promise;
 import dev.kbr.model.ResourceRequest;
 import dev.kbr.model.SourceLocation;
+import dev.kbr.model.StateStoreDefinition;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -147,7 +147,7 @@ public final class PlatformLoader {
             boolean wholePlatform) {
         List<Promise> promises = new ArrayList<>();
         List<Destination> destinations = new ArrayList<>();
-        List<GitStateStore> stores = new ArrayList<>();
+        List<StateStoreDefinition> stores = new ArrayList<>();
         List<YamlDocument> others = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
         for (YamlDocument doc : documents) {
@@ -180,12 +180,12 @@ public final class PlatformLoader {
                 switch (kind) {
                     case "Promise" -> mapper.promise().ifPresent(promises::add);
                     case "Destination" -> mapper.destination().ifPresent(destinations::add);
-                    case "GitStateStore" -> mapper.gitStateStore().ifPresent(stores::add);
+                    case "GitStateStore" ->
+                        new StateStoreMapper(doc, diagnostics).gitStateStore().ifPresent(stores::add);
                     case "BucketStateStore" ->
-                        diagnostics.add(Diagnostic.error(
-                                doc.location(),
-                                "kind",
-                                "BucketStateStore is not supported by kbr yet; use a GitStateStore"));
+                        new StateStoreMapper(doc, diagnostics)
+                                .bucketStateStore()
+                                .ifPresent(stores::add);
                     default -> {
                         if (OTHER_KRATIX_KINDS.contains(kind)) {
                             ignored.add(doc.location().file() + ": " + apiVersion + " " + kind);
@@ -195,7 +195,7 @@ public final class PlatformLoader {
                                             doc.at("kind"),
                                             "kind",
                                             "is " + kind + ", not a kind of " + KRATIX_API_VERSION
-                                                    + "; use Promise, Destination or GitStateStore (kinds are case-sensitive)"));
+                                                    + "; use Promise, Destination, GitStateStore or BucketStateStore (kinds are case-sensitive)"));
                         }
                     }
                 }
@@ -211,7 +211,7 @@ public final class PlatformLoader {
         }
         unique(promises, Promise::name, Promise::location, "Promise", diagnostics);
         unique(destinations, Destination::name, Destination::location, "Destination", diagnostics);
-        unique(stores, GitStateStore::name, GitStateStore::location, "GitStateStore", diagnostics);
+        uniqueStores(stores, diagnostics);
         if (wholePlatform) {
             // Documents read alone (fromDocuments) may require Promises kept elsewhere.
             requirementsDefined(promises, diagnostics);
@@ -396,6 +396,31 @@ public final class PlatformLoader {
             }
         }
         items.removeAll(duplicates);
+    }
+
+    /**
+     * One state store per name, whatever its kind: Kratix would allow a GitStateStore and a
+     * BucketStateStore of the same name, but {@code --state-url NAME=URL}, reports and records
+     * name a store by its name alone.
+     */
+    private static void uniqueStores(List<StateStoreDefinition> stores, List<Diagnostic> diagnostics) {
+        Map<String, StateStoreDefinition> seen = new HashMap<>();
+        List<StateStoreDefinition> duplicates = new ArrayList<>();
+        for (StateStoreDefinition store : stores) {
+            StateStoreDefinition first = seen.putIfAbsent(store.name(), store);
+            if (first != null) {
+                duplicates.add(store);
+                diagnostics.add(Diagnostic.error(
+                        store.location(),
+                        "metadata.name",
+                        store.kind() + " " + store.name() + " is already defined at " + first.location()
+                                + (first.kind().equals(store.kind())
+                                        ? "; names must be unique, remove or rename one"
+                                        : " as a " + first.kind() + "; kbr names state stores by name alone"
+                                                + " (--state-url, reports), so rename one")));
+            }
+        }
+        stores.removeAll(duplicates);
     }
 
     private static List<PathMatcher> excludes(PlatformFiles tree, List<Diagnostic> diagnostics) throws IOException {

@@ -9,18 +9,18 @@ import java.util.Optional;
  * @param promises Promises, in file order
  * @param requests resource requests found in the platform files, in file order
  * @param destinations Destinations, in file order
- * @param gitStateStores GitStateStores, in file order
+ * @param stateStores state stores of every kind (GitStateStores, BucketStateStores), in file order
  */
 public record Platform(
         List<Promise> promises,
         List<ResourceRequest> requests,
         List<Destination> destinations,
-        List<GitStateStore> gitStateStores) {
+        List<StateStoreDefinition> stateStores) {
     public Platform {
         promises = List.copyOf(promises);
         requests = List.copyOf(requests);
         destinations = List.copyOf(destinations);
-        gitStateStores = List.copyOf(gitStateStores);
+        stateStores = List.copyOf(stateStores);
     }
 
     public Optional<Promise> promise(String name) {
@@ -35,8 +35,9 @@ public record Platform(
     }
 
     /** Every state store the platform defines, of every kind, in file order. */
+    @Override
     public List<StateStoreDefinition> stateStores() {
-        return List.copyOf(gitStateStores);
+        return stateStores;
     }
 
     /** The state store a Destination's {@code stateStoreRef} names, if the platform defines it. */
@@ -55,10 +56,6 @@ public record Platform(
                 promises,
                 requests,
                 destinations,
-                gitStateStores.stream().map(s -> s.withUrlFrom(overrides)).toList());
-    }
-
-    public Optional<GitStateStore> gitStateStore(String name) {
-        return gitStateStores.stream().filter(s -> s.name().equals(name)).findFirst();
+                stateStores.stream().map(s -> s.withUrlFrom(overrides)).toList());
     }
 }

@@ -7,7 +7,7 @@ import java.util.Map;
  * api/v1alpha1/*statestore_types.go}). What the engine needs of every kind; what only one kind
  * has (a Git branch, a bucket's endpoint) stays on that kind and in its adapter.
  */
-public sealed interface StateStoreDefinition permits GitStateStore {
+public sealed interface StateStoreDefinition permits GitStateStore, BucketStateStore {
 
     /** The document's kind, as a Destination's {@code spec.stateStoreRef.kind} names it. */
     String kind();

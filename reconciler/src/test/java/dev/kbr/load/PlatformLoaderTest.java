@@ -106,9 +106,10 @@ class PlatformLoaderTest {
                 .containsExactly("platform-cluster", "worker-1");
         Destination platformCluster = platform.destinations().get(0);
         assertThat(platformCluster.strictMatchLabels()).isTrue();
-        assertThat(platform.gitStateStores())
+        assertThat(platform.stateStores())
                 .singleElement()
-                .satisfies(s -> assertThat(s.branch()).isEqualTo("main"));
+                .satisfies(s ->
+                        assertThat(((dev.kbr.model.GitStateStore) s).branch()).isEqualTo("main"));
         Promise app = platform.promise("app").orElseThrow();
         assertThat(app.requiredPromises()).hasSize(2);
         assertThat(app.version()).contains("v1.0.0-beta.1");
@@ -126,7 +127,7 @@ class PlatformLoaderTest {
                         tuple("aggregated", "aggregatedYAML", "catalog.yaml"),
                         tuple("flat", "none", "aggregated.yaml"),
                         tuple("nested", "nestedByMetadata", "aggregated.yaml"));
-        assertThat(result.platform().gitStateStores())
+        assertThat(result.platform().stateStores())
                 .singleElement()
                 .satisfies(s -> assertThat(s.path()).isEqualTo("clusters"));
         assertThat(result.platform().requests()).hasSize(6);
@@ -219,7 +220,7 @@ class PlatformLoaderTest {
         Files.writeString(dir.resolve("kbr.yaml"), "exclude:\n- drafts/**\n");
         var result = PlatformLoader.load(dir);
         assertThat(result.diagnostics()).isEmpty();
-        assertThat(result.platform().gitStateStores()).extracting(s -> s.name()).containsExactly("kept");
+        assertThat(result.platform().stateStores()).extracting(s -> s.name()).containsExactly("kept");
     }
 
     @Test

@@ -1,0 +1,329 @@
+package dev.kbr.state.bucket;
+
+import dev.kbr.model.BucketStateStore;
+import dev.kbr.model.PlatformOrigin;
+import dev.kbr.state.ChangeSet;
+import dev.kbr.state.CommitResult;
+import dev.kbr.state.ContentId;
+import dev.kbr.state.FileChange;
+import dev.kbr.state.StaleStateException;
+import dev.kbr.state.StateSnapshot;
+import dev.kbr.state.StateStore;
+import dev.kbr.state.StoreLocation;
+import dev.kbr.state.layout.StateLayout;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * A bucket state store: the objects under a BucketStateStore's {@code spec.path}, keyed exactly as
+ * the paths a Git state store would hold (Kratix's layout), read and written with S3 requests.
+ *
+ * <p>Reading lists the prefix (one request per thousand objects) and the records archive (one
+ * request); an object's content is fetched only when its ETag is one kbr has not seen before. The
+ * version is a digest of every listed key and ETag, so any change by anyone (another kbr, Kratix,
+ * a hand edit) is a new version.
+ *
+ * <p>Writing, under the bucket's lease ({@link BucketLease}), after checking that the prefix is
+ * still at the version the changes were computed from: new and changed objects first, then
+ * deletions, then the records archive, so that every state a reader such as Flux's {@code Bucket}
+ * source can download between two requests is a tree that builds, and a writer killed at any
+ * moment leaves complete objects that the next pass adopts or finishes. Kratix's bucket writer
+ * ({@code lib/writers/s3.go}) writes one object per file too, and skips those whose ETag already
+ * matches; it has no ordering and no lease.
+ */
+public final class S3StateStore implements StateStore {
+    private static final int THREADS = 8;
+    private static final int PUTS_PER_CHECK = 200;
+
+    private final BucketStateStore store;
+    private final S3Access s3;
+    private final BucketLease lease;
+    private final String prefix;
+    private final String recordsRoot;
+    private final String packKey;
+    private final String probeKey;
+    private boolean conditionsChecked;
+
+    private S3StateStore(BucketSettings settings) {
+        this.store = settings.store();
+        this.s3 = new S3Access(settings);
+        this.prefix = store.path().isEmpty() ? "" : store.path() + "/";
+        this.recordsRoot = StateLayout.recordsRoot(store.path()) + "/";
+        this.packKey = recordsRoot + "records/" + store.name() + ".tar.gz";
+        String holder = holder();
+        this.probeKey = recordsRoot + "probe-" + Integer.toHexString(holder.hashCode()) + "-"
+                + Long.toHexString(System.nanoTime());
+        this.lease = new BucketLease(s3, recordsRoot + "lease", settings.lease(), holder);
+    }
+
+    /**
+     * Opens a bucket state store. No request is made until {@link #read()}.
+     *
+     * @param settings the store, its credentials and lease times
+     */
+    public static S3StateStore open(BucketSettings settings) {
+        return new S3StateStore(settings);
+    }
+
+    @Override
+    public StoreLocation location() {
+        return new StoreLocation(store.name(), store.kind(), store.displayUrl(), Optional.empty());
+    }
+
+    /**
+     * Lists the prefix and reads the records.
+     *
+     * @throws IOException naming the store, and the Secret or endpoint to check, when the server
+     *     refuses or cannot be reached; a missing bucket reads as an empty store
+     */
+    @Override
+    public StateSnapshot read() throws IOException {
+        Optional<Listing> listing = list();
+        if (listing.isEmpty()) {
+            return StateSnapshot.empty();
+        }
+        Listing current = listing.get();
+        Map<String, byte[]> fetched = new ConcurrentHashMap<>();
+        SortedMap<String, String> files = new TreeMap<>();
+        List<String> unknown = new ArrayList<>();
+        current.objects().forEach((key, etag) -> {
+            String id = current.pack().contentIds().get(etag);
+            if (id != null) {
+                files.put(key, id);
+            } else {
+                unknown.add(key);
+            }
+        });
+        Map<String, String> computed = Parallel.map(unknown, THREADS, key -> {
+            byte[] content = s3.get(key);
+            fetched.put(key, content);
+            return ContentId.of(content);
+        });
+        files.putAll(computed);
+        SortedMap<String, byte[]> records = new TreeMap<>();
+        current.pack().records().forEach((path, content) -> records.put(recordsRoot + path, content));
+        records.forEach((path, content) -> files.put(path, ContentId.of(content)));
+        return new StateSnapshot(current.version(), files, (path, id) -> {
+            byte[] content = records.containsKey(path) ? records.get(path) : fetched.get(path);
+            if (content == null) {
+                content = s3.get(path);
+            }
+            if (!ContentId.of(content).equals(id)) {
+                throw new IOException(s3.where() + ": object " + path
+                        + " changed since the pass read the bucket; another writer is at work, run again");
+            }
+            return content;
+        });
+    }
+
+    /**
+     * Writes the changes under the bucket's lease, in the order the class describes.
+     *
+     * @param platform not written anywhere: objects carry no message
+     * @throws StaleStateException when the prefix moved since {@code base} was read; nothing was
+     *     written
+     * @throws IOException naming the store when a request fails; what was written by then is
+     *     complete objects, never referenced by the records, which the next pass adopts
+     */
+    @Override
+    public CommitResult commit(StateSnapshot base, ChangeSet changes, PlatformOrigin platform) throws IOException {
+        if (changes.isEmpty()) {
+            return new CommitResult.Unchanged();
+        }
+        Optional<Listing> before = list();
+        if (before.isEmpty()) {
+            s3.createBucket();
+        }
+        checkConditionalWrites();
+        BucketLease.Held held = lease.acquire();
+        try {
+            Listing current = list().orElseThrow(() -> new IOException(s3.where() + ": the bucket vanished"));
+            if (!current.version().equals(base.version())) {
+                throw new StaleStateException(
+                        s3.where() + ": the bucket changed since this pass read it (version "
+                                + base.version().orElse("(empty)") + ", now "
+                                + current.version().orElse("(empty)") + ")",
+                        base.version(),
+                        current.version());
+            }
+            return write(base, current, changes, held);
+        } finally {
+            held.release();
+        }
+    }
+
+    private CommitResult write(StateSnapshot base, Listing current, ChangeSet changes, BucketLease.Held held)
+            throws IOException {
+        List<FileChange> objectWrites = new ArrayList<>();
+        List<String> objectDeletes = new ArrayList<>();
+        SortedMap<String, byte[]> records = new TreeMap<>(current.pack().records());
+        for (FileChange change : changes.changes()) {
+            boolean record = change.path().startsWith(recordsRoot);
+            String relative = record ? change.path().substring(recordsRoot.length()) : change.path();
+            if (change instanceof FileChange.Deleted) {
+                if (record) {
+                    records.remove(relative);
+                } else {
+                    objectDeletes.add(change.path());
+                }
+            } else if (record) {
+                records.put(relative, contentOf(List.of(change), change.path()));
+            } else {
+                objectWrites.add(change);
+            }
+        }
+        SortedMap<String, String> objects = new TreeMap<>(current.objects());
+        Map<String, String> knownIds = new TreeMap<>(current.pack().contentIds());
+        base.files().forEach((path, id) -> {
+            String etag = current.objects().get(path);
+            if (etag != null) {
+                knownIds.put(etag, id);
+            }
+        });
+        for (int start = 0; start < objectWrites.size(); start += PUTS_PER_CHECK) {
+            held.check();
+            List<FileChange> batch = objectWrites.subList(start, Math.min(objectWrites.size(), start + PUTS_PER_CHECK));
+            Map<String, String> etags = Parallel.map(
+                    batch.stream().map(FileChange::path).toList(),
+                    THREADS,
+                    path -> s3.put(path, contentOf(batch, path), new S3Access.Condition.None(), Optional.empty()));
+            for (FileChange change : batch) {
+                String etag = etags.get(change.path());
+                objects.put(change.path(), etag);
+                knownIds.put(etag, contentIdOf(change));
+            }
+        }
+        if (!objectDeletes.isEmpty()) {
+            held.check();
+            s3.deleteAll(objectDeletes);
+            objectDeletes.forEach(objects::remove);
+        }
+        SortedMap<String, String> index = new TreeMap<>();
+        objects.values().forEach(etag -> {
+            String id = knownIds.get(etag);
+            if (id != null) {
+                index.put(etag, id);
+            }
+        });
+        byte[] pack = new RecordsPack(records, index).write();
+        held.check();
+        String packEtag = s3.put(
+                packKey,
+                pack,
+                current.packEtag()
+                        .<S3Access.Condition>map(S3Access.Condition.Holds::new)
+                        .orElseGet(S3Access.Condition.Absent::new),
+                Optional.empty());
+        String version = version(objects, Optional.of(packEtag)).orElseThrow();
+        return new CommitResult.Committed(version, changes.changes().size());
+    }
+
+    private static byte[] contentOf(List<FileChange> batch, String path) {
+        for (FileChange change : batch) {
+            if (change.path().equals(path)) {
+                return change instanceof FileChange.Added added
+                        ? added.content()
+                        : ((FileChange.Modified) change).content();
+            }
+        }
+        throw new IllegalStateException("no change for " + path);
+    }
+
+    private static String contentIdOf(FileChange change) {
+        return change instanceof FileChange.Added added
+                ? added.contentId()
+                : ((FileChange.Modified) change).contentId();
+    }
+
+    /**
+     * A server that ignores {@code If-None-Match} would let two writers hold the lease at once:
+     * refuse to write rather than interleave with another writer.
+     */
+    private void checkConditionalWrites() throws IOException {
+        if (conditionsChecked) {
+            return;
+        }
+        byte[] probe = "kbr checks that this server honours conditional writes\n".getBytes(StandardCharsets.UTF_8);
+        s3.put(probeKey, probe, new S3Access.Condition.None(), Optional.empty());
+        boolean honoured;
+        try {
+            s3.put(probeKey, probe, new S3Access.Condition.Absent(), Optional.empty());
+            honoured = false;
+        } catch (StaleStateException e) {
+            honoured = true;
+        } finally {
+            s3.delete(probeKey);
+        }
+        if (!honoured) {
+            throw new IOException(s3.where() + ": the server ignores conditional writes (a write with If-None-Match: *"
+                    + " replaced an existing object), so kbr cannot keep two writers of this bucket apart and"
+                    + " writes nothing. Use a server that honours them (AWS S3, MinIO, S3Proxy 3)");
+        }
+        conditionsChecked = true;
+    }
+
+    /** The prefix's objects (without kbr's own), its records and version; empty for no bucket. */
+    private Optional<Listing> list() throws IOException {
+        Optional<SortedMap<String, String>> all = s3.list(prefix);
+        if (all.isEmpty()) {
+            return Optional.empty();
+        }
+        SortedMap<String, String> objects = new TreeMap<>();
+        Optional<String> packEtag = Optional.empty();
+        for (Map.Entry<String, String> object : all.get().entrySet()) {
+            if (object.getKey().equals(packKey)) {
+                packEtag = Optional.of(object.getValue());
+            } else if (!object.getKey().startsWith(recordsRoot)) {
+                objects.put(object.getKey(), object.getValue());
+            }
+        }
+        RecordsPack pack = packEtag.isPresent() ? RecordsPack.read(s3.get(packKey), packKey) : RecordsPack.empty();
+        return Optional.of(new Listing(objects, packEtag, pack, version(objects, packEtag)));
+    }
+
+    /** A digest of every key and ETag kbr reads; empty when there is nothing. */
+    private Optional<String> version(SortedMap<String, String> objects, Optional<String> packEtag) {
+        if (objects.isEmpty() && packEtag.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            var sha = java.security.MessageDigest.getInstance("SHA-256");
+            Function<String, byte[]> utf8 = s -> s.getBytes(StandardCharsets.UTF_8);
+            objects.forEach((key, etag) -> {
+                sha.update(utf8.apply(key + "\0" + etag + "\n"));
+            });
+            packEtag.ifPresent(etag -> sha.update(utf8.apply(packKey + "\0" + etag + "\n")));
+            return Optional.of(HexFormat.of().formatHex(sha.digest()).substring(0, 40));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-256", e);
+        }
+    }
+
+    private record Listing(
+            SortedMap<String, String> objects, Optional<String> packEtag, RecordsPack pack, Optional<String> version) {}
+
+    private static String holder() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "unknown-host";
+        }
+        return "kbr on " + host + ", process " + ProcessHandle.current().pid();
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}
