@@ -54,7 +54,7 @@ public final class S3StateStore implements StateStore {
     private final String probeKey;
     private boolean conditionsChecked;
 
-    private S3StateStore(BucketSettings settings) {
+    private S3StateStore(BucketSettings settings) throws IOException {
         this.store = settings.store();
         this.s3 = new S3Access(settings);
         this.prefix = store.path().isEmpty() ? "" : store.path() + "/";
@@ -70,8 +70,9 @@ public final class S3StateStore implements StateStore {
      * Opens a bucket state store. No request is made until {@link #read()}.
      *
      * @param settings the store, its credentials and lease times
+     * @throws IOException when the CA file cannot be read
      */
-    public static S3StateStore open(BucketSettings settings) {
+    public static S3StateStore open(BucketSettings settings) throws IOException {
         return new S3StateStore(settings);
     }
 
