@@ -7,6 +7,7 @@ import dev.kbr.report.MarkdownReport;
 import dev.kbr.report.PipelineRun;
 import dev.kbr.report.RunReport;
 import dev.kbr.report.TextReport;
+import dev.kbr.state.StoreLocation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -100,13 +101,13 @@ final class PassOutput {
             }
 
             @Override
-            public void pushing(String store, int files) {
-                delegate.pushing(store, files);
+            public void writing(StoreLocation store, int files) {
+                delegate.writing(store, files);
             }
 
             @Override
-            public void pushed(String store, String commit) {
-                delegate.pushed(store, commit);
+            public void written(StoreLocation store, String version) {
+                delegate.written(store, version);
             }
 
             @Override

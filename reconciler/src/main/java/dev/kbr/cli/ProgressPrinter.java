@@ -2,6 +2,7 @@ package dev.kbr.cli;
 
 import dev.kbr.engine.PassListener;
 import dev.kbr.report.PipelineRun;
+import dev.kbr.state.StoreLocation;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,7 +15,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Progress of a pass on stderr: objects done of those queued, pipelines running, cached objects,
- * failed pipelines and time elapsed, plus a {@code pushed STORE COMMIT} line after each push.
+ * failed pipelines and time elapsed, plus a {@code pushed STORE COMMIT} line after each push ({@code wrote STORE version V}
+ * for a bucket).
  *
  * <p>On a terminal it is one line rewritten in place ({@code \r}), redrawn on events (at most ten
  * times a second) and every second; otherwise (CI logs, files) it prints a start line, a line when something changed
@@ -116,8 +118,11 @@ final class ProgressPrinter implements PassListener, AutoCloseable {
     }
 
     @Override
-    public synchronized void pushed(String store, String commit) {
-        permanent("pushed " + store + " " + commit);
+    public synchronized void written(StoreLocation store, String version) {
+        permanent(
+                store.branch().isPresent()
+                        ? "pushed " + store.name() + " " + version
+                        : "wrote " + store.name() + " version " + version);
     }
 
     /** Once a second: redraws the terminal line (for the elapsed time), or prints what changed. */

@@ -41,11 +41,11 @@ final class ObservedStateStore implements StateStore {
     @Override
     public CommitResult commit(StateSnapshot base, ChangeSet changes, PlatformOrigin platform) throws IOException {
         if (!changes.isEmpty()) {
-            listener.pushing(name, changes.changes().size());
+            listener.writing(store.location(), changes.changes().size());
         }
         CommitResult result = store.commit(base, changes, platform);
         if (result instanceof CommitResult.Committed committed) {
-            listener.pushed(name, committed.version());
+            listener.written(store.location(), committed.version());
         }
         return result;
     }

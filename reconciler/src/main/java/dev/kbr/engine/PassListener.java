@@ -1,6 +1,7 @@
 package dev.kbr.engine;
 
 import dev.kbr.execute.PipelineListener;
+import dev.kbr.state.StoreLocation;
 
 /**
  * Hears what a pass is doing while it runs, for progress output; the pass's result is still only
@@ -42,18 +43,18 @@ public interface PassListener extends PipelineListener {
     default void cached(String object) {}
 
     /**
-     * A commit is about to be pushed to a state store.
+     * A state store is about to be written.
      *
-     * @param store the GitStateStore name
-     * @param files how many paths the commit touches
+     * @param store which store, and where
+     * @param files how many paths the change set touches
      */
-    default void pushing(String store, int files) {}
+    default void writing(StoreLocation store, int files) {}
 
     /**
-     * A commit was pushed.
+     * A state store was written (a Git store: a commit was pushed).
      *
-     * @param store the GitStateStore name
-     * @param commit the new commit id (hex)
+     * @param store which store, and where; a Git store has a branch
+     * @param version the store's new version (a Git store's commit id)
      */
-    default void pushed(String store, String commit) {}
+    default void written(StoreLocation store, String version) {}
 }

@@ -42,7 +42,10 @@ class ProgressPrinterTest {
         advance(700);
         p.pipelineFinished(run("b resource.configure one", false));
         p.objectDone();
-        p.pushed("default", "0123456789abcdef0123456789abcdef01234567");
+        p.written(
+                new dev.kbr.state.StoreLocation(
+                        "default", "GitStateStore", "/tmp/state.git", java.util.Optional.of("main")),
+                "0123456789abcdef0123456789abcdef01234567");
         advance(900);
         p.tick();
         advance(65_000);
@@ -63,7 +66,10 @@ class ProgressPrinterTest {
         p.objectsQueued(1);
         advance(200);
         p.pipelineStarted("a resource.configure one");
-        p.pushed("default", "abc");
+        p.written(
+                new dev.kbr.state.StoreLocation(
+                        "default", "GitStateStore", "/tmp/state.git", java.util.Optional.of("main")),
+                "abc");
         advance(50);
         p.pipelineFinished(run("a resource.configure one", true));
         p.objectDone();

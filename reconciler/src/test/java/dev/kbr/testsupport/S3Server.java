@@ -62,7 +62,7 @@ public final class S3Server implements AutoCloseable {
 
     /** Where S3Proxy keeps the objects: the jclouds provider it is started with. */
     public enum Backend {
-        /** On disk in the server's temporary folder ({@code filesystem-nio2}), as the findings advise. */
+        /** On disk in the server's temporary folder ({@code filesystem-nio2}, which lists only real objects; the older {@code filesystem} also lists folders). */
         FILESYSTEM_NIO2("filesystem-nio2"),
         /** In the server's memory ({@code transient-nio2}: the same code as on disk, over an in-memory file system). */
         TRANSIENT_NIO2("transient-nio2"),

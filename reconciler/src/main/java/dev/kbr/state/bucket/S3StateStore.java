@@ -97,8 +97,13 @@ public final class S3StateStore implements StateStore {
         Map<String, byte[]> fetched = new ConcurrentHashMap<>();
         SortedMap<String, String> files = new TreeMap<>();
         List<String> unknown = new ArrayList<>();
+        Map<String, String> idOfEtag = new TreeMap<>(current.pack().contentIds());
+        if (current.otherPacks().size() > 0
+                && current.objects().values().stream().anyMatch(etag -> !idOfEtag.containsKey(etag))) {
+            idOfEtag.putAll(otherStoresContentIds(current.otherPacks()));
+        }
         current.objects().forEach((key, etag) -> {
-            String id = current.pack().contentIds().get(etag);
+            String id = idOfEtag.get(etag);
             if (id != null) {
                 files.put(key, id);
             } else {
@@ -307,6 +312,23 @@ public final class S3StateStore implements StateStore {
         conditionsChecked = true;
     }
 
+    /**
+     * The content ids other stores sharing this prefix know (the seeds' {@code default} and
+     * {@code minio-store} in one bucket), so that one store does not read the other's objects on
+     * every pass. A table that cannot be read is only a cache missed.
+     */
+    private Map<String, String> otherStoresContentIds(List<String> packs) {
+        Map<String, String> ids = new TreeMap<>();
+        for (String key : packs) {
+            try {
+                ids.putAll(RecordsPack.read(s3.get(key), key).contentIds());
+            } catch (IOException e) {
+                // The objects are then read and their ids computed.
+            }
+        }
+        return ids;
+    }
+
     /** The prefix's objects (without kbr's own), its records and version; empty for no bucket. */
     private Optional<Listing> list() throws IOException {
         Optional<SortedMap<String, String>> all = s3.list(prefix);
@@ -315,15 +337,19 @@ public final class S3StateStore implements StateStore {
         }
         SortedMap<String, String> objects = new TreeMap<>();
         Optional<String> packEtag = Optional.empty();
+        List<String> otherPacks = new ArrayList<>();
         for (Map.Entry<String, String> object : all.get().entrySet()) {
-            if (object.getKey().equals(packKey)) {
+            String key = object.getKey();
+            if (key.equals(packKey)) {
                 packEtag = Optional.of(object.getValue());
-            } else if (!object.getKey().startsWith(recordsRoot)) {
-                objects.put(object.getKey(), object.getValue());
+            } else if (key.startsWith(recordsRoot + "records/") && key.endsWith(".tar.gz")) {
+                otherPacks.add(key);
+            } else if (!key.startsWith(recordsRoot)) {
+                objects.put(key, object.getValue());
             }
         }
         RecordsPack pack = packEtag.isPresent() ? RecordsPack.read(s3.get(packKey), packKey) : RecordsPack.empty();
-        return Optional.of(new Listing(objects, packEtag, pack, version(objects, packEtag)));
+        return Optional.of(new Listing(objects, packEtag, pack, version(objects, packEtag), otherPacks));
     }
 
     /** A digest of every key and ETag kbr reads; empty when there is nothing. */
@@ -345,7 +371,11 @@ public final class S3StateStore implements StateStore {
     }
 
     private record Listing(
-            SortedMap<String, String> objects, Optional<String> packEtag, RecordsPack pack, Optional<String> version) {}
+            SortedMap<String, String> objects,
+            Optional<String> packEtag,
+            RecordsPack pack,
+            Optional<String> version,
+            List<String> otherPacks) {}
 
     private static String holder() {
         String host;
