@@ -33,6 +33,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 import genplatform  # noqa: E402
+import bucket  # noqa: E402
 
 KBR = os.path.join(ROOT, "kbr")
 IMAGE = "kbr.local/bench-pipeline:v0.1.0"
@@ -404,6 +405,7 @@ class Bench:
                 log("  cold apply %.1f s, %d pipelines, %.0f MB" % (res["wall"], res["runs"], res["rss_mb"]))
                 with open(kept, "w", encoding="utf-8") as f:
                     json.dump({"n": n, "platform": plat, "repo": repo, "wall": res["wall"]}, f)
+            entry["repo"], entry["platform"] = repo, plat
             entry["files"] = git_count_files(repo)
             # kbr validate: load and validate the N requests, no container, no state store
             walls = []
@@ -602,6 +604,7 @@ class Bench:
                 fmt_s(median(e["warm_noop"])) if e.get("warm_noop") else "-",
                 fmt_s(median(e["warm_change"])) if e.get("warm_change") else "-",
                 rss, e.get("runs_note", "%d" % len(e["noop"]))))
+        bucket.report(self, p, fmt_n, fmt_s, median)
         for note in r["notes"]:
             p("")
             p("Note: " + note)
@@ -660,6 +663,10 @@ def parse_args(argv):
     ap.add_argument("--p4-files", type=int, help="P4 files (default 30000; quick 3000)")
     ap.add_argument("--ladder", help="comma-separated N of the scaling passes (default 100,1000,10000; "
                                      "quick <P1 N>,100,1000); each N runs only when projected to fit the budget")
+    ap.add_argument("--bucket-ladder", help="comma-separated N whose passes are also measured on a bucket state "
+                                            "store, from the Git ladder's state (default 1000,10000; quick 100)")
+    ap.add_argument("--bucket-backend", default="transient", choices=["transient", "filesystem-nio2"],
+                    help="S3Proxy's storage for the bucket passes (default transient: in memory)")
     ap.add_argument("--budget", type=float, help="seconds the whole bench may take; N that do not fit are skipped "
                                                  "(default 28800; quick 160)")
     ap.add_argument("--slow-pass", type=float, default=300,
@@ -679,6 +686,10 @@ def parse_args(argv):
     else:
         a.ladder = [a.p1_requests, 100, 1000] if a.quick else [100, 1000, 10000]
     a.ladder = sorted(set(a.ladder))
+    if a.bucket_ladder:
+        a.bucket_ladder = [int(x) for x in a.bucket_ladder.split(",") if x.strip()]
+    else:
+        a.bucket_ladder = [100] if a.quick else [1000, 10000]
     if a.p1_requests < 1 or a.p4_files < 1 or any(n < 2 for n in a.ladder):
         ap.error("--p1-requests, --p4-files must be >= 1 and ladder N >= 2")
     return a
@@ -707,6 +718,7 @@ def main(argv):
         bench.p1()
         bench.p4()
         bench.ladder()
+        bucket.run(bench, genplatform, PROMISES, median, log)
     except Broken as e:
         log("BROKEN: %s" % e)
         bench.res["notes"].append("the bench stopped early: %s" % str(e).splitlines()[0])

@@ -106,6 +106,28 @@ class PackageRulesTest {
                 .check(classes);
     }
 
+    @Test
+    void theS3ClientIsUsedOnlyByTheBucketAdapter() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.kbr.state.bucket..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("software.amazon.awssdk..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheCompositionRootKnowsTheBucketAdapter() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.kbr.state.bucket..", "dev.kbr.cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.kbr.state.bucket..")
+                .check(classes);
+    }
+
     /**
      * The state seam and everything above it speak of versions and content ids: a bucket has no
      * blobs, branches, commit messages or trailers. Reports may print a Git store's branch, which
@@ -173,6 +195,7 @@ class PackageRulesTest {
                         "dev.kbr.pipeline.docker..",
                         "dev.kbr.pipeline.kubernetes..",
                         "dev.kbr.state.git..",
+                        "dev.kbr.state.bucket..",
                         "dev.kbr.cli..")
                 .check(classes);
     }

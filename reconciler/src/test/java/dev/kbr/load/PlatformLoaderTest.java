@@ -341,7 +341,7 @@ class PlatformLoaderTest {
                         "a.yaml:1: error: kind: is missing; this document has metadata (or a kind or apiVersion), so it"
                                 + " is read as a Kubernetes object: give it apiVersion and kind as strings",
                         "b.yaml:2: error: kind: is Destinaton, not a kind of platform.kratix.io/v1alpha1; use Promise,"
-                                + " Destination or GitStateStore (kinds are case-sensitive)",
+                                + " Destination, GitStateStore or BucketStateStore (kinds are case-sensitive)",
                         "c.yaml:1: error: apiVersion: is platform.kratix.io/v1alpha2; kbr reads Destination only as"
                                 + " platform.kratix.io/v1alpha1, fix the apiVersion");
         assertThat(result.filesWithErrors()).containsExactly("a.yaml", "b.yaml", "c.yaml");

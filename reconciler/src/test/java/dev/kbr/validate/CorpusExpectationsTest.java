@@ -63,7 +63,8 @@ import org.junit.jupiter.api.Test;
  *       server rejects in the pipeline Pod;
  *   <li>kbr limits: secret volumes ({@code sql/azure}, {@code sql/gcp}; their mounts were also
  *       reported as undefined before this review, fixed in {@code DocumentMapper}), {@code
- *       fieldRef} env ({@code namespaced-workflow-promise.yaml}), BucketStateStores.
+ *       fieldRef} env ({@code namespaced-workflow-promise.yaml}). BucketStateStores were one too, until
+ *       kbr learnt to write buckets: their five documents are valid now.
  * </ul>
  *
  * <p>Since 2026-12-02 the corpus also holds pipeline code (Kratix's Python SDK and two marketplace

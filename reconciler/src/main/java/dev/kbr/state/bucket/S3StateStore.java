@@ -58,7 +58,7 @@ public final class S3StateStore implements StateStore {
         this.store = settings.store();
         this.s3 = new S3Access(settings);
         this.prefix = store.path().isEmpty() ? "" : store.path() + "/";
-        this.recordsRoot = StateLayout.recordsRoot(store.path()) + "/";
+        this.recordsRoot = StateLayout.recordsRoot(store.path());
         this.packKey = recordsRoot + "records/" + store.name() + ".tar.gz";
         String holder = holder();
         this.probeKey = recordsRoot + "probe-" + Integer.toHexString(holder.hashCode()) + "-"
