@@ -142,6 +142,9 @@ final class Adapters {
             if (key.isPresent()) {
                 settings = settings.withAccessKey(key.get());
             }
+            if (access.caFile().isPresent()) {
+                settings = settings.withTrustedCaFile(access.caFile().get());
+            }
             return S3StateStore.open(settings);
         }
         GitStateStore store = (GitStateStore) definition;
@@ -168,7 +171,7 @@ final class Adapters {
      * How state stores are reached besides their documents and Secrets.
      *
      * @param cacheDir {@code --cache-dir}: where Git stores keep their repositories between runs
-     * @param caFile {@code --ca-file}: CA certificates trusted for https Git remotes
+     * @param caFile {@code --ca-file}: CA certificates trusted for https Git remotes and S3 endpoints
      * @param bucketLeaseTtl {@code --bucket-lease-ttl}: how long a bucket writer's lease lasts
      */
     record StoreAccess(Optional<Path> cacheDir, Optional<Path> caFile, Duration bucketLeaseTtl) {

@@ -6,7 +6,9 @@ import java.io.IOException;
 /**
  * One state store: read its files at its current version, and write a change set on top of the
  * version that was read, as one step, or not at all. Implementations: {@code
- * dev.kbr.state.git.GitRepoStateStore} (one branch of a Git repository, one commit per pass).
+ * dev.kbr.state.git.GitRepoStateStore} (one branch of a Git repository, one commit per pass) and
+ * {@code dev.kbr.state.bucket.S3StateStore} (the objects under a prefix of an S3 bucket, written
+ * in an order every reader can build, under a lease).
  *
  * <p>Paths are relative to the store's root, {@code /}-separated, without leading {@code /}.
  * Content is identified by {@link ContentId}, the same for every kind of store, so kbr's records
@@ -27,8 +29,11 @@ public interface StateStore extends AutoCloseable {
 
     /**
      * Writes {@code changes} on top of {@code base}, only if the store is still at {@code
-     * base.version()} (compare-and-swap). Does nothing and returns {@link CommitResult.Unchanged}
-     * when {@code changes} is empty.
+     * base.version()} (compare-and-swap). A store whose version also covers files it never writes
+     * (a bucket prefix shared with another store) may instead require only that its records and
+     * the paths {@code changes} touches are as {@code base} had them, keeping the other files as
+     * they are. Does nothing and returns {@link CommitResult.Unchanged} when {@code changes} is
+     * empty.
      *
      * @param base the snapshot the change set was computed against
      * @param changes files to add, modify or delete, each with its bytes

@@ -1,6 +1,7 @@
 package dev.kbr.state.bucket;
 
 import dev.kbr.model.BucketStateStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,9 +16,15 @@ import java.util.Optional;
  * @param lease how long a writer's lease lasts without renewal, and how long a writer waits after
  *     writing it before checking that it still holds it
  * @param timeout how long one request may take before it fails
+ * @param trustedCaFile PEM CA certificates trusted for an https endpoint besides the JDK's
+ *     ({@code --ca-file}); empty for the JDK's alone
  */
 public record BucketSettings(
-        BucketStateStore store, Optional<AccessKey> accessKey, LeaseTimes lease, Duration timeout) {
+        BucketStateStore store,
+        Optional<AccessKey> accessKey,
+        LeaseTimes lease,
+        Duration timeout,
+        Optional<Path> trustedCaFile) {
 
     /** The default lease time: a writer killed mid-pass blocks others for at most this long. */
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(60);
@@ -30,16 +37,18 @@ public record BucketSettings(
         Objects.requireNonNull(accessKey, "accessKey");
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(trustedCaFile, "trustedCaFile");
     }
 
     /** The store with no access key, the default lease and a 60 s request timeout. */
     public static BucketSettings from(BucketStateStore store) {
-        return new BucketSettings(store, Optional.empty(), LeaseTimes.of(DEFAULT_LEASE_TTL), Duration.ofSeconds(60));
+        return new BucketSettings(
+                store, Optional.empty(), LeaseTimes.of(DEFAULT_LEASE_TTL), Duration.ofSeconds(60), Optional.empty());
     }
 
     /** The same settings with an access key. */
     public BucketSettings withAccessKey(AccessKey key) {
-        return new BucketSettings(store, Optional.of(key), lease, timeout);
+        return new BucketSettings(store, Optional.of(key), lease, timeout, trustedCaFile);
     }
 
     /**
@@ -48,7 +57,12 @@ public record BucketSettings(
      * @throws IllegalArgumentException when {@code ttl} is shorter than {@link #MIN_LEASE_TTL}
      */
     public BucketSettings withLeaseTtl(Duration ttl) {
-        return new BucketSettings(store, accessKey, LeaseTimes.of(ttl), timeout);
+        return new BucketSettings(store, accessKey, LeaseTimes.of(ttl), timeout, trustedCaFile);
+    }
+
+    /** The same settings trusting the CAs of a PEM file too. */
+    public BucketSettings withTrustedCaFile(Path caFile) {
+        return new BucketSettings(store, accessKey, lease, timeout, Optional.of(caFile));
     }
 
     /**

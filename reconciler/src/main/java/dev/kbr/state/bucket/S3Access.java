@@ -2,6 +2,7 @@ package dev.kbr.state.bucket;
 
 import dev.kbr.model.BucketStateStore;
 import dev.kbr.state.StaleStateException;
+import dev.kbr.state.TrustedCas;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -53,7 +55,8 @@ final class S3Access implements AutoCloseable {
     private final BucketStateStore store;
     private final S3Client client;
 
-    S3Access(BucketSettings settings) {
+    /** @throws IOException when the CA file cannot be read */
+    S3Access(BucketSettings settings) throws IOException {
         this.settings = settings;
         this.store = settings.store();
         this.client = client(settings);
@@ -283,7 +286,7 @@ final class S3Access implements AutoCloseable {
         }
     }
 
-    private static S3Client client(BucketSettings settings) {
+    private static S3Client client(BucketSettings settings) throws IOException {
         BucketStateStore store = settings.store();
         URI endpoint = store.endpoint().uri();
         boolean aws = endpoint.getHost() != null && endpoint.getHost().endsWith(".amazonaws.com");
@@ -291,6 +294,14 @@ final class S3Access implements AutoCloseable {
                 .<AwsCredentialsProvider>map(
                         key -> StaticCredentialsProvider.create(AwsBasicCredentials.create(key.id(), key.secret())))
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+        UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(10))
+                .socketTimeout(settings.timeout());
+        if (settings.trustedCaFile().isPresent()) {
+            TrustManager[] trust =
+                    TrustedCas.trustManagers(settings.trustedCaFile().get());
+            http.tlsTrustManagersProvider(() -> trust);
+        }
         return S3Client.builder()
                 .endpointOverride(endpoint)
                 .region(region(endpoint))
@@ -302,10 +313,7 @@ final class S3Access implements AutoCloseable {
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .serviceConfiguration(
                         S3Configuration.builder().chunkedEncodingEnabled(false).build())
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(settings.timeout())
-                        .build())
+                .httpClient(http.build())
                 .overrideConfiguration(c -> c.apiCallTimeout(settings.timeout()))
                 .build();
     }

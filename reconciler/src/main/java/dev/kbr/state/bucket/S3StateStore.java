@@ -54,7 +54,7 @@ public final class S3StateStore implements StateStore {
     private final String probeKey;
     private boolean conditionsChecked;
 
-    private S3StateStore(BucketSettings settings) {
+    private S3StateStore(BucketSettings settings) throws IOException {
         this.store = settings.store();
         this.s3 = new S3Access(settings);
         this.prefix = store.path().isEmpty() ? "" : store.path() + "/";
@@ -70,8 +70,9 @@ public final class S3StateStore implements StateStore {
      * Opens a bucket state store. No request is made until {@link #read()}.
      *
      * @param settings the store, its credentials and lease times
+     * @throws IOException when the CA file cannot be read
      */
-    public static S3StateStore open(BucketSettings settings) {
+    public static S3StateStore open(BucketSettings settings) throws IOException {
         return new S3StateStore(settings);
     }
 
@@ -148,9 +149,11 @@ public final class S3StateStore implements StateStore {
         BucketLease.Held held = lease.acquire();
         try {
             Listing current = list().orElseThrow(() -> new IOException(s3.where() + ": the bucket vanished"));
-            if (!current.version().equals(base.version())) {
+            Optional<String> moved =
+                    current.version().equals(base.version()) ? Optional.empty() : whatMoved(base, current, changes);
+            if (moved.isPresent()) {
                 throw new StaleStateException(
-                        s3.where() + ": the bucket changed since this pass read it (version "
+                        s3.where() + ": " + moved.get() + " since this pass read the bucket (version "
                                 + base.version().orElse("(empty)") + ", now "
                                 + current.version().orElse("(empty)") + ")",
                         base.version(),
@@ -160,6 +163,38 @@ public final class S3StateStore implements StateStore {
         } finally {
             held.release();
         }
+    }
+
+    /**
+     * What changed since {@code base} that the change set depends on: this store's records (every
+     * other kbr writing this store rewrites them) or an object at a path the change set writes or
+     * deletes. Objects elsewhere under the prefix (another store's Destinations sharing the bucket,
+     * a file no pass of this store touches) do not make the change set wrong, so they do not force
+     * it to be recomputed; they stay as they are.
+     */
+    private Optional<String> whatMoved(StateSnapshot base, Listing current, ChangeSet changes) {
+        SortedMap<String, String> baseRecords = new TreeMap<>(base.files().tailMap(recordsRoot));
+        baseRecords.keySet().removeIf(path -> !path.startsWith(recordsRoot));
+        SortedMap<String, String> currentRecords = new TreeMap<>();
+        current.pack()
+                .records()
+                .forEach((path, content) -> currentRecords.put(recordsRoot + path, ContentId.of(content)));
+        if (!baseRecords.equals(currentRecords)) {
+            return Optional.of("another writer changed this store's records");
+        }
+        Map<String, String> idOfEtag = new TreeMap<>(current.pack().contentIds());
+        for (FileChange change : changes.changes()) {
+            String path = change.path();
+            if (path.startsWith(recordsRoot)) {
+                continue;
+            }
+            String etag = current.objects().get(path);
+            String now = etag == null ? null : idOfEtag.getOrDefault(etag, "unknown content " + etag);
+            if (!java.util.Objects.equals(now, base.files().get(path))) {
+                return Optional.of(path + " changed");
+            }
+        }
+        return Optional.empty();
     }
 
     private CommitResult write(StateSnapshot base, Listing current, ChangeSet changes, BucketLease.Held held)

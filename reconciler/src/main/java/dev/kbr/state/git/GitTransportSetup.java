@@ -7,25 +7,15 @@ import java.io.InputStream;
 import java.net.Proxy;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.util.security.SecurityUtils;
@@ -98,7 +88,8 @@ final class GitTransportSetup implements AutoCloseable {
             throws IOException {
         Optional<HttpConnectionFactory2> https = Optional.empty();
         if (trustedCaFile.isPresent()) {
-            https = Optional.of(new TrustingConnectionFactory(trustManagers(trustedCaFile.get())));
+            https = Optional.of(
+                    new TrustingConnectionFactory(dev.kbr.state.TrustedCas.trustManagers(trustedCaFile.get())));
         }
         if (credentials.orElse(null) instanceof GitCredentials.SshKey key) {
             KeyPair pair = keyPair(key);
@@ -221,46 +212,6 @@ final class GitTransportSetup implements AutoCloseable {
                     + " private key file's text there, without a passphrase");
         }
         return pairs.iterator().next();
-    }
-
-    private static TrustManager[] trustManagers(Path caFile) throws IOException {
-        Collection<? extends Certificate> cas;
-        try (InputStream in = Files.newInputStream(caFile)) {
-            cas = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        } catch (IOException | CertificateException e) {
-            throw new IOException(
-                    "CA file " + caFile + " (--ca-file or GIT_SSL_CAINFO) cannot be read as PEM certificates: "
-                            + e.getMessage(),
-                    e);
-        }
-        if (cas.isEmpty()) {
-            throw new IOException("CA file " + caFile + " (--ca-file or GIT_SSL_CAINFO) holds no certificate");
-        }
-        try {
-            // The JDK's own CAs stay trusted: git's GIT_SSL_CAINFO replaces its CA bundle, but a
-            // private CA for one store should not cut kbr off from stores on public hosts.
-            TrustManagerFactory defaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            defaults.init((KeyStore) null);
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            List<X509Certificate> all = new ArrayList<>();
-            for (TrustManager manager : defaults.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) {
-                    all.addAll(List.of(x509.getAcceptedIssuers()));
-                }
-            }
-            for (Certificate ca : cas) {
-                all.add((X509Certificate) ca);
-            }
-            for (int i = 0; i < all.size(); i++) {
-                store.setCertificateEntry("ca-" + i, all.get(i));
-            }
-            TrustManagerFactory combined = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            combined.init(store);
-            return combined.getTrustManagers();
-        } catch (GeneralSecurityException e) {
-            throw new IOException("CA file " + caFile + " could not be added to the trusted CAs: " + e.getMessage(), e);
-        }
     }
 
     private static boolean isTrustFailure(Throwable failure) {
