@@ -16,8 +16,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Finds Kubernetes objects that two Works write into one Destination (issue 5, "hostile
- * outputs"). Flux applies a Destination's folder as one Kustomization and fails all of it when
+ * Finds Kubernetes objects that two Works write into one Destination. Flux applies a Destination's folder as one Kustomization and fails all of it when
  * one object appears twice, so one team's pipeline could stop every other team's delivery.
  *
  * <p>An object is identified by its API group, kind, {@code metadata.namespace} (as written) and
@@ -45,7 +44,8 @@ final class ObjectConflicts {
      * @param file where it lands in the state store (for {@code aggregatedYAML}, the aggregated
      *     file, then ", workload" and the workload's path)
      * @param filepath the workload's path in the Work
-     * @param ran true when the Work's pipeline ran in this pass (its output is new)
+     * @param ran true when the Work's output is new on this Destination: its pipeline ran in this
+     *     pass, or it was not placed here before
      * @param content the workload's content
      */
     record Placed(String destination, WorkId work, String file, String filepath, boolean ran, DesiredFile content) {}

@@ -367,6 +367,19 @@ final class StateRenderer {
         }
     }
 
+    /**
+     * Whether a Work's output on a Destination is new in this pass: its pipeline ran, or it was
+     * not on that Destination before. A cached Work re-placed where it was is not new, so the
+     * conflict check does not read every kept file on every pass (a GET each on a bucket).
+     */
+    private boolean isNewHere(WorkId work, String destination) {
+        if (!execution.fresh().containsKey(work)) {
+            return false;
+        }
+        return execution.outcomes().containsKey(work.object())
+                || previousPlacements(work).values().stream().noneMatch(on -> on.contains(destination));
+    }
+
     private Map<String, List<String>> previousPlacements(WorkId id) {
         Map<String, List<String>> placements = new HashMap<>();
         for (StoreContext ctx : stores.values()) {
@@ -412,7 +425,7 @@ final class StateRenderer {
                         p.group().work(),
                         file,
                         w.filepath(),
-                        execution.fresh().containsKey(p.group().work()),
+                        isNewHere(p.group().work(), destination.name()),
                         w.content()));
             }
             List<RecordedWorkload> workloads = p.group().workloads().stream()
