@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,6 +53,15 @@ public final class KbrJar {
      * @param log where its output goes (replaced)
      */
     public static Started start(Path tmpdir, Path log, List<String> args) throws IOException {
+        return start(tmpdir, log, args, Map.of());
+    }
+
+    /**
+     * {@link #start(Path, Path, List)} with these environment variables added (after the
+     * inherited {@code GIT_*} and {@code KBR_*} ones are removed), e.g. {@code KBR_SECRET_*}.
+     */
+    public static Started start(Path tmpdir, Path log, List<String> args, Map<String, String> environment)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1",
@@ -67,6 +77,7 @@ public final class KbrJar {
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().keySet().removeIf(key -> key.startsWith("GIT_") || key.startsWith("KBR_"));
+        builder.environment().putAll(environment);
         return new Started(builder.start(), log);
     }
 }
