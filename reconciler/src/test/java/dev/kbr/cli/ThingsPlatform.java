@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A small platform for the guard tests: one GitStateStore, one Destination {@code worker}, and a
- * Promise {@code things} (kind Thing) whose one resource.configure pipeline is a shell script on
+ * A small platform for the guard tests: one GitStateStore (or a BucketStateStore, {@link
+ * #onBucket()}), one Destination {@code worker}, and a Promise {@code things} (kind Thing) whose
+ * one resource.configure pipeline is a shell script on
  * {@code kbr.local/busybox-base} (built by {@code ci/build-fixture-images}), driven by each
  * request's spec:
  *
@@ -109,6 +110,34 @@ final class ThingsPlatform {
 
     Path dir() {
         return dir;
+    }
+
+    /**
+     * Puts Destination {@code worker} on a BucketStateStore {@code default} instead (bucket {@code
+     * kratix}, Secret {@code default/minio-credentials}; tests give the server with {@code
+     * --state-url default=http://127.0.0.1:PORT/kratix}). The files land at the same keys.
+     */
+    ThingsPlatform onBucket() throws Exception {
+        Path store = dir.resolve("store.yaml");
+        String bucket = """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: BucketStateStore
+                metadata: {name: default}
+                spec:
+                  endpoint: minio.example.com
+                  insecure: true
+                  bucketName: kratix
+                  authMethod: accessKey
+                  secretRef: {name: minio-credentials, namespace: default}
+                """;
+        String text = Files.readString(store);
+        String destination = text.substring(text.indexOf("---\n"));
+        Files.writeString(
+                store,
+                bucket
+                        + destination.replace(
+                                "{kind: GitStateStore, name: default}", "{kind: BucketStateStore, name: default}"));
+        return this;
     }
 
     /** Writes (or replaces) request {@code name} with this flow-style spec, e.g. {@code "{colour: red}"}. */
