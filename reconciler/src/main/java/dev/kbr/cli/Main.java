@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
             "Kratix Batch Reconciler: runs Kratix Promises without a platform cluster.",
             "Reads Promises, resource requests, Destinations and state stores from a platform folder,",
             "runs the Promise workflows' pipeline containers, and writes Kratix's state-store layout",
-            "to each GitStateStore in one commit."
+            "to each GitStateStore in one commit, or to each BucketStateStore (S3, MinIO)."
         },
         footer = {"", "Exit codes: 0 success, 1 error, 2 changes present (only with --detailed-exitcode)."})
 public final class Main implements Runnable {

@@ -133,7 +133,8 @@ final class PassOptionsMixin {
             names = "--quiet",
             description = {
                 "Print no progress on stderr (pipelines done, running, cached, failed, elapsed time,",
-                "and a 'pushed STORE COMMIT' line per push). The report on stdout is unchanged."
+                "and a 'pushed STORE COMMIT' line per push, 'wrote STORE version V' per bucket write).",
+                "The report on stdout is unchanged."
             })
     boolean quiet;
 }

@@ -36,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
     @Option(
             names = "--state-url",
             paramLabel = "NAME=URL",
-            description = "Replace the url of GitStateStore NAME. Repeatable.")
+            description = "Replace the url of state store NAME, as plan and apply do. Repeatable.")
     Map<String, String> stateUrls = new LinkedHashMap<>();
 
     @Option(
@@ -50,7 +50,7 @@ final class StatusCommand implements Callable<Integer> {
             names = "--secrets-dir",
             paramLabel = "DIR",
             description = {
-                "Secrets for GitStateStore spec.secretRef and --platform-secret: DIR/<namespace>/<name>/<key>; variables",
+                "Secrets for a state store's spec.secretRef and --platform-secret: DIR/<namespace>/<name>/<key>; variables",
                 "KBR_SECRET_<NAMESPACE>_<NAME>_<KEY> also work and win."
             })
     Path secretsDir;

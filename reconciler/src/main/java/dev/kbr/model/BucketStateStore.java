@@ -122,7 +122,10 @@ public record BucketStateStore(
         Endpoint newEndpoint;
         switch (scheme) {
             case "s3" -> {
-                rest = (uri.getAuthority() == null ? "" : uri.getAuthority()) + nullToEmpty(uri.getPath());
+                if (uri.getRawAuthority() == null || uri.getRawAuthority().contains("@") || uri.getQuery() != null) {
+                    throw badOverride(url);
+                }
+                rest = uri.getRawAuthority() + nullToEmpty(uri.getPath());
                 newEndpoint = endpoint;
             }
             case "http", "https" -> {
@@ -138,15 +141,22 @@ public record BucketStateStore(
         int slash = clean.indexOf('/');
         String bucket = slash < 0 ? clean : clean.substring(0, slash);
         String prefix = slash < 0 ? "" : clean.substring(slash + 1);
-        if (bucket.isEmpty() || prefix.contains("//") || prefix.matches("(.*/)?\\.\\.?(/.*)?")) {
+        if (!BUCKET_NAME.matcher(bucket).matches() || prefix.contains("//") || prefix.matches("(.*/)?\\.\\.?(/.*)?")) {
             throw badOverride(url);
         }
         return new BucketStateStore(name, bucket, newEndpoint, prefix, auth, location);
     }
 
+    // S3's rule for bucket names, which MinIO follows too.
+    private static final java.util.regex.Pattern BUCKET_NAME =
+            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
     private IllegalArgumentException badOverride(String url) {
-        return new IllegalArgumentException("--state-url " + name + "=" + url + ": " + name
-                + " is a BucketStateStore; give s3://BUCKET[/PREFIX] or http(s)://HOST[:PORT]/BUCKET[/PREFIX]");
+        // Credentials never go in the URL: they come from the store's Secret.
+        return new IllegalArgumentException("--state-url " + name + "=" + GitStateStore.displayUrl(url) + ": " + name
+                + " is a BucketStateStore; give s3://BUCKET[/PREFIX] or http(s)://HOST[:PORT]/BUCKET[/PREFIX] (a bucket"
+                + " name of 3 to 63 lowercase letters, digits, dots and hyphens; no credentials, which come from"
+                + " spec.secretRef)");
     }
 
     private static String nullToEmpty(String s) {

@@ -36,22 +36,30 @@ class BucketStateStoreUrlTest {
         assertThat(moved.bucketName()).isEqualTo("kratix");
         assertThat(moved.path()).isEmpty();
         assertThat(moved.displayUrl()).isEqualTo("http://127.0.0.1:9000/kratix");
-        assertThat(STORE.withUrlFrom(Map.of("minio-store", "https://s3.example.com/b/a/b"))
+        assertThat(STORE.withUrlFrom(Map.of("minio-store", "https://s3.example.com/bkt/a/b"))
                         .displayUrl())
-                .isEqualTo("https://s3.example.com/b/a/b");
+                .isEqualTo("https://s3.example.com/bkt/a/b");
     }
 
     @Test
     void otherStoresAndOtherFormsAreLeftOrRefused() {
         assertThat(STORE.withUrlFrom(Map.of("default", "s3://x"))).isSameAs(STORE);
         for (String bad : new String[] {
-            "/tmp/state.git", "s3://", "http://127.0.0.1:9000/", "http://user:pw@host/b", "s3://b/../x", "ftp://h/b"
+            "/tmp/state.git", "s3://", "http://127.0.0.1:9000/", "s3://b/../x", "ftp://h/b", "s3://UPPER/x", "s3://ab"
         }) {
             assertThatThrownBy(() -> STORE.withUrlFrom(Map.of("minio-store", bad)))
                     .as(bad)
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("--state-url minio-store=" + bad + ": minio-store is a BucketStateStore; give"
-                            + " s3://BUCKET[/PREFIX] or http(s)://HOST[:PORT]/BUCKET[/PREFIX]");
+                    .hasMessageStartingWith("--state-url minio-store=" + bad + ": minio-store is a BucketStateStore;"
+                            + " give s3://BUCKET[/PREFIX] or http(s)://HOST[:PORT]/BUCKET[/PREFIX]");
+        }
+        for (String secret : new String[] {"http://acc:SECRET@127.0.0.1:9000/kratix", "s3://acc:SECRET@kratix/p"}) {
+            assertThatThrownBy(() -> STORE.withUrlFrom(Map.of("minio-store", secret)))
+                    .as(secret)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageNotContaining("SECRET")
+                    .hasMessageContaining("acc:***@")
+                    .hasMessageContaining("no credentials, which come from spec.secretRef");
         }
     }
 }
