@@ -153,16 +153,16 @@ class BucketStoreIT {
     }
 
     /**
-     * The two stores are on two buckets here, where the seeds put both on one: a saved plan that
-     * changes two stores sharing a bucket (as two GitStateStores sharing a branch) is written to
-     * the first and refused as stale for the second, which the first store's write moved.
+     * Both stores on one bucket, as the seeds have them: writing the first store moves the
+     * bucket's version, which must not make the second store's saved change set stale (it touches
+     * none of the first store's objects or records).
      */
     @Test
     void aSavedPlanWritesWhatADirectApplyWouldWithoutRunningPipelines() throws Exception {
-        for (String bucket : List.of("saved", "saved-002", "direct", "direct-002")) {
+        for (String bucket : List.of("saved", "direct")) {
             server.createBucket(bucket);
         }
-        BucketKbr saved = new BucketKbr(server, tmp).bucket("default", "saved").bucket("minio-store", "saved-002");
+        BucketKbr saved = new BucketKbr(server, tmp).bucket("default", "saved").bucket("minio-store", "saved");
         Path plan = tmp.resolve("plan.json");
         BucketKbr.Output planned = saved.pass(SEEDS_BUCKET, "plan", "--out", plan.toString(), "--detailed-exitcode");
         assertThat(planned.exitCode()).as(planned.both()).isEqualTo(Main.CHANGES);
@@ -177,18 +177,19 @@ class BucketStoreIT {
 
         BucketKbr direct = new BucketKbr(server, tmp.resolve("direct"))
                 .bucket("default", "direct")
-                .bucket("minio-store", "direct-002");
+                .bucket("minio-store", "direct");
         BucketKbr.Output directApply = direct.pass(SEEDS_BUCKET, "apply");
         assertThat(directApply.exitCode()).as(directApply.both()).isZero();
         SortedMap<String, String> savedObjects = saved.delivered("saved");
         assertThat(savedObjects).isNotEmpty().isEqualTo(direct.delivered("direct"));
-        assertThat(saved.delivered("saved-002")).isNotEmpty().isEqualTo(direct.delivered("direct-002"));
+        assertThat(applied.both()).doesNotContain("stale").doesNotContain("retrying");
+        assertThat(directApply.both()).doesNotContain("retrying");
 
         BucketKbr.Output again = saved.run(SEEDS_BUCKET, "apply", plan.toString());
         assertThat(again.exitCode()).as(again.both()).isEqualTo(Main.ERROR);
         assertThat(again.both()).contains("The saved plan is stale: state store default");
         System.out.println("BucketStoreIT saved-plan: objects="
-                + (savedObjects.size() + saved.delivered("saved-002").size())
+                + savedObjects.size() + " stores-sharing-the-bucket=2"
                 + " puts-by-apply-of-plan=" + puts + " pipelines-run-by-apply=0 same-objects-and-etags-as-direct-apply="
                 + true + " second-apply-of-same-plan=refused");
     }
