@@ -9,21 +9,18 @@ import dev.kbr.state.StoreLocation;
 import java.io.IOException;
 
 /**
- * A state store that tells a {@link PassListener} about each push, so the pass reports pushes
+ * A state store that tells a {@link PassListener} about each write, so the pass reports writes
  * without the code that commits knowing about listeners.
  */
 final class ObservedStateStore implements StateStore {
-    private final String name;
     private final StateStore store;
     private final PassListener listener;
 
     /**
-     * @param name the GitStateStore name reported to the listener
      * @param store the store that does the work
-     * @param listener hears pushes
+     * @param listener hears writes
      */
-    ObservedStateStore(String name, StateStore store, PassListener listener) {
-        this.name = name;
+    ObservedStateStore(StateStore store, PassListener listener) {
         this.store = store;
         this.listener = listener;
     }

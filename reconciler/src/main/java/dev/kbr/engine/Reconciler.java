@@ -47,7 +47,7 @@ public final class Reconciler {
      */
     public Reconciler(PipelineRunner runner, StateStoreOpener opener, Clock clock, PassListener listener) {
         this.runner = runner;
-        this.opener = store -> new ObservedStateStore(store.name(), opener.open(store), listener);
+        this.opener = store -> new ObservedStateStore(opener.open(store), listener);
         this.clock = clock;
         this.listener = listener;
     }
