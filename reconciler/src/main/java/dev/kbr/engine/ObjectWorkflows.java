@@ -268,14 +268,25 @@ final class ObjectWorkflows {
         Optional<String> why = whyRun(planned);
         if (why.isEmpty()) {
             ObjectOutcome cached = cached(key, object, List.of(), request.displayName(), log);
-            List<ResourceRequest> subRequests = RecordedOutputs.subRequests(
-                    platform, stores, ((ObjectOutcome.Cached) cached).keptWorks(), request.displayName(), log);
+            ObjectRecord.LastRun previous = stores.previousRuns().get(key);
+            // Reading every cached request's outputs back costs a request each on a bucket; a
+            // run that left no sub-request says so in its record.
+            List<ResourceRequest> subRequests = previous != null && !previous.mayHaveRequestsInOutputs()
+                    ? List.of()
+                    : RecordedOutputs.subRequests(
+                            platform, stores, ((ObjectOutcome.Cached) cached).keptWorks(), request.displayName(), log);
             return requestResult(cached, log, subRequests, Map.of());
         }
         ConfigureRun run = executor.configure(new WorkflowJob(promise, key, object, why.get()), step -> {});
         log.runs.addAll(run.log().runs());
         log.notices.addAll(run.log().notices());
         List<ResourceRequest> subRequests = new ArrayList<>();
+        // Outputs not searched here (kept from an earlier run, or of a step that stopped the
+        // workflow) may hold requests.
+        boolean unsearched = !run.keptWorks().isEmpty()
+                || run.steps().stream()
+                        .anyMatch(step ->
+                                step.work().isPresent() && step.control().stops());
         for (PipelineStep step : run.steps()) {
             if (step.work().isPresent() && !step.control().stops()) {
                 String description = request.displayName() + " resource.configure " + step.pipeline();
@@ -284,8 +295,18 @@ final class ObjectWorkflows {
                                 platform, ok.output(), "output of " + description, log.diagnostics)));
             }
         }
+        ObjectRecord.LastRun last = lastRun(validation.object(), hash);
         ObjectOutcome ran = new ObjectOutcome.Ran(
-                key, run.object(), run.outcome(), run.works(), run.keptWorks(), lastRun(validation.object(), hash));
+                key,
+                run.object(),
+                run.outcome(),
+                run.works(),
+                run.keptWorks(),
+                new ObjectRecord.LastRun(
+                        last.inputHash(),
+                        last.at(),
+                        last.manualReconciliation(),
+                        Optional.of(unsearched || !subRequests.isEmpty())));
         return requestResult(ran, log, subRequests, run.log().attempted());
     }
 

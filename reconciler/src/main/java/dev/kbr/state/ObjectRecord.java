@@ -35,12 +35,27 @@ public record ObjectRecord(ObjectKey key, ObjectNode object, Optional<LastRun> l
      * @param at when it ran, RFC 3339, seconds
      * @param manualReconciliation the {@code kratix.io/manual-reconciliation} label value it saw,
      *     empty when there was none
+     * @param requestsInOutputs whether the outputs it left may hold resource requests (a compound
+     *     Promise's sub-requests), which a pass that reuses them must read back; empty when not
+     *     known (recorded by an earlier release), which counts as true
      */
-    public record LastRun(String inputHash, String at, String manualReconciliation) {
+    public record LastRun(
+            String inputHash, String at, String manualReconciliation, Optional<Boolean> requestsInOutputs) {
         public LastRun {
             Objects.requireNonNull(inputHash, "inputHash");
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(manualReconciliation, "manualReconciliation");
+            Objects.requireNonNull(requestsInOutputs, "requestsInOutputs");
+        }
+
+        /** A run whose outputs may hold requests, as far as is known. */
+        public LastRun(String inputHash, String at, String manualReconciliation) {
+            this(inputHash, at, manualReconciliation, Optional.empty());
+        }
+
+        /** False only when the run is known to have left no resource request in its outputs. */
+        public boolean mayHaveRequestsInOutputs() {
+            return requestsInOutputs.orElse(true);
         }
     }
 }

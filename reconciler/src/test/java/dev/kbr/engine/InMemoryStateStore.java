@@ -24,6 +24,8 @@ final class InMemoryStateStore implements StateStore {
     private final String name;
     private SortedMap<String, byte[]> files = new TreeMap<>();
     private int commits;
+    private final java.util.concurrent.atomic.AtomicInteger outputReads =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     InMemoryStateStore() {
         this("default");
@@ -45,6 +47,9 @@ final class InMemoryStateStore implements StateStore {
         SortedMap<String, String> ids = new TreeMap<>();
         held.forEach((path, bytes) -> ids.put(path, ContentId.of(bytes)));
         return new StateSnapshot(version, ids, (path, id) -> {
+            if (!path.startsWith(".kbr/")) {
+                outputReads.incrementAndGet();
+            }
             byte[] bytes = held.get(path);
             if (bytes == null) {
                 throw new IOException("no file " + path);
@@ -96,6 +101,14 @@ final class InMemoryStateStore implements StateStore {
     /** Every file: path to content id. */
     SortedMap<String, String> files() {
         return read().files();
+    }
+
+    /**
+     * How many times a delivered file (not a record) was read since the last call, the way a bucket
+     * counts GETs.
+     */
+    int takeOutputReads() {
+        return outputReads.getAndSet(0);
     }
 
     @Override

@@ -154,6 +154,7 @@ public final class RecordsFormat {
             last.put("inputHash", run.inputHash());
             last.put("at", run.at());
             last.put("manualReconciliation", run.manualReconciliation());
+            run.requestsInOutputs().ifPresent(held -> last.put("requestsInOutputs", held));
         });
         root.set("object", record.object());
         return bytes(root);
@@ -247,7 +248,10 @@ public final class RecordsFormat {
                 ? Optional.of(new ObjectRecord.LastRun(
                         last.path("inputHash").asText(),
                         last.path("at").asText(),
-                        last.path("manualReconciliation").asText()))
+                        last.path("manualReconciliation").asText(),
+                        last.path("requestsInOutputs").isBoolean()
+                                ? Optional.of(last.path("requestsInOutputs").asBoolean())
+                                : Optional.empty()))
                 : Optional.empty();
         return new ObjectRecord(key, (ObjectNode) root.path("object"), lastRun);
     }
