@@ -6,14 +6,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A small platform folder for the safety ITs: GitStateStore {@code default} (its URL is given
- * with {@code --state-url}), one Destination {@code worker-0}, Promise {@code bench} whose one
- * resource.configure pipeline runs the trivial bench image (a ConfigMap per request, named after
- * it, {@code data.value} = {@code spec.value}), optionally after sleeping, and requests {@code
- * req-<i>} in namespace {@code default}.
+ * A small platform folder for the safety ITs: state store {@code default} (a GitStateStore, or a
+ * BucketStateStore; its URL is given with {@code --state-url}), one Destination {@code worker-0},
+ * Promise {@code bench} whose one resource.configure pipeline runs the trivial bench image (a
+ * ConfigMap per request, named after it, {@code data.value} = {@code spec.value}, and {@code
+ * spec.files} more small ConfigMaps), optionally after sleeping, and requests {@code req-<i>} in
+ * namespace {@code default}.
  */
 final class SafetyPlatform {
     static final String IMAGE = "kbr.local/bench-pipeline:v0.1.0";
+
+    /** The Secret a BucketStateStore {@code default} names for its keys: {@code default/s3-credentials}. */
+    static final String BUCKET_SECRET_NAMESPACE = "default";
+
+    /** See {@link #BUCKET_SECRET_NAMESPACE}. */
+    static final String BUCKET_SECRET_NAME = "s3-credentials";
+
+    /** The kind of state store {@code default} is. */
+    enum Store {
+        /** A GitStateStore on branch {@code main}. */
+        GIT,
+        /**
+         * A BucketStateStore with an access key from Secret {@link #BUCKET_SECRET_NAMESPACE}/{@link
+         * #BUCKET_SECRET_NAME}; its endpoint, bucket and path come from {@code --state-url}.
+         */
+        BUCKET
+    }
 
     private final Path root;
 
@@ -22,21 +40,52 @@ final class SafetyPlatform {
     }
 
     /**
-     * Writes the platform with {@code requests} requests at value {@code v0}.
+     * Writes the platform on a GitStateStore with {@code requests} requests at value {@code v0}.
      *
      * @param sleep seconds the pipeline sleeps before writing (e.g. {@code "0.3"}), or null
      */
     static SafetyPlatform write(Path root, int requests, String sleep) throws IOException {
+        return write(root, requests, sleep, Store.GIT);
+    }
+
+    /**
+     * Writes the platform with {@code requests} requests at value {@code v0}.
+     *
+     * @param sleep seconds the pipeline sleeps before writing (e.g. {@code "0.3"}), or null
+     * @param store the kind of state store {@code default} is
+     */
+    static SafetyPlatform write(Path root, int requests, String sleep, Store store) throws IOException {
         SafetyPlatform platform = new SafetyPlatform(root);
-        platform.file("state-stores/default.yaml", """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: GitStateStore
-                metadata:
-                  name: default
-                spec:
-                  url: https://git.example.com/placeholder.git
-                  branch: main
-                """);
+        String kind = switch (store) {
+            case GIT -> {
+                platform.file("state-stores/default.yaml", """
+                                apiVersion: platform.kratix.io/v1alpha1
+                                kind: GitStateStore
+                                metadata:
+                                  name: default
+                                spec:
+                                  url: https://git.example.com/placeholder.git
+                                  branch: main
+                                """);
+                yield "GitStateStore";
+            }
+            case BUCKET -> {
+                platform.file("state-stores/default.yaml", """
+                                apiVersion: platform.kratix.io/v1alpha1
+                                kind: BucketStateStore
+                                metadata:
+                                  name: default
+                                spec:
+                                  endpoint: s3.example.com
+                                  bucketName: placeholder
+                                  authMethod: accessKey
+                                  secretRef:
+                                    namespace: %s
+                                    name: %s
+                                """.formatted(BUCKET_SECRET_NAMESPACE, BUCKET_SECRET_NAME));
+                yield "BucketStateStore";
+            }
+        };
         platform.file("destinations/worker-0.yaml", """
                 apiVersion: platform.kratix.io/v1alpha1
                 kind: Destination
@@ -47,9 +96,9 @@ final class SafetyPlatform {
                 spec:
                   path: worker-0
                   stateStoreRef:
-                    kind: GitStateStore
+                    kind: %s
                     name: default
-                """);
+                """.formatted(kind));
         String command = sleep == null
                 ? ""
                 : "\n            command: [\"sh\", \"-c\", \"sleep " + sleep + " && exec /usr/local/bin/pipeline\"]";
@@ -84,6 +133,8 @@ final class SafetyPlatform {
                                 properties:
                                   value:
                                     type: string
+                                  files:
+                                    type: integer
                   destinationSelectors:
                   - matchLabels:
                       target: "true"
@@ -125,6 +176,24 @@ final class SafetyPlatform {
                 spec:
                   value: "%s"
                 """.formatted(name(i), value));
+    }
+
+    /**
+     * Sets request {@code i}'s {@code spec.value} and {@code spec.files}: its pipeline then also
+     * writes {@code files/f-00001.yaml} to {@code files/f-<files>.yaml}, so a change of {@code
+     * files} adds or deletes that many files.
+     */
+    void request(int i, String value, int files) throws IOException {
+        file("requests/" + name(i) + ".yaml", """
+                apiVersion: safety.kbr.dev/v1
+                kind: Bench
+                metadata:
+                  name: %s
+                  namespace: default
+                spec:
+                  value: "%s"
+                  files: %d
+                """.formatted(name(i), value, files));
     }
 
     /** Where request {@code i}'s ConfigMap is in the state store (Kratix's nested layout). */

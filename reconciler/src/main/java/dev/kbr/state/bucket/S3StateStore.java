@@ -122,14 +122,31 @@ public final class S3StateStore implements StateStore {
         return new StateSnapshot(current.version(), files, (path, id) -> {
             byte[] content = records.containsKey(path) ? records.get(path) : fetched.get(path);
             if (content == null) {
-                content = s3.get(path);
+                content = s3.fetch(path).map(S3Access.Fetched::content).orElse(null);
             }
-            if (!ContentId.of(content).equals(id)) {
-                throw new IOException(s3.where() + ": object " + path
-                        + " changed since the pass read the bucket; another writer is at work, run again");
+            if (content == null || !ContentId.of(content).equals(id)) {
+                throw changedSinceRead(current.version(), path, content == null);
             }
             return content;
         });
+    }
+
+    /**
+     * An object of a snapshot no longer holds what the listing said: another writer wrote the
+     * prefix after this pass listed it, so the pass is stale, as a commit that finds the prefix
+     * moved is, and the engine reads the store again and retries. Only when the prefix is still at
+     * the version read is it an inconsistency that a retry cannot mend.
+     */
+    private IOException changedSinceRead(Optional<String> read, String path, boolean gone) throws IOException {
+        Optional<String> now = list().flatMap(Listing::version);
+        String what = s3.where() + ": object " + path + (gone ? " is gone" : " changed") + " since this pass read"
+                + " the bucket";
+        if (now.equals(read)) {
+            return new IOException(what + ", yet the bucket's listing is unchanged (version " + read.orElse("(empty)")
+                    + "): its content does not match kbr's records; run again, and if this persists delete "
+                    + packKey + " so that kbr adopts what is in the bucket");
+        }
+        return new StaleStateException(what + " (another writer is at work)", read, now);
     }
 
     /**
