@@ -89,12 +89,13 @@ final class BucketLease {
 
     private Optional<Held> tryWrite(S3Access.Condition condition) throws IOException {
         String etag;
+        byte[] body = body();
         try {
-            etag = s3.put(key, body(), condition, Optional.of(writeTimeout()));
+            etag = s3.put(key, body, condition, Optional.of(writeTimeout()));
         } catch (StaleStateException e) {
             return Optional.empty();
         }
-        Held held = new Held(etag, System.nanoTime());
+        Held held = new Held(etag, System.nanoTime(), body);
         sleep(times.settle());
         return held.stillHeld() ? Optional.of(held) : Optional.empty();
     }
@@ -136,10 +137,27 @@ final class BucketLease {
     final class Held {
         private String etag;
         private long writtenAt;
+        private byte[] body;
 
-        private Held(String etag, long writtenAt) {
+        private Held(String etag, long writtenAt, byte[] body) {
             this.etag = etag;
             this.writtenAt = writtenAt;
+            this.body = body;
+        }
+
+        /**
+         * Whether the server refuses a create-only write ({@code If-None-Match: *}) on the lease
+         * that exists: it writes the lease's own bytes again that way, so a server that ignores
+         * the condition rewrites the same content and nothing changes, and no other object is
+         * needed for the check.
+         */
+        boolean conditionsHonoured() throws IOException {
+            try {
+                s3.put(key, body, new S3Access.Condition.Absent(), Optional.of(writeTimeout()));
+                return false;
+            } catch (StaleStateException e) {
+                return true;
+            }
         }
 
         private boolean stillHeld() throws IOException {
@@ -156,7 +174,9 @@ final class BucketLease {
         void check() throws IOException {
             if (System.nanoTime() - writtenAt > times.ttl().dividedBy(3).toNanos()) {
                 try {
-                    etag = s3.put(key, body(), new S3Access.Condition.Holds(etag), Optional.of(writeTimeout()));
+                    byte[] renewed = body();
+                    etag = s3.put(key, renewed, new S3Access.Condition.Holds(etag), Optional.of(writeTimeout()));
+                    body = renewed;
                     writtenAt = System.nanoTime();
                 } catch (StaleStateException e) {
                     throw lost();

@@ -56,7 +56,6 @@ public final class S3StateStore implements StateStore {
     private final String prefix;
     private final String recordsRoot;
     private final String packKey;
-    private final String probeKey;
     private boolean conditionsChecked;
 
     private S3StateStore(BucketSettings settings) throws IOException {
@@ -66,8 +65,6 @@ public final class S3StateStore implements StateStore {
         this.recordsRoot = StateLayout.recordsRoot(store.path());
         this.packKey = recordsRoot + "records/" + store.name() + ".tar.gz";
         String holder = holder();
-        this.probeKey = recordsRoot + "probe-" + Integer.toHexString(holder.hashCode()) + "-"
-                + Long.toHexString(System.nanoTime());
         this.lease = new BucketLease(s3, recordsRoot + "lease", settings.lease(), holder);
     }
 
@@ -204,9 +201,9 @@ public final class S3StateStore implements StateStore {
         if (before.isEmpty()) {
             s3.createBucket();
         }
-        checkConditionalWrites();
         BucketLease.Held held = lease.acquire();
         try {
+            checkConditionalWrites(held);
             Listing current = list().orElseThrow(() -> new IOException(s3.where() + ": the bucket vanished"));
             Optional<String> moved =
                     current.version().equals(base.version()) ? Optional.empty() : whatMoved(base, current, changes);
@@ -341,24 +338,14 @@ public final class S3StateStore implements StateStore {
 
     /**
      * A server that ignores {@code If-None-Match} would let two writers hold the lease at once:
-     * refuse to write rather than interleave with another writer.
+     * refuse to write rather than interleave with another writer. Checked once per store, on the
+     * lease just taken.
      */
-    private void checkConditionalWrites() throws IOException {
+    private void checkConditionalWrites(BucketLease.Held held) throws IOException {
         if (conditionsChecked) {
             return;
         }
-        byte[] probe = "kbr checks that this server honours conditional writes\n".getBytes(StandardCharsets.UTF_8);
-        s3.put(probeKey, probe, new S3Access.Condition.None(), Optional.empty());
-        boolean honoured;
-        try {
-            s3.put(probeKey, probe, new S3Access.Condition.Absent(), Optional.empty());
-            honoured = false;
-        } catch (StaleStateException e) {
-            honoured = true;
-        } finally {
-            s3.delete(probeKey);
-        }
-        if (!honoured) {
+        if (!held.conditionsHonoured()) {
             throw new IOException(s3.where() + ": the server ignores conditional writes (a write with If-None-Match: *"
                     + " replaced an existing object), so kbr cannot keep two writers of this bucket apart and"
                     + " writes nothing. Use a server that honours them (AWS S3, MinIO, S3Proxy 3)");
