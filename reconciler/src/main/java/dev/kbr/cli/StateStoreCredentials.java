@@ -67,16 +67,10 @@ final class StateStoreCredentials {
         }
         SecretRef ref = store.auth().secretRef().get();
         String source = "Secret " + ref.namespace() + "/" + ref.name();
-        Optional<SortedMap<String, String>> secret = secrets.secret(ref.namespace(), ref.name());
-        if (secret.isEmpty()) {
-            throw new IOException(where + " names " + source + " in spec.secretRef, but no such Secret was given; "
-                    + "put its keys in files DIR/" + ref.namespace() + "/" + ref.name() + "/<key> and pass "
-                    + "--secrets-dir DIR, or set KBR_SECRET_" + Secrets.envName(ref.namespace()) + "_"
-                    + Secrets.envName(ref.name()) + "_<KEY>");
-        }
+        SortedMap<String, String> secret = secret(ref, where + " names " + source + " in spec.secretRef", secrets);
         return Optional.of(new BucketSettings.AccessKey(
-                chomp(key(secret.get(), "accessKeyID", where, ref)),
-                chomp(key(secret.get(), "secretAccessKey", where, ref)),
+                chomp(key(secret, "accessKeyID", where, ref)),
+                chomp(key(secret, "secretAccessKey", where, ref)),
                 source));
     }
 
@@ -108,24 +102,28 @@ final class StateStoreCredentials {
     private static GitCredentials read(SecretRef ref, String method, String where, String naming, Secrets secrets)
             throws IOException {
         String source = "Secret " + ref.namespace() + "/" + ref.name();
-        Optional<SortedMap<String, String>> secret = secrets.secret(ref.namespace(), ref.name());
-        if (secret.isEmpty()) {
-            throw new IOException(naming + ", but no such Secret was given; "
-                    + "put its keys in files DIR/" + ref.namespace() + "/" + ref.name() + "/<key> and pass "
-                    + "--secrets-dir DIR, or set KBR_SECRET_" + Secrets.envName(ref.namespace()) + "_"
-                    + Secrets.envName(ref.name()) + "_<KEY>");
-        }
+        SortedMap<String, String> secret = secret(ref, naming, secrets);
         if (method.equals(SSH)) {
             return new GitCredentials.SshKey(
-                    key(secret.get(), "sshPrivateKey", where, ref),
-                    key(secret.get(), "knownHosts", where, ref),
-                    source);
+                    key(secret, "sshPrivateKey", where, ref), key(secret, "knownHosts", where, ref), source);
         }
         // A file written with `echo` ends in a line break that is not part of the value.
         return new GitCredentials.BasicAuth(
-                chomp(key(secret.get(), "username", where, ref)),
-                chomp(key(secret.get(), "password", where, ref)),
-                source);
+                chomp(key(secret, "username", where, ref)), chomp(key(secret, "password", where, ref)), source);
+    }
+
+    /**
+     * The Secret's keys.
+     *
+     * @param naming what names the Secret, for the message when it was not given
+     * @throws IOException when no such Secret was given, saying where to put it
+     */
+    private static SortedMap<String, String> secret(SecretRef ref, String naming, Secrets secrets) throws IOException {
+        return secrets.secret(ref.namespace(), ref.name())
+                .orElseThrow(() -> new IOException(naming + ", but no such Secret was given; "
+                        + "put its keys in files DIR/" + ref.namespace() + "/" + ref.name() + "/<key> and pass "
+                        + "--secrets-dir DIR, or set KBR_SECRET_" + Secrets.envName(ref.namespace()) + "_"
+                        + Secrets.envName(ref.name()) + "_<KEY>"));
     }
 
     /**

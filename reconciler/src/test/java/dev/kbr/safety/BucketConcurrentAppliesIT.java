@@ -125,16 +125,7 @@ class BucketConcurrentAppliesIT {
 
     private static List<String> args(
             String command, SafetyPlatform platform, S3Server server, String bucket, Path secrets) {
-        return List.of(
-                command,
-                "--platform",
-                platform.root().toString(),
-                "--state-url",
-                "default=" + server.endpoint() + "/" + bucket + "/" + PREFIX,
-                "--secrets-dir",
-                secrets.toString(),
-                "--pipeline-network",
-                "none");
+        return BucketTrees.kbrArgs(command, platform, server.endpoint() + "/" + bucket + "/" + PREFIX, secrets);
     }
 
     /** 0, 2, 4 or 6, different from the round before: each round adds or deletes files. */

@@ -221,16 +221,11 @@ class BucketCrashSafetyIT {
 
     private static List<String> args(
             String command, SafetyPlatform platform, S3Server server, String bucket, Path secrets) {
-        return List.of(
+        return BucketTrees.kbrArgs(
                 command,
-                "--platform",
-                platform.root().toString(),
-                "--state-url",
-                "default=" + server.endpoint() + "/" + bucket + "/" + PREFIX,
-                "--secrets-dir",
-                secrets.toString(),
-                "--pipeline-network",
-                "none",
+                platform,
+                server.endpoint() + "/" + bucket + "/" + PREFIX,
+                secrets,
                 "--bucket-lease-ttl",
                 LEASE_TTL);
     }

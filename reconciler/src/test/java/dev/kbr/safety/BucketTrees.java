@@ -149,6 +149,25 @@ final class BucketTrees {
      *
      * @return the exit code and the output (stdout and stderr)
      */
+    /**
+     * {@code kbr COMMAND} of a safety platform against the bucket store at {@code url}, with
+     * the platform's Secret from {@code secrets}, pipelines without a network, then {@code more}.
+     */
+    static List<String> kbrArgs(String command, SafetyPlatform platform, String url, Path secrets, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                command,
+                "--platform",
+                platform.root().toString(),
+                "--state-url",
+                "default=" + url,
+                "--secrets-dir",
+                secrets.toString(),
+                "--pipeline-network",
+                "none"));
+        args.addAll(List.of(more));
+        return args;
+    }
+
     static Processes.Result kbr(List<String> args) {
         StringWriter out = new StringWriter();
         int code = Main.run(new PrintWriter(out), new PrintWriter(out), args.toArray(String[]::new));

@@ -268,7 +268,7 @@ public final class S3StateStore implements StateStore {
                     objectDeletes.add(change.path());
                 }
             } else if (record) {
-                records.put(relative, contentOf(List.of(change), change.path()));
+                records.put(relative, contentOf(change));
             } else {
                 objectWrites.add(change);
             }
@@ -284,10 +284,12 @@ public final class S3StateStore implements StateStore {
         for (int start = 0; start < objectWrites.size(); start += PUTS_PER_CHECK) {
             held.check();
             List<FileChange> batch = objectWrites.subList(start, Math.min(objectWrites.size(), start + PUTS_PER_CHECK));
+            Map<String, byte[]> contents = new TreeMap<>();
+            batch.forEach(change -> contents.put(change.path(), contentOf(change)));
             Map<String, String> etags = Parallel.map(
-                    batch.stream().map(FileChange::path).toList(),
+                    List.copyOf(contents.keySet()),
                     THREADS,
-                    path -> s3.put(path, contentOf(batch, path), new S3Access.Condition.None(), Optional.empty()));
+                    path -> s3.put(path, contents.get(path), new S3Access.Condition.None(), Optional.empty()));
             for (FileChange change : batch) {
                 String etag = etags.get(change.path());
                 objects.put(change.path(), etag);
@@ -319,15 +321,9 @@ public final class S3StateStore implements StateStore {
         return new CommitResult.Committed(version, changes.changes().size());
     }
 
-    private static byte[] contentOf(List<FileChange> batch, String path) {
-        for (FileChange change : batch) {
-            if (change.path().equals(path)) {
-                return change instanceof FileChange.Added added
-                        ? added.content()
-                        : ((FileChange.Modified) change).content();
-            }
-        }
-        throw new IllegalStateException("no change for " + path);
+    /** The new bytes of an added or modified file. */
+    private static byte[] contentOf(FileChange change) {
+        return change instanceof FileChange.Added added ? added.content() : ((FileChange.Modified) change).content();
     }
 
     private static String contentIdOf(FileChange change) {
