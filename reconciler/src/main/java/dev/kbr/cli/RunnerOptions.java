@@ -60,6 +60,18 @@ final class RunnerOptions {
     String pipelineNetwork;
 
     @Option(
+            names = "--platform-api",
+            paramLabel = "MODE",
+            defaultValue = "auto",
+            description = {
+                "Serve pipelines a Kubernetes API of the platform on 127.0.0.1 (Kratix SDKs' publish_status,",
+                "kubectl get, clients creating requests): 'on', 'off', or 'auto' = on with the docker runner",
+                "unless --pipeline-network none (default: ${DEFAULT-VALUE}). Pipeline containers then join the",
+                "host's network to reach it; see docs/platform-api.md for what that allows."
+            })
+    String platformApi;
+
+    @Option(
             names = "--pipeline-timeout",
             paramLabel = "DURATION",
             defaultValue = "10m",

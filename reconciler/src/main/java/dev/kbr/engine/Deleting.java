@@ -35,8 +35,14 @@ final class Deleting {
      * @param outcomes one per gone object, in the order they were decided
      * @param log the delete pipelines' runs and the notices
      * @param attempted the pipelines run, for later attempts of the pass
+     * @param apiChanges the requests the delete pipelines created, updated or deleted through the
+     *     platform API
      */
-    record Result(List<ObjectOutcome> outcomes, PassLog log, Map<String, PipelineAttempt> attempted) {}
+    record Result(
+            List<ObjectOutcome> outcomes,
+            PassLog log,
+            Map<String, PipelineAttempt> attempted,
+            List<dev.kbr.platformapi.ApiChange> apiChanges) {}
 
     private final Platform platform;
     private final StoresRead stores;
@@ -61,6 +67,7 @@ final class Deleting {
         PassLog log = new PassLog();
         List<ObjectOutcome> outcomes = new ArrayList<>();
         Map<String, PipelineAttempt> attempted = new TreeMap<>();
+        List<dev.kbr.platformapi.ApiChange> apiChanges = new ArrayList<>();
         if (plan instanceof DeletionPlan.Held held) {
             log.notices.add(new Notice(
                     Notice.Topic.HELD,
@@ -79,7 +86,7 @@ final class Deleting {
         } else if (plan instanceof DeletionPlan.Delete delete) {
             Set<String> blockedPromises = new HashSet<>();
             for (ObjectKey key : delete.requests()) {
-                ObjectOutcome outcome = deleteObject(key, log, attempted);
+                ObjectOutcome outcome = deleteObject(key, log, attempted, apiChanges);
                 outcomes.add(outcome);
                 if (!(outcome instanceof ObjectOutcome.Deleted)) {
                     blockedPromises.add(key.promise());
@@ -94,15 +101,19 @@ final class Deleting {
                                     + " deleted"));
                     outcomes.add(new ObjectOutcome.Held(key));
                 } else {
-                    outcomes.add(deleteObject(key, log, attempted));
+                    outcomes.add(deleteObject(key, log, attempted, apiChanges));
                 }
             }
         }
-        return new Result(outcomes, log, attempted);
+        return new Result(outcomes, log, attempted, apiChanges);
     }
 
     /** Runs a gone object's delete pipeline; {@code Deleted} when its outputs may be pruned. */
-    private ObjectOutcome deleteObject(ObjectKey key, PassLog log, Map<String, PipelineAttempt> attempted)
+    private ObjectOutcome deleteObject(
+            ObjectKey key,
+            PassLog log,
+            Map<String, PipelineAttempt> attempted,
+            List<dev.kbr.platformapi.ApiChange> apiChanges)
             throws InterruptedException {
         ObjectNode recorded = stores.previousObjects().get(key);
         Optional<Promise> promise = plan.runsDeleteWorkflow(key)
@@ -120,6 +131,7 @@ final class Deleting {
         log.runs.addAll(run.log().runs());
         log.notices.addAll(run.log().notices());
         attempted.putAll(run.log().attempted());
+        apiChanges.addAll(run.log().apiChanges());
         if (run.completed()) {
             log.notices.add(new Notice(
                     Notice.Topic.DELETED,

@@ -146,6 +146,20 @@ record Execution(
             return this;
         }
 
+        /**
+         * Drops everything added for a request, as if it had not been handled: a request deleted
+         * through the platform API after its workflow ran this pass.
+         */
+        Builder forget(ObjectKey key) {
+            fresh.keySet().removeIf(id -> id.object().equals(key));
+            kept.removeIf(id -> id.object().equals(key));
+            objects.remove(key);
+            keptObjects.remove(key);
+            outcomes.remove(key);
+            runs.remove(key);
+            return this;
+        }
+
         /** Keeps an object's recorded Works and record; for a Promise, its requests' too. */
         private void keep(ObjectKey key) {
             for (WorkId id : read.recorded().works()) {
@@ -165,6 +179,11 @@ record Execution(
             if (read.previousObjects().containsKey(key)) {
                 keptObjects.add(key);
             }
+        }
+
+        /** The objects with the status this pass gave them so far, by key. */
+        Map<ObjectKey, ObjectNode> objectsSoFar() {
+            return Collections.unmodifiableMap(new TreeMap<>(objects));
         }
 
         /** The recorded objects kept so far (the deletion plan leaves them alone). */

@@ -18,6 +18,7 @@ import dev.kbr.plan.InputHash;
 import dev.kbr.plan.ObjectDecision;
 import dev.kbr.plan.PassPlan;
 import dev.kbr.plan.RequiredPromises;
+import dev.kbr.platformapi.ApiChange;
 import dev.kbr.report.Notice;
 import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroups;
@@ -62,13 +63,30 @@ final class ObjectWorkflows {
      * @param subRequests the requests a compound Promise's pipeline produced (or recorded)
      * @param promiseState a Promise's availability after its task; empty for requests
      * @param attempted the pipelines the task ran, for later attempts of the pass
+     * @param apiChanges the requests its pipelines created, updated or deleted through the
+     *     platform API
      */
     record ObjectResult(
             ObjectOutcome outcome,
             PassLog log,
             List<ResourceRequest> subRequests,
             Optional<PromiseState> promiseState,
-            Map<String, dev.kbr.execute.PipelineAttempt> attempted) {}
+            Map<String, dev.kbr.execute.PipelineAttempt> attempted,
+            List<ApiChange> apiChanges) {
+        ObjectResult(
+                ObjectOutcome outcome,
+                PassLog log,
+                List<ResourceRequest> subRequests,
+                Optional<PromiseState> promiseState,
+                Map<String, dev.kbr.execute.PipelineAttempt> attempted) {
+            this(outcome, log, subRequests, promiseState, attempted, List.of());
+        }
+
+        /** This result with the API changes of {@code run}. */
+        ObjectResult withApiChanges(List<ApiChange> changes) {
+            return new ObjectResult(outcome, log, subRequests, promiseState, attempted, changes);
+        }
+    }
 
     private final Platform platform;
     private final List<String> filesWithErrors;
@@ -203,10 +221,11 @@ final class ObjectWorkflows {
         ObjectOutcome ran = new ObjectOutcome.Ran(
                 key, result, run.outcome(), works, run.keptWorks(), lastRun(promise.document(), hash));
         return promiseResult(
-                ran,
-                log,
-                ok ? PromiseState.AVAILABLE : PromiseState.UNAVAILABLE,
-                run.log().attempted());
+                        ran,
+                        log,
+                        ok ? PromiseState.AVAILABLE : PromiseState.UNAVAILABLE,
+                        run.log().attempted())
+                .withApiChanges(run.log().apiChanges());
     }
 
     private static ObjectResult promiseResult(
@@ -307,7 +326,8 @@ final class ObjectWorkflows {
                         last.at(),
                         last.manualReconciliation(),
                         Optional.of(unsearched || !subRequests.isEmpty())));
-        return requestResult(ran, log, subRequests, run.log().attempted());
+        return requestResult(ran, log, subRequests, run.log().attempted())
+                .withApiChanges(run.log().apiChanges());
     }
 
     private static ObjectResult requestResult(
@@ -352,6 +372,10 @@ final class ObjectWorkflows {
         return new ObjectRecord.LastRun(hash, KratixStatus.rfc3339(now), InputHash.manualReconciliation(document));
     }
 
+    /**
+     * The object as its pipelines get it and kbr records it: the document with the recorded status
+     * and the fields an API server sets (namespace, uid, creation time, generation, version).
+     */
     private ObjectNode withRecordedStatus(ObjectKey key, ObjectNode document) {
         ObjectNode object = document.deepCopy();
         ObjectNode previous = stores.previousObjects().get(key);
@@ -360,6 +384,6 @@ final class ObjectWorkflows {
         } else {
             object.remove("status");
         }
-        return object;
+        return ApiViews.served(object, !key.isPromise(), Optional.ofNullable(previous), now);
     }
 }

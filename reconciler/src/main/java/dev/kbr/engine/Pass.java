@@ -2,6 +2,7 @@ package dev.kbr.engine;
 
 import dev.kbr.engine.ObjectWorkflows.ObjectResult;
 import dev.kbr.engine.ObjectWorkflows.PromiseState;
+import dev.kbr.execute.PipelineServices;
 import dev.kbr.execute.WorkflowExecutor;
 import dev.kbr.load.PlatformLoader;
 import dev.kbr.model.Diagnostic;
@@ -119,25 +120,56 @@ final class Pass {
                 Planning.plan(options, platform, loaded, stores, attempts.now, pool, log.hasInputErrors());
         PassPlan plan = planned.plan();
         listener.planned(plan);
+        java.util.SortedSet<ObjectKey> createdThroughApi;
+        Execution built;
         log.diagnostics.addAll(plan.intervalWarnings());
         log.diagnostics.addAll(planned.promiseDiagnostics());
         log.diagnostics.addAll(plan.order().cycles());
-        WorkflowExecutor executor = new WorkflowExecutor(
-                runner, options.secrets(), options.pipelineTimeout(), listener, attempts.now, attempts.attempted());
-        ObjectWorkflows workflows =
-                new ObjectWorkflows(platform, loaded.filesWithErrors(), stores, attempts.now, executor, planned);
-        Execution.Builder execution = new Execution.Builder(stores);
-        Set<ObjectKey> handled = new HashSet<>();
-        Map<String, PromiseState> promises = new HashMap<>();
-        configurePromises(platform, plan, workflows, log, execution, handled, promises);
-        configureRequests(platform, workflows, log, execution, handled, Map.copyOf(promises));
-        DeletionPlan deletions = plan.deletions(handled, execution.keptObjects(), log.hasInputErrors());
-        Deleting.Result deleted = new Deleting(platform, stores, executor, plan).carryOut(deletions);
-        log.append(deleted.log());
-        attempts.addAttempted(deleted.attempted());
-        deleted.outcomes().forEach(execution::add);
-        StateRenderer.Rendered rendered =
-                new StateRenderer(options, stores, execution.build(), log.hasInputErrors(), attempts.now).render();
+        try (PassApi api = PassApi.start(options, platform, stores, planned, attempts.now, log)) {
+            WorkflowExecutor executor = new WorkflowExecutor(
+                    new PipelineServices(runner, options.secrets(), options.pipelineTimeout(), api.api()),
+                    listener,
+                    attempts.now,
+                    attempts.attempted());
+            ObjectWorkflows workflows =
+                    new ObjectWorkflows(platform, loaded.filesWithErrors(), stores, attempts.now, executor, planned);
+            Execution.Builder execution = new Execution.Builder(stores);
+            Set<ObjectKey> handled = new HashSet<>();
+            Map<String, PromiseState> promises = new HashMap<>();
+            configurePromises(platform, plan, workflows, log, execution, handled, promises);
+            Waves waves = new Waves(workflows, log, execution, handled, api);
+            waves.run(platform, Map.copyOf(promises));
+            api.deleted().forEach(key -> {
+                handled.remove(key);
+                execution.forget(key);
+            });
+            DeletionPlan deletions = plan.deletions(handled, execution.keptObjects(), log.hasInputErrors());
+            Deleting deleting = new Deleting(platform, stores, executor, plan);
+            Deleting.Result deleted = deleting.carryOut(deletions);
+            fold(deleted, log, execution);
+            // Requests that delete pipelines deleted through the API go in a second round.
+            List<ResourceRequest> none = api.fold(deleted.apiChanges(), "delete pipelines", log);
+            List<ObjectKey> alsoGone = api.deleted().stream()
+                    .filter(handled::remove)
+                    .peek(execution::forget)
+                    .filter(stores.previousObjects()::containsKey)
+                    .toList();
+            if (!alsoGone.isEmpty() && deletions instanceof DeletionPlan.Delete) {
+                fold(deleting.carryOut(new DeletionPlan.Delete(alsoGone, List.of())), log, execution);
+            }
+            if (!none.isEmpty()) {
+                log.notices.add(new Notice(
+                        Notice.Topic.PLATFORM_API,
+                        "",
+                        none.size() + " request(s) created through the platform API by delete pipelines are"
+                                + " reconciled by the next pass"));
+            }
+            createdThroughApi = api.createdThroughApi();
+            built = execution.build();
+        }
+        StateRenderer.Rendered rendered = new StateRenderer(
+                        options, stores, built, log.hasInputErrors(), attempts.now, createdThroughApi)
+                .render();
         log.notices.addAll(rendered.notices());
         log.errors.addAll(rendered.errors());
         StoreCommits.Committed committed = new StoreCommits(options)
@@ -170,52 +202,87 @@ final class Pass {
     private record Queued(ResourceRequest request, int depth) {}
 
     /**
-     * Requests in waves: the platform's requests, then the sub-requests their pipelines
-     * produced, and so on; within a wave, requests run in parallel.
+     * Requests in waves: the platform's requests (and those created through the platform API in
+     * earlier passes), then the sub-requests their pipelines produced or created through the API,
+     * and so on; within a wave, requests run in parallel. The platform API serves each wave the
+     * objects as the waves before it left them.
      */
-    private void configureRequests(
-            Platform platform,
-            ObjectWorkflows workflows,
-            PassLog log,
-            Execution.Builder execution,
-            Set<ObjectKey> handled,
-            Map<String, PromiseState> promises)
-            throws InterruptedException {
-        List<Queued> wave = new ArrayList<>();
-        platform.requests().forEach(r -> wave.add(new Queued(r, 0)));
-        while (!wave.isEmpty()) {
-            List<Queued> tasks = new ArrayList<>();
-            for (Queued next : wave) {
-                ResourceRequest request = next.request();
-                if (handled.add(ObjectKey.request(request.promiseName(), request.namespace(), request.name()))) {
-                    tasks.add(next);
-                } else {
-                    log.diagnostics.add(Diagnostic.error(
-                            request.location(),
-                            "metadata.name",
-                            "resource request " + request.displayName()
-                                    + " is produced more than once in this pass; give each request a unique name"));
-                }
-            }
-            wave.clear();
-            List<ObjectResult> results = inParallel(tasks, q -> workflows.request(q.request(), promises));
-            for (int i = 0; i < tasks.size(); i++) {
-                ObjectResult result = results.get(i);
-                fold(result, log, execution);
-                int depth = tasks.get(i).depth() + 1;
-                for (ResourceRequest sub : result.subRequests()) {
-                    if (depth > options.maxRequestDepth()) {
-                        log.diagnostics.add(Diagnostic.error(
-                                sub.location(),
-                                "",
-                                "compound Promises nest deeper than " + options.maxRequestDepth()
-                                        + " levels; check for a cycle"));
+    private final class Waves {
+        private final ObjectWorkflows workflows;
+        private final PassLog log;
+        private final Execution.Builder execution;
+        private final Set<ObjectKey> handled;
+        private final PassApi api;
+
+        Waves(
+                ObjectWorkflows workflows,
+                PassLog log,
+                Execution.Builder execution,
+                Set<ObjectKey> handled,
+                PassApi api) {
+            this.workflows = workflows;
+            this.log = log;
+            this.execution = execution;
+            this.handled = handled;
+            this.api = api;
+        }
+
+        void run(Platform platform, Map<String, PromiseState> promises) throws InterruptedException {
+            List<Queued> wave = new ArrayList<>();
+            platform.requests().forEach(r -> wave.add(new Queued(r, 0)));
+            api.recordedRequests(log).forEach(r -> wave.add(new Queued(r, 0)));
+            while (!wave.isEmpty()) {
+                api.publish(execution.objectsSoFar());
+                List<Queued> tasks = new ArrayList<>();
+                for (Queued next : wave) {
+                    ResourceRequest request = next.request();
+                    if (handled.add(ObjectKey.request(request.promiseName(), request.namespace(), request.name()))) {
+                        tasks.add(next);
                     } else {
-                        wave.add(new Queued(sub, depth));
+                        log.diagnostics.add(Diagnostic.error(
+                                request.location(),
+                                "metadata.name",
+                                "resource request " + request.displayName()
+                                        + " is produced more than once in this pass; give each request a unique name"));
+                    }
+                }
+                wave.clear();
+                List<ObjectResult> results = inParallel(tasks, q -> workflows.request(q.request(), promises));
+                for (int i = 0; i < tasks.size(); i++) {
+                    ObjectResult result = results.get(i);
+                    fold(result, log, execution);
+                    int depth = tasks.get(i).depth() + 1;
+                    List<ResourceRequest> next = new ArrayList<>(result.subRequests());
+                    for (ResourceRequest written :
+                            api.fold(result.apiChanges(), tasks.get(i).request().displayName() + "'s pipelines", log)) {
+                        ObjectKey key = ObjectKey.request(written.promiseName(), written.namespace(), written.name());
+                        // Updated after its workflow ran this pass: it runs again with the update.
+                        if (handled.remove(key)) {
+                            execution.forget(key);
+                        }
+                        next.add(written);
+                    }
+                    for (ResourceRequest sub : next) {
+                        if (depth > options.maxRequestDepth()) {
+                            log.diagnostics.add(Diagnostic.error(
+                                    sub.location(),
+                                    "",
+                                    "compound Promises nest deeper than " + options.maxRequestDepth()
+                                            + " levels; check for a cycle"));
+                        } else {
+                            wave.add(new Queued(sub, depth));
+                        }
                     }
                 }
             }
+            api.publish(execution.objectsSoFar());
         }
+    }
+
+    private void fold(Deleting.Result deleted, PassLog log, Execution.Builder execution) {
+        log.append(deleted.log());
+        attempts.addAttempted(deleted.attempted());
+        deleted.outcomes().forEach(execution::add);
     }
 
     private void fold(ObjectResult result, PassLog log, Execution.Builder execution) {

@@ -55,15 +55,27 @@ public record PassOptions(
      * @param maxRequestDepth how deep compound Promises may nest sub-requests in one pass
      * @param secrets where pipeline {@code secretKeyRef}/{@code envFrom} values come from
      * @param parallelism how many objects' workflows may run at once (at least 1)
+     * @param platformApi starts the platform API served to pipelines; empty when it is off
      * @throws IllegalArgumentException when {@code parallelism} is below 1
      */
-    public record Pipelines(Duration timeout, int maxRequestDepth, Secrets secrets, int parallelism) {
+    public record Pipelines(
+            Duration timeout,
+            int maxRequestDepth,
+            Secrets secrets,
+            int parallelism,
+            java.util.Optional<dev.kbr.platformapi.PlatformApiStarter> platformApi) {
         public Pipelines {
             Objects.requireNonNull(timeout, "timeout");
             Objects.requireNonNull(secrets, "secrets");
+            Objects.requireNonNull(platformApi, "platformApi");
             if (parallelism < 1) {
                 throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
             }
+        }
+
+        /** Pipelines without the platform API. */
+        public Pipelines(Duration timeout, int maxRequestDepth, Secrets secrets, int parallelism) {
+            this(timeout, maxRequestDepth, secrets, parallelism, java.util.Optional.empty());
         }
     }
 

@@ -284,8 +284,11 @@ public final class RenderWorkflow {
             Duration timeout,
             StepSink sink)
             throws IOException, InterruptedException {
-        WorkflowExecutor executor =
-                new WorkflowExecutor(runner, secrets, timeout, PipelineListener.NONE, Instant.now(), Map.of());
+        WorkflowExecutor executor = new WorkflowExecutor(
+                new dev.kbr.execute.PipelineServices(runner, secrets, timeout),
+                PipelineListener.NONE,
+                Instant.now(),
+                Map.of());
         List<Step> steps = new ArrayList<>();
         try {
             executor.configure(job, step -> {

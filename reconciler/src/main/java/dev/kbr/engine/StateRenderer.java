@@ -87,6 +87,8 @@ final class StateRenderer {
     /** A group waiting to be rendered on a current Destination, with what its record needs. */
     private record Pending(String directory, boolean misplaced, PlacedGroup group) {}
 
+    private final java.util.Set<dev.kbr.model.ObjectKey> createdThroughApi;
+
     /**
      * @param options the pass's options (the delete guard's limits)
      * @param read the stores and current Destinations of the pass
@@ -94,8 +96,17 @@ final class StateRenderer {
      * @param inputErrors true when the pass has input errors: a Destination that failed to load
      *     only looks gone, so nothing of a gone Destination is deleted
      * @param now the instant changed conditions are stamped with
+     * @param createdThroughApi the requests that exist because a pipeline created them through the
+     *     platform API, recorded as such
      */
-    StateRenderer(PassOptions options, StoresRead read, Execution execution, boolean inputErrors, Instant now) {
+    StateRenderer(
+            PassOptions options,
+            StoresRead read,
+            Execution execution,
+            boolean inputErrors,
+            Instant now,
+            java.util.Set<dev.kbr.model.ObjectKey> createdThroughApi) {
+        this.createdThroughApi = java.util.Set.copyOf(createdThroughApi);
         this.options = options;
         this.stores.putAll(read.stores());
         this.destinations = read.destinations();
@@ -123,7 +134,7 @@ final class StateRenderer {
             drafts = layOut();
         }
         execution = execution.withWorkStatus(unscheduled, misplaced, now);
-        drafts.values().forEach(d -> d.addRecords(execution));
+        drafts.values().forEach(d -> d.addRecords(execution, createdThroughApi));
         Optional<String> refusal = massDelete(drafts);
         refusal.ifPresent(r -> errors.add(new PassError(PassError.Area.DELETE_GUARD, "", r)));
         SortedMap<String, DesiredState> desired = new TreeMap<>();

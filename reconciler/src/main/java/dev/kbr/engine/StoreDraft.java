@@ -82,7 +82,7 @@ final class StoreDraft {
     }
 
     /** kbr's own records: one per Work, object and Destination. */
-    void addRecords(Execution execution) {
+    void addRecords(Execution execution, java.util.Set<dev.kbr.model.ObjectKey> createdThroughApi) {
         String storePath = storePath();
         Records read = ctx.records();
         works.forEach((id, groups) -> {
@@ -92,7 +92,7 @@ final class StoreDraft {
         });
         execution.allObjects().forEach((key, object) -> {
             ObjectRecord record = new ObjectRecord(
-                    key, object, Optional.ofNullable(execution.lastRuns().get(key)));
+                    key, object, Optional.ofNullable(execution.lastRuns().get(key)), createdThroughApi.contains(key));
             putRecord(
                     RecordsFormat.path(storePath, key),
                     record,

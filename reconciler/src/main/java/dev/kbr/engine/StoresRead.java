@@ -36,6 +36,20 @@ record StoresRead(
         previousRuns = Collections.unmodifiableSortedMap(new TreeMap<>(previousRuns));
     }
 
+    /**
+     * The recorded requests that pipelines created through the platform API, with the object
+     * recorded for each: they exist until a pipeline deletes them through it.
+     */
+    SortedMap<ObjectKey, ObjectNode> createdThroughApi() {
+        SortedMap<ObjectKey, ObjectNode> created = new TreeMap<>();
+        for (StoreContext ctx : stores.values()) {
+            ctx.records().objects().values().stream()
+                    .filter(ObjectRecord::createdThroughApi)
+                    .forEach(r -> created.putIfAbsent(r.key(), r.object()));
+        }
+        return created;
+    }
+
     /** Builds the merged view of {@code stores}' records. */
     static StoresRead of(
             SortedMap<String, StoreContext> stores,

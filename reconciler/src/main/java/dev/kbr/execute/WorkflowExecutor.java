@@ -6,9 +6,13 @@ import dev.kbr.model.Pipeline;
 import dev.kbr.model.WorkId;
 import dev.kbr.model.WorkflowAction;
 import dev.kbr.model.WorkflowType;
+import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
-import dev.kbr.pipeline.PipelineRunner;
+import dev.kbr.pipeline.PlatformAccess;
 import dev.kbr.plan.Canonical;
+import dev.kbr.platformapi.ApiChange;
+import dev.kbr.platformapi.ApiSession;
+import dev.kbr.platformapi.ApiWrites;
 import dev.kbr.report.Notice;
 import dev.kbr.report.PipelineRun;
 import dev.kbr.schedule.Work;
@@ -42,32 +46,21 @@ import java.util.function.Consumer;
 public final class WorkflowExecutor {
     private static final WorkflowControl CARRY_ON = WorkflowControl.parse(NullNode.getInstance());
 
-    private final PipelineRunner runner;
-    private final Secrets secrets;
-    private final Duration timeout;
+    private final PipelineServices services;
     private final PipelineListener listener;
     private final Instant now;
     private final Map<String, PipelineAttempt> prior;
 
     /**
-     * @param runner runs pipeline containers
-     * @param secrets where the containers' Secrets come from
-     * @param timeout the longest one pipeline may take
+     * @param services the runtime, Secrets, timeout and platform API pipelines use
      * @param listener hears each pipeline start and end (from the calling thread)
      * @param now the instant conditions are stamped with when they change
      * @param prior attempts of earlier tries of this pass, by {@link #attemptKey}: reused instead of
      *     running a pipeline again (empty outside a pass, or on its first try)
      */
     public WorkflowExecutor(
-            PipelineRunner runner,
-            Secrets secrets,
-            Duration timeout,
-            PipelineListener listener,
-            Instant now,
-            Map<String, PipelineAttempt> prior) {
-        this.runner = runner;
-        this.secrets = secrets;
-        this.timeout = timeout;
+            PipelineServices services, PipelineListener listener, Instant now, Map<String, PipelineAttempt> prior) {
+        this.services = services;
         this.listener = listener;
         this.now = now;
         this.prior = Map.copyOf(prior);
@@ -178,12 +171,28 @@ public final class WorkflowExecutor {
         /** Keys of attempts reused from earlier tries: reported by the try that ran them. */
         final List<String> reused = new ArrayList<>();
 
+        final List<ApiChange> apiChanges = new ArrayList<>();
+
         void notice(Notice.Topic topic, String subject, String message) {
             notices.add(new Notice(topic, subject, message));
         }
 
+        /**
+         * Takes in what a run did through the platform API: its status writes become the object's
+         * status (what it published stands, as in a cluster, whether the pipeline then succeeds or
+         * not; {@code status.yaml} is merged after it), its request changes are kept for the pass,
+         * and each refused call is a notice.
+         */
+        void apiWritten(String description, ApiWrites writes, ObjectNode object) {
+            writes.status().ifPresent(status -> object.set("status", status.deepCopy()));
+            apiChanges.addAll(writes.changes());
+            for (String refused : writes.refused()) {
+                notice(Notice.Topic.PLATFORM_API, description, description + ": the platform API refused " + refused);
+            }
+        }
+
         WorkflowLog log() {
-            return new WorkflowLog(runs, notices, attempted);
+            return new WorkflowLog(runs, notices, attempted, apiChanges);
         }
 
         void report(String description, String why, PipelineAttempt attempt, Optional<String> failure) {
@@ -244,12 +253,13 @@ public final class WorkflowExecutor {
         PipelineAttempt earlier = prior.get(key);
         if (earlier != null) {
             collected.reused.add(description);
+            collected.apiWritten(description, earlier.apiWrites(), object);
             return earlier;
         }
         listener.pipelineStarted(description);
         PipelineAttempt attempt;
         try {
-            attempt = PipelineAttempt.ran(runner.run(PipelineInvocations.of(
+            PipelineInvocation invocation = PipelineInvocations.of(
                     job.promise(),
                     job.type(),
                     action,
@@ -258,13 +268,37 @@ public final class WorkflowExecutor {
                     job.name(),
                     job.namespace(),
                     description,
-                    secrets,
-                    timeout)));
+                    services.secrets(),
+                    services.timeout());
+            attempt = run(
+                    invocation,
+                    services.platformApi()
+                            .map(api -> api.open(PipelinePermissions.of(job, pipeline, description, object))));
         } catch (IOException | IllegalArgumentException e) {
             attempt = PipelineAttempt.notStarted(e.getMessage());
         }
         collected.attempted.put(key, attempt);
+        collected.apiWritten(description, attempt.apiWrites(), object);
         return attempt;
+    }
+
+    /** Runs the invocation, with the session's access when the platform API is on. */
+    private PipelineAttempt run(PipelineInvocation invocation, Optional<ApiSession> session)
+            throws IOException, InterruptedException {
+        if (session.isEmpty()) {
+            return PipelineAttempt.ran(services.runner().run(invocation));
+        }
+        ApiSession open = session.get();
+        PipelineResult result;
+        try {
+            result = services.runner()
+                    .run(invocation.withPlatformAccess(new PlatformAccess(
+                            open.host(), open.port(), open.token(), open.caCertificatePem(), open.namespace())));
+        } finally {
+            // Ends the token's life with the run, whatever happened to it.
+            open.finish();
+        }
+        return PipelineAttempt.ran(result, open.finish());
     }
 
     private static Optional<String> failure(PipelineAttempt attempt) {

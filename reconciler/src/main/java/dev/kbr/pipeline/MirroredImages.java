@@ -61,7 +61,8 @@ public final class MirroredImages implements PipelineRunner {
                 pipeline.withContainers(containers),
                 invocation.objectYaml(),
                 invocation.environment(),
-                invocation.timeout());
+                invocation.timeout(),
+                invocation.platformAccess());
     }
 
     @Override

@@ -36,6 +36,8 @@ public record Notice(Topic topic, String subject, String message) {
         DESTINATION_REMOVED,
         /** A workflow's own news: a suspension, an ignored {@code status.yaml} key or pipeline. */
         WORKFLOW,
+        /** A pipeline's call to the platform API was refused, or changed a resource request. */
+        PLATFORM_API,
         /** A state store moved while the pass wrote it, and the pass tried again. */
         RETRY,
         /** The pass as a whole (nothing could run). */

@@ -14,12 +14,19 @@ import java.util.Optional;
  * @param object the whole object with {@code status}; do not mutate
  * @param lastRun when and with which inputs its configure workflow last ran; empty when it never
  *     ran (e.g. it waits for its Promise)
+ * @param createdThroughApi true for a resource request a pipeline created through the platform
+ *     API: it exists, for later passes too, until a pipeline deletes it through the API
  */
-public record ObjectRecord(ObjectKey key, ObjectNode object, Optional<LastRun> lastRun) {
+public record ObjectRecord(ObjectKey key, ObjectNode object, Optional<LastRun> lastRun, boolean createdThroughApi) {
     public ObjectRecord {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(object, "object");
         Objects.requireNonNull(lastRun, "lastRun");
+    }
+
+    /** A record of an object of the platform repo. */
+    public ObjectRecord(ObjectKey key, ObjectNode object, Optional<LastRun> lastRun) {
+        this(key, object, lastRun, false);
     }
 
     /** A record without run information. */

@@ -146,8 +146,9 @@ class StateRendererTest {
         Execution execution = new Execution(
                 fresh, new TreeSet<>(kept), new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
         boolean inputErrors = diagnostics.stream().anyMatch(Diagnostic::isError);
-        StateRenderer.Rendered rendered =
-                new StateRenderer(options, read, execution, inputErrors, java.time.Instant.EPOCH).render();
+        StateRenderer.Rendered rendered = new StateRenderer(
+                        options, read, execution, inputErrors, java.time.Instant.EPOCH, java.util.Set.of())
+                .render();
         StoreCommits.Committed committed = new StoreCommits(options)
                 .commit(rendered.stores(), rendered.refusal().isPresent(), Map.of());
         List<String> notices = rendered.notices().stream().map(Notice::message).toList();

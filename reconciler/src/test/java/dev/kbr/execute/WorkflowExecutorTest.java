@@ -113,7 +113,10 @@ class WorkflowExecutorTest {
             public void close() {}
         };
         return new WorkflowExecutor(
-                runner, Secrets.none(), Duration.ofMinutes(1), PipelineListener.NONE, Instant.EPOCH, prior);
+                new dev.kbr.execute.PipelineServices(runner, Secrets.none(), Duration.ofMinutes(1)),
+                PipelineListener.NONE,
+                Instant.EPOCH,
+                prior);
     }
 
     private static WorkflowJob job() throws Exception {

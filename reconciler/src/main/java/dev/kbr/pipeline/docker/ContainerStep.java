@@ -127,8 +127,9 @@ final class ContainerStep {
         labels.put(DockerPipelineRunner.PIPELINE_LABEL, invocation.pipeline().name());
         labels.put(DockerPipelineRunner.CONTAINER_LABEL, container.name());
         labels.put(DockerPipelineRunner.RUN_LABEL, RunOwner.current().label());
+        // The platform API listens on the host's loopback, which only the host's network reaches.
         HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode(settings.networkMode())
+                .withNetworkMode(invocation.platformAccess().isPresent() ? "host" : settings.networkMode())
                 .withPrivileged(false);
         boolean cpuLimit = spec.resources().flatMap(r -> r.cpuLimit()).isPresent();
         DockerContainerSpec.apply(host, spec, cpuLimit ? runner.engineCpus() : Integer.MAX_VALUE);

@@ -95,6 +95,13 @@ import java.util.regex.Pattern;
  */
 public final class DockerPipelineRunner extends RuntimeConnection {
     /** Label set to {@code true} on every container this runner creates. */
+    /**
+     * The volume holding the platform API's token, CA and namespace, mounted read-only at {@link
+     * PlatformAccess#SERVICE_ACCOUNT_DIRECTORY} in every container, as the kubelet mounts {@code
+     * kube-api-access-*}; its name cannot clash with a pipeline's, which must be a DNS label.
+     */
+    static final String SERVICE_ACCOUNT_VOLUME = "kbr.kube-api-access";
+
     public static final String MANAGED_LABEL = "dev.kbr.managed";
 
     /** Label holding the pipeline name on every container this runner creates. */
@@ -203,6 +210,12 @@ public final class DockerPipelineRunner extends RuntimeConnection {
         List<List<VolumeMounts.Mount>> mounts = ((VolumeMounts.Check.Valid) check).perContainer();
         List<ContainerLog> logs = new ArrayList<>();
         Shared shared = Shared.start(pipeline.volumes());
+        if (invocation.platformAccess().isPresent()) {
+            shared = shared.withVolume(
+                    SERVICE_ACCOUNT_VOLUME,
+                    new TarTrees.Tree(invocation.platformAccess().get().serviceAccountFiles(), new TreeSet<>()));
+            mounts = mounts.stream().map(VolumeMounts::withServiceAccount).toList();
+        }
         for (int i = 0; i < pipeline.containers().size(); i++) {
             Container container = pipeline.containers().get(i);
             ContainerStep step =
@@ -361,6 +374,13 @@ public final class DockerPipelineRunner extends RuntimeConnection {
             Objects.requireNonNull(output, "output");
             Objects.requireNonNull(metadata, "metadata");
             volumes = Collections.unmodifiableSortedMap(new TreeMap<>(volumes));
+        }
+
+        /** These contents with {@code name}'s replaced by {@code content}. */
+        Shared withVolume(String name, TarTrees.Tree content) {
+            SortedMap<String, TarTrees.Tree> all = new TreeMap<>(volumes);
+            all.put(name, content);
+            return new Shared(output, metadata, all);
         }
 
         /** Everything empty, as for a Pod's first container. */

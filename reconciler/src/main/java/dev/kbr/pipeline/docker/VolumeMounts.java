@@ -4,6 +4,7 @@ import dev.kbr.model.Container;
 import dev.kbr.model.Pipeline;
 import dev.kbr.model.Volume;
 import dev.kbr.model.VolumeMount;
+import dev.kbr.pipeline.PlatformAccess;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -61,6 +62,20 @@ final class VolumeMounts {
          * @param reason what is wrong, worded for the Promise author
          */
         record Invalid(String where, String reason) implements Check {}
+    }
+
+    /**
+     * A container's mounts with the platform API's service account directory added read-only,
+     * unless the container mounts a volume there itself (as a Pod may replace the kubelet's).
+     */
+    static List<Mount> withServiceAccount(List<Mount> mounts) {
+        String path = normalise(PlatformAccess.SERVICE_ACCOUNT_DIRECTORY);
+        if (mounts.stream().anyMatch(m -> m.path().equals(path) || path.startsWith(m.path() + "/"))) {
+            return mounts;
+        }
+        List<Mount> all = new ArrayList<>(mounts);
+        all.add(new Mount(DockerPipelineRunner.SERVICE_ACCOUNT_VOLUME, path, true));
+        return List.copyOf(all);
     }
 
     /** Checks every volume and mount of the pipeline, stopping at the first problem. */

@@ -156,6 +156,9 @@ public final class RecordsFormat {
             last.put("manualReconciliation", run.manualReconciliation());
             run.requestsInOutputs().ifPresent(held -> last.put("requestsInOutputs", held));
         });
+        if (record.createdThroughApi()) {
+            root.put("createdThroughApi", true);
+        }
         root.set("object", record.object());
         return bytes(root);
     }
@@ -253,7 +256,11 @@ public final class RecordsFormat {
                                 ? Optional.of(last.path("requestsInOutputs").asBoolean())
                                 : Optional.empty()))
                 : Optional.empty();
-        return new ObjectRecord(key, (ObjectNode) root.path("object"), lastRun);
+        return new ObjectRecord(
+                key,
+                (ObjectNode) root.path("object"),
+                lastRun,
+                root.path("createdThroughApi").asBoolean(false));
     }
 
     private static DestinationRecord destination(JsonNode root, String path) throws IOException {

@@ -1,0 +1,184 @@
+package dev.kbr.engine;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kbr.model.Destination;
+import dev.kbr.model.ObjectKey;
+import dev.kbr.model.Platform;
+import dev.kbr.model.Promise;
+import dev.kbr.model.PromiseApi;
+import dev.kbr.model.ResourceRequest;
+import dev.kbr.model.StateStoreDefinition;
+import dev.kbr.platformapi.ApiView;
+import dev.kbr.platformapi.ObjectRef;
+import dev.kbr.platformapi.ServedKind;
+import dev.kbr.platformapi.ServerFields;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What the platform API serves at one moment of a pass: Kratix's kinds (Promises, Destinations,
+ * state stores), every Promise's API, Secrets by name, and each object with its latest status (this
+ * pass's when its workflow ran, else the recorded one), with the fields an API server sets
+ * ({@link ServerFields}).
+ */
+final class ApiViews {
+    static final String KRATIX_GROUP = "platform.kratix.io";
+    static final String KRATIX_VERSION = "v1alpha1";
+
+    private ApiViews() {}
+
+    /** The object as the API serves it and pipelines get it. */
+    static ObjectNode served(ObjectNode object, boolean namespaced, Optional<ObjectNode> recorded, Instant now) {
+        return ServerFields.complete(object.deepCopy(), namespaced, recorded, now);
+    }
+
+    /**
+     * The view.
+     *
+     * @param platform the platform
+     * @param requests every request of the pass so far: the platform's, those produced by compound
+     *     Promises and those created through the API
+     * @param objects the objects as they stand now (with status), by key; objects missing here are
+     *     served as the platform or the records have them
+     * @param recorded the objects as kbr recorded them
+     * @param createdThroughApi the requests created through the API
+     * @param now the pass's instant
+     */
+    static ApiView of(
+            Platform platform,
+            Collection<ResourceRequest> requests,
+            Map<ObjectKey, ObjectNode> objects,
+            Map<ObjectKey, ObjectNode> recorded,
+            SortedSet<ObjectKey> createdThroughApi,
+            Instant now) {
+        List<ServedKind> kinds = new ArrayList<>(kratixKinds());
+        SortedMap<ObjectRef, ObjectNode> served = new TreeMap<>();
+        for (Promise promise : platform.promises()) {
+            promise.api().ifPresent(api -> kinds.add(kind(promise.name(), api)));
+            ObjectKey key = ObjectKey.promise(promise.name());
+            served.put(
+                    new ObjectRef(KRATIX_GROUP, "promises", "", promise.name()),
+                    current(key, promise.document(), false, objects, recorded, now));
+        }
+        SortedSet<ObjectRef> apiCreated = new TreeSet<>();
+        for (ResourceRequest request : requests) {
+            Optional<PromiseApi> api = platform.promise(request.promiseName()).flatMap(Promise::api);
+            if (api.isEmpty()) {
+                continue;
+            }
+            ObjectKey key = ObjectKey.request(request.promiseName(), request.namespace(), request.name());
+            ObjectRef ref =
+                    new ObjectRef(api.get().gvk().group(), api.get().plural(), request.namespace(), request.name());
+            served.put(ref, current(key, request.object(), true, objects, recorded, now));
+            if (createdThroughApi.contains(key)) {
+                apiCreated.add(ref);
+            }
+        }
+        for (Destination destination : platform.destinations()) {
+            served.put(new ObjectRef(KRATIX_GROUP, "destinations", "", destination.name()), destination(destination));
+        }
+        for (StateStoreDefinition store : platform.stateStores()) {
+            String plural = store.kind().toLowerCase(Locale.ROOT) + "s";
+            served.put(new ObjectRef(KRATIX_GROUP, plural, "", store.name()), stateStore(store));
+        }
+        served.replaceAll((ref, object) ->
+                ref.group().equals(KRATIX_GROUP) && !ref.plural().equals("promises")
+                        ? ServerFields.complete(object, false, Optional.empty(), Instant.EPOCH)
+                        : object);
+        return new ApiView(kinds, served, apiCreated);
+    }
+
+    private static ObjectNode current(
+            ObjectKey key,
+            ObjectNode document,
+            boolean namespaced,
+            Map<ObjectKey, ObjectNode> objects,
+            Map<ObjectKey, ObjectNode> recorded,
+            Instant now) {
+        ObjectNode object = objects.get(key);
+        Optional<ObjectNode> record = Optional.ofNullable(recorded.get(key));
+        if (object == null) {
+            object = document.deepCopy();
+            if (record.isPresent() && record.get().has("status")) {
+                object.set("status", record.get().get("status").deepCopy());
+            }
+        }
+        return served(object, namespaced, record, now);
+    }
+
+    private static ServedKind kind(String promise, PromiseApi api) {
+        var names = api.crd().path("spec").path("names");
+        List<String> shortNames = new ArrayList<>();
+        names.path("shortNames").forEach(n -> shortNames.add(n.asText()));
+        String kind = api.gvk().kind();
+        return new ServedKind(
+                api.gvk().group(),
+                api.gvk().version(),
+                kind,
+                api.plural(),
+                names.path("singular").asText(kind.toLowerCase(Locale.ROOT)),
+                shortNames,
+                api.namespaced(),
+                Optional.of(promise));
+    }
+
+    /** Kratix's own kinds, and the core Secrets served by name. */
+    private static List<ServedKind> kratixKinds() {
+        return List.of(
+                kratix("Promise", "promises", List.of()),
+                kratix("Destination", "destinations", List.of("dest", "dests")),
+                kratix("GitStateStore", "gitstatestores", List.of()),
+                kratix("BucketStateStore", "bucketstatestores", List.of()),
+                new ServedKind("", "v1", "Secret", "secrets", "secret", List.of(), true, Optional.empty()));
+    }
+
+    private static ServedKind kratix(String kind, String plural, List<String> shortNames) {
+        return new ServedKind(
+                KRATIX_GROUP,
+                KRATIX_VERSION,
+                kind,
+                plural,
+                kind.toLowerCase(Locale.ROOT),
+                shortNames,
+                false,
+                Optional.empty());
+    }
+
+    private static ObjectNode destination(Destination destination) {
+        ObjectNode object = header("Destination", destination.name());
+        ObjectNode labels = ((ObjectNode) object.get("metadata")).putObject("labels");
+        new TreeMap<>(destination.labels()).forEach(labels::put);
+        ObjectNode spec = object.putObject("spec");
+        spec.put("path", destination.path());
+        spec.put("strictMatchLabels", destination.strictMatchLabels());
+        ObjectNode ref = spec.putObject("stateStoreRef");
+        ref.put("kind", destination.stateStoreRef().kind());
+        ref.put("name", destination.stateStoreRef().name());
+        return object;
+    }
+
+    private static ObjectNode stateStore(StateStoreDefinition store) {
+        ObjectNode object = header(store.kind(), store.name());
+        // The URL is shown as reports show it: credentials are never part of it.
+        object.putObject("spec").put("path", store.path()).put("url", store.displayUrl());
+        return object;
+    }
+
+    private static ObjectNode header(String kind, String name) {
+        ObjectNode object = JsonNodeFactory.instance.objectNode();
+        object.put("apiVersion", KRATIX_GROUP + "/" + KRATIX_VERSION);
+        object.put("kind", kind);
+        object.putObject("metadata").put("name", name);
+        return object;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.kbr.execute;
+
+import dev.kbr.pipeline.PipelineRunner;
+import dev.kbr.platformapi.PlatformApi;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What running a pipeline takes besides the pipeline: the runtime, where Secrets come from, how
+ * long a pipeline may take, and the platform API its containers may call.
+ *
+ * @param runner runs pipeline containers
+ * @param secrets where the containers' Secrets come from
+ * @param timeout the longest one pipeline may take
+ * @param platformApi the API served to pipelines; empty when it is off ({@code --platform-api off}
+ *     or {@code kbr render})
+ */
+public record PipelineServices(
+        PipelineRunner runner, Secrets secrets, Duration timeout, Optional<PlatformApi> platformApi) {
+    public PipelineServices {
+        Objects.requireNonNull(runner, "runner");
+        Objects.requireNonNull(secrets, "secrets");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(platformApi, "platformApi");
+    }
+
+    /** Services without the platform API. */
+    public PipelineServices(PipelineRunner runner, Secrets secrets, Duration timeout) {
+        this(runner, secrets, timeout, Optional.empty());
+    }
+}
