@@ -25,6 +25,7 @@ import dev.kbr.model.VolumeMount;
 import dev.kbr.pipeline.ContainerLog;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
+import dev.kbr.pipeline.PlatformAccess;
 import dev.kbr.pipeline.TarTrees;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -176,6 +177,53 @@ class DockerPipelineRunnerIT {
                         KRATIX_WORKFLOW_ACTION=configure
                         KRATIX_WORKFLOW_TYPE=resource
                         """);
+    }
+
+    @Test
+    void givesEveryContainerThePlatformApiWhereInClusterClientsLookAndTheHostsNetwork() throws Exception {
+        PlatformAccess access = new PlatformAccess("127.0.0.1", 6443, "tok-" + System.nanoTime(), "PEM\n", "team-a");
+        String script = """
+                set -e
+                d=/var/run/secrets/kubernetes.io/serviceaccount
+                echo "$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT:$KUBERNETES_SERVICE_PORT_HTTPS" > /kratix/output/env
+                cat $d/namespace > /kratix/output/namespace
+                cat $d/ca.crt > /kratix/output/ca.crt
+                test "$(cat $d/token)" = "$EXPECTED" && echo same > /kratix/output/token
+                ls -ln $d/token | awk '{print $1, $3}' > /kratix/output/mode
+                echo overwritten > $d/token 2>/dev/null || true
+                # Only the host's network has the host's interfaces (the engine's bridge among them).
+                ls /sys/class/net | tr '\n' ' ' > /kratix/output/interfaces
+                """;
+        Container first = new Container(
+                "first",
+                IMAGE,
+                List.of("sh", "-c", script),
+                List.of(),
+                List.of(new EnvVar("EXPECTED", access.token())),
+                Optional.empty());
+        Container second = new Container(
+                "second",
+                IMAGE,
+                List.of(
+                        "sh",
+                        "-c",
+                        "cd /var/run/secrets/kubernetes.io/serviceaccount"
+                                + " && cat namespace > /kratix/output/second && test \"$(cat token)\" = \"$EXPECTED\""),
+                List.of(),
+                List.of(new EnvVar("EXPECTED", access.token())),
+                Optional.empty());
+
+        PipelineResult.Succeeded succeeded =
+                succeeded(runner.run(invocation(first, second).withPlatformAccess(access)));
+
+        assertThat(text(succeeded.output().get("env"))).isEqualTo("127.0.0.1:6443:6443\n");
+        assertThat(text(succeeded.output().get("namespace"))).isEqualTo("team-a");
+        assertThat(text(succeeded.output().get("second"))).isEqualTo("team-a");
+        assertThat(text(succeeded.output().get("ca.crt"))).isEqualTo("PEM\n");
+        assertThat(text(succeeded.output().get("token"))).isEqualTo("same\n");
+        assertThat(text(succeeded.output().get("mode"))).isEqualTo("-rw-r--r-- 0\n");
+        assertThat(text(succeeded.output().get("interfaces"))).contains("docker0");
+        assertThat(succeeded.logs().toString()).doesNotContain(access.token());
     }
 
     @Test

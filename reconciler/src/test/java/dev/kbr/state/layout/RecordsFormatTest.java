@@ -112,6 +112,25 @@ class RecordsFormatTest {
     }
 
     @Test
+    void saysWhichRequestsWereCreatedThroughThePlatformApiAndWritesNothingNewForOthers() throws IOException {
+        ObjectKey created = ObjectKey.request("namespace", "default", "shared");
+        ObjectKey fromRepo = ObjectKey.request("namespace-claim", "default", "team-a");
+        ObjectRecord createdRecord =
+                new ObjectRecord(created, JsonNodeFactory.instance.objectNode(), Optional.empty(), true);
+        ObjectRecord repoRecord = new ObjectRecord(fromRepo, JsonNodeFactory.instance.objectNode());
+        Map<String, byte[]> files = new HashMap<>();
+        files.put(RecordsFormat.path("clusters", created), RecordsFormat.write(createdRecord));
+        files.put(RecordsFormat.path("clusters", fromRepo), RecordsFormat.write(repoRecord));
+
+        Records records = RecordsFormat.read(snapshot(files), "clusters");
+
+        assertThat(records.objects().get(created).createdThroughApi()).isTrue();
+        assertThat(records.objects().get(fromRepo).createdThroughApi()).isFalse();
+        assertThat(new String(RecordsFormat.write(repoRecord), java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("createdThroughApi");
+    }
+
+    @Test
     void aRecordThatIsNotJsonIsNamedWithHowToRecover() {
         String path = RecordsFormat.path("clusters", WORK);
 
