@@ -8,6 +8,8 @@ import dev.kbr.pipeline.ConnectingPipelineRunner;
 import dev.kbr.pipeline.ImageMirrors;
 import dev.kbr.pipeline.MirroredImages;
 import dev.kbr.pipeline.PipelineRunner;
+import dev.kbr.platformapi.PlatformApiStarter;
+import dev.kbr.platformapi.server.PlatformApiServer;
 import dev.kbr.pipeline.docker.DockerPipelineRunner;
 import dev.kbr.pipeline.docker.DockerRunnerSettings;
 import dev.kbr.pipeline.kubernetes.KubernetesPipelineRunner;
@@ -20,6 +22,7 @@ import dev.kbr.state.git.GitCredentials;
 import dev.kbr.state.git.GitRepoStateStore;
 import dev.kbr.state.git.GitStoreSettings;
 import java.io.IOException;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +65,41 @@ final class Adapters {
         ImageMirrors mirrors = options.pipelines.mirrors();
         return MirroredImages.wrap(ConnectingPipelineRunner.start(connector(options.pipelines)), mirrors);
     }
+
+    /**
+     * The platform API {@code --platform-api} asks for: served on {@code 127.0.0.1} to Docker
+     * pipelines, which then join the host's network. {@code auto} turns it on with the docker
+     * runner unless {@code --pipeline-network none}.
+     *
+     * @throws IllegalArgumentException naming the option when its value is invalid or cannot work
+     *     with the runner or network chosen
+     */
+    static Optional<PlatformApiStarter> platformApi(RunnerOptions options, Map<String, String> env) {
+        String mode = options.platformApi == null ? "auto" : options.platformApi;
+        if (!List.of("auto", "on", "off").contains(mode)) {
+            throw new IllegalArgumentException("--platform-api must be auto, on or off, not '" + mode + "'");
+        }
+        if (mode.equals("off")) {
+            return Optional.empty();
+        }
+        boolean kubernetes = runner(options.runner, env).equals(KUBERNETES);
+        boolean sandboxed = "none".equals(options.pipelineNetwork);
+        if (mode.equals("on") && kubernetes) {
+            throw new IllegalArgumentException("--platform-api on works only with --runner docker for now: pipeline"
+                    + " Pods cannot reach kbr's loopback; use --platform-api off");
+        }
+        if (mode.equals("on") && sandboxed) {
+            throw new IllegalArgumentException("--platform-api on needs the host's network, which --pipeline-network"
+                    + " none takes away; choose one of them");
+        }
+        if (kubernetes || sandboxed) {
+            return Optional.empty();
+        }
+        return Optional.of((view, admission, secrets) -> PlatformApiServer.start(view, admission, secrets, LOOPBACK));
+    }
+
+    /** Where the platform API listens: only the host itself can reach it. */
+    static final String LOOPBACK = "127.0.0.1";
 
     /** How to connect to the runner {@code --runner} names, with the option values checked. */
     private static ConnectingPipelineRunner.Connector connector(RunnerOptions options) throws IOException {

@@ -162,7 +162,8 @@ abstract class PassCommand implements Callable<Integer> {
                         options.pipelines.pipelineTimeout,
                         MAX_REQUEST_DEPTH,
                         secrets,
-                        options.parallelism != null ? options.parallelism : PassOptions.DEFAULT_PARALLELISM),
+                        options.parallelism != null ? options.parallelism : PassOptions.DEFAULT_PARALLELISM,
+                        Adapters.platformApi(options.pipelines, System.getenv())),
                 new PassOptions.Caching(options.reconcileAll, options.reconcileInterval),
                 new PassOptions.Safety(options.maxDeleteFraction, options.allowMassDelete, options.pushRetries));
         RunReport report;

@@ -298,7 +298,7 @@ public final class WorkflowExecutor {
             // Ends the token's life with the run, whatever happened to it.
             open.finish();
         }
-        return PipelineAttempt.ran(result, open.finish());
+        return PipelineAttempt.ran(result.redacting(open.token(), "<platform API token>"), open.finish());
     }
 
     private static Optional<String> failure(PipelineAttempt attempt) {

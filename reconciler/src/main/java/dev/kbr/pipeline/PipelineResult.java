@@ -16,6 +16,24 @@ public sealed interface PipelineResult permits PipelineResult.Succeeded, Pipelin
     Duration duration();
 
     /**
+     * This result with every occurrence of {@code secret} in its logs (and a failure's reason)
+     * replaced by {@code replacement}: a credential the run was given must not reach reports.
+     */
+    default PipelineResult redacting(String secret, String replacement) {
+        if (secret.isEmpty()) {
+            return this;
+        }
+        List<ContainerLog> redacted = logs().stream()
+                .map(log -> new ContainerLog(log.container(), log.exitCode(), log.text().replace(secret, replacement)))
+                .toList();
+        if (this instanceof Succeeded ok) {
+            return new Succeeded(ok.output(), ok.metadata(), redacted, ok.duration());
+        }
+        Failed failed = (Failed) this;
+        return new Failed(failed.container(), failed.reason().replace(secret, replacement), redacted, failed.duration());
+    }
+
+    /**
      * Every container exited 0.
      *
      * @param output files under {@code /kratix/output}, keyed by path relative to it ({@code /}
