@@ -186,6 +186,27 @@ record Execution(
             return Collections.unmodifiableMap(new TreeMap<>(objects));
         }
 
+        /**
+         * The objects so far as the commit will record them when every Work they produced finds
+         * its Destinations: with Kratix's WorksSucceeded and Reconciled conditions set. What the
+         * platform API serves between waves, since this pass's Works are delivered with the
+         * commit that also delivers what a waiting parent produces.
+         *
+         * @param now the instant changed conditions are stamped with
+         */
+        Map<ObjectKey, ObjectNode> objectsAsCommitted(Instant now) {
+            Map<ObjectKey, ObjectNode> all = new TreeMap<>(objects);
+            outcomes.forEach((key, outcome) -> {
+                ObjectNode object = objects.get(key);
+                if (object != null) {
+                    ObjectNode copy = object.deepCopy();
+                    KratixStatus.works(copy, key.isPromise(), outcome, List.of(), List.of(), now);
+                    all.put(key, copy);
+                }
+            });
+            return Collections.unmodifiableMap(all);
+        }
+
         /** The recorded objects kept so far (the deletion plan leaves them alone). */
         Set<ObjectKey> keptObjects() {
             return Collections.unmodifiableSet(keptObjects);

@@ -277,13 +277,13 @@ final class Pass {
                     wave.add(parent);
                 }
             }
-            api.publish(execution.objectsSoFar());
+            api.publish(execution.objectsAsCommitted(attempts.now));
         }
 
         /** Runs one wave; returns the next. */
         private List<Queued> runWave(List<Queued> wave, Map<String, PromiseState> promises)
                 throws InterruptedException {
-            api.publish(execution.objectsSoFar());
+            api.publish(execution.objectsAsCommitted(attempts.now));
             List<Queued> tasks = new ArrayList<>();
             for (Queued next : wave) {
                 ResourceRequest request = next.request();
@@ -328,6 +328,7 @@ final class Pass {
                         continue;
                     }
                     producedBy.putIfAbsent(child.key(), task.key());
+                    api.produced(sub);
                     children.put(child.key(), statusOf(child.key()));
                     following.add(child);
                 }

@@ -168,6 +168,11 @@ final class PassApi implements AutoCloseable {
         return List.copyOf(queued.values());
     }
 
+    /** Serves a request a compound Promise's pipeline produced, from the next publication on. */
+    void produced(ResourceRequest request) {
+        add(request);
+    }
+
     /** Publishes the objects as they stand now. */
     void publish(Map<ObjectKey, ObjectNode> objects) {
         api.ifPresent(a -> a.publish(view(objects)));

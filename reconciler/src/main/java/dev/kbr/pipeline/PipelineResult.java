@@ -24,13 +24,15 @@ public sealed interface PipelineResult permits PipelineResult.Succeeded, Pipelin
             return this;
         }
         List<ContainerLog> redacted = logs().stream()
-                .map(log -> new ContainerLog(log.container(), log.exitCode(), log.text().replace(secret, replacement)))
+                .map(log -> new ContainerLog(
+                        log.container(), log.exitCode(), log.text().replace(secret, replacement)))
                 .toList();
         if (this instanceof Succeeded ok) {
             return new Succeeded(ok.output(), ok.metadata(), redacted, ok.duration());
         }
         Failed failed = (Failed) this;
-        return new Failed(failed.container(), failed.reason().replace(secret, replacement), redacted, failed.duration());
+        return new Failed(
+                failed.container(), failed.reason().replace(secret, replacement), redacted, failed.duration());
     }
 
     /**

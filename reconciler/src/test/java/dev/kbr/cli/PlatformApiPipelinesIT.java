@@ -78,7 +78,10 @@ class PlatformApiPipelinesIT {
         assertThat(apply.exitCode()).as(apply.out()).isZero();
         List<String> files = treeUnder("worker-1/resources/default/database/");
         assertThat(files).as(repo.tree().toString()).anyMatch(p -> p.endsWith("/database.yaml"));
-        String database = repo.show(files.stream().filter(p -> p.endsWith("/database.yaml")).findFirst().orElseThrow());
+        String database = repo.show(files.stream()
+                .filter(p -> p.endsWith("/database.yaml"))
+                .findFirst()
+                .orElseThrow());
         assertThat(database).contains("kind: postgresql").contains("enableLogicalBackup: true");
         assertThat(status("example-database").path("teamId").asText()).isEqualTo("kratix");
     }
@@ -104,7 +107,8 @@ class PlatformApiPipelinesIT {
         Path second = platform.resolve("requests/team-b-claim.yaml");
         Files.writeString(
                 second,
-                Files.readString(platform.resolve("requests/namespace-claim.yaml")).replace("team-a-claim", "team-b-claim"));
+                Files.readString(platform.resolve("requests/namespace-claim.yaml"))
+                        .replace("team-a-claim", "team-b-claim"));
 
         StateRepo.Run apply = kbr("apply");
 
@@ -120,12 +124,15 @@ class PlatformApiPipelinesIT {
         Files.delete(second);
         StateRepo.Run oneGone = kbr("apply");
         assertThat(oneGone.exitCode()).as(oneGone.out()).isZero();
-        assertThat(oneGone.out()).contains("1 live claim(s) for shared-team-namespace");
+        assertThat(oneGone.out())
+                .contains("team-b-claim resource.delete claim-release")
+                .doesNotContain("deleted namespace/default/shared-team-namespace");
         assertThat(treeUnder(namespaceFiles)).isNotEmpty();
 
         Files.delete(platform.resolve("requests/namespace-claim.yaml"));
         StateRepo.Run bothGone = kbr("apply");
         assertThat(bothGone.exitCode()).as(bothGone.out()).isZero();
+        assertThat(bothGone.out()).contains("deleted namespace/default/shared-team-namespace through the platform API");
         assertThat(treeUnder(namespaceFiles)).isEmpty();
         assertThat(repo.tree()).noneMatch(p -> p.contains("shared-team-namespace"));
     }
@@ -174,6 +181,8 @@ class PlatformApiPipelinesIT {
 
         StateRepo.Run apply = kbr("apply", "--output", "json");
 
-        assertThat(apply.out()).contains("TOKEN=<platform API token>").doesNotContainPattern("TOKEN=[A-Za-z0-9_-]{20,}");
+        assertThat(apply.out())
+                .contains("TOKEN=<platform API token>")
+                .doesNotContainPattern("TOKEN=[A-Za-z0-9_-]{20,}");
     }
 }
