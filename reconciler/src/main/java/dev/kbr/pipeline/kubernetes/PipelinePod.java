@@ -6,6 +6,7 @@ import dev.kbr.model.Pipeline;
 import dev.kbr.model.PipelineSpec;
 import dev.kbr.model.VolumeMount;
 import dev.kbr.pipeline.PipelineInvocation;
+import dev.kbr.pipeline.PlatformAccess;
 import dev.kbr.run.RunOwner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -28,7 +29,6 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +77,12 @@ final class PipelinePod {
 
     /** kbr's container that keeps the Pod alive until the outputs are copied out. */
     static final String OUTPUTS = "kbr-outputs";
+
+    /** The volume of the platform API's service account files; not a DNS label a Pipeline could use. */
+    static final String SERVICE_ACCOUNT_VOLUME = "kbr-kube-api-access";
+
+    /** Prefix of the run Secret's keys holding the service account files. */
+    static final String SERVICE_ACCOUNT_KEY_PREFIX = "kbr-service-account.";
 
     /** Label set to {@code true} on every Pod, ConfigMap and Secret this runner creates. */
     static final String MANAGED_LABEL = "dev.kbr.managed";
@@ -225,6 +231,13 @@ final class PipelinePod {
             initContainers.add(
                     userContainer(invocation, container, containerSpecs.of(container.name()), name, secretData));
         }
+        List<Volume> volumes = PodVolumes.of(pipeline, name);
+        invocation.platformAccess().ifPresent(access -> {
+            access.serviceAccountFiles()
+                    .forEach((file, bytes) -> secretData.put(
+                            SERVICE_ACCOUNT_KEY_PREFIX + file, new String(bytes, StandardCharsets.UTF_8)));
+            volumes.add(PodVolumes.serviceAccount(name, access));
+        });
         long deadlineSeconds = seconds(invocation.timeout()) + FETCH_MARGIN_SECONDS;
         PodBuilder pod = new PodBuilder()
                 .withMetadata(meta)
@@ -236,7 +249,7 @@ final class PipelinePod {
                 .withEnableServiceLinks(false)
                 .withInitContainers(initContainers)
                 .withContainers(outputs(settings, deadlineSeconds))
-                .withVolumes(volumes(pipeline, name))
+                .withVolumes(volumes)
                 .withImagePullSecrets(DocumentFields.convertList(
                         spec.path("imagePullSecrets"), LocalObjectReference.class, pipeline, "spec.imagePullSecrets"))
                 .withTolerations(DocumentFields.convertList(
@@ -244,6 +257,11 @@ final class PipelinePod {
                 .withNodeSelector(DocumentFields.stringMap(spec.path("nodeSelector"), pipeline, "spec.nodeSelector"))
                 .endSpec();
         String serviceAccount = spec.path("rbac").path("serviceAccount").asText("");
+        if (invocation.platformAccess().isPresent()) {
+            // The platform API's token is mounted where the cluster's would be; the cluster's
+            // must not be mounted over it.
+            pod.editSpec().withAutomountServiceAccountToken(false).endSpec();
+        }
         if (!serviceAccount.isEmpty()) {
             pod.editSpec().withServiceAccountName(serviceAccount).endSpec();
         } else {
@@ -386,6 +404,11 @@ final class PipelinePod {
         for (VolumeMount own : container.volumeMounts()) {
             mounts.add(mount(own.name(), own.mountPath(), own.readOnly()));
         }
+        if (invocation.platformAccess().isPresent()
+                && container.volumeMounts().stream()
+                        .noneMatch(own -> own.mountPath().equals(PlatformAccess.SERVICE_ACCOUNT_DIRECTORY))) {
+            mounts.add(mount(SERVICE_ACCOUNT_VOLUME, PlatformAccess.SERVICE_ACCOUNT_DIRECTORY, true));
+        }
         return new ContainerBuilder()
                 .withName(container.name())
                 .withImage(container.image())
@@ -413,41 +436,6 @@ final class PipelinePod {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JVM lacks SHA-256", e);
         }
-    }
-
-    private static List<Volume> volumes(Pipeline pipeline, String name) throws InvalidPipeline {
-        List<Volume> volumes = new ArrayList<>();
-        volumes.add(emptyDir(INPUT_VOLUME));
-        volumes.add(emptyDir(OUTPUT_VOLUME));
-        volumes.add(emptyDir(METADATA_VOLUME));
-        volumes.add(new VolumeBuilder()
-                .withName(OBJECT_VOLUME)
-                .withNewConfigMap()
-                .withName(name)
-                .addNewItem()
-                .withKey(OBJECT_KEY)
-                .withPath(OBJECT_KEY)
-                .endItem()
-                .endConfigMap()
-                .build());
-        JsonNode declared = pipeline.document().path("spec").path("volumes");
-        for (int i = 0; i < declared.size(); i++) {
-            JsonNode volume = declared.get(i);
-            String volumeName = volume.path("name").asText();
-            // Only the volumes kbr loaded (emptyDirs) are used; the loader reported the rest.
-            if (pipeline.volumes().stream().anyMatch(v -> v.name().equals(volumeName))) {
-                volumes.add(DocumentFields.convert(volume, Volume.class, pipeline, "spec.volumes[" + i + "]"));
-            }
-        }
-        return volumes;
-    }
-
-    private static Volume emptyDir(String name) {
-        return new VolumeBuilder()
-                .withName(name)
-                .withNewEmptyDir()
-                .endEmptyDir()
-                .build();
     }
 
     private static io.fabric8.kubernetes.api.model.VolumeMount mount(String volume, String path, boolean readOnly) {
