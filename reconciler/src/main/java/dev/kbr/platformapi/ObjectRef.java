@@ -10,8 +10,7 @@ import java.util.Objects;
  * @param namespace the namespace, {@code ""} for cluster-scoped objects
  * @param name {@code metadata.name}
  */
-public record ObjectRef(String group, String plural, String namespace, String name)
-        implements Comparable<ObjectRef> {
+public record ObjectRef(String group, String plural, String namespace, String name) implements Comparable<ObjectRef> {
     public ObjectRef {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(plural, "plural");

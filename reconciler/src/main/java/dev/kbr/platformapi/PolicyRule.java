@@ -18,7 +18,11 @@ import java.util.Objects;
  *     cluster-scoped objects
  */
 public record PolicyRule(
-        List<String> apiGroups, List<String> resources, List<String> verbs, List<String> resourceNames, String namespace) {
+        List<String> apiGroups,
+        List<String> resources,
+        List<String> verbs,
+        List<String> resourceNames,
+        String namespace) {
     public PolicyRule {
         apiGroups = List.copyOf(apiGroups);
         resources = List.copyOf(resources);
