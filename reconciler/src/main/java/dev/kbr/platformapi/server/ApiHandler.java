@@ -33,6 +33,9 @@ final class ApiHandler implements HttpHandler {
     /** The most a body may hold: far above any resource request, far below harm. */
     static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
 
+    /** How much of a too-large body is read and dropped before answering 413. */
+    private static final long DRAIN_BYTES = 8L * MAX_BODY_BYTES;
+
     private static final Set<Integer> REFUSALS = Set.of(403, 405, 415);
 
     private final ObjectMapper json = new ObjectMapper();
@@ -193,16 +196,15 @@ final class ApiHandler implements HttpHandler {
     }
 
     private JsonNode body(HttpExchange exchange) throws IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
         byte[] bytes;
         try (InputStream in = exchange.getRequestBody()) {
             bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw tooLarge();
+            if (bytes.length > MAX_BODY_BYTES) {
+                // Read on (within a bound) so that the client, still sending, gets the 413 rather than
+                // a connection reset.
+                in.transferTo(new BoundedSink(DRAIN_BYTES));
+                throw ApiError.tooLarge("the request body is larger than " + MAX_BODY_BYTES + " bytes");
+            }
         }
         try {
             JsonNode body = json.readTree(bytes);
@@ -218,8 +220,26 @@ final class ApiHandler implements HttpHandler {
         }
     }
 
-    private static ApiError tooLarge() {
-        return ApiError.tooLarge("the request body is larger than " + MAX_BODY_BYTES + " bytes");
+    /** Discards what it is given, up to a bound; then fails, which ends the connection. */
+    private static final class BoundedSink extends OutputStream {
+        private long room;
+
+        BoundedSink(long room) {
+            this.room = room;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            room -= len;
+            if (room < 0) {
+                throw new IOException("request body too large to drain");
+            }
+        }
     }
 
     private static Map<String, String> query(String raw) {
