@@ -89,7 +89,8 @@ final class ServerSession implements ApiSession {
                 return finished;
             }
         }
-        // The token stops working before the writes are read, so no call lands after them.
+        // The token stops working before the writes are read: the pass finishes a session once its run
+        // has ended, so nothing can call with it afterwards and the writes read are the last.
         onFinish.accept(this);
         synchronized (this) {
             if (finished == null) {
