@@ -168,8 +168,31 @@ class PackageRulesTest {
                 .that()
                 .resideOutsideOfPackage("dev.kbr.pipeline.kubernetes..")
                 .should()
+                .dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.fabric8..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("io.fabric8.zjsonpatch.."))))
+                .check(classes);
+    }
+
+    /** The platform API server applies JSON patches with fabric8's zjsonpatch, its only fabric8 part. */
+    @Test
+    void jsonPatchAndCertificatesAreUsedOnlyByThePlatformApiServer() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.kbr.platformapi.server..")
+                .should()
                 .dependOnClassesThat()
-                .resideInAPackage("io.fabric8..")
+                .resideInAnyPackage("io.fabric8.zjsonpatch..", "org.bouncycastle..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheCompositionRootKnowsThePlatformApiServer() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.kbr.platformapi.server..", "dev.kbr.cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.kbr.platformapi.server..")
                 .check(classes);
     }
 
