@@ -101,6 +101,26 @@ final class ObjectStore {
      * @return the object as it was
      * @throws ApiError 404 when it does not exist, 403 when it comes from the platform repo
      */
+    /**
+     * Sets the status of the object at {@code ref}, when there is one, without counting it as a
+     * write: the status it has as a pipeline of its workflow starts.
+     *
+     * @param status the status, or null for none
+     */
+    synchronized void replaceStatus(ObjectRef ref, ObjectNode status) {
+        ObjectNode current = objects.get(ref);
+        if (current == null) {
+            return;
+        }
+        ObjectNode copy = current.deepCopy();
+        if (status == null) {
+            copy.remove("status");
+        } else {
+            copy.set("status", status.deepCopy());
+        }
+        objects.put(ref, copy);
+    }
+
     synchronized ObjectNode delete(ObjectRef ref) {
         ObjectNode current = existing(ref, Owner.API, "delete");
         objects.remove(ref);

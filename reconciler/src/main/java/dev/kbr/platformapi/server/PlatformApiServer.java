@@ -1,5 +1,7 @@
 package dev.kbr.platformapi.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.kbr.platformapi.ApiSession;
@@ -130,6 +132,10 @@ public final class PlatformApiServer implements PlatformApi {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        // The pipeline's own object as it got it: earlier pipelines of its workflow may have
+        // changed its status since the view was published, and its status writes apply to this.
+        JsonNode inputStatus = caller.selfObject().get("status");
+        state.store().replaceStatus(caller.self(), inputStatus instanceof ObjectNode status ? status : null);
         ServerSession session =
                 new ServerSession(token, caller, endpoint, finished -> sessions.remove(finished.token(), finished));
         sessions.put(token, session);

@@ -133,11 +133,33 @@ final class ApiFixture implements AutoCloseable {
     }
 
     ApiSession open(List<PolicyRule> rules) {
-        return server.open(new Caller("namespace/default/alpha resource.configure instance", ALPHA, "default", rules));
+        return server.open(new Caller(
+                "namespace/default/alpha resource.configure instance",
+                ALPHA,
+                "default",
+                rules,
+                view().objects().get(ALPHA)));
     }
 
     ApiSession pipeline() {
         return open(PIPELINE_RULES);
+    }
+
+    /** A pipeline session of {@link #ALPHA} that got it as {@code selfObject}. */
+    ApiSession pipelineGiven(com.fasterxml.jackson.databind.node.ObjectNode selfObject) {
+        return server.open(new Caller(
+                "namespace/default/alpha resource.configure instance", ALPHA, "default", PIPELINE_RULES, selfObject));
+    }
+
+    /** A session of another object's pipeline, with the same rules. */
+    ApiSession otherPipeline() {
+        ObjectRef gamma = claim("default", "gamma");
+        return server.open(new Caller(
+                "namespace/default/gamma resource.configure instance",
+                gamma,
+                "default",
+                PIPELINE_RULES,
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()));
     }
 
     /** A reply: its HTTP status and JSON body. */

@@ -32,6 +32,23 @@ class PlatformApiWritesTest {
     }
 
     @Test
+    void statusWritesApplyToTheStatusThePipelineGotNotAnOlderPublishedOne() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode given =
+                ApiFixture.view().objects().get(ApiFixture.ALPHA).deepCopy();
+        given.putObject("status").put("fromEarlierPipeline", "kept");
+        ApiSession pipeline = api.pipelineGiven(given);
+
+        assertThat(api.get(pipeline, ALPHA).body().path("status").toString())
+                .isEqualTo("{\"fromEarlierPipeline\":\"kept\"}");
+        ApiFixture.Reply patched =
+                api.send(pipeline, "PATCH", ALPHA + "/status", MERGE, "{\"status\":{\"published\":2}}");
+
+        assertThat(patched.code()).isEqualTo(200);
+        assertThat(pipeline.finish().status().orElseThrow().toString())
+                .isEqualTo("{\"fromEarlierPipeline\":\"kept\",\"published\":2}");
+    }
+
+    @Test
     void mergePatchOfItsOwnStatusIsWhatLaterReadsReturn() throws Exception {
         ApiFixture.Reply patched = api.send(
                 session, "PATCH", ALPHA + "/status", MERGE, "{\"status\":{\"message\":\"ready\",\"url\":\"x\"}}");
@@ -42,7 +59,7 @@ class PlatformApiWritesTest {
         assertThat(patched.body().path("metadata").path("resourceVersion").asText())
                 .isEqualTo("15");
 
-        ApiSession reader = api.pipeline();
+        ApiSession reader = api.otherPipeline();
         assertThat(api.get(reader, ALPHA).body()).isEqualTo(patched.body());
         ApiWrites writes = session.finish();
         assertThat(writes.status())
