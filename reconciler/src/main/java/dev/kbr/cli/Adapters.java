@@ -68,8 +68,9 @@ final class Adapters {
 
     /**
      * The platform API {@code --platform-api} asks for: served on {@code 127.0.0.1} to Docker
-     * pipelines, which then join the host's network. {@code auto} turns it on with the docker
-     * runner unless {@code --pipeline-network none}.
+     * pipelines, which then join the host's network, or on kbr's Pod address ({@code $KBR_POD_IP})
+     * to pipeline Pods. {@code auto} turns it on unless {@code --pipeline-network none} (docker) or
+     * the Pod address is unknown (kubernetes).
      *
      * @throws IllegalArgumentException naming the option when its value is invalid or cannot work
      *     with the runner or network chosen
@@ -82,21 +83,31 @@ final class Adapters {
         if (mode.equals("off")) {
             return Optional.empty();
         }
-        boolean kubernetes = runner(options.runner, env).equals(KUBERNETES);
-        boolean sandboxed = "none".equals(options.pipelineNetwork);
-        if (mode.equals("on") && kubernetes) {
-            throw new IllegalArgumentException("--platform-api on works only with --runner docker for now: pipeline"
-                    + " Pods cannot reach kbr's loopback; use --platform-api off");
+        if (runner(options.runner, env).equals(KUBERNETES)) {
+            // Pipeline Pods reach kbr through its own Pod's address, which the chart passes in.
+            String podIp = env.getOrDefault(POD_IP_VARIABLE, "");
+            if (podIp.isBlank()) {
+                if (mode.equals("on")) {
+                    throw new IllegalArgumentException("--platform-api on with --runner kubernetes needs kbr's Pod"
+                            + " address in $" + POD_IP_VARIABLE + " (the chart sets it from status.podIP); set it or"
+                            + " use --platform-api off");
+                }
+                return Optional.empty();
+            }
+            return Optional.of((view, admission, secrets) -> PlatformApiServer.start(view, admission, secrets, podIp));
         }
-        if (mode.equals("on") && sandboxed) {
-            throw new IllegalArgumentException("--platform-api on needs the host's network, which --pipeline-network"
-                    + " none takes away; choose one of them");
-        }
-        if (kubernetes || sandboxed) {
+        if ("none".equals(options.pipelineNetwork)) {
+            if (mode.equals("on")) {
+                throw new IllegalArgumentException("--platform-api on needs the host's network, which"
+                        + " --pipeline-network none takes away; choose one of them");
+            }
             return Optional.empty();
         }
         return Optional.of((view, admission, secrets) -> PlatformApiServer.start(view, admission, secrets, LOOPBACK));
     }
+
+    /** The variable holding kbr's own Pod address, for the platform API with the Kubernetes runner. */
+    static final String POD_IP_VARIABLE = "KBR_POD_IP";
 
     /** Where the platform API listens: only the host itself can reach it. */
     static final String LOOPBACK = "127.0.0.1";

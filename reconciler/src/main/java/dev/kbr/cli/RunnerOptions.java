@@ -65,9 +65,10 @@ final class RunnerOptions {
             defaultValue = "auto",
             description = {
                 "Serve pipelines a Kubernetes API of the platform on 127.0.0.1 (Kratix SDKs' publish_status,",
-                "kubectl get, clients creating requests): 'on', 'off', or 'auto' = on with the docker runner",
-                "unless --pipeline-network none (default: ${DEFAULT-VALUE}). Pipeline containers then join the",
-                "host's network to reach it; see docs/platform-api.md for what that allows."
+                "kubectl get, clients creating requests): 'on', 'off', or 'auto' = on unless --pipeline-network",
+                "none, or, with --runner kubernetes, $KBR_POD_IP (kbr's Pod address, where it then listens) is",
+                "unset (default: ${DEFAULT-VALUE}). Docker pipeline containers join the host's network to reach",
+                "it; see docs/platform-api.md for what that allows."
             })
     String platformApi;
 

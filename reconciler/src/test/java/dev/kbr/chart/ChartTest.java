@@ -274,7 +274,11 @@ class ChartTest {
         c.path("env")
                 .forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
         assertThat(env)
-                .containsExactly(Map.entry("HOME", "/tmp"), Map.entry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=70"));
+                .containsExactly(
+                        Map.entry("HOME", "/tmp"),
+                        Map.entry("KBR_POD_IP", ""),
+                        Map.entry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=70"));
+        assertThat(c.at("/env/1/valueFrom/fieldRef/fieldPath").asText()).isEqualTo("status.podIP");
         assertThat(pod.at("/volumes/1/persistentVolumeClaim/claimName").asText())
                 .isEqualTo("kbr-cache");
         assertThat(pod.at("/volumes/1/name").asText()).isEqualTo("cache");

@@ -73,6 +73,39 @@ class AdaptersTest {
         assertThat(settings.ownerPod()).isEqualTo(Optional.empty());
     }
 
+    private static RunnerOptions api(String mode, String runner, String network) {
+        RunnerOptions options = options(null);
+        options.platformApi = mode;
+        options.runner = runner;
+        options.pipelineNetwork = network;
+        return options;
+    }
+
+    @Test
+    void thePlatformApiIsOnByDefaultForDockerPipelinesWithANetwork() {
+        assertThat(Adapters.platformApi(api("auto", "docker", "default"), Map.of()))
+                .isPresent();
+        assertThat(Adapters.platformApi(api("auto", "docker", "none"), Map.of()))
+                .isEmpty();
+        assertThat(Adapters.platformApi(api("off", "docker", "default"), Map.of()))
+                .isEmpty();
+        assertThatThrownBy(() -> Adapters.platformApi(api("on", "docker", "none"), Map.of()))
+                .hasMessageContaining("--platform-api on")
+                .hasMessageContaining("--pipeline-network none");
+        assertThatThrownBy(() -> Adapters.platformApi(api("maybe", "docker", "default"), Map.of()))
+                .hasMessageContaining("--platform-api must be auto, on or off");
+    }
+
+    @Test
+    void pipelinePodsGetThePlatformApiOnlyWhenKbrKnowsItsPodAddress() {
+        assertThat(Adapters.platformApi(api("auto", "kubernetes", "default"), Map.of()))
+                .isEmpty();
+        assertThat(Adapters.platformApi(api("auto", "kubernetes", "default"), Map.of("KBR_POD_IP", "10.0.0.7")))
+                .isPresent();
+        assertThatThrownBy(() -> Adapters.platformApi(api("on", "kubernetes", "default"), Map.of()))
+                .hasMessageContaining("KBR_POD_IP");
+    }
+
     private static RunnerOptions options(String namespace) {
         RunnerOptions options = new RunnerOptions();
         options.kubernetesNamespace = namespace;

@@ -10,6 +10,7 @@ import dev.kbr.model.Container;
 import dev.kbr.model.EnvVar;
 import dev.kbr.model.GroupVersionKind;
 import dev.kbr.model.Pipeline;
+import dev.kbr.model.PipelineSpec;
 import dev.kbr.model.SecretKeyRef;
 import dev.kbr.model.SourceLocation;
 import dev.kbr.model.Volume;
@@ -20,6 +21,7 @@ import dev.kbr.pipeline.ContainerLog;
 import dev.kbr.pipeline.KratixEnvironment;
 import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.PipelineResult;
+import dev.kbr.pipeline.PlatformAccess;
 import dev.kbr.pipeline.TarTrees;
 import dev.kbr.pipeline.UnhonouredFieldFixture;
 import dev.kbr.run.RunOwner;
@@ -284,6 +286,51 @@ class KubernetesPipelineRunnerTest {
         Secret secret = kubelet.secret.get(5, TimeUnit.SECONDS);
         assertThat(secretValues(secret)).containsExactlyEntriesOf(Map.of("generate.TOKEN", "s3cr3t"));
         assertThat(secret.getMetadata().getOwnerReferences()).extracting("kind").containsExactly("Pod");
+    }
+
+    @Test
+    void withThePlatformApiTheRunsSecretCarriesTheServiceAccountFilesMountedWhereTheKubeletWould() throws Exception {
+        PlatformAccess access = new PlatformAccess("10.1.2.3", 40123, "the-token", "PEM\n", "default");
+        PipelineInvocation invocation = invocation(Duration.ofMinutes(10)).withPlatformAccess(access);
+        KubernetesRunnerSettings settings = KubernetesRunnerSettings.defaults(NAMESPACE);
+
+        PipelinePod.Plan plan = PipelinePod.plan(
+                invocation, PipelineSpec.read(invocation.pipeline()), POD, settings, RunOwner.current());
+
+        var spec = plan.pod().getSpec();
+        assertThat(spec.getAutomountServiceAccountToken()).isFalse();
+        var volume = spec.getVolumes().stream()
+                .filter(v -> v.getName().equals(PipelinePod.SERVICE_ACCOUNT_VOLUME))
+                .findFirst()
+                .orElseThrow();
+        assertThat(volume.getSecret().getSecretName()).isEqualTo(POD);
+        assertThat(volume.getSecret().getItems())
+                .extracting("key", "path")
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("kbr-service-account.token", "token"),
+                        org.assertj.core.groups.Tuple.tuple("kbr-service-account.ca.crt", "ca.crt"),
+                        org.assertj.core.groups.Tuple.tuple("kbr-service-account.namespace", "namespace"));
+        assertThat(plan.secret().orElseThrow().getStringData())
+                .containsEntry("kbr-service-account.token", "the-token")
+                .containsEntry("kbr-service-account.ca.crt", "PEM\n")
+                .containsEntry("kbr-service-account.namespace", "default");
+        for (String container : List.of("generate", "publish")) {
+            var user = spec.getInitContainers().stream()
+                    .filter(c -> c.getName().equals(container))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(user.getVolumeMounts())
+                    .extracting("name", "mountPath", "readOnly")
+                    .contains(org.assertj.core.groups.Tuple.tuple(
+                            PipelinePod.SERVICE_ACCOUNT_VOLUME, PlatformAccess.SERVICE_ACCOUNT_DIRECTORY, true));
+            assertThat(user.getEnv())
+                    .extracting("name", "value")
+                    .contains(
+                            org.assertj.core.groups.Tuple.tuple("KUBERNETES_SERVICE_HOST", "10.1.2.3"),
+                            org.assertj.core.groups.Tuple.tuple("KUBERNETES_SERVICE_PORT", "40123"));
+        }
+        // The token reaches the Pod only through the Secret, never in the Pod's own spec.
+        assertThat(plan.pod().toString()).doesNotContain("the-token");
     }
 
     @Test
