@@ -52,8 +52,33 @@ public final class StatusReport {
                         c.path("reason").asText(),
                         c.path("message").asText());
             }
+            // What pipelines wrote (status.yaml, or published through the platform API), sorted.
+            java.util.SortedSet<String> fields = new java.util.TreeSet<>();
+            status.fieldNames().forEachRemaining(fields::add);
+            fields.stream()
+                    .filter(field -> !KRATIX_FIELDS.contains(field))
+                    .forEach(field -> out.printf("%-" + width + "s    %s: %s%n", "", field, scalar(status.get(field))));
         }
         out.flush();
+    }
+
+    /** The status fields Kratix itself writes; the rest come from the object's pipelines. */
+    private static final java.util.Set<String> KRATIX_FIELDS = java.util.Set.of(
+            "conditions",
+            "message",
+            "status",
+            "kind",
+            "apiVersion",
+            "version",
+            "workflows",
+            "workflowsSucceeded",
+            "workflowsFailed",
+            "lastSuccessfulConfigureWorkflowTime",
+            "observedGeneration",
+            "kratix");
+
+    private static String scalar(JsonNode value) {
+        return value.isValueNode() ? value.asText() : value.toString();
     }
 
     /**
