@@ -23,6 +23,17 @@ public final class ServerFields {
     private ServerFields() {}
 
     /**
+     * Equal values, whatever node type holds a number: a record read back from JSON may hold
+     * {@code 8080} in another node type than the document it was written from.
+     */
+    private static final java.util.Comparator<JsonNode> SAME_VALUE = (a, b) -> {
+        if (a.equals(b)) {
+            return 0;
+        }
+        return a.isNumber() && b.isNumber() && a.decimalValue().compareTo(b.decimalValue()) == 0 ? 0 : 1;
+    };
+
+    /**
      * Sets the server's fields on {@code object}, in place.
      *
      * @param object the object to complete (its {@code metadata} is created when missing)
@@ -58,7 +69,7 @@ public final class ServerFields {
         long generation = recordedMetadata == null
                 ? 1
                 : Math.max(1, recordedMetadata.path("generation").asLong(1));
-        if (recorded.isPresent() && !recorded.get().path("spec").equals(object.path("spec"))) {
+        if (recorded.isPresent() && !recorded.get().path("spec").equals(SAME_VALUE, object.path("spec"))) {
             generation++;
         }
         metadata.put("generation", generation);

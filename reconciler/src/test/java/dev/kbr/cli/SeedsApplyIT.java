@@ -64,9 +64,11 @@ class SeedsApplyIT {
         assertThat(jenkins).contains("name: jenkins-dev-example").doesNotContain("backup");
 
         String database = repo.show(
-                "worker-1/resources/default/database/example-database/instance-configure/5058f/postgresql.yaml");
+                "worker-1/resources/default/database/example-database/instance-configure/5058f/database.yaml");
+        // Seed 001's Python pipeline, on Kratix's Python SDK.
         assertThat(database)
                 .contains("kind: postgresql")
+                .contains("enableLogicalBackup: true")
                 .containsPattern("size: \"?1Gi\"?\n")
                 .contains("numberOfInstances: 2");
 

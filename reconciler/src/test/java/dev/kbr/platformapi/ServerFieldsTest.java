@@ -61,6 +61,18 @@ class ServerFieldsTest {
     }
 
     @Test
+    void aNumberReadBackInAnotherNodeTypeIsNoSpecChange() throws Exception {
+        ObjectNode first = ServerFields.complete(request("small"), true, Optional.empty(), FIRST);
+        ((ObjectNode) first.get("spec")).put("port", 8080L);
+        ObjectNode again = request("small");
+        ((ObjectNode) again.get("spec")).put("port", 8080);
+
+        ServerFields.complete(again, true, Optional.of(first), LATER);
+
+        assertThat(again.at("/metadata/generation").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void aStatusChangeKeepsTheResourceVersion() throws Exception {
         ObjectNode object = ServerFields.complete(request("small"), true, Optional.empty(), FIRST);
         ObjectNode withStatus = object.deepCopy();
