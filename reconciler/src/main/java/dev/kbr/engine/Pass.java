@@ -127,7 +127,8 @@ final class Pass {
         log.diagnostics.addAll(plan.intervalWarnings());
         log.diagnostics.addAll(planned.promiseDiagnostics());
         log.diagnostics.addAll(plan.order().cycles());
-        try (PassApi api = PassApi.start(options, platform, stores, planned, attempts.now, log)) {
+        PassApi.Served served = new PassApi.Served(platform, stores, loaded.configMaps(), attempts.now);
+        try (PassApi api = PassApi.start(options, planned, served, log)) {
             WorkflowExecutor executor = new WorkflowExecutor(
                     new PipelineServices(runner, options.secrets(), options.pipelineTimeout(), api.api()),
                     listener,

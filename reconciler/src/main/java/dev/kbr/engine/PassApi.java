@@ -50,10 +50,27 @@ final class PassApi implements AutoCloseable {
     private final SortedSet<ObjectKey> deleted = new TreeSet<>();
     private Optional<PlatformApi> api = Optional.empty();
 
-    private PassApi(Platform platform, StoresRead stores, Instant now) {
-        this.platform = platform;
-        this.stores = stores;
-        this.now = now;
+    /**
+     * What the API serves besides the pass's objects.
+     *
+     * @param platform the platform, state store URLs applied
+     * @param stores the stores' records (requests created through the API in earlier passes)
+     * @param configMaps the platform repo's ConfigMaps
+     * @param now the pass's instant
+     */
+    record Served(Platform platform, StoresRead stores, List<ObjectNode> configMaps, Instant now) {
+        Served {
+            configMaps = List.copyOf(configMaps);
+        }
+    }
+
+    private final List<ObjectNode> configMaps;
+
+    private PassApi(Served served) {
+        this.platform = served.platform();
+        this.stores = served.stores();
+        this.now = served.now();
+        this.configMaps = served.configMaps();
         platform.requests().forEach(this::add);
         created.addAll(stores.createdThroughApi().keySet());
     }
@@ -63,20 +80,12 @@ final class PassApi implements AutoCloseable {
      * server that cannot start is a pass error; pipelines then run without it.
      *
      * @param options the pass's options: the starter and the Secrets served by name
-     * @param platform the platform
-     * @param stores the stores' records (requests created through the API in earlier passes)
      * @param planned the plan, whose request validator checks requests written through the API
-     * @param now the pass's instant
+     * @param served what the API serves
      * @param log where the error goes
      */
-    static PassApi start(
-            PassOptions options,
-            Platform platform,
-            StoresRead stores,
-            Planning.Planned planned,
-            Instant now,
-            PassLog log) {
-        PassApi pass = new PassApi(platform, stores, now);
+    static PassApi start(PassOptions options, Planning.Planned planned, Served served, PassLog log) {
+        PassApi pass = new PassApi(served);
         Optional<PlatformApiStarter> starter = options.pipelines().platformApi();
         if (starter.isEmpty()) {
             return pass;
@@ -194,7 +203,8 @@ final class PassApi implements AutoCloseable {
     }
 
     private ApiView view(Map<ObjectKey, ObjectNode> objects) {
-        return ApiViews.of(platform, requests.values(), objects, stores.previousObjects(), created, now);
+        return ApiViews.of(platform, requests.values(), objects, stores.previousObjects(), created, now)
+                .withConfigMaps(configMaps);
     }
 
     private void add(ResourceRequest request) {

@@ -61,18 +61,22 @@ public final class PlatformLoader {
      *     there may be treated as deleted
      * @param ignored documents that are not Kratix objects nor requests, as {@code file: kind}
      * @param files every file read (relative paths, sorted), with or without problems
+     * @param configMaps the {@code v1 ConfigMap} documents, in file order, which the platform API
+     *     serves to pipelines; do not mutate
      */
     public record Result(
             Platform platform,
             List<Diagnostic> diagnostics,
             List<String> filesWithErrors,
             List<String> ignored,
-            List<String> files) {
+            List<String> files,
+            List<com.fasterxml.jackson.databind.node.ObjectNode> configMaps) {
         public Result {
             diagnostics = diagnostics.stream().sorted(Diagnostic.ORDER).toList();
             filesWithErrors = List.copyOf(filesWithErrors);
             ignored = List.copyOf(ignored);
             files = files.stream().sorted().toList();
+            configMaps = List.copyOf(configMaps);
         }
     }
 
@@ -218,12 +222,15 @@ public final class PlatformLoader {
         }
         Platform withoutRequests = new Platform(promises, List.of(), destinations, stores);
         List<ResourceRequest> requests = new ArrayList<>();
+        List<com.fasterxml.jackson.databind.node.ObjectNode> configMaps = new ArrayList<>();
         for (YamlDocument doc : others) {
             Optional<ResourceRequest> request = asRequest(withoutRequests, doc, diagnostics);
             if (request.isPresent()) {
                 requests.add(request.get());
             } else if (nearMiss(withoutRequests, doc, diagnostics)) {
                 continue;
+            } else if (isConfigMap(doc)) {
+                configMaps.add((com.fasterxml.jackson.databind.node.ObjectNode) doc.body());
             } else {
                 ignored.add(doc.location().file() + ": "
                         + doc.body().path("apiVersion").asText() + " "
@@ -250,7 +257,16 @@ public final class PlatformLoader {
                 diagnostics,
                 List.copyOf(failed),
                 ignored,
-                files);
+                files,
+                configMaps);
+    }
+
+    /** A core ConfigMap with a name: served to pipelines through the platform API. */
+    private static boolean isConfigMap(YamlDocument doc) {
+        return doc.body().isObject()
+                && doc.body().path("apiVersion").asText().equals("v1")
+                && doc.body().path("kind").asText().equals("ConfigMap")
+                && !doc.body().path("metadata").path("name").asText("").isEmpty();
     }
 
     /**

@@ -65,6 +65,15 @@ class PlatformApiPipelinesIT {
                 .path("status");
     }
 
+    /** Rewrites the platform's copy of the forbidden Promise, which must change. */
+    private void editForbiddenPromise(java.util.function.UnaryOperator<String> edit) throws Exception {
+        Path promise = platform.resolve("promises/forbidden/promise.yaml");
+        String original = Files.readString(promise, StandardCharsets.UTF_8);
+        String edited = edit.apply(original);
+        assertThat(edited).isNotEqualTo(original);
+        Files.writeString(promise, edited);
+    }
+
     private List<String> treeUnder(String prefix) throws Exception {
         return repo.tree().stream().filter(p -> p.startsWith(prefix)).toList();
     }
@@ -166,17 +175,50 @@ class PlatformApiPipelinesIT {
     }
 
     @Test
+    void aPipelineReadsAConfigMapOfThePlatformRepoItIsPermittedToReadAndListsItsPromisesRequests() throws Exception {
+        Files.writeString(platform.resolve("team-settings.yaml"), """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: team-settings
+                data:
+                  tier: gold
+                """);
+        editForbiddenPromise(original -> original.replace(
+                        "        spec:\n          containers:\n",
+                        "        spec:\n"
+                                + "          rbac:\n"
+                                + "            permissions:\n"
+                                + "            - apiGroups: [\"\"]\n"
+                                + "              resources: [configmaps]\n"
+                                + "              verbs: [get]\n"
+                                + "          containers:\n")
+                .replace(
+                        "args: [get-secrets]",
+                        "command: [sh, -c, 'kubectl get configmap team-settings -o jsonpath={.data.tier}"
+                                + " > /kratix/output/tier.txt && kubectl get forbiddens -o name"
+                                + " > /kratix/output/requests.txt']"));
+        request("forbidden.yaml");
+
+        StateRepo.Run apply = kbr("apply");
+
+        assertThat(apply.exitCode()).as(apply.out()).isZero();
+        String tier = treeUnder("worker-1/resources/default/forbidden/try/").stream()
+                .filter(p -> p.endsWith("/tier.txt"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(apply.out()));
+        assertThat(repo.show(tier)).isEqualTo("gold");
+        // kubectl get of the Promise's own kind lists its requests (Kratix's pipeline Role).
+        assertThat(repo.show(tier.replace("tier.txt", "requests.txt"))).isEqualTo("forbidden.test.kbr.dev/try\n");
+    }
+
+    @Test
     void theTokenNeverReachesTheReport() throws Exception {
-        Path promise = platform.resolve("promises/forbidden/promise.yaml");
-        String leaking = Files.readString(promise, StandardCharsets.UTF_8);
-        assertThat(leaking).contains("image: kbr.local/kubectl-forbidden-pipeline:v0.1.0");
-        Files.writeString(
-                promise,
-                leaking.replace(
-                        "image: kbr.local/kubectl-forbidden-pipeline:v0.1.0",
-                        "image: kbr.local/kubectl-forbidden-pipeline:v0.1.0\n"
-                                + "            command: [sh, -c, 'echo \"TOKEN=$(cat"
-                                + " /var/run/secrets/kubernetes.io/serviceaccount/token)\"; exit 3']"));
+        editForbiddenPromise(leaking -> leaking.replace(
+                "image: kbr.local/kubectl-forbidden-pipeline:v0.1.0",
+                "image: kbr.local/kubectl-forbidden-pipeline:v0.1.0\n"
+                        + "            command: [sh, -c, 'echo \"TOKEN=$(cat"
+                        + " /var/run/secrets/kubernetes.io/serviceaccount/token)\"; exit 3']"));
         request("forbidden.yaml");
 
         StateRepo.Run apply = kbr("apply", "--output", "json");
