@@ -1,12 +1,10 @@
 package dev.kbr.engine;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.engine.ObjectWorkflows.ObjectResult;
 import dev.kbr.engine.ObjectWorkflows.PromiseState;
 import dev.kbr.execute.PipelineServices;
 import dev.kbr.execute.WorkflowExecutor;
 import dev.kbr.load.PlatformLoader;
-import dev.kbr.model.Diagnostic;
 import dev.kbr.model.ObjectKey;
 import dev.kbr.model.Platform;
 import dev.kbr.model.Promise;
@@ -24,7 +22,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -140,8 +137,26 @@ final class Pass {
             Set<ObjectKey> handled = new HashSet<>();
             Map<String, PromiseState> promises = new HashMap<>();
             configurePromises(platform, plan, workflows, log, execution, handled, promises);
-            Waves waves = new Waves(workflows, log, execution, handled, api);
-            waves.run(platform, Map.copyOf(promises));
+            Map<String, PromiseState> available = Map.copyOf(promises);
+            RequestWaves.Tasks tasks = new RequestWaves.Tasks() {
+                @Override
+                public List<ObjectResult> run(List<ResourceRequest> requests) throws InterruptedException {
+                    return inParallel(requests, request -> workflows.request(request, available));
+                }
+
+                @Override
+                public void fold(ObjectResult result) {
+                    Pass.this.fold(result, log, execution);
+                }
+            };
+            new RequestWaves(
+                            tasks,
+                            log,
+                            execution,
+                            handled,
+                            api,
+                            new RequestWaves.Limits(options.maxRequestDepth(), attempts.now))
+                    .run(platform.requests());
             api.deleted().forEach(key -> {
                 handled.remove(key);
                 execution.forget(key);
@@ -199,168 +214,6 @@ final class Pass {
                 fold(results.get(i), log, execution);
                 promises.put(level.get(i).name(), results.get(i).promiseState().orElseThrow());
             }
-        }
-    }
-
-    /** A request to reconcile, how deep it nests, and the request whose pipeline produced it. */
-    private record Queued(ResourceRequest request, int depth, Optional<ObjectKey> producer) {
-        ObjectKey key() {
-            return ObjectKey.request(request.promiseName(), request.namespace(), request.name());
-        }
-    }
-
-    /** How many times one pass re-runs a workflow that waits for its sub-requests. */
-    static final int MAX_WAIT_ROUNDS = 5;
-
-    /**
-     * Requests in waves: the platform's requests (and those created through the platform API in
-     * earlier passes), then the sub-requests their pipelines produced or created through the API,
-     * and so on; within a wave, requests run in parallel. The platform API serves each wave the
-     * objects as the waves before it left them. A request whose workflow suspended after producing
-     * sub-requests (a compound Promise waiting for them, as app-stack does) runs again once they were
-     * reconciled and their status changed, at most {@link #MAX_WAIT_ROUNDS} times.
-     */
-    private final class Waves {
-        private final ObjectWorkflows workflows;
-        private final PassLog log;
-        private final Execution.Builder execution;
-        private final Set<ObjectKey> handled;
-        private final PassApi api;
-        /** Each sub-request's producer, and each producer's sub-requests with their status then. */
-        private final Map<ObjectKey, ObjectKey> producedBy = new HashMap<>();
-
-        private final Map<ObjectKey, Queued> suspendedParents = new java.util.LinkedHashMap<>();
-        private final Map<ObjectKey, Map<ObjectKey, String>> childStatusAtRun = new HashMap<>();
-
-        Waves(
-                ObjectWorkflows workflows,
-                PassLog log,
-                Execution.Builder execution,
-                Set<ObjectKey> handled,
-                PassApi api) {
-            this.workflows = workflows;
-            this.log = log;
-            this.execution = execution;
-            this.handled = handled;
-            this.api = api;
-        }
-
-        void run(Platform platform, Map<String, PromiseState> promises) throws InterruptedException {
-            List<Queued> wave = new ArrayList<>();
-            platform.requests().forEach(r -> wave.add(new Queued(r, 0, Optional.empty())));
-            api.recordedRequests(log).forEach(r -> wave.add(new Queued(r, 0, Optional.empty())));
-            for (int round = 0; ; round++) {
-                while (!wave.isEmpty()) {
-                    List<Queued> next = runWave(wave, promises);
-                    wave.clear();
-                    wave.addAll(next);
-                }
-                List<Queued> again = parentsToRunAgain();
-                if (again.isEmpty()) {
-                    break;
-                }
-                if (round == MAX_WAIT_ROUNDS) {
-                    again.forEach(q -> log.notices.add(new Notice(
-                            Notice.Topic.WORKFLOW,
-                            q.key().toString(),
-                            q.request().displayName() + " still waits for its sub-requests after " + MAX_WAIT_ROUNDS
-                                    + " runs in this pass; the next pass runs it again")));
-                    break;
-                }
-                for (Queued parent : again) {
-                    handled.remove(parent.key());
-                    execution.forget(parent.key());
-                    log.notices.add(new Notice(
-                            Notice.Topic.WORKFLOW,
-                            parent.key().toString(),
-                            parent.request().displayName() + " runs again in this pass: the sub-requests it waits for"
-                                    + " were reconciled"));
-                    wave.add(parent);
-                }
-            }
-            api.publish(execution.objectsAsCommitted(attempts.now));
-        }
-
-        /** Runs one wave; returns the next. */
-        private List<Queued> runWave(List<Queued> wave, Map<String, PromiseState> promises)
-                throws InterruptedException {
-            api.publish(execution.objectsAsCommitted(attempts.now));
-            List<Queued> tasks = new ArrayList<>();
-            for (Queued next : wave) {
-                ResourceRequest request = next.request();
-                if (handled.add(next.key())) {
-                    tasks.add(next);
-                } else if (next.producer().isEmpty()
-                        || !next.producer().equals(Optional.ofNullable(producedBy.get(next.key())))) {
-                    log.diagnostics.add(Diagnostic.error(
-                            request.location(),
-                            "metadata.name",
-                            "resource request " + request.displayName()
-                                    + " is produced more than once in this pass; give each request a unique name"));
-                }
-                // Else its producer ran again and produced it again: it was reconciled already.
-            }
-            List<ObjectResult> results = inParallel(tasks, q -> workflows.request(q.request(), promises));
-            List<Queued> following = new ArrayList<>();
-            for (int i = 0; i < tasks.size(); i++) {
-                Queued task = tasks.get(i);
-                ObjectResult result = results.get(i);
-                fold(result, log, execution);
-                List<ResourceRequest> produced = new ArrayList<>(result.subRequests());
-                for (ResourceRequest written :
-                        api.fold(result.apiChanges(), task.request().displayName() + "'s pipelines", log)) {
-                    ObjectKey key = ObjectKey.request(written.promiseName(), written.namespace(), written.name());
-                    // Updated after its workflow ran this pass: it runs again with the update.
-                    if (handled.remove(key)) {
-                        execution.forget(key);
-                    }
-                    produced.add(written);
-                }
-                int depth = task.depth() + 1;
-                Map<ObjectKey, String> children = new HashMap<>();
-                for (ResourceRequest sub : produced) {
-                    Queued child = new Queued(sub, depth, Optional.of(task.key()));
-                    if (depth > options.maxRequestDepth()) {
-                        log.diagnostics.add(Diagnostic.error(
-                                sub.location(),
-                                "",
-                                "compound Promises nest deeper than " + options.maxRequestDepth()
-                                        + " levels; check for a cycle"));
-                        continue;
-                    }
-                    producedBy.putIfAbsent(child.key(), task.key());
-                    api.produced(sub);
-                    children.put(child.key(), statusOf(child.key()));
-                    following.add(child);
-                }
-                suspendedParents.remove(task.key());
-                if (!children.isEmpty()
-                        && result.outcome() instanceof ObjectOutcome.Ran ran
-                        && ran.workflow() instanceof dev.kbr.execute.WorkflowOutcome.Suspended) {
-                    suspendedParents.put(task.key(), task);
-                    childStatusAtRun.put(task.key(), children);
-                }
-            }
-            return following;
-        }
-
-        /** The suspended parents some of whose sub-requests' status changed since they ran. */
-        private List<Queued> parentsToRunAgain() {
-            List<Queued> again = new ArrayList<>();
-            suspendedParents.forEach((key, parent) -> {
-                boolean changed = childStatusAtRun.get(key).entrySet().stream()
-                        .anyMatch(child -> !statusOf(child.getKey()).equals(child.getValue()));
-                if (changed) {
-                    again.add(parent);
-                }
-            });
-            again.forEach(q -> suspendedParents.remove(q.key()));
-            return again;
-        }
-
-        private String statusOf(ObjectKey key) {
-            ObjectNode object = execution.objectsSoFar().get(key);
-            return object == null ? "" : object.path("status").toString();
         }
     }
 
