@@ -229,9 +229,11 @@ public final class PlatformLoader {
                 requests.add(request.get());
             } else if (nearMiss(withoutRequests, doc, diagnostics)) {
                 continue;
-            } else if (isConfigMap(doc)) {
-                configMaps.add((com.fasterxml.jackson.databind.node.ObjectNode) doc.body());
             } else {
+                if (isConfigMap(doc)) {
+                    // Not Kratix's nor a request, so not validated; but pipelines may read it.
+                    configMaps.add((com.fasterxml.jackson.databind.node.ObjectNode) doc.body());
+                }
                 ignored.add(doc.location().file() + ": "
                         + doc.body().path("apiVersion").asText() + " "
                         + doc.body().path("kind").asText());
