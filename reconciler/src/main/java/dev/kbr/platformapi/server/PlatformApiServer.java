@@ -52,6 +52,20 @@ public final class PlatformApiServer implements PlatformApi {
     /** Pipelines make a handful of calls each; a few threads serve a wave of parallel runs. */
     private static final int THREADS = 8;
 
+    /**
+     * How long, in seconds, one request may take to arrive or its reply to leave: a pipeline that
+     * stalls mid-request must not hold one of the {@value #THREADS} threads for the whole pass.
+     * The JDK's server reads these once, when its first server starts; kbr starts no other.
+     */
+    static final String REQUEST_SECONDS = "60";
+
+    static {
+        System.setProperty(
+                "sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", REQUEST_SECONDS));
+        System.setProperty(
+                "sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", REQUEST_SECONDS));
+    }
+
     private final HttpsServer server;
     private final ExecutorService executor;
     private final ServerSession.Endpoint endpoint;
