@@ -140,11 +140,13 @@ final class RequestWaves {
         }
         List<ObjectResult> results =
                 tasks.run(toRun.stream().map(Queued::request).toList());
+        // Every result of the wave is in before any is acted upon: a request updated or deleted
+        // through the API by one task may be another task of the same wave.
+        results.forEach(tasks::fold);
         List<Queued> following = new ArrayList<>();
         for (int i = 0; i < toRun.size(); i++) {
             Queued task = toRun.get(i);
             ObjectResult result = results.get(i);
-            tasks.fold(result);
             List<ResourceRequest> produced = new ArrayList<>(result.subRequests());
             for (ResourceRequest written :
                     api.fold(result.apiChanges(), task.request().displayName() + "'s pipelines", log)) {

@@ -67,11 +67,29 @@ final class MemoryPasses {
             int parallelism,
             PassListener listener)
             throws Exception {
+        return apply(
+                platform,
+                store,
+                runner,
+                clock,
+                new PassOptions.Pipelines(Duration.ofMinutes(1), 5, Secrets.none(), parallelism),
+                listener);
+    }
+
+    /** One {@code kbr apply} pass running pipelines as {@code pipelines} says, then closes {@code runner}. */
+    static RunReport apply(
+            Path platform,
+            InMemoryStateStore store,
+            PipelineRunner runner,
+            Clock clock,
+            PassOptions.Pipelines pipelines,
+            PassListener listener)
+            throws Exception {
         PassOptions options = new PassOptions(
                 PlatformSource.folder(platform),
                 Map.of(),
                 true,
-                new PassOptions.Pipelines(Duration.ofMinutes(1), 5, Secrets.none(), parallelism),
+                pipelines,
                 PassOptions.Caching.DEFAULT,
                 PassOptions.Safety.DEFAULT);
         try (runner) {
