@@ -37,9 +37,25 @@ final class ApiViews {
 
     private ApiViews() {}
 
-    /** The object as the API serves it and pipelines get it. */
-    static ObjectNode served(ObjectNode object, boolean namespaced, Optional<ObjectNode> recorded, Instant now) {
-        return ServerFields.complete(object.deepCopy(), namespaced, recorded, now);
+    /**
+     * The object as the API serves it and pipelines get it, with the fields an API server sets.
+     * An object recorded by a release that did not keep its creation time was created, as far as
+     * kbr knows, when its workflow last ran; that stays its creation time from then on.
+     *
+     * @param key the object
+     * @param object the object (copied)
+     * @param stores the records: its last recorded form and run
+     * @param now when this pass first sees it, if it was never recorded
+     */
+    static ObjectNode served(ObjectKey key, ObjectNode object, StoresRead stores, Instant now) {
+        Instant firstSeen = Optional.ofNullable(stores.previousRuns().get(key))
+                .map(run -> Instant.parse(run.at()))
+                .orElse(now);
+        return ServerFields.complete(
+                object.deepCopy(),
+                !key.isPromise(),
+                Optional.ofNullable(stores.previousObjects().get(key)),
+                firstSeen);
     }
 
     /**
@@ -50,7 +66,7 @@ final class ApiViews {
      *     Promises and those created through the API
      * @param objects the objects as they stand now (with status), by key; objects missing here are
      *     served as the platform or the records have them
-     * @param recorded the objects as kbr recorded them
+     * @param stores the records: each object as kbr recorded it, and its last run
      * @param createdThroughApi the requests created through the API
      * @param now the pass's instant
      */
@@ -58,7 +74,7 @@ final class ApiViews {
             Platform platform,
             Collection<ResourceRequest> requests,
             Map<ObjectKey, ObjectNode> objects,
-            Map<ObjectKey, ObjectNode> recorded,
+            StoresRead stores,
             SortedSet<ObjectKey> createdThroughApi,
             Instant now) {
         List<ServedKind> kinds = new ArrayList<>(kratixKinds());
@@ -68,7 +84,7 @@ final class ApiViews {
             ObjectKey key = ObjectKey.promise(promise.name());
             served.put(
                     new ObjectRef(KRATIX_GROUP, "promises", "", promise.name()),
-                    current(key, promise.document(), false, objects, recorded, now));
+                    current(key, promise.document(), objects, stores, now));
         }
         SortedSet<ObjectRef> apiCreated = new TreeSet<>();
         for (ResourceRequest request : requests) {
@@ -79,7 +95,7 @@ final class ApiViews {
             ObjectKey key = ObjectKey.request(request.promiseName(), request.namespace(), request.name());
             ObjectRef ref =
                     new ObjectRef(api.get().gvk().group(), api.get().plural(), request.namespace(), request.name());
-            served.put(ref, current(key, request.object(), true, objects, recorded, now));
+            served.put(ref, current(key, request.object(), objects, stores, now));
             if (createdThroughApi.contains(key)) {
                 apiCreated.add(ref);
             }
@@ -99,21 +115,17 @@ final class ApiViews {
     }
 
     private static ObjectNode current(
-            ObjectKey key,
-            ObjectNode document,
-            boolean namespaced,
-            Map<ObjectKey, ObjectNode> objects,
-            Map<ObjectKey, ObjectNode> recorded,
-            Instant now) {
+            ObjectKey key, ObjectNode document, Map<ObjectKey, ObjectNode> objects, StoresRead stores, Instant now) {
         ObjectNode object = objects.get(key);
-        Optional<ObjectNode> record = Optional.ofNullable(recorded.get(key));
-        if (object == null) {
-            object = document.deepCopy();
-            if (record.isPresent() && record.get().has("status")) {
-                object.set("status", record.get().get("status").deepCopy());
-            }
+        if (object != null) {
+            return object;
         }
-        return served(object, namespaced, record, now);
+        object = document.deepCopy();
+        ObjectNode record = stores.previousObjects().get(key);
+        if (record != null && record.has("status")) {
+            object.set("status", record.get("status").deepCopy());
+        }
+        return served(key, object, stores, now);
     }
 
     private static ServedKind kind(String promise, PromiseApi api) {

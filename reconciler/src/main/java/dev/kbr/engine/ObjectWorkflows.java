@@ -384,6 +384,6 @@ final class ObjectWorkflows {
         } else {
             object.remove("status");
         }
-        return ApiViews.served(object, !key.isPromise(), Optional.ofNullable(previous), now);
+        return ApiViews.served(key, object, stores, now);
     }
 }

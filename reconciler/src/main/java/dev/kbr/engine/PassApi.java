@@ -203,7 +203,7 @@ final class PassApi implements AutoCloseable {
     }
 
     private ApiView view(Map<ObjectKey, ObjectNode> objects) {
-        return ApiViews.of(platform, requests.values(), objects, stores.previousObjects(), created, now)
+        return ApiViews.of(platform, requests.values(), objects, stores, created, now)
                 .withConfigMaps(configMaps);
     }
 

@@ -2,6 +2,8 @@ package dev.kbr.engine;
 
 import dev.kbr.model.Destination;
 import dev.kbr.model.WorkId;
+import dev.kbr.plan.Canonical;
+import dev.kbr.platformapi.ServerFields;
 import dev.kbr.state.DesiredFile;
 import dev.kbr.state.DestinationRecord;
 import dev.kbr.state.GroupRecord;
@@ -93,14 +95,33 @@ final class StoreDraft {
         execution.allObjects().forEach((key, object) -> {
             ObjectRecord record = new ObjectRecord(
                     key, object, Optional.ofNullable(execution.lastRuns().get(key)), createdThroughApi.contains(key));
+            ObjectRecord previous = read.objects().get(key);
             putRecord(
                     RecordsFormat.path(storePath, key),
-                    record,
-                    read.objects().get(key),
+                    previous != null && !record.equals(previous) && sameButServerFields(record, previous)
+                            ? previous
+                            : record,
+                    previous,
                     () -> RecordsFormat.write(record));
         });
         destinationRecords.forEach((name, record) -> desired.put(
                 RecordsFormat.destinationPath(storePath, name), new DesiredFile.Bytes(RecordsFormat.write(record))));
+    }
+
+    /**
+     * True when two object records differ at most in the fields an API server sets on the object
+     * ({@link ServerFields#SET_BY_SERVER}): a record written before kbr set them, or with a
+     * generation counted from another history, is kept as it is rather than rewritten in every
+     * store on upgrade. The fields are derived again from it in the next pass.
+     */
+    private static boolean sameButServerFields(ObjectRecord record, ObjectRecord previous) {
+        // By value: a number read back from JSON may sit in another node type than the same number
+        // in the document the object came from.
+        return record.key().equals(previous.key())
+                && record.lastRun().equals(previous.lastRun())
+                && record.createdThroughApi() == previous.createdThroughApi()
+                && Canonical.sha256(ServerFields.withoutServerFields(record.object()))
+                        .equals(Canonical.sha256(ServerFields.withoutServerFields(previous.object())));
     }
 
     /**

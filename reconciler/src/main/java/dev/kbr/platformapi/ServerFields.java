@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -21,6 +22,19 @@ import java.util.UUID;
  */
 public final class ServerFields {
     private ServerFields() {}
+
+    /** The {@code metadata} fields this class sets, besides {@code namespace}. */
+    public static final List<String> SET_BY_SERVER =
+            List.of("uid", "creationTimestamp", "generation", "resourceVersion");
+
+    /** A copy of {@code object} without the fields of {@link #SET_BY_SERVER}. */
+    public static ObjectNode withoutServerFields(ObjectNode object) {
+        ObjectNode copy = object.deepCopy();
+        if (copy.get("metadata") instanceof ObjectNode metadata) {
+            metadata.remove(SET_BY_SERVER);
+        }
+        return copy;
+    }
 
     /**
      * Equal values, whatever node type holds a number: a record read back from JSON may hold
@@ -78,15 +92,13 @@ public final class ServerFields {
     }
 
     /**
-     * A resource version derived from the object's content without its status and resource
-     * version: the same content gives the same version in every pass. Decimal, as etcd's are.
+     * A resource version derived from what the object's author wrote: its content without its
+     * status and the fields the server sets. The same document gives the same version in every
+     * pass and in every store, whatever its history. Decimal, as etcd's are.
      */
     public static String resourceVersion(ObjectNode object) {
-        ObjectNode content = object.deepCopy();
+        ObjectNode content = withoutServerFields(object);
         content.remove("status");
-        if (content.get("metadata") instanceof ObjectNode metadata) {
-            metadata.remove("resourceVersion");
-        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(content.toString().getBytes(StandardCharsets.UTF_8));

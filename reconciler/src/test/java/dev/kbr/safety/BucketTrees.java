@@ -42,6 +42,8 @@ final class BucketTrees {
     static final String LEASE = ".kbr/lease";
 
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+    /** An object's generation counts the changes it went through: history, as times are. */
+    private static final Pattern GENERATION = Pattern.compile("\"generation\" : \\d+");
 
     private BucketTrees() {}
 
@@ -68,7 +70,10 @@ final class BucketTrees {
                 if (entry.getKey().equals("content-ids")) {
                     checkContentIds(server, bucket, listed, text);
                 } else if (entry.getKey().startsWith("records/objects/")) {
-                    text = "masked:" + TIMESTAMP.matcher(text).replaceAll("<time>");
+                    text = "masked:"
+                            + GENERATION
+                                    .matcher(TIMESTAMP.matcher(text).replaceAll("<time>"))
+                                    .replaceAll("\"generation\" : <n>");
                 }
                 tree.put(relative + "!" + entry.getKey(), text);
             }

@@ -13,11 +13,15 @@ import java.util.regex.Pattern;
  *
  * <p>Two applies of the same inputs write byte-identical trees except for the time each pass ran,
  * which kbr stamps into its object records ({@code .kbr/objects/...}: {@code lastRun.at},
- * conditions' {@code lastTransitionTime}, {@code lastSuccessfulConfigureWorkflowTime}). Those
- * files are compared with every RFC 3339 timestamp replaced; every other file by blob id.
+ * conditions' {@code lastTransitionTime}, {@code lastSuccessfulConfigureWorkflowTime}, the
+ * object's {@code metadata.creationTimestamp}) and how many spec changes each object went through
+ * ({@code metadata.generation}). Those files are compared with every RFC 3339 timestamp and
+ * generation replaced; every other file by blob id.
  */
 final class StateTrees {
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+    /** An object's generation counts the changes it went through: history, as times are. */
+    private static final Pattern GENERATION = Pattern.compile("\"generation\" : \\d+");
 
     private StateTrees() {}
 
@@ -97,7 +101,7 @@ final class StateTrees {
         return r.exitCode() == 0 ? Optional.of(r.output().strip()) : Optional.empty();
     }
 
-    /** Path to blob id of {@code rev}'s tree, records with their timestamps masked (see above). */
+    /** Path to blob id of {@code rev}'s tree, records with their timestamps and generations masked (see above). */
     static SortedMap<String, String> comparable(Path repo, String rev) throws Exception {
         SortedMap<String, String> tree = new TreeMap<>();
         for (String line :
@@ -107,10 +111,10 @@ final class StateTrees {
             String path = line.substring(tab + 1);
             String value = meta[0] + " " + meta[2];
             if (path.startsWith(".kbr/objects/")) {
-                value = meta[0] + " masked:"
-                        + TIMESTAMP
-                                .matcher(git(repo, "cat-file", "blob", meta[2]))
-                                .replaceAll("<time>");
+                String timesMasked = TIMESTAMP
+                        .matcher(git(repo, "cat-file", "blob", meta[2]))
+                        .replaceAll("<time>");
+                value = meta[0] + " masked:" + GENERATION.matcher(timesMasked).replaceAll("\"generation\" : <n>");
             }
             tree.put(path, value);
         }
