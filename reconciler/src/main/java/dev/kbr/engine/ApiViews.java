@@ -1,5 +1,7 @@
 package dev.kbr.engine;
 
+import static dev.kbr.platformapi.ApiView.CONFIG_MAPS;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.model.Destination;
@@ -43,7 +45,7 @@ final class ApiViews {
      * kbr knows, when its workflow last ran; that stays its creation time from then on.
      *
      * @param key the object
-     * @param object the object (copied)
+     * @param object the object, completed in place (the callers' own copy)
      * @param stores the records: its last recorded form and run
      * @param now when this pass first sees it, if it was never recorded
      */
@@ -52,7 +54,7 @@ final class ApiViews {
                 .map(run -> Instant.parse(run.at()))
                 .orElse(now);
         return ServerFields.complete(
-                object.deepCopy(),
+                object,
                 !key.isPromise(),
                 Optional.ofNullable(stores.previousObjects().get(key)),
                 firstSeen);
@@ -61,28 +63,30 @@ final class ApiViews {
     /**
      * The view.
      *
-     * @param platform the platform
+     * @param served the platform, the records (each object as kbr recorded it, and its last run),
+     *     the platform repo's ConfigMaps and the pass's instant
      * @param requests every request of the pass so far: the platform's, those produced by compound
      *     Promises and those created through the API
      * @param objects the objects as they stand now (with status), by key; objects missing here are
      *     served as the platform or the records have them
-     * @param stores the records: each object as kbr recorded it, and its last run
      * @param createdThroughApi the requests created through the API
-     * @param now the pass's instant
      */
     static ApiView of(
-            Platform platform,
+            PassApi.Served served,
             Collection<ResourceRequest> requests,
             Map<ObjectKey, ObjectNode> objects,
-            StoresRead stores,
-            SortedSet<ObjectKey> createdThroughApi,
-            Instant now) {
+            SortedSet<ObjectKey> createdThroughApi) {
+        Platform platform = served.platform();
+        StoresRead stores = served.stores();
+        Instant now = served.now();
+        // Secrets are served by name whatever the view says; the server lists them itself.
         List<ServedKind> kinds = new ArrayList<>(kratixKinds());
-        SortedMap<ObjectRef, ObjectNode> served = new TreeMap<>();
+        kinds.add(CONFIG_MAPS);
+        SortedMap<ObjectRef, ObjectNode> view = new TreeMap<>();
         for (Promise promise : platform.promises()) {
             promise.api().ifPresent(api -> kinds.add(kind(promise.name(), api)));
             ObjectKey key = ObjectKey.promise(promise.name());
-            served.put(
+            view.put(
                     new ObjectRef(KRATIX_GROUP, "promises", "", promise.name()),
                     current(key, promise.document(), objects, stores, now));
         }
@@ -95,23 +99,29 @@ final class ApiViews {
             ObjectKey key = ObjectKey.request(request.promiseName(), request.namespace(), request.name());
             ObjectRef ref =
                     new ObjectRef(api.get().gvk().group(), api.get().plural(), request.namespace(), request.name());
-            served.put(ref, current(key, request.object(), objects, stores, now));
+            view.put(ref, current(key, request.object(), objects, stores, now));
             if (createdThroughApi.contains(key)) {
                 apiCreated.add(ref);
             }
         }
         for (Destination destination : platform.destinations()) {
-            served.put(new ObjectRef(KRATIX_GROUP, "destinations", "", destination.name()), destination(destination));
+            view.put(new ObjectRef(KRATIX_GROUP, "destinations", "", destination.name()), destination(destination));
         }
         for (StateStoreDefinition store : platform.stateStores()) {
             String plural = store.kind().toLowerCase(Locale.ROOT) + "s";
-            served.put(new ObjectRef(KRATIX_GROUP, plural, "", store.name()), stateStore(store));
+            view.put(new ObjectRef(KRATIX_GROUP, plural, "", store.name()), stateStore(store));
         }
-        served.replaceAll((ref, object) ->
-                ref.group().equals(KRATIX_GROUP) && !ref.plural().equals("promises")
-                        ? ServerFields.complete(object, false, Optional.empty(), Instant.EPOCH)
-                        : object);
-        return new ApiView(kinds, served, apiCreated);
+        for (ObjectNode configMap : served.configMaps()) {
+            ObjectNode object = ServerFields.complete(configMap.deepCopy(), true, Optional.empty(), Instant.EPOCH);
+            view.put(
+                    new ObjectRef(
+                            "",
+                            "configmaps",
+                            object.path("metadata").path("namespace").asText(),
+                            object.path("metadata").path("name").asText()),
+                    object);
+        }
+        return new ApiView(kinds, view, apiCreated);
     }
 
     private static ObjectNode current(
@@ -144,14 +154,13 @@ final class ApiViews {
                 Optional.of(promise));
     }
 
-    /** Kratix's own kinds, and the core Secrets served by name. */
+    /** Kratix's own kinds. */
     private static List<ServedKind> kratixKinds() {
         return List.of(
                 kratix("Promise", "promises", List.of()),
                 kratix("Destination", "destinations", List.of("dest", "dests")),
                 kratix("GitStateStore", "gitstatestores", List.of()),
-                kratix("BucketStateStore", "bucketstatestores", List.of()),
-                new ServedKind("", "v1", "Secret", "secrets", "secret", List.of(), true, Optional.empty()));
+                kratix("BucketStateStore", "bucketstatestores", List.of()));
     }
 
     private static ServedKind kratix(String kind, String plural, List<String> shortNames) {
@@ -176,14 +185,14 @@ final class ApiViews {
         ObjectNode ref = spec.putObject("stateStoreRef");
         ref.put("kind", destination.stateStoreRef().kind());
         ref.put("name", destination.stateStoreRef().name());
-        return object;
+        return completed(object);
     }
 
     private static ObjectNode stateStore(StateStoreDefinition store) {
         ObjectNode object = header(store.kind(), store.name());
         // The URL is shown as reports show it: credentials are never part of it.
         object.putObject("spec").put("path", store.path()).put("url", store.displayUrl());
-        return object;
+        return completed(object);
     }
 
     private static ObjectNode header(String kind, String name) {
@@ -192,5 +201,10 @@ final class ApiViews {
         object.put("kind", kind);
         object.putObject("metadata").put("name", name);
         return object;
+    }
+
+    /** A cluster-scoped object kbr makes from the platform's documents, as the server would hold it. */
+    private static ObjectNode completed(ObjectNode object) {
+        return ServerFields.complete(object, false, Optional.empty(), Instant.EPOCH);
     }
 }

@@ -73,6 +73,25 @@ record Execution(
      */
     Execution withWorkStatus(
             Map<ObjectKey, Set<String>> unscheduled, Map<ObjectKey, Set<String>> misplaced, Instant now) {
+        return new Execution(
+                fresh,
+                kept,
+                withWorkStatus(objects, outcomes, unscheduled, misplaced, now),
+                keptObjects,
+                outcomes,
+                lastRuns);
+    }
+
+    /**
+     * {@code objects} with WorksSucceeded and Reconciled set on each one whose workflow ran
+     * ({@code outcomes}); the others as they are. The objects are copied, never changed.
+     */
+    private static SortedMap<ObjectKey, ObjectNode> withWorkStatus(
+            Map<ObjectKey, ObjectNode> objects,
+            Map<ObjectKey, WorkflowOutcome> outcomes,
+            Map<ObjectKey, Set<String>> unscheduled,
+            Map<ObjectKey, Set<String>> misplaced,
+            Instant now) {
         SortedMap<ObjectKey, ObjectNode> updated = new TreeMap<>(objects);
         outcomes.forEach((key, outcome) -> {
             ObjectNode object = objects.get(key);
@@ -88,7 +107,7 @@ record Execution(
                 updated.put(key, copy);
             }
         });
-        return new Execution(fresh, kept, updated, keptObjects, outcomes, lastRuns);
+        return updated;
     }
 
     /** Every object to record: this pass's, then the kept ones it does not replace. */
@@ -181,9 +200,9 @@ record Execution(
             }
         }
 
-        /** The objects with the status this pass gave them so far, by key. */
-        Map<ObjectKey, ObjectNode> objectsSoFar() {
-            return Collections.unmodifiableMap(new TreeMap<>(objects));
+        /** The object with the status this pass gave it so far; empty when the pass has none. */
+        java.util.Optional<ObjectNode> objectSoFar(ObjectKey key) {
+            return java.util.Optional.ofNullable(objects.get(key));
         }
 
         /**
@@ -195,16 +214,7 @@ record Execution(
          * @param now the instant changed conditions are stamped with
          */
         Map<ObjectKey, ObjectNode> objectsAsCommitted(Instant now) {
-            Map<ObjectKey, ObjectNode> all = new TreeMap<>(objects);
-            outcomes.forEach((key, outcome) -> {
-                ObjectNode object = objects.get(key);
-                if (object != null) {
-                    ObjectNode copy = object.deepCopy();
-                    KratixStatus.works(copy, key.isPromise(), outcome, List.of(), List.of(), now);
-                    all.put(key, copy);
-                }
-            });
-            return Collections.unmodifiableMap(all);
+            return Collections.unmodifiableMap(withWorkStatus(objects, outcomes, Map.of(), Map.of(), now));
         }
 
         /** The recorded objects kept so far (the deletion plan leaves them alone). */

@@ -166,21 +166,25 @@ final class Pass {
             Deleting.Result deleted = deleting.carryOut(deletions);
             fold(deleted, log, execution);
             // Requests that delete pipelines deleted through the API go in a second round.
-            List<ResourceRequest> none = api.fold(deleted.apiChanges(), "delete pipelines", log);
-            List<ObjectKey> alsoGone = api.deleted().stream()
-                    .filter(handled::remove)
-                    .peek(execution::forget)
-                    .filter(stores.previousObjects()::containsKey)
-                    .toList();
+            List<ResourceRequest> createdByDeletes = api.fold(deleted.apiChanges(), "delete pipelines", log);
+            List<ObjectKey> alsoGone = new ArrayList<>();
+            for (ObjectKey key : api.deleted()) {
+                if (handled.remove(key)) {
+                    execution.forget(key);
+                    if (stores.previousObjects().containsKey(key)) {
+                        alsoGone.add(key);
+                    }
+                }
+            }
             if (!alsoGone.isEmpty() && deletions instanceof DeletionPlan.Delete) {
                 fold(deleting.carryOut(new DeletionPlan.Delete(alsoGone, List.of())), log, execution);
             }
-            if (!none.isEmpty()) {
+            if (!createdByDeletes.isEmpty()) {
                 log.notices.add(new Notice(
                         Notice.Topic.PLATFORM_API,
                         "",
-                        none.size() + " request(s) created through the platform API by delete pipelines are"
-                                + " reconciled by the next pass"));
+                        createdByDeletes.size() + " request(s) created through the platform API by delete pipelines"
+                                + " are reconciled by the next pass"));
             }
             createdThroughApi = api.createdThroughApi();
             built = execution.build();

@@ -42,7 +42,6 @@ import java.util.stream.Collectors;
 final class PassApi implements AutoCloseable {
     private final Platform platform;
     private final StoresRead stores;
-    private final Instant now;
     /** Every request of the pass so far, for the view: the platform's, produced and created. */
     private final Map<ObjectKey, ResourceRequest> requests = new LinkedHashMap<>();
 
@@ -64,13 +63,12 @@ final class PassApi implements AutoCloseable {
         }
     }
 
-    private final List<ObjectNode> configMaps;
+    private final Served served;
 
     private PassApi(Served served) {
+        this.served = served;
         this.platform = served.platform();
         this.stores = served.stores();
-        this.now = served.now();
-        this.configMaps = served.configMaps();
         platform.requests().forEach(this::add);
         created.addAll(stores.createdThroughApi().keySet());
     }
@@ -183,8 +181,9 @@ final class PassApi implements AutoCloseable {
     }
 
     /** Publishes the objects as they stand now. */
-    void publish(Map<ObjectKey, ObjectNode> objects) {
-        api.ifPresent(a -> a.publish(view(objects)));
+    void publish(java.util.function.Supplier<Map<ObjectKey, ObjectNode>> objects) {
+        // The objects are made only when there is a server to serve them.
+        api.ifPresent(a -> a.publish(view(objects.get())));
     }
 
     /** The requests created through the API that exist at the end of the pass. */
@@ -203,8 +202,7 @@ final class PassApi implements AutoCloseable {
     }
 
     private ApiView view(Map<ObjectKey, ObjectNode> objects) {
-        return ApiViews.of(platform, requests.values(), objects, stores, created, now)
-                .withConfigMaps(configMaps);
+        return ApiViews.of(served, requests.values(), objects, created);
     }
 
     private void add(ResourceRequest request) {

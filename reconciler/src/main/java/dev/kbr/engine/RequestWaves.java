@@ -1,6 +1,5 @@
 package dev.kbr.engine;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.engine.ObjectWorkflows.ObjectResult;
 import dev.kbr.model.Diagnostic;
 import dev.kbr.model.ObjectKey;
@@ -117,12 +116,12 @@ final class RequestWaves {
                 wave.add(parent);
             }
         }
-        api.publish(execution.objectsAsCommitted(limits.now()));
+        api.publish(() -> execution.objectsAsCommitted(limits.now()));
     }
 
     /** Runs one wave; returns the next. */
     private List<Queued> runWave(List<Queued> wave) throws InterruptedException {
-        api.publish(execution.objectsAsCommitted(limits.now()));
+        api.publish(() -> execution.objectsAsCommitted(limits.now()));
         List<Queued> toRun = new ArrayList<>();
         for (Queued next : wave) {
             ResourceRequest request = next.request();
@@ -200,7 +199,6 @@ final class RequestWaves {
     }
 
     private String statusOf(ObjectKey key) {
-        ObjectNode object = execution.objectsSoFar().get(key);
-        return object == null ? "" : object.path("status").toString();
+        return execution.objectSoFar(key).map(o -> o.path("status").toString()).orElse("");
     }
 }

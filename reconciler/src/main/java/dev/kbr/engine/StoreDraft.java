@@ -2,7 +2,6 @@ package dev.kbr.engine;
 
 import dev.kbr.model.Destination;
 import dev.kbr.model.WorkId;
-import dev.kbr.plan.Canonical;
 import dev.kbr.platformapi.ServerFields;
 import dev.kbr.state.DesiredFile;
 import dev.kbr.state.DestinationRecord;
@@ -115,13 +114,12 @@ final class StoreDraft {
      * store on upgrade. The fields are derived again from it in the next pass.
      */
     private static boolean sameButServerFields(ObjectRecord record, ObjectRecord previous) {
-        // By value: a number read back from JSON may sit in another node type than the same number
-        // in the document the object came from.
         return record.key().equals(previous.key())
                 && record.lastRun().equals(previous.lastRun())
                 && record.createdThroughApi() == previous.createdThroughApi()
-                && Canonical.sha256(ServerFields.withoutServerFields(record.object()))
-                        .equals(Canonical.sha256(ServerFields.withoutServerFields(previous.object())));
+                && ServerFields.sameContent(
+                        ServerFields.withoutServerFields(record.object()),
+                        ServerFields.withoutServerFields(previous.object()));
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.kbr.pipeline;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * What a pipeline needs to reach the platform API kbr serves during a pass, given to it where
@@ -29,8 +32,8 @@ public record PlatformAccess(String host, int port, String token, String caCerti
     }
 
     /** The variables in-cluster clients read, as the kubelet sets them for a Pod. */
-    public java.util.SortedMap<String, String> environment() {
-        java.util.SortedMap<String, String> env = new java.util.TreeMap<>();
+    public SortedMap<String, String> environment() {
+        SortedMap<String, String> env = new TreeMap<>();
         env.put("KUBERNETES_SERVICE_HOST", host);
         env.put("KUBERNETES_SERVICE_PORT", Integer.toString(port));
         env.put("KUBERNETES_SERVICE_PORT_HTTPS", Integer.toString(port));
@@ -38,11 +41,11 @@ public record PlatformAccess(String host, int port, String token, String caCerti
     }
 
     /** The files of {@link #SERVICE_ACCOUNT_DIRECTORY}, by name. */
-    public java.util.SortedMap<String, byte[]> serviceAccountFiles() {
-        java.util.SortedMap<String, byte[]> files = new java.util.TreeMap<>();
-        files.put("token", token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        files.put("ca.crt", caCertificatePem.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        files.put("namespace", namespace.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    public SortedMap<String, byte[]> serviceAccountFiles() {
+        SortedMap<String, byte[]> files = new TreeMap<>();
+        files.put("token", token.getBytes(StandardCharsets.UTF_8));
+        files.put("ca.crt", caCertificatePem.getBytes(StandardCharsets.UTF_8));
+        files.put("namespace", namespace.getBytes(StandardCharsets.UTF_8));
         return files;
     }
 

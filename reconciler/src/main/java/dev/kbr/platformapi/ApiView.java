@@ -32,28 +32,6 @@ public record ApiView(
     public static final ServedKind CONFIG_MAPS = new ServedKind(
             "", "v1", "ConfigMap", "configmaps", "configmap", List.of("cm"), true, java.util.Optional.empty());
 
-    /**
-     * This view with the platform repo's ConfigMaps served too (namespace {@code default} when a
-     * document has none).
-     */
-    public ApiView withConfigMaps(List<ObjectNode> configMaps) {
-        List<ServedKind> allKinds = new java.util.ArrayList<>(kinds);
-        allKinds.add(CONFIG_MAPS);
-        SortedMap<ObjectRef, ObjectNode> all = new TreeMap<>(objects);
-        for (ObjectNode configMap : configMaps) {
-            ObjectNode served = ServerFields.complete(
-                    configMap.deepCopy(), true, java.util.Optional.empty(), java.time.Instant.EPOCH);
-            all.put(
-                    new ObjectRef(
-                            "",
-                            "configmaps",
-                            served.path("metadata").path("namespace").asText(),
-                            served.path("metadata").path("name").asText()),
-                    served);
-        }
-        return new ApiView(allKinds, all, createdThroughApi);
-    }
-
     /** A view of these kinds and objects, none created through the API. */
     public static ApiView of(List<ServedKind> kinds, SortedMap<ObjectRef, ObjectNode> objects) {
         return new ApiView(kinds, objects, new TreeSet<>(Set.of()));

@@ -23,6 +23,14 @@ import java.util.UUID;
 public final class ServerFields {
     private ServerFields() {}
 
+    /**
+     * Whether two trees hold the same values, whatever node type holds each number: a record read
+     * back from JSON may hold {@code 8080} in another node type than the document it came from.
+     */
+    public static boolean sameContent(JsonNode a, JsonNode b) {
+        return a.equals(SAME_VALUE, b);
+    }
+
     /** The {@code metadata} fields this class sets, besides {@code namespace}. */
     public static final List<String> SET_BY_SERVER =
             List.of("uid", "creationTimestamp", "generation", "resourceVersion");
@@ -83,7 +91,7 @@ public final class ServerFields {
         long generation = recordedMetadata == null
                 ? 1
                 : Math.max(1, recordedMetadata.path("generation").asLong(1));
-        if (recorded.isPresent() && !recorded.get().path("spec").equals(SAME_VALUE, object.path("spec"))) {
+        if (recorded.isPresent() && !sameContent(recorded.get().path("spec"), object.path("spec"))) {
             generation++;
         }
         metadata.put("generation", generation);
