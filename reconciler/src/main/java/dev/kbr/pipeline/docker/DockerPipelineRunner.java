@@ -95,13 +95,6 @@ import java.util.regex.Pattern;
  */
 public final class DockerPipelineRunner extends RuntimeConnection {
     /** Label set to {@code true} on every container this runner creates. */
-    /**
-     * The volume holding the platform API's token, CA and namespace, mounted read-only at {@link
-     * PlatformAccess#SERVICE_ACCOUNT_DIRECTORY} in every container, as the kubelet mounts {@code
-     * kube-api-access-*}; its name cannot clash with a pipeline's, which must be a DNS label.
-     */
-    static final String SERVICE_ACCOUNT_VOLUME = "kbr.kube-api-access";
-
     public static final String MANAGED_LABEL = "dev.kbr.managed";
 
     /** Label holding the pipeline name on every container this runner creates. */
@@ -212,7 +205,7 @@ public final class DockerPipelineRunner extends RuntimeConnection {
         Shared shared = Shared.start(pipeline.volumes());
         if (invocation.platformAccess().isPresent()) {
             shared = shared.withVolume(
-                    SERVICE_ACCOUNT_VOLUME,
+                    VolumeMounts.SERVICE_ACCOUNT_VOLUME,
                     new TarTrees.Tree(invocation.platformAccess().get().serviceAccountFiles(), new TreeSet<>()));
             mounts = mounts.stream().map(VolumeMounts::withServiceAccount).toList();
         }

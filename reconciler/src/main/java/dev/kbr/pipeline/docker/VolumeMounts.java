@@ -65,6 +65,13 @@ final class VolumeMounts {
     }
 
     /**
+     * The volume holding the platform API's token, CA and namespace, mounted read-only at {@link
+     * PlatformAccess#SERVICE_ACCOUNT_DIRECTORY} in every container, as the kubelet mounts {@code
+     * kube-api-access-*}; its name cannot clash with a pipeline's, which must be a DNS label.
+     */
+    static final String SERVICE_ACCOUNT_VOLUME = "kbr.kube-api-access";
+
+    /**
      * A container's mounts with the platform API's service account directory added read-only,
      * unless the container mounts a volume there itself (as a Pod may replace the kubelet's).
      */
@@ -74,7 +81,7 @@ final class VolumeMounts {
             return mounts;
         }
         List<Mount> all = new ArrayList<>(mounts);
-        all.add(new Mount(DockerPipelineRunner.SERVICE_ACCOUNT_VOLUME, path, true));
+        all.add(new Mount(SERVICE_ACCOUNT_VOLUME, path, true));
         return List.copyOf(all);
     }
 
