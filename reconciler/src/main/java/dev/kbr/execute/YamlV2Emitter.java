@@ -82,8 +82,8 @@ final class YamlV2Emitter {
         keys.sort(YamlV2Scalars.KEY_ORDER);
         for (String key : keys) {
             writeIndent();
-            boolean simple = !Scalar.of(key).multiline
-                    && key.getBytes(StandardCharsets.UTF_8).length <= MAX_SIMPLE_KEY_BYTES;
+            boolean simple =
+                    !Scalar.of(key).multiline && key.getBytes(StandardCharsets.UTF_8).length <= MAX_SIMPLE_KEY_BYTES;
             if (simple) {
                 string(key, true);
                 writeIndicator(":", false, false, false);
@@ -442,8 +442,15 @@ final class YamlV2Emitter {
                 }
                 precededByWhitespace = c == ' ' || c == '\t' || isBreak(c) || c == 0;
             }
-            boolean plain = !(leadingSpace || leadingBreak || trailingSpace || trailingBreak
-                    || breakSpace || spaceBreak || special || lineBreaks || blockIndicators);
+            boolean plain = !(leadingSpace
+                    || leadingBreak
+                    || trailingSpace
+                    || trailingBreak
+                    || breakSpace
+                    || spaceBreak
+                    || special
+                    || lineBreaks
+                    || blockIndicators);
             boolean single = !(breakSpace || spaceBreak || special);
             boolean block = !(trailingSpace || spaceBreak || special);
             return new Scalar(lineBreaks, plain, single, block);

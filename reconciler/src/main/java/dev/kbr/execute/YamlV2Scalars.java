@@ -18,16 +18,12 @@ import java.util.regex.Pattern;
 final class YamlV2Scalars {
     /** The plain scalars yaml.v2 reads as booleans, nulls, special floats or the merge key. */
     private static final Set<String> RESERVED = Set.of(
-            "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON",
-            "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
-            "", "~", "null", "Null", "NULL",
-            ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
-            "-.inf", "-.Inf", "-.INF", "<<");
+            "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "n", "N", "no", "No", "NO",
+            "false", "False", "FALSE", "off", "Off", "OFF", "", "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN",
+            ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", "<<");
 
-    private static final Pattern YAML_FLOAT =
-            Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-    private static final Pattern BASE60_FLOAT =
-            Pattern.compile("[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?");
+    private static final Pattern YAML_FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+    private static final Pattern BASE60_FLOAT = Pattern.compile("[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?");
     // Go's time.Parse layouts "2006-1-2", "2006-1-2 15:4:5.999999999" and RFC 3339 with short
     // fields, the only timestamp forms yaml.v2 recognises in a plain scalar.
     private static final Pattern TIMESTAMP = Pattern.compile(
@@ -35,8 +31,7 @@ final class YamlV2Scalars {
                     + "(Z|[+-]\\d{2}:\\d{2})?)?");
     // Go's ParseFloat on a string that starts with a point: digits, an optional exponent, and
     // underscores only between digits.
-    private static final Pattern POINT_FLOAT =
-            Pattern.compile("\\.[0-9](?:_?[0-9])*(?:[eE][-+]?[0-9](?:_?[0-9])*)?");
+    private static final Pattern POINT_FLOAT = Pattern.compile("\\.[0-9](?:_?[0-9])*(?:[eE][-+]?[0-9](?:_?[0-9])*)?");
     private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
     private static final BigInteger INT64_MIN = BigInteger.valueOf(Long.MIN_VALUE);
     private static final BigInteger INT64_MAX = BigInteger.valueOf(Long.MAX_VALUE);
@@ -162,7 +157,10 @@ final class YamlV2Scalars {
         int year = Integer.parseInt(m.group(1));
         int month = Integer.parseInt(m.group(2));
         int day = Integer.parseInt(m.group(3));
-        if (month < 1 || month > 12 || day < 1 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+        if (month < 1
+                || month > 12
+                || day < 1
+                || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
             return false;
         }
         if (m.group(6) == null) {
