@@ -24,13 +24,6 @@ final class YamlV2Emitter {
     private static final int BEST_WIDTH = 80;
     private static final int MAX_SIMPLE_KEY_BYTES = 128;
 
-    private enum Style {
-        PLAIN,
-        SINGLE_QUOTED,
-        DOUBLE_QUOTED,
-        LITERAL
-    }
-
     private final StringBuilder out = new StringBuilder();
     private final Deque<Integer> indents = new ArrayDeque<>();
     private int column;
@@ -61,11 +54,11 @@ final class YamlV2Emitter {
         } else if (node.isTextual()) {
             string(node.textValue(), simpleKey);
         } else if (node.isNumber()) {
-            scalar(YamlV2Scalars.number(node), Style.PLAIN, simpleKey);
+            scalar(YamlV2Scalars.number(node), YamlV2ScalarAnalysis.Style.PLAIN, simpleKey);
         } else if (node.isBoolean()) {
-            scalar(node.booleanValue() ? "true" : "false", Style.PLAIN, simpleKey);
+            scalar(node.booleanValue() ? "true" : "false", YamlV2ScalarAnalysis.Style.PLAIN, simpleKey);
         } else if (node.isNull() || node.isMissingNode()) {
-            scalar("null", Style.PLAIN, simpleKey);
+            scalar("null", YamlV2ScalarAnalysis.Style.PLAIN, simpleKey);
         } else {
             throw new IllegalArgumentException("cannot write a " + node.getNodeType() + " as YAML");
         }
@@ -82,8 +75,8 @@ final class YamlV2Emitter {
         keys.sort(YamlV2Scalars.KEY_ORDER);
         for (String key : keys) {
             writeIndent();
-            boolean simple =
-                    !Scalar.of(key).multiline && key.getBytes(StandardCharsets.UTF_8).length <= MAX_SIMPLE_KEY_BYTES;
+            boolean simple = !YamlV2ScalarAnalysis.of(key).multiline()
+                    && key.getBytes(StandardCharsets.UTF_8).length <= MAX_SIMPLE_KEY_BYTES;
             if (simple) {
                 string(key, true);
                 writeIndicator(":", false, false, false);
@@ -121,20 +114,20 @@ final class YamlV2Emitter {
 
     /** yaml.v2's {@code stringv}: literal for line feeds, plain if it reads back as a string. */
     private void string(String s, boolean simpleKey) {
-        Style requested;
+        YamlV2ScalarAnalysis.Style requested;
         if (s.indexOf('\n') >= 0) {
-            requested = Style.LITERAL;
+            requested = YamlV2ScalarAnalysis.Style.LITERAL;
         } else if (YamlV2Scalars.plainResolvesToString(s)) {
-            requested = Style.PLAIN;
+            requested = YamlV2ScalarAnalysis.Style.PLAIN;
         } else {
-            requested = Style.DOUBLE_QUOTED;
+            requested = YamlV2ScalarAnalysis.Style.DOUBLE_QUOTED;
         }
         scalar(s, requested, simpleKey);
     }
 
-    private void scalar(String value, Style requested, boolean simpleKey) {
-        Scalar analysis = Scalar.of(value);
-        Style style = analysis.select(requested, simpleKey);
+    private void scalar(String value, YamlV2ScalarAnalysis.Style requested, boolean simpleKey) {
+        YamlV2ScalarAnalysis analysis = YamlV2ScalarAnalysis.of(value);
+        YamlV2ScalarAnalysis.Style style = analysis.select(requested, simpleKey);
         increaseIndent(true, false);
         int[] cps = value.codePoints().toArray();
         switch (style) {
@@ -220,7 +213,7 @@ final class YamlV2Emitter {
                     write(v[i]);
                 }
                 spaces = true;
-            } else if (Scalar.isBreak(v[i])) {
+            } else if (YamlV2ScalarAnalysis.isBreak(v[i])) {
                 if (!breaks && v[i] == '\n') {
                     putBreak();
                 }
@@ -253,7 +246,7 @@ final class YamlV2Emitter {
                     write(v[i]);
                 }
                 spaces = true;
-            } else if (Scalar.isBreak(v[i])) {
+            } else if (YamlV2ScalarAnalysis.isBreak(v[i])) {
                 if (!breaks && v[i] == '\n') {
                     putBreak();
                 }
@@ -286,7 +279,11 @@ final class YamlV2Emitter {
         boolean spaces = false;
         for (int i = 0; i < v.length; i++) {
             int c = v[i];
-            if (!Scalar.isPrintable(c) || startsWithBom || Scalar.isBreak(c) || c == '"' || c == '\\') {
+            if (!YamlV2ScalarAnalysis.isPrintable(c)
+                    || startsWithBom
+                    || YamlV2ScalarAnalysis.isBreak(c)
+                    || c == '"'
+                    || c == '\\') {
                 writeEscape(c);
                 spaces = false;
             } else if (c == ' ') {
@@ -345,7 +342,7 @@ final class YamlV2Emitter {
 
     private void writeLiteral(int[] v) {
         writeIndicator("|", true, false, false);
-        if (v.length > 0 && (v[0] == ' ' || Scalar.isBreak(v[0]))) {
+        if (v.length > 0 && (v[0] == ' ' || YamlV2ScalarAnalysis.isBreak(v[0]))) {
             writeIndicator(String.valueOf(BEST_INDENT), false, false, false);
         }
         String chomp = chompHint(v);
@@ -357,7 +354,7 @@ final class YamlV2Emitter {
         whitespace = true;
         boolean breaks = true;
         for (int c : v) {
-            if (Scalar.isBreak(c)) {
+            if (YamlV2ScalarAnalysis.isBreak(c)) {
                 writeBreak(c);
                 indention = true;
                 breaks = true;
@@ -374,10 +371,10 @@ final class YamlV2Emitter {
 
     /** Strip without a final break, keep with more than one (or only one), clip otherwise. */
     private static String chompHint(int[] v) {
-        if (v.length == 0 || !Scalar.isBreak(v[v.length - 1])) {
+        if (v.length == 0 || !YamlV2ScalarAnalysis.isBreak(v[v.length - 1])) {
             return "-";
         }
-        if (v.length == 1 || Scalar.isBreak(v[v.length - 2])) {
+        if (v.length == 1 || YamlV2ScalarAnalysis.isBreak(v[v.length - 2])) {
             return "+";
         }
         return "";
@@ -385,105 +382,5 @@ final class YamlV2Emitter {
 
     private static boolean isSpace(int[] v, int i) {
         return i < v.length && v[i] == ' ';
-    }
-
-    /** What the Go emitter's {@code yaml_emitter_analyze_scalar} finds out about a value. */
-    private record Scalar(
-            boolean multiline, boolean blockPlainAllowed, boolean singleQuotedAllowed, boolean blockAllowed) {
-
-        static Scalar of(String value) {
-            int[] v = value.codePoints().toArray();
-            if (v.length == 0) {
-                return new Scalar(false, true, true, false);
-            }
-            boolean blockIndicators = value.startsWith("---") || value.startsWith("...");
-            boolean lineBreaks = false;
-            boolean special = false;
-            boolean leadingSpace = false;
-            boolean leadingBreak = false;
-            boolean trailingSpace = false;
-            boolean trailingBreak = false;
-            boolean breakSpace = false;
-            boolean spaceBreak = false;
-            boolean precededByWhitespace = true;
-            boolean previousSpace = false;
-            boolean previousBreak = false;
-            for (int i = 0; i < v.length; i++) {
-                int c = v[i];
-                boolean followedByWhitespace = i + 1 >= v.length || v[i + 1] == ' ' || v[i + 1] == '\t';
-                if (i == 0) {
-                    if ("#,[]{}&*!|>'\"%@`".indexOf(c) >= 0) {
-                        blockIndicators = true;
-                    } else if ((c == '?' || c == ':' || c == '-') && followedByWhitespace) {
-                        blockIndicators = true;
-                    }
-                } else if ((c == ':' && followedByWhitespace) || (c == '#' && precededByWhitespace)) {
-                    blockIndicators = true;
-                }
-                if (!isPrintable(c)) {
-                    special = true;
-                }
-                if (c == ' ') {
-                    leadingSpace |= i == 0;
-                    trailingSpace |= i == v.length - 1;
-                    breakSpace |= previousBreak;
-                    previousSpace = true;
-                    previousBreak = false;
-                } else if (isBreak(c)) {
-                    lineBreaks = true;
-                    leadingBreak |= i == 0;
-                    trailingBreak |= i == v.length - 1;
-                    spaceBreak |= previousSpace;
-                    previousSpace = false;
-                    previousBreak = true;
-                } else {
-                    previousSpace = false;
-                    previousBreak = false;
-                }
-                precededByWhitespace = c == ' ' || c == '\t' || isBreak(c) || c == 0;
-            }
-            boolean plain = !(leadingSpace
-                    || leadingBreak
-                    || trailingSpace
-                    || trailingBreak
-                    || breakSpace
-                    || spaceBreak
-                    || special
-                    || lineBreaks
-                    || blockIndicators);
-            boolean single = !(breakSpace || spaceBreak || special);
-            boolean block = !(trailingSpace || spaceBreak || special);
-            return new Scalar(lineBreaks, plain, single, block);
-        }
-
-        /** The Go emitter's {@code yaml_emitter_select_scalar_style}, outside flow collections. */
-        Style select(Style requested, boolean simpleKey) {
-            Style style = requested;
-            if (simpleKey && multiline) {
-                style = Style.DOUBLE_QUOTED;
-            }
-            if (style == Style.PLAIN && !blockPlainAllowed) {
-                style = Style.SINGLE_QUOTED;
-            }
-            if (style == Style.SINGLE_QUOTED && !singleQuotedAllowed) {
-                style = Style.DOUBLE_QUOTED;
-            }
-            if (style == Style.LITERAL && (!blockAllowed || simpleKey)) {
-                style = Style.DOUBLE_QUOTED;
-            }
-            return style;
-        }
-
-        static boolean isBreak(int c) {
-            return c == '\r' || c == '\n' || c == 0x85 || c == 0x2028 || c == 0x2029;
-        }
-
-        /** libyaml's printable set, which leaves out tab, carriage return and characters past U+FFFF. */
-        static boolean isPrintable(int c) {
-            return c == 0x0A
-                    || (c >= 0x20 && c <= 0x7E)
-                    || (c >= 0xA0 && c <= 0xD7FF)
-                    || (c >= 0xE000 && c <= 0xFFFD && c != 0xFEFF);
-        }
     }
 }
