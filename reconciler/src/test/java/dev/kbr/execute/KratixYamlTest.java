@@ -225,6 +225,17 @@ class KratixYamlTest {
                 .isEqualTo("a: \"1\"\n--- {}\n---\nb: x\n");
     }
 
+    /** Kratix's {@code .kratix} state file is yaml.v2's {@code Marshal} of {@code {files: [...]}}. */
+    @Test
+    void writesKratixStateFilesIncludingLongPathsWithSpaces() {
+        String longPath = "dev/" + "a folder name with spaces ".repeat(4) + "file.yaml";
+        assertThat(yaml("{\"files\":[\"dev/app.yaml\",\"dev/yes\",\"" + longPath + "\"]}"))
+                .isEqualTo("files:\n- dev/app.yaml\n- dev/yes\n"
+                        + "- dev/a folder name with spaces a folder name with spaces a folder name with spaces\n"
+                        + "  a folder name with spaces file.yaml\n");
+        assertThat(yaml("{\"files\":[]}")).isEqualTo("files: []\n");
+    }
+
     /**
      * The corpus' largest static dependencies (inline CRDs with long descriptions, scripts, empty
      * values). The digest pins the bytes, which matched libyaml's C emitter (the origin of
