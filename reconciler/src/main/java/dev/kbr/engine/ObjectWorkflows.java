@@ -7,7 +7,6 @@ import dev.kbr.execute.PipelineStep;
 import dev.kbr.execute.WorkflowExecutor;
 import dev.kbr.execute.WorkflowJob;
 import dev.kbr.execute.WorkflowOutcome;
-import dev.kbr.execute.YamlText;
 import dev.kbr.model.ObjectKey;
 import dev.kbr.model.Platform;
 import dev.kbr.model.Promise;
@@ -23,6 +22,7 @@ import dev.kbr.report.Notice;
 import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroups;
 import dev.kbr.state.ObjectRecord;
+import dev.kbr.state.layout.KratixYaml;
 import dev.kbr.validate.RequestValidator;
 import dev.kbr.validate.ValidationResult;
 import java.time.Instant;
@@ -198,7 +198,7 @@ final class ObjectWorkflows {
         }
         List<Work> dependencies = new ArrayList<>();
         if (!promise.dependencies().isEmpty()) {
-            byte[] content = YamlText.writeSortedDocuments(promise.dependencies());
+            byte[] content = KratixYaml.writeDocuments(promise.dependencies());
             WorkId id = WorkId.staticDependencies(promise.name());
             dependencies.add(new Work(
                     id,

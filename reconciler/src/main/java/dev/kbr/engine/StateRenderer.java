@@ -138,8 +138,8 @@ final class StateRenderer {
         Optional<String> refusal = massDelete(drafts);
         refusal.ifPresent(r -> errors.add(new PassError(PassError.Area.DELETE_GUARD, "", r)));
         SortedMap<String, DesiredState> desired = new TreeMap<>();
-        drafts.forEach((name, draft) ->
-                desired.put(name, new DesiredState(draft.ctx, draft.desired, draft.roots, draft.problems)));
+        drafts.forEach((name, draft) -> desired.put(
+                name, new DesiredState(draft.ctx, draft.desired, draft.roots, draft.problems, draft.replacedFolders)));
         return new Rendered(desired, refusal, notices, errors);
     }
 
@@ -412,8 +412,15 @@ final class StateRenderer {
         List<Pending> ordered = pending.stream()
                 .sorted(Comparator.comparing((Pending p) -> p.group().work())
                         .thenComparing(p -> p.group().groupId()))
+                .map(p -> new Pending(
+                        p.directory(), p.misplaced(), EquivalentBytes.keepStored(p.group(), destination, draft.ctx)))
                 .toList();
         String storePath = draft.storePath();
+        ordered.stream()
+                .map(Pending::group)
+                .filter(g -> execution.fresh().containsKey(g.work()))
+                .forEach(g -> StateLayout.workFolder(storePath, destination, g.work(), g.shortId())
+                        .ifPresent(draft.replacedFolders::add));
         DestinationFiles files = DestinationLayout.render(
                 storePath, destination, ordered.stream().map(Pending::group).toList());
         draft.problems.addAll(files.problems());

@@ -10,9 +10,11 @@ import dev.kbr.state.diff.TreeDiff;
 import dev.kbr.state.layout.StateLayout;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -95,11 +97,8 @@ final class StoreCommits {
         SortedMap<String, byte[]> previous = new TreeMap<>();
         Optional<String> version = Optional.empty();
         try {
-            changes = TreeDiff.diff(
-                    ctx.snapshot(),
-                    desired.files(),
-                    ctx.records().ownedFiles(),
-                    StateLayout.recordsRoot(ctx.model().path()));
+            changes =
+                    TreeDiff.diff(ctx.snapshot(), desired.files(), ctx.records().ownedFiles(), ownedFolders(desired));
             for (FileChange change : changes.changes()) {
                 if (change instanceof FileChange.Modified) {
                     previous.put(change.path(), ctx.snapshot().read(change.path()));
@@ -122,6 +121,13 @@ final class StoreCommits {
         }
         return new StoreReport(
                 ctx.store().location(), ctx.snapshot().version(), changes, desired.roots(), previous, version);
+    }
+
+    /** kbr's records folder, and the WorkPlacement folders the pass replaces as a whole. */
+    private static Set<String> ownedFolders(DesiredState desired) {
+        Set<String> folders = new HashSet<>(desired.replacedFolders());
+        folders.add(StateLayout.recordsRoot(desired.store().model().path()));
+        return folders;
     }
 
     /** The report of a store nothing is written to. */

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +43,9 @@ final class StoreDraft {
     final SortedMap<String, DestinationRecord> destinationRecords = new TreeMap<>();
     final SortedMap<String, Fate> gone = new TreeMap<>();
     final SortedMap<String, String> roots = new TreeMap<>();
+    /** Folders of WorkPlacements written from this pass's output, replaced as a whole. */
+    final SortedSet<String> replacedFolders = new TreeSet<>();
+
     final List<String> problems = new ArrayList<>();
     final List<ObjectConflicts.Placed> placed = new ArrayList<>();
 

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import dev.kbr.plan.Canonical;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /** YAML as kbr writes it: block style, quotes only where needed, no document start marker. */
 public final class YamlText {
@@ -26,20 +24,5 @@ public final class YamlText {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write YAML", e);
         }
-    }
-
-    /**
-     * Documents joined with {@code ---}, keys sorted at every level, as Go's {@code yaml.Marshal}
-     * of Kubernetes objects orders them (Kratix's static dependencies file).
-     */
-    public static byte[] writeSortedDocuments(List<? extends JsonNode> documents) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < documents.size(); i++) {
-            if (i > 0) {
-                out.append("---\n");
-            }
-            out.append(new String(write(Canonical.sorted(documents.get(i))), StandardCharsets.UTF_8));
-        }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

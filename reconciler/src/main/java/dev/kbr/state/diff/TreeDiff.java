@@ -14,8 +14,10 @@ import java.util.SortedMap;
 
 /**
  * Compares a desired tree with a state store's current tree. Like Flux's pruning by inventory,
- * a path is deleted only when kbr owns it: it is listed in kbr's records, or lies under the
- * records folder. Files kbr does not own are never touched, even when nothing produces them.
+ * a path is deleted only when kbr owns it: it is listed in kbr's records, or lies under a folder
+ * kbr owns as a whole (its records folder, and the folder of each WorkPlacement it writes from
+ * this pass's output, which Kratix too replaces as a whole). Files kbr does not own are never
+ * touched, even when nothing produces them.
  */
 public final class TreeDiff {
     private TreeDiff() {}
@@ -28,13 +30,13 @@ public final class TreeDiff {
      * @param current the store's files as read
      * @param desired every path kbr wants, with its content
      * @param owned paths kbr wrote in earlier passes (from the records)
-     * @param ownedPrefix a folder kbr owns entirely (its records), ending in {@code /}
+     * @param ownedFolders folders kbr owns entirely, each ending in {@code /}
      * @return the sorted change set; empty when the trees already agree
      * @throws IOException when kept content must be read and no file of {@code current} holds it,
      *     or it cannot be read
      */
     public static ChangeSet diff(
-            StateSnapshot current, SortedMap<String, DesiredFile> desired, Set<String> owned, String ownedPrefix)
+            StateSnapshot current, SortedMap<String, DesiredFile> desired, Set<String> owned, Set<String> ownedFolders)
             throws IOException {
         Map<String, String> files = current.files();
         // Hashing is the diff's main cost (a pass over 10,000 requests rewrites 20,000 records
@@ -63,10 +65,19 @@ public final class TreeDiff {
         }
         for (Map.Entry<String, String> file : files.entrySet()) {
             String path = file.getKey();
-            if (!desired.containsKey(path) && (owned.contains(path) || path.startsWith(ownedPrefix))) {
+            if (!desired.containsKey(path) && (owned.contains(path) || inFolder(path, ownedFolders))) {
                 changes.add(new FileChange.Deleted(path, file.getValue()));
             }
         }
         return new ChangeSet(changes);
+    }
+
+    private static boolean inFolder(String path, Set<String> folders) {
+        for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
+            if (folders.contains(path.substring(0, slash + 1))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

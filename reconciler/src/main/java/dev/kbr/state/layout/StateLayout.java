@@ -4,6 +4,7 @@ import dev.kbr.model.Destination;
 import dev.kbr.model.FilepathMode;
 import dev.kbr.model.WorkId;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -72,6 +73,30 @@ public final class StateLayout {
                 // the path is built below
             }
         }
+        return path.append(workFolderWithin(work, shortGroupId))
+                .append(filepath)
+                .toString();
+    }
+
+    /**
+     * The folder a WorkPlacement owns on a {@code nestedByMetadata} Destination: {@code
+     * D/dependencies/<promise>/<pipeline>/<id5>/} or {@code
+     * D/resources/<namespace>/<promise>/<request>/<pipeline>/<id5>/}, ending in {@code /}. Kratix
+     * replaces it as a whole on every write of the WorkPlacement ({@code lib/writers/git.go}
+     * removes the folder before writing the current files; {@code lib/writers/s3.go} deletes the
+     * objects under it that were not written).
+     *
+     * @return empty in the other modes, where a WorkPlacement's files share a folder with others'
+     */
+    public static Optional<String> workFolder(
+            String storePath, Destination destination, WorkId work, String shortGroupId) {
+        return destination.filepathMode() == FilepathMode.NESTED_BY_METADATA
+                ? Optional.of(destinationRoot(storePath, destination) + workFolderWithin(work, shortGroupId))
+                : Optional.empty();
+    }
+
+    private static String workFolderWithin(WorkId work, String shortGroupId) {
+        StringBuilder path = new StringBuilder();
         if (work.type().isDependency()) {
             path.append("dependencies/").append(work.promise()).append('/');
         } else {
@@ -86,7 +111,7 @@ public final class StateLayout {
         if (!work.pipeline().isEmpty()) {
             path.append(work.pipeline()).append('/');
         }
-        return path.append(shortGroupId).append('/').append(filepath).toString();
+        return path.append(shortGroupId).append('/').toString();
     }
 
     /**

@@ -59,7 +59,7 @@ class TreeDiffTest {
                 "w/added.yaml", bytes("added"),
                 "v/kept-here.yaml", new DesiredFile.Existing(id("kept")),
                 "w/kept.yaml", new DesiredFile.Existing(id("kept"))));
-        ChangeSet changes = TreeDiff.diff(current(), desired, Set.of("w/gone.yaml", "w/same.yaml"), ".kbr/");
+        ChangeSet changes = TreeDiff.diff(current(), desired, Set.of("w/gone.yaml", "w/same.yaml"), Set.of(".kbr/"));
         assertThat(changes.changes())
                 .extracting(c -> c.getClass().getSimpleName() + " " + c.path())
                 .containsExactly(
@@ -78,7 +78,7 @@ class TreeDiffTest {
     @Test
     void keptContentThatNoFileHoldsIsAnErrorNotAnEmptyFile() {
         var desired = new TreeMap<String, DesiredFile>(Map.of("w/lost.yaml", new DesiredFile.Existing(id("lost"))));
-        assertThatThrownBy(() -> TreeDiff.diff(current(), desired, Set.of(), ".kbr/"))
+        assertThatThrownBy(() -> TreeDiff.diff(current(), desired, Set.of(), Set.of(".kbr/")))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(id("lost"))
                 .hasMessageContaining("v1");
@@ -87,9 +87,25 @@ class TreeDiffTest {
     @Test
     void identicalTreesGiveNoChanges() throws IOException {
         var desired = new TreeMap<String, DesiredFile>(Map.of("w/same.yaml", bytes("same")));
-        assertThat(TreeDiff.diff(current(), desired, Set.of("w/same.yaml"), ".none/")
+        assertThat(TreeDiff.diff(current(), desired, Set.of("w/same.yaml"), Set.of(".none/"))
                         .isEmpty())
                 .isTrue();
         assertThat(reads).isEmpty();
+    }
+
+    @Test
+    void prunesFilesNoOneRecordedUnderAFolderKbrReplacesAsAWhole() throws IOException {
+        var desired = new TreeMap<String, DesiredFile>(Map.of("w/same.yaml", bytes("same")));
+        ChangeSet changes = TreeDiff.diff(current(), desired, Set.of(), Set.of(".kbr/", "w/"));
+        assertThat(changes.changes())
+                .extracting(c -> c.getClass().getSimpleName() + " " + c.path())
+                .containsExactly(
+                        "Deleted .kbr/works/old.json",
+                        "Deleted w/changed.yaml",
+                        "Deleted w/gone.yaml",
+                        "Deleted w/theirs.yaml");
+        // A folder is matched on whole path segments: "v/" does not own "v/kept-here.yaml"'s sibling "vv/".
+        assertThat(TreeDiff.diff(current(), desired, Set.of(), Set.of("v/kept")).changes())
+                .isEmpty();
     }
 }

@@ -1,4 +1,4 @@
-package dev.kbr.execute;
+package dev.kbr.state.layout;
 
 /**
  * What yaml.v2's emitter finds out about a string before writing it ({@code

@@ -1,4 +1,4 @@
-package dev.kbr.execute;
+package dev.kbr.state.layout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

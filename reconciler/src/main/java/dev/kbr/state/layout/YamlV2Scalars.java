@@ -1,4 +1,4 @@
-package dev.kbr.execute;
+package dev.kbr.state.layout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
