@@ -340,9 +340,10 @@ class SeedsApplyIT {
     }
 
     @Test
-    void takesOverAKratixWrittenStateRepoWithoutTouchingAnyFileKratixWrote() throws Exception {
+    void takesOverAKratixWrittenStateRepoReplacingOnlyTheFoldersOfWorkPlacementsItWrites() throws Exception {
         // A state repo as Kratix leaves it for the seeds: the same layout and bytes, no kbr records,
-        // plus a file Kratix wrote for a request that no longer exists and one a person added.
+        // plus a file Kratix wrote for a request that no longer exists, one a person added, and
+        // one Kratix wrote for a request whose pipeline no longer produces it.
         assertThat(repo.kbr(SEEDS, "apply").exitCode()).isZero();
         Path kratixTree = Files.createDirectories(tmp.resolve("kratix-tree"));
         Processes.check(
@@ -365,6 +366,11 @@ class SeedsApplyIT {
                 "apiVersion: databases.spotahome.com/v1\nkind: RedisFailover\n"
                         + "metadata: {name: old-redis, namespace: default}\n");
         Files.writeString(kratixTree.resolve("README.md"), "Written by hand; kbr must leave it alone.\n");
+        String stale = "worker-1/resources/default/redis/example-redis/instance-configure/5058f/external-secret.yaml";
+        Files.writeString(
+                kratixTree.resolve(stale),
+                "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\n"
+                        + "metadata: {name: example-redis-password, namespace: default}\n");
         Path kratixRepo = tmp.resolve("kratix.git");
         Processes.check(tmp, "git", "init", "-q", "--bare", "-b", "main", kratixRepo.toString());
         Processes.check(kratixTree, "git", "--git-dir", kratixRepo.toString(), "--work-tree", ".", "add", "-A");
@@ -389,14 +395,19 @@ class SeedsApplyIT {
         assertThat(plan.exitCode()).as(plan.out()).isZero();
         List<String> planned =
                 plan.out().lines().filter(l -> l.matches("\\s+[+~-] .*")).toList();
-        assertThat(planned).isNotEmpty().allMatch(l -> l.strip().startsWith("+ .kbr/"));
+        // Kratix replaces a WorkPlacement's folder as a whole: the file its pipeline no longer
+        // produces goes, and the plan says so; nothing outside that folder changes.
+        assertThat(planned).anyMatch(l -> l.strip().equals("- " + stale));
+        assertThat(planned.stream().filter(l -> !l.strip().equals("- " + stale)))
+                .isNotEmpty()
+                .allMatch(l -> l.strip().startsWith("+ .kbr/"));
 
         StateRepo.Run apply = repo.kbr(SEEDS, "apply");
         assertThat(apply.exitCode()).as(apply.out()).isZero();
         List<String> changed =
                 repo.git("diff", "--name-only", "main~1", "main").lines().toList();
-        assertThat(changed).allMatch(p -> p.startsWith(".kbr/"));
-        assertThat(repo.tree()).contains(orphan, "README.md");
+        assertThat(changed.stream().filter(p -> !p.equals(stale))).allMatch(p -> p.startsWith(".kbr/"));
+        assertThat(repo.tree()).contains(orphan, "README.md").doesNotContain(stale);
         assertThat(repo.show(".kbr/works/redis/resources/default/example-redis/instance-configure.json"))
                 .as("the file Kratix wrote is adopted into kbr's records")
                 .contains(REDIS);
