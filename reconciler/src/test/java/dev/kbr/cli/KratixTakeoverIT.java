@@ -82,45 +82,74 @@ class KratixTakeoverIT {
         assertThat(build.exitCode()).as(build.output()).isZero();
     }
 
-    @Test
-    void takesOverAStoreKratixWroteForLargeInlineDependenciesWithoutChangingAFile(@TempDir Path tmp) throws Exception {
+    /** A Promise's dependencies (a JSON array) as some encoder writes them; {@code prefix} names its scratch files. */
+    private interface Encoder {
+        byte[] encode(JsonNode dependencies, Path prefix) throws Exception;
+    }
+
+    /** The platform (seeds' Destinations and store, the corpus Promises) and a store for it. */
+    private record Written(Path platform, StateRepo repo, List<String> files, long dependencyBytes) {}
+
+    private static Written storeWrittenWith(Encoder encoder, Path tmp) throws Exception {
         Path platform = tmp.resolve("platform");
         for (String folder : List.of("destinations", "state-stores")) {
             Trees.copy(SEEDS.resolve(folder), platform.resolve(folder));
         }
-        Path kratixTree = Files.createDirectories(tmp.resolve("kratix-tree"));
+        Files.createDirectories(platform.resolve("promises"));
+        Path tree = Files.createDirectories(tmp.resolve("written-tree"));
         long dependencyBytes = 0;
         for (var entry : PROMISES.entrySet()) {
             ObjectNode promise = (ObjectNode)
                     YAML.readTree(SharedFiles.corpus(entry.getKey()).toFile());
             String name = promise.path("metadata").path("name").asText();
             ((ObjectNode) promise.path("spec")).remove("workflows");
-            Files.createDirectories(platform.resolve("promises"));
             YAML.writeValue(platform.resolve("promises/" + name + ".yaml").toFile(), promise);
-
-            JsonNode dependencies = promise.path("spec").path("dependencies");
-            Path json = tmp.resolve(name + "-dependencies.json");
-            JSON.writeValue(json.toFile(), dependencies);
-            Path yaml = tmp.resolve(name + "-dependencies.yaml");
-            Processes.Result encoded =
-                    Processes.run(tmp, List.of(encoder.toString(), json.toString(), yaml.toString()));
-            assertThat(encoded.exitCode()).as(encoded.output()).isZero();
-            byte[] kratixBytes = Files.readAllBytes(yaml);
-            dependencyBytes += kratixBytes.length;
+            byte[] bytes = encoder.encode(promise.path("spec").path("dependencies"), tmp.resolve(name));
+            dependencyBytes += bytes.length;
             for (String destination : entry.getValue()) {
                 write(
-                        kratixTree,
+                        tree,
                         destination + "/dependencies/" + name + "/5058f/static/" + name + "-dependencies.yaml",
-                        kratixBytes);
+                        bytes);
             }
         }
         for (String destination : List.of("worker-1", "platform-cluster")) {
-            write(kratixTree, destination + "/dependencies/kratix-canary-namespace.yaml", utf8(CANARY_NAMESPACE));
-            write(kratixTree, destination + "/resources/kratix-canary-configmap.yaml", utf8(CANARY_CONFIGMAP));
+            write(tree, destination + "/dependencies/kratix-canary-namespace.yaml", utf8(CANARY_NAMESPACE));
+            write(tree, destination + "/resources/kratix-canary-configmap.yaml", utf8(CANARY_CONFIGMAP));
         }
-        GitWork.commitAll(kratixTree, "Update from: kratix-canary");
-        StateRepo repo = StateRepo.existing(GitWork.bareClone(kratixTree, tmp.resolve("kratix.git")), tmp);
-        List<String> kratixFiles = repo.tree();
+        GitWork.commitAll(tree, "Update from: kratix-canary");
+        StateRepo repo = StateRepo.existing(GitWork.bareClone(tree, tmp.resolve("written.git")), tmp);
+        return new Written(platform, repo, repo.tree(), dependencyBytes);
+    }
+
+    /** Kratix's {@code Dependencies.Marshal}, run by the Go program built against yaml.v2. */
+    private static byte[] kratixEncoding(JsonNode dependencies, Path prefix) throws Exception {
+        Path json = Path.of(prefix + "-dependencies.json");
+        Path yaml = Path.of(prefix + "-dependencies.yaml");
+        JSON.writeValue(json.toFile(), dependencies);
+        Processes.Result encoded =
+                Processes.run(json.getParent(), List.of(encoder.toString(), json.toString(), yaml.toString()));
+        assertThat(encoded.exitCode()).as(encoded.output()).isZero();
+        return Files.readAllBytes(yaml);
+    }
+
+    /** What an earlier kbr release wrote: Jackson's YAML, lists indented under their key. */
+    private static byte[] jacksonEncoding(JsonNode dependencies, Path prefix) throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (JsonNode dependency : dependencies) {
+            out.append(out.length() == 0 ? "" : "---\n")
+                    .append(YAML.writeValueAsString(dependency).replaceFirst("^---\n", ""));
+        }
+        return utf8(out.toString());
+    }
+
+    @Test
+    void takesOverAStoreKratixWroteForLargeInlineDependenciesWithoutChangingAFile(@TempDir Path tmp) throws Exception {
+        Written kratix = storeWrittenWith(KratixTakeoverIT::kratixEncoding, tmp);
+        Path platform = kratix.platform();
+        StateRepo repo = kratix.repo();
+        List<String> kratixFiles = kratix.files();
+        long dependencyBytes = kratix.dependencyBytes();
 
         StateRepo.Run plan = repo.kbr(platform, "plan");
         assertThat(plan.exitCode()).as(plan.out()).isZero();
@@ -150,6 +179,27 @@ class KratixTakeoverIT {
         }
         System.out.println("KratixTakeoverIT promises=" + PROMISES.size() + " kratix-files=" + kratixFiles.size()
                 + " static-dependency-bytes=" + dependencyBytes + " kratix-files-changed=0");
+    }
+
+    @Test
+    void keepsStaticDependenciesStoredInOtherBytesThatHoldTheSameObjects(@TempDir Path tmp) throws Exception {
+        Written earlier = storeWrittenWith(KratixTakeoverIT::jacksonEncoding, tmp);
+        String file = "worker-1/dependencies/redis-promise/5058f/static/redis-promise-dependencies.yaml";
+        Path kratixPrefix = Files.createDirectories(tmp.resolve("kratix")).resolve("redis-promise");
+        JsonNode dependencies = YAML.readTree(
+                        SharedFiles.corpus("syntasso/kratix/config/samples/redis/redis-promise.yaml")
+                                .toFile())
+                .path("spec")
+                .path("dependencies");
+        assertThat(earlier.repo().show(file))
+                .as("the earlier bytes differ from Kratix's")
+                .isNotEqualTo(new String(kratixEncoding(dependencies, kratixPrefix), StandardCharsets.UTF_8));
+
+        StateRepo.Run plan = earlier.repo().kbr(earlier.platform(), "plan");
+        assertThat(plan.exitCode()).as(plan.out()).isZero();
+        assertThat(plan.out().lines().filter(l -> l.matches("\\s+[+~-] .*")))
+                .isNotEmpty()
+                .allMatch(l -> l.strip().startsWith("+ .kbr/"));
     }
 
     private static void write(Path root, String relative, byte[] bytes) throws Exception {
