@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Takes over a state store Kratix wrote for the corpus' Promises with the largest inline
- * dependencies (CRDs of several hundred kilobytes, long descriptions, scripts, empty values).
+ * dependencies (CRDs of up to a megabyte, long descriptions, scripts, empty values).
  *
  * <p>The static dependency files are written by Kratix's own encoder: a Go program built here
  * against Debian's {@code gopkg.in/yaml.v2} (v2.4.0, the version Kratix is built with) that
@@ -41,7 +41,8 @@ class KratixTakeoverIT {
     private static final Map<String, List<String>> PROMISES = Map.of(
             "syntasso/kratix/config/samples/redis/redis-promise.yaml", List.of("worker-1"),
             "syntasso/kratix/samples/easy-app/internal/promises/nginx-ingress/promise.yaml", List.of("worker-1"),
-            "syntasso/kratix/samples/easy-app/internal/promises/postgresql/promise.yaml", List.of("worker-1"),
+            "syntasso/kratix-cli/test/assets/e2e-cnpg/expected-promise.yaml", List.of("worker-1"),
+            "syntasso/kratix/internal/controller/assets/redis-simple-promise.yaml", List.of("worker-1"),
             "syntasso/kratix/samples/easy-app/promise.yaml", List.of("platform-cluster"),
             "syntasso/kratix/config/samples/postgres/postgres-promise.yaml", List.of("worker-1"));
 
