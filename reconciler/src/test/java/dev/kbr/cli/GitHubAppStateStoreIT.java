@@ -10,7 +10,6 @@ import dev.kbr.testsupport.TestTls;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +70,10 @@ class GitHubAppStateStoreIT {
     }
 
     private Processes.Result kbr(String command, Path secrets) throws Exception {
+        return kbr(command, secrets, api);
+    }
+
+    private Processes.Result kbr(String command, Path secrets, GitHubApiServer githubApi) throws Exception {
         Path platform = CredentialedPlatform.write(tmp.resolve("platform"), git.url("state.git"), "githubApp");
         return CredentialedPlatform.inProcess(
                 command,
@@ -81,7 +84,7 @@ class GitHubAppStateStoreIT {
                 "--ca-file",
                 tls.ca().toString(),
                 "--github-api-url",
-                api.url().toString(),
+                githubApi.url().toString(),
                 "--pipeline-network",
                 "none");
     }
@@ -186,20 +189,7 @@ class GitHubAppStateStoreIT {
                 "",
                 new GitHubApiServer.App(
                         APP_ID, INSTALLATION_ID, appKey.getPublic(), "ghs_notTheServersToken", Duration.ofHours(1)))) {
-            Path platform = CredentialedPlatform.write(tmp.resolve("platform"), git.url("state.git"), "githubApp");
-
-            Processes.Result run = CredentialedPlatform.inProcess(
-                    "plan",
-                    "--platform",
-                    platform.toString(),
-                    "--secrets-dir",
-                    secrets(appKey, INSTALLATION_ID).toString(),
-                    "--ca-file",
-                    tls.ca().toString(),
-                    "--github-api-url",
-                    stale.url().toString(),
-                    "--pipeline-network",
-                    "none");
+            Processes.Result run = kbr("plan", secrets(appKey, INSTALLATION_ID), stale);
 
             assertThat(run.exitCode()).as(run.output()).isEqualTo(Main.ERROR);
             assertThat(run.output())
@@ -224,9 +214,6 @@ class GitHubAppStateStoreIT {
     }
 
     private static String gitOnServer(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(
-                List.of("git", "--git-dir", git.repos().resolve("state.git").toString()));
-        command.addAll(List.of(args));
-        return Processes.check(server, command.toArray(String[]::new));
+        return git.stateRepo(args);
     }
 }

@@ -299,10 +299,7 @@ class HttpsStateStoreIT {
     }
 
     private static String git(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(
-                List.of("git", "--git-dir", server.resolve("repos/state.git").toString()));
-        command.addAll(List.of(args));
-        return Processes.check(server, command.toArray(String[]::new));
+        return git.stateRepo(args);
     }
 
     private static String headOrNone() throws Exception {

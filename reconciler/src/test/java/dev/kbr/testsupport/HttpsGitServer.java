@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -97,6 +99,14 @@ public final class HttpsGitServer implements AutoCloseable {
     /** Where the served bare repositories are. */
     public Path repos() {
         return dir.resolve("repos");
+    }
+
+    /** Runs git on the served {@code state.git} and returns its output, failing when git fails. */
+    public String stateRepo(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(
+                List.of("git", "--git-dir", repos().resolve("state.git").toString()));
+        command.addAll(List.of(args));
+        return Processes.check(dir, command.toArray(String[]::new));
     }
 
     /** The access log so far (lighttpd writes it in batches: see {@link #awaitAccessLog}). */
