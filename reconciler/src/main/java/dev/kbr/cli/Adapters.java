@@ -181,7 +181,8 @@ final class Adapters {
      * branch; for a BucketStateStore, the objects under its prefix. Credentials come from the
      * store's {@code spec.secretRef} read through {@code secrets}.
      *
-     * @param access the {@code --cache-dir}, {@code --ca-file} and {@code --bucket-lease-ttl} in effect
+     * @param access the {@code --cache-dir}, {@code --ca-file}, {@code --bucket-lease-ttl} and {@code
+     *     --github-api-url} in effect
      */
     static StateStore openStateStore(StateStoreDefinition definition, Secrets secrets, StoreAccess access)
             throws IOException {
@@ -198,7 +199,7 @@ final class Adapters {
         }
         GitStateStore store = (GitStateStore) definition;
         GitStoreSettings settings = GitStoreSettings.from(store);
-        Optional<GitCredentials> credentials = StateStoreCredentials.of(store, secrets);
+        Optional<GitCredentials> credentials = StateStoreCredentials.of(store, secrets, access.githubApiUrl());
         if (credentials.isPresent()) {
             settings = settings.withCredentials(credentials.get());
         }
@@ -222,11 +223,14 @@ final class Adapters {
      * @param cacheDir {@code --cache-dir}: where Git stores keep their repositories between runs
      * @param caFile {@code --ca-file}: CA certificates trusted for https Git remotes and S3 endpoints
      * @param bucketLeaseTtl {@code --bucket-lease-ttl}: how long a bucket writer's lease lasts
+     * @param githubApiUrl {@code --github-api-url}: where {@code authMethod: githubApp} stores get
+     *     installation tokens
      */
-    record StoreAccess(Optional<Path> cacheDir, Optional<Path> caFile, Duration bucketLeaseTtl) {
-        /** The given cache and CA file with the default bucket lease time. */
-        static StoreAccess of(Optional<Path> cacheDir, Optional<Path> caFile) {
-            return new StoreAccess(cacheDir, caFile, BucketSettings.DEFAULT_LEASE_TTL);
+    record StoreAccess(
+            Optional<Path> cacheDir, Optional<Path> caFile, Duration bucketLeaseTtl, java.net.URI githubApiUrl) {
+        /** The given cache, CA file and GitHub API with the default bucket lease time. */
+        static StoreAccess of(Optional<Path> cacheDir, Optional<Path> caFile, java.net.URI githubApiUrl) {
+            return new StoreAccess(cacheDir, caFile, BucketSettings.DEFAULT_LEASE_TTL, githubApiUrl);
         }
     }
 

@@ -96,6 +96,8 @@ abstract class PassCommand implements Callable<Integer> {
         MountedSecrets secrets = options.inputs.secrets();
         Optional<Path> caFile = options.inputs.caFile();
         Optional<Path> cacheDir = options.inputs.cacheDir();
+        Adapters.StoreAccess access = new Adapters.StoreAccess(
+                cacheDir, caFile, options.bucketLeaseTtl, StateStoreCredentials.githubApiUrl(options.githubApiUrl));
         // Opened (a Git commit fetched) before connecting to Docker, so the first error names the
         // real mistake.
         try (PlatformSource platform = options.platform.open(secrets, caFile, cacheDir)) {
@@ -104,15 +106,11 @@ abstract class PassCommand implements Callable<Integer> {
                         saved.get(),
                         platform,
                         options.stateUrls,
-                        store -> Adapters.openStateStore(store, secrets, storeAccess(cacheDir, caFile)));
+                        store -> Adapters.openStateStore(store, secrets, access));
                 return finish(report, main.environment(), out);
             }
-            return pass(platform, secrets, caFile, cacheDir, out);
+            return pass(platform, secrets, access, out);
         }
-    }
-
-    private Adapters.StoreAccess storeAccess(Optional<Path> cacheDir, Optional<Path> caFile) {
-        return new Adapters.StoreAccess(cacheDir, caFile, options.bucketLeaseTtl);
     }
 
     /** Prints the report and turns it into the exit code. */
@@ -147,12 +145,7 @@ abstract class PassCommand implements Callable<Integer> {
         err.flush();
     }
 
-    private int pass(
-            PlatformSource platform,
-            MountedSecrets secrets,
-            Optional<Path> caFile,
-            Optional<Path> cacheDir,
-            PrintWriter out)
+    private int pass(PlatformSource platform, MountedSecrets secrets, Adapters.StoreAccess access, PrintWriter out)
             throws IOException, InterruptedException {
         PassOptions pass = new PassOptions(
                 platform,
@@ -178,7 +171,7 @@ abstract class PassCommand implements Callable<Integer> {
             try {
                 report = new Reconciler(
                                 runner,
-                                store -> Adapters.openStateStore(store, secrets, storeAccess(cacheDir, caFile)),
+                                store -> Adapters.openStateStore(store, secrets, access),
                                 Clock.systemUTC(),
                                 explain() ? PassOutput.plansTo(progress.listener(), plan::set) : progress.listener())
                         .run(pass);

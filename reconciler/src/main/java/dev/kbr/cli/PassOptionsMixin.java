@@ -35,6 +35,17 @@ final class PassOptionsMixin {
     Map<String, String> stateUrls = new LinkedHashMap<>();
 
     @Option(
+            names = "--github-api-url",
+            paramLabel = "URL",
+            defaultValue = "https://api.github.com",
+            description = {
+                "GitHub's REST API, where GitStateStores with authMethod githubApp get installation tokens, e.g.",
+                "https://HOST/api/v3 for GitHub Enterprise Server; its CA may come from --ca-file (default:",
+                "${DEFAULT-VALUE}, as Kratix)."
+            })
+    String githubApiUrl;
+
+    @Option(
             names = "--detailed-exitcode",
             description = "Exit 2 when there are changes (0 none, 1 error), as Terraform's option does.")
     boolean detailedExitCode;

@@ -7,8 +7,12 @@ import dev.kbr.model.SecretRef;
 import dev.kbr.state.bucket.BucketSettings;
 import dev.kbr.state.git.GitCredentials;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -16,7 +20,9 @@ import java.util.SortedMap;
 /**
  * Reads a BucketStateStore's {@code spec.secretRef} into an access key, and a GitStateStore's {@code spec.secretRef} (or {@code --platform-secret}) into credentials for its {@code spec.authMethod},
  * with the keys Kratix's GitStateStore uses: {@code username} and {@code password} for
- * {@code basicAuth}, {@code sshPrivateKey} and {@code knownHosts} for {@code ssh}. Values come from
+ * {@code basicAuth}, {@code sshPrivateKey} and {@code knownHosts} for {@code ssh}, {@code appID},
+ * {@code installationID} and {@code privateKey} for {@code githubApp} ({@code util/git/http.go},
+ * {@code ssh.go}, {@code github_app.go}). Values come from
  * {@code --secrets-dir} or {@code KBR_SECRET_<NAMESPACE>_<NAME>_<KEY>} variables; a key given as a
  * variable is matched whatever its case. Errors name the store, the Secret and the key, never a
  * value.
@@ -24,28 +30,130 @@ import java.util.SortedMap;
 final class StateStoreCredentials {
     static final String BASIC_AUTH = "basicAuth";
     static final String SSH = "ssh";
+    static final String GITHUB_APP = "githubApp";
 
     private StateStoreCredentials() {}
 
-    /**
-     * @return the credentials, or empty when the store has no {@code secretRef}
-     * @throws IOException when the Secret or one of its keys is missing, or the auth method is not
-     *     supported
-     */
+    /** {@link #of(GitStateStore, Secrets, URI)} with GitHub's own API for {@code githubApp}, as Kratix. */
     static Optional<GitCredentials> of(GitStateStore store, Secrets secrets) throws IOException {
+        return of(store, secrets, GitCredentials.GitHubApp.GITHUB_API_URL);
+    }
+
+    /**
+     * @param githubApiUrl GitHub's REST API root for {@code githubApp} ({@code --github-api-url})
+     * @return the credentials, or empty when the store has no {@code secretRef} (and its method is
+     *     not {@code githubApp}, which needs one)
+     * @throws IOException when the Secret or one of its keys is missing or malformed, or the auth
+     *     method is not supported; the message names the store's file and line, the field, the
+     *     Secret and its keys, never a value
+     */
+    static Optional<GitCredentials> of(GitStateStore store, Secrets secrets, URI githubApiUrl) throws IOException {
+        String where = "GitStateStore `" + store.name() + "` (" + store.location() + ")";
+        String method = store.authMethod();
+        if (!method.equals(BASIC_AUTH) && !method.equals(SSH) && !method.equals(GITHUB_APP)) {
+            throw new IOException(where + " has spec.authMethod `" + method
+                    + "`, which kbr does not support; use basicAuth (keys username, password), ssh (keys"
+                    + " sshPrivateKey, knownHosts) or githubApp (keys appID, installationID, privateKey)");
+        }
         if (store.secretRef().isEmpty()) {
+            if (method.equals(GITHUB_APP)) {
+                throw new IOException(where + " has spec.authMethod githubApp but no spec.secretRef; name the"
+                        + " Secret holding the GitHub App's appID, installationID and privateKey");
+            }
             return Optional.empty();
         }
         SecretRef ref = store.secretRef().get();
-        String source = "Secret " + ref.namespace() + "/" + ref.name();
-        String where = "GitStateStore `" + store.name() + "` (" + store.location() + ")";
-        String method = store.authMethod();
-        if (!method.equals(BASIC_AUTH) && !method.equals(SSH)) {
-            throw new IOException(where + " has spec.authMethod `" + method
-                    + "`, which kbr does not support; use basicAuth (keys username, password) or ssh (keys"
-                    + " sshPrivateKey, knownHosts)");
+        String naming = where + " names Secret " + ref.namespace() + "/" + ref.name() + " in spec.secretRef";
+        if (method.equals(GITHUB_APP)) {
+            return Optional.of(githubApp(ref, where, secret(ref, naming, secrets), githubApiUrl));
         }
-        return Optional.of(read(ref, method, where, where + " names " + source + " in spec.secretRef", secrets));
+        return Optional.of(read(ref, method, where, naming, secrets));
+    }
+
+    /**
+     * Kratix's {@code githubApp} keys ({@code newGithubAppCreds}): every missing key is named at
+     * once; {@code appID} and {@code installationID} must be whole numbers, as Kratix's {@code
+     * strconv.Atoi} requires. The private key is read later, by the Git adapter.
+     */
+    private static GitCredentials.GitHubApp githubApp(
+            SecretRef ref, String where, SortedMap<String, String> secret, URI apiUrl) throws IOException {
+        List<String> keys = List.of("appID", "installationID", "privateKey");
+        List<String> missing = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        for (String key : keys) {
+            Optional<String> value = value(secret, key);
+            if (value.isEmpty()) {
+                missing.add(key);
+            }
+            values.add(value.orElse(""));
+        }
+        String secretName = ref.namespace() + "/" + ref.name();
+        if (!missing.isEmpty()) {
+            String env = "KBR_SECRET_" + Secrets.envName(ref.namespace()) + "_" + Secrets.envName(ref.name()) + "_";
+            throw new IOException(where + " has spec.authMethod githubApp, but Secret " + secretName
+                    + " (spec.secretRef) has no "
+                    + (missing.size() == 1 ? "key " : "keys ")
+                    + String.join(", ", missing.stream().map(k -> "`" + k + "`").toList())
+                    + " (or they are empty); add "
+                    + String.join(
+                            ", ",
+                            missing.stream().map(k -> secretName + "/" + k).toList())
+                    + " under --secrets-dir, or set "
+                    + String.join(
+                            ", ",
+                            missing.stream().map(k -> env + Secrets.envName(k)).toList()));
+        }
+        long appId = number(
+                values.get(0),
+                where,
+                secretName,
+                "appID",
+                "the GitHub App's numeric App ID, shown"
+                        + " on the app's settings page (Kratix does not accept its client ID)");
+        long installationId = number(
+                values.get(1),
+                where,
+                secretName,
+                "installationID",
+                "the number at the"
+                        + " end of the URL of the app installation's settings page on the account that owns the repository");
+        return new GitCredentials.GitHubApp(appId, installationId, values.get(2), apiUrl, "Secret " + secretName);
+    }
+
+    private static long number(String value, String where, String secretName, String key, String fix)
+            throws IOException {
+        try {
+            long number = Long.parseLong(value.strip());
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IOException(where + " has spec.authMethod githubApp, but key `" + key + "` of Secret " + secretName
+                + " (spec.secretRef) is not a positive whole number; it must be " + fix);
+    }
+
+    /**
+     * {@code --github-api-url}: GitHub's REST API root, without a trailing {@code /}.
+     *
+     * @throws IOException when it is not an {@code https} URL without query or fragment
+     */
+    static URI githubApiUrl(String option) throws IOException {
+        String trimmed = option.strip().replaceAll("/+$", "");
+        try {
+            URI url = new URI(trimmed);
+            if ("https".equalsIgnoreCase(url.getScheme())
+                    && url.getHost() != null
+                    && url.getRawQuery() == null
+                    && url.getRawFragment() == null) {
+                return url;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new IOException("--github-api-url `" + option + "` is not an https URL; give GitHub's REST API root,"
+                + " e.g. https://api.github.com (the default) or https://HOST/api/v3 for GitHub Enterprise Server");
     }
 
     /**
@@ -156,6 +264,19 @@ final class StateStoreCredentials {
     }
 
     private static String key(Map<String, String> secret, String key, String where, SecretRef ref) throws IOException {
+        Optional<String> value = value(secret, key);
+        if (value.isEmpty()) {
+            throw new IOException(where + " uses Secret " + ref.namespace() + "/" + ref.name()
+                    + ", which has no key `" + key + "` (or it is empty); add the file " + ref.namespace() + "/"
+                    + ref.name() + "/" + key + " under --secrets-dir, or set KBR_SECRET_"
+                    + Secrets.envName(ref.namespace()) + "_" + Secrets.envName(ref.name()) + "_"
+                    + Secrets.envName(key));
+        }
+        return value.get();
+    }
+
+    /** The key's value, unless missing or blank. */
+    private static Optional<String> value(Map<String, String> secret, String key) {
         String value = secret.get(key);
         if (value == null) {
             // A key from an environment variable lost its case (KBR_SECRET_..._SSHPRIVATEKEY).
@@ -165,13 +286,6 @@ final class StateStoreCredentials {
                     .findFirst()
                     .orElse(null);
         }
-        if (value == null || value.isBlank()) {
-            throw new IOException(where + " uses Secret " + ref.namespace() + "/" + ref.name()
-                    + ", which has no key `" + key + "` (or it is empty); add the file " + ref.namespace() + "/"
-                    + ref.name() + "/" + key + " under --secrets-dir, or set KBR_SECRET_"
-                    + Secrets.envName(ref.namespace()) + "_" + Secrets.envName(ref.name()) + "_"
-                    + Secrets.envName(key));
-        }
-        return value;
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
     }
 }

@@ -63,6 +63,14 @@ final class StatusCommand implements Callable<Integer> {
     Path caFile;
 
     @Option(
+            names = "--github-api-url",
+            paramLabel = "URL",
+            defaultValue = "https://api.github.com",
+            description = "GitHub's REST API for GitStateStores with authMethod githubApp, as plan and apply take it"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String githubApiUrl;
+
+    @Option(
             names = "--output",
             paramLabel = "FORMAT",
             defaultValue = "text",
@@ -77,10 +85,11 @@ final class StatusCommand implements Callable<Integer> {
         MountedSecrets secrets = new MountedSecrets(Optional.ofNullable(secretsDir), System.getenv());
         Optional<Path> trusted = StateStoreCredentials.caFile(caFile, System.getenv());
         Optional<Path> cache = Adapters.cacheDir(cacheDir);
+        java.net.URI githubApi = StateStoreCredentials.githubApiUrl(githubApiUrl);
         List<ObjectStatusView> views;
         try (PlatformSource source = platform.open(secrets, trusted, cache)) {
-            views = new StatusQuery(
-                            store -> Adapters.openStateStore(store, secrets, Adapters.StoreAccess.of(cache, trusted)))
+            views = new StatusQuery(store ->
+                            Adapters.openStateStore(store, secrets, Adapters.StoreAccess.of(cache, trusted, githubApi)))
                     .read(source, stateUrls);
         }
         if (output == Format.json) {

@@ -3,19 +3,15 @@ package dev.kbr.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kbr.testsupport.GitWork;
+import dev.kbr.testsupport.HttpsGitServer;
 import dev.kbr.testsupport.Processes;
-import dev.kbr.testsupport.RequiredTools;
+import dev.kbr.testsupport.TestTls;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,20 +19,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A GitStateStore over real HTTPS with basic auth: Debian's {@code git http-backend} as a CGI of
- * a lighttpd with TLS on 127.0.0.1, a test CA and server certificate made by openssl, and a user
- * file required for fetch and push alike. Tools come from {@code ci/setup-git-servers}.
+ * a lighttpd with TLS on 127.0.0.1 ({@link HttpsGitServer}), a test CA and server certificate made
+ * by openssl ({@link TestTls}), and a user file required for fetch and push alike.
  */
 class HttpsStateStoreIT {
-    private static final Path LIGHTTPD = Path.of("/usr/sbin/lighttpd");
-    private static final Path HTTP_BACKEND = Path.of("/usr/lib/git-core/git-http-backend");
-    private static final Path OPENSSL = Path.of("/usr/bin/openssl");
     private static final String USER = "kbr-bot";
     private static final String PASSWORD = "s3cret-Pa55-" + Long.toHexString(System.nanoTime());
 
     @TempDir
     static Path server;
 
-    private static Process lighttpd;
+    private static HttpsGitServer git;
+    private static TestTls tls;
     private static int port;
 
     @TempDir
@@ -44,102 +38,15 @@ class HttpsStateStoreIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        RequiredTools.require("ci/setup-git-servers", LIGHTTPD, HTTP_BACKEND, OPENSSL, Path.of("/usr/bin/git"));
-        Path lib = Path.of("/usr/lib/lighttpd");
-        RequiredTools.requireFiles(
-                "ci/setup-git-servers",
-                lib.resolve("mod_openssl.so"),
-                lib.resolve("mod_cgi.so"),
-                lib.resolve("mod_authn_file.so"));
-        // A test CA and a server certificate for 127.0.0.1 signed by it.
-        openssl(
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=kbr test CA",
-                "-addext",
-                "basicConstraints=critical,CA:TRUE",
-                "-addext",
-                "keyUsage=critical,keyCertSign,cRLSign",
-                "-keyout",
-                "ca.key",
-                "-out",
-                "ca.pem");
-        openssl(
-                "req",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-keyout",
-                "server.key",
-                "-out",
-                "server.csr");
-        Files.writeString(server.resolve("server.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
-        openssl(
-                "x509",
-                "-req",
-                "-in",
-                "server.csr",
-                "-CA",
-                "ca.pem",
-                "-CAkey",
-                "ca.key",
-                "-CAcreateserial",
-                "-days",
-                "2",
-                "-extfile",
-                "server.ext",
-                "-out",
-                "server.pem");
-        Files.createDirectories(server.resolve("repos"));
-        Files.createDirectories(server.resolve("www"));
-        Processes.check(server, "git", "init", "-q", "--bare", "-b", "main", "repos/state.git");
-        Files.writeString(server.resolve("users"), USER + ":" + PASSWORD + "\n");
-        port = freePort();
-        Files.writeString(server.resolve("lighttpd.conf"), """
-                server.modules = ("mod_access", "mod_alias", "mod_auth", "mod_authn_file", "mod_cgi",
-                                  "mod_setenv", "mod_openssl", "mod_accesslog")
-                server.bind = "127.0.0.1"
-                server.port = %d
-                server.document-root = "%s/www"
-                server.errorlog = "%s/error.log"
-                accesslog.filename = "%s/access.log"
-                ssl.engine = "enable"
-                ssl.pemfile = "%s/server.pem"
-                ssl.privkey = "%s/server.key"
-                alias.url = ("/git" => "%s")
-                $HTTP["url"] =~ "^/git" {
-                  cgi.assign = ("" => "")
-                  setenv.add-environment = ("GIT_PROJECT_ROOT" => "%s/repos", "GIT_HTTP_EXPORT_ALL" => "")
-                  auth.backend = "plain"
-                  auth.backend.plain.userfile = "%s/users"
-                  auth.require = ("" => ("method" => "basic", "realm" => "kbr", "require" => "valid-user"))
-                }
-                """.formatted(
-                        port, server, server, server, server, server, HTTP_BACKEND, server, server));
-        lighttpd = new ProcessBuilder(
-                        LIGHTTPD.toString(),
-                        "-D",
-                        "-f",
-                        server.resolve("lighttpd.conf").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(server.resolve("lighttpd.out").toFile())
-                .start();
-        awaitPort(port, lighttpd, server.resolve("lighttpd.out"));
+        tls = TestTls.create(server);
+        git = HttpsGitServer.start(server, tls, USER, PASSWORD);
+        port = git.port();
     }
 
     @AfterAll
     static void stopServer() throws InterruptedException {
-        if (lighttpd != null) {
-            lighttpd.destroy();
-            lighttpd.waitFor(10, TimeUnit.SECONDS);
+        if (git != null) {
+            git.close();
         }
     }
 
@@ -156,7 +63,7 @@ class HttpsStateStoreIT {
                 "--secrets-dir",
                 secrets.toString(),
                 "--ca-file",
-                server.resolve("ca.pem").toString(),
+                tls.ca().toString(),
                 "--pipeline-network",
                 "none");
 
@@ -186,7 +93,7 @@ class HttpsStateStoreIT {
         Processes.Result run = CredentialedPlatform.jar(
                 tmp,
                 Map.of(
-                        "GIT_SSL_CAINFO", server.resolve("ca.pem").toString(),
+                        "GIT_SSL_CAINFO", tls.ca().toString(),
                         "KBR_SECRET_DEFAULT_GIT_CREDS_USERNAME", USER,
                         "KBR_SECRET_DEFAULT_GIT_CREDS_PASSWORD", PASSWORD),
                 "plan",
@@ -216,7 +123,7 @@ class HttpsStateStoreIT {
                 "--secrets-dir",
                 secrets.toString(),
                 "--ca-file",
-                server.resolve("ca.pem").toString(),
+                tls.ca().toString(),
                 "--pipeline-network",
                 "none");
 
@@ -279,7 +186,7 @@ class HttpsStateStoreIT {
                 "--platform",
                 platform.toString(),
                 "--ca-file",
-                server.resolve("ca.pem").toString(),
+                tls.ca().toString(),
                 "--pipeline-network",
                 "none");
         Path secrets = CredentialedPlatform.secretsDir(tmp, Map.of("username", USER));
@@ -290,7 +197,7 @@ class HttpsStateStoreIT {
                 "--secrets-dir",
                 secrets.toString(),
                 "--ca-file",
-                server.resolve("ca.pem").toString(),
+                tls.ca().toString(),
                 "--pipeline-network",
                 "none");
 
@@ -326,7 +233,7 @@ class HttpsStateStoreIT {
                 "--secrets-dir",
                 secrets.toString(),
                 "--ca-file",
-                server.resolve("ca.pem").toString(),
+                tls.ca().toString(),
                 "--pipeline-network",
                 "none");
         // The password in the URL itself (no --platform-secret) is masked wherever the URL is shown.
@@ -337,13 +244,9 @@ class HttpsStateStoreIT {
                 "--platform-ref",
                 "no-such-branch",
                 "--ca-file",
-                server.resolve("ca.pem").toString());
+                tls.ca().toString());
         Processes.Result noSecret = CredentialedPlatform.inProcess(
-                "validate",
-                "--platform",
-                platformUrl,
-                "--ca-file",
-                server.resolve("ca.pem").toString());
+                "validate", "--platform", platformUrl, "--ca-file", tls.ca().toString());
 
         assertThat(plan.exitCode()).as(plan.output()).isZero();
         assertThat(plan.output()).contains("Platform: " + platformUrl + " at " + commit + " (main)");
@@ -372,6 +275,7 @@ class HttpsStateStoreIT {
     }
 
     // lighttpd writes its access log in batches: wait (at most 10 s) for the lines to appear.
+    // lighttpd writes its access log in batches: wait (at most 10 s) for the lines to appear.
     private static long awaitPushRequestsAbove(long before) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
         long now = pushRequests();
@@ -383,33 +287,19 @@ class HttpsStateStoreIT {
     }
 
     private static boolean awaitAccessLog(String... parts) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (true) {
-            boolean found = accessLog()
-                    .lines()
-                    .anyMatch(l -> java.util.Arrays.stream(parts).allMatch(l::contains));
-            if (found || Instant.now().isAfter(deadline)) {
-                return found;
-            }
-            Thread.sleep(200);
-        }
+        return git.awaitAccessLog(parts);
     }
 
     private static String accessLog() throws IOException {
-        Path log = server.resolve("access.log");
-        return Files.exists(log) ? Files.readString(log) : "";
+        return git.accessLog();
     }
 
     private static String errorLog() throws IOException {
-        Path log = server.resolve("error.log");
-        return Files.exists(log) ? Files.readString(log) : "";
+        return git.errorLog();
     }
 
     private static String git(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(
-                List.of("git", "--git-dir", server.resolve("repos/state.git").toString()));
-        command.addAll(List.of(args));
-        return Processes.check(server, command.toArray(String[]::new));
+        return git.stateRepo(args);
     }
 
     private static String headOrNone() throws Exception {
@@ -424,34 +314,5 @@ class HttpsStateStoreIT {
                         "--verify",
                         "main"));
         return head.exitCode() == 0 ? head.output().strip() : "(none)";
-    }
-
-    private static void openssl(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(OPENSSL.toString()));
-        command.addAll(List.of(args));
-        Processes.check(server, command.toArray(String[]::new));
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** Waits (at most 20 s) until something listens on 127.0.0.1:port, or the server died. */
-    static void awaitPort(int port, Process process, Path log) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new AssertionError("server exited " + process.exitValue() + ":\n" + Files.readString(log));
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("nothing listens on 127.0.0.1:" + port + " after 20 s:\n" + Files.readString(log));
     }
 }

@@ -165,8 +165,8 @@ class PlatformFromGitIT {
                 missingRepo,
                 "Error: Tried to read the platform repo file://" + tmp.resolve("nowhere.git") + " (--platform) but ");
         assertThat(missingRepo.out()).contains("check the URL in --platform");
-        StateRepo.Run unreachable =
-                apply("--platform", "git://127.0.0.1:" + HttpsStateStoreIT.freePort() + "/platform.git");
+        StateRepo.Run unreachable = apply(
+                "--platform", "git://127.0.0.1:" + dev.kbr.testsupport.HttpsGitServer.freePort() + "/platform.git");
         assertOneLineError(unreachable, "Error: Tried to read the platform repo git://127.0.0.1:");
 
         StateRepo.Run noSecret = apply(

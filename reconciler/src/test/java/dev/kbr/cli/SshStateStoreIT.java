@@ -60,7 +60,7 @@ class SshStateStoreIT {
         Processes.check(
                 server, "chown", "-R", USER + ":", server.resolve("repos").toString());
         Files.createDirectories(Path.of("/run/sshd"));
-        port = HttpsStateStoreIT.freePort();
+        port = dev.kbr.testsupport.HttpsGitServer.freePort();
         Files.writeString(server.resolve("sshd_config"), """
                 Port %d
                 ListenAddress 127.0.0.1
@@ -85,7 +85,7 @@ class SshStateStoreIT {
                 .redirectErrorStream(true)
                 .redirectOutput(server.resolve("sshd.log").toFile())
                 .start();
-        HttpsStateStoreIT.awaitPort(port, sshd, server.resolve("sshd.log"));
+        dev.kbr.testsupport.HttpsGitServer.awaitPort(port, sshd, server.resolve("sshd.log"));
     }
 
     @AfterAll

@@ -8,6 +8,7 @@ import dev.kbr.model.SecretRef;
 import dev.kbr.model.SourceLocation;
 import dev.kbr.state.git.GitCredentials;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -80,9 +81,80 @@ class StateStoreCredentialsTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("has no key `sshPrivateKey`")
                 .hasMessageContaining("KBR_SECRET_DEFAULT_GIT_CREDS_SSHPRIVATEKEY");
-        assertThatThrownBy(() -> StateStoreCredentials.of(store("githubApp", ref), Secrets0.NONE))
+        assertThatThrownBy(() -> StateStoreCredentials.of(store("oauth", ref), Secrets0.NONE))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("spec.authMethod `githubApp`, which kbr does not support");
+                .hasMessageContaining("spec.authMethod `oauth`, which kbr does not support")
+                .hasMessageContaining("githubApp (keys appID, installationID, privateKey)");
+    }
+
+    @Test
+    void githubAppKeysFromFilesAndVariablesWithTheApiGiven() throws Exception {
+        Path secret = Files.createDirectories(tmp.resolve("default/github-app"));
+        Files.writeString(secret.resolve("appID"), "1234567\n");
+        Files.writeString(secret.resolve("privateKey"), "-----BEGIN RSA PRIVATE KEY-----\n...\n");
+        URI enterprise = URI.create("https://github.example.test/api/v3");
+
+        GitCredentials credentials = StateStoreCredentials.of(
+                        store("githubApp", Optional.of(new SecretRef("default", "github-app"))),
+                        new MountedSecrets(
+                                Optional.of(tmp), Map.of("KBR_SECRET_DEFAULT_GITHUB_APP_INSTALLATIONID", "89012345")),
+                        enterprise)
+                .orElseThrow();
+
+        assertThat(credentials)
+                .isEqualTo(new GitCredentials.GitHubApp(
+                        1234567,
+                        89012345,
+                        "-----BEGIN RSA PRIVATE KEY-----\n...\n",
+                        enterprise,
+                        "Secret default/github-app"));
+    }
+
+    @Test
+    void githubAppNamesEveryMissingKeyAtOnceWithWhereTheStoreIs() throws Exception {
+        Path secret = Files.createDirectories(tmp.resolve("default/github-app"));
+        Files.writeString(secret.resolve("appID"), "1234567");
+        Files.writeString(secret.resolve("installationID"), " \n");
+
+        assertThatThrownBy(() -> StateStoreCredentials.of(
+                        store("githubApp", Optional.of(new SecretRef("default", "github-app"))),
+                        new MountedSecrets(Optional.of(tmp), Map.of())))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("GitStateStore `default` (state-stores/default.yaml:1) has spec.authMethod"
+                        + " githubApp, but Secret default/github-app (spec.secretRef) has no keys `installationID`,"
+                        + " `privateKey` (or they are empty)")
+                .hasMessageContaining(
+                        "default/github-app/installationID, default/github-app/privateKey under" + " --secrets-dir")
+                .hasMessageContaining(
+                        "KBR_SECRET_DEFAULT_GITHUB_APP_INSTALLATIONID, KBR_SECRET_DEFAULT_GITHUB_APP_PRIVATEKEY");
+    }
+
+    @Test
+    void githubAppIdsMustBeNumbersAndItNeedsASecretRef() throws Exception {
+        Path secret = Files.createDirectories(tmp.resolve("default/github-app"));
+        Files.writeString(secret.resolve("appID"), "Iv23liClientId");
+        Files.writeString(secret.resolve("installationID"), "42");
+        Files.writeString(secret.resolve("privateKey"), "KEY");
+        MountedSecrets secrets = new MountedSecrets(Optional.of(tmp), Map.of());
+
+        assertThatThrownBy(() -> StateStoreCredentials.of(
+                        store("githubApp", Optional.of(new SecretRef("default", "github-app"))), secrets))
+                .hasMessageContaining("key `appID` of Secret default/github-app (spec.secretRef) is not a positive"
+                        + " whole number; it must be the GitHub App's numeric App ID")
+                .hasMessageNotContaining("Iv23liClientId");
+        assertThatThrownBy(() -> StateStoreCredentials.of(store("githubApp", Optional.empty()), secrets))
+                .hasMessageContaining("GitStateStore `default` (state-stores/default.yaml:1) has spec.authMethod"
+                        + " githubApp but no spec.secretRef");
+    }
+
+    @Test
+    void githubApiUrlMustBeHttpsAndLosesATrailingSlash() throws Exception {
+        assertThat(StateStoreCredentials.githubApiUrl("https://github.example.test/api/v3/"))
+                .isEqualTo(URI.create("https://github.example.test/api/v3"));
+        assertThat(StateStoreCredentials.githubApiUrl("https://api.github.com"))
+                .isEqualTo(GitCredentials.GitHubApp.GITHUB_API_URL);
+        assertThatThrownBy(() -> StateStoreCredentials.githubApiUrl("http://127.0.0.1:8080"))
+                .hasMessageContaining("--github-api-url `http://127.0.0.1:8080` is not an https URL");
     }
 
     @Test

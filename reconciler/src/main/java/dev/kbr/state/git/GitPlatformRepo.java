@@ -197,8 +197,8 @@ public final class GitPlatformRepo implements AutoCloseable {
             }
         }
         ScratchRepository repository = local.orElseThrow();
-        try (GitTransportSetup setup =
-                GitTransportSetup.create(settings.credentials(), settings.trustedCaFile(), CREDENTIALS_HINT)) {
+        try (GitTransportSetup setup = GitTransportSetup.create(
+                settings.credentials(), settings.trustedCaFile(), CREDENTIALS_HINT, settings.timeout())) {
             Fetched fetched = new Fetcher(settings, remote, repository.repository(), setup).fetch();
             return new GitPlatformRepo(
                     settings,

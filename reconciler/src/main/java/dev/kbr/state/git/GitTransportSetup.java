@@ -12,6 +12,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
@@ -32,8 +33,8 @@ import org.eclipse.jgit.util.FS;
 
 /**
  * What one store's transports need besides the URL: basic-auth credentials, an SSH session
- * factory that knows only the Secret's key and host keys, and an HTTPS trust store with the
- * {@code --ca-file} CA added to the JDK's. Built on first use, closed with the store. Also turns
+ * factory that knows only the Secret's key and host keys, a GitHub App's installation tokens, and
+ * an HTTPS trust store with the {@code --ca-file} CA added to the JDK's. Built on first use, closed with the store. Also turns
  * authentication and trust failures into advice naming the Secret and its key.
  */
 final class GitTransportSetup implements AutoCloseable {
@@ -46,25 +47,31 @@ final class GitTransportSetup implements AutoCloseable {
     private final Optional<Path> trustedCaFile;
     private final String credentialsHint;
     private final Optional<HttpConnectionFactory2> https;
-    private final Optional<SshdSessionFactory> ssh;
-    private final Optional<KnownHostsDatabase> knownHosts;
-    private final Optional<String> clientKey;
+    private final Optional<Ssh> ssh;
+    private final Optional<GitHubAppTokens> githubApp;
+
+    /**
+     * What an {@code ssh} store's transports share.
+     *
+     * @param factory sessions that know only the Secret's key and host keys
+     * @param knownHosts the Secret's host keys, which remember a key they refused
+     * @param clientKey the client key's type and fingerprint, for messages
+     */
+    private record Ssh(SshdSessionFactory factory, KnownHostsDatabase knownHosts, String clientKey) {}
 
     private GitTransportSetup(
             Optional<GitCredentials> credentials,
             Optional<Path> trustedCaFile,
             String credentialsHint,
             Optional<HttpConnectionFactory2> https,
-            Optional<SshdSessionFactory> ssh,
-            Optional<KnownHostsDatabase> knownHosts,
-            Optional<String> clientKey) {
+            Optional<Ssh> ssh,
+            Optional<GitHubAppTokens> githubApp) {
         this.credentials = credentials;
         this.trustedCaFile = trustedCaFile;
         this.credentialsHint = credentialsHint;
         this.https = https;
         this.ssh = ssh;
-        this.knownHosts = knownHosts;
-        this.clientKey = clientKey;
+        this.githubApp = githubApp;
     }
 
     /**
@@ -72,7 +79,8 @@ final class GitTransportSetup implements AutoCloseable {
      *     says which and where it came from, never a value
      */
     static GitTransportSetup create(GitStoreSettings settings) throws IOException {
-        return create(settings.credentials(), settings.trustedCaFile(), STATE_STORE_CREDENTIALS_HINT);
+        return create(
+                settings.credentials(), settings.trustedCaFile(), STATE_STORE_CREDENTIALS_HINT, settings.timeout());
     }
 
     /**
@@ -81,10 +89,14 @@ final class GitTransportSetup implements AutoCloseable {
      * @param credentials how to authenticate, if at all
      * @param trustedCaFile a PEM file of CAs trusted for https besides the JDK's
      * @param credentialsHint what to do when the server asks for credentials and none were given
+     * @param timeout how long a GitHub App's token request may take
      * @throws IOException when the CA file, private key or known hosts cannot be used
      */
     static GitTransportSetup create(
-            Optional<GitCredentials> credentials, Optional<Path> trustedCaFile, String credentialsHint)
+            Optional<GitCredentials> credentials,
+            Optional<Path> trustedCaFile,
+            String credentialsHint,
+            Duration timeout)
             throws IOException {
         Optional<HttpConnectionFactory2> https = Optional.empty();
         if (trustedCaFile.isPresent()) {
@@ -118,34 +130,42 @@ final class GitTransportSetup implements AutoCloseable {
                     .setConnectorFactory(null)
                     .setPreferredAuthentications("publickey")
                     .build(null);
+            String clientKey = KeyUtils.getKeyType(pair.getPublic()) + " " + KeyUtils.getFingerPrint(pair.getPublic());
             return new GitTransportSetup(
                     credentials,
                     trustedCaFile,
                     credentialsHint,
                     https,
-                    Optional.of(factory),
-                    Optional.of(hosts),
-                    Optional.of(
-                            KeyUtils.getKeyType(pair.getPublic()) + " " + KeyUtils.getFingerPrint(pair.getPublic())));
+                    Optional.of(new Ssh(factory, hosts, clientKey)),
+                    Optional.empty());
         }
-        return new GitTransportSetup(
-                credentials,
-                trustedCaFile,
-                credentialsHint,
-                https,
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty());
+        Optional<GitHubAppTokens> githubApp = Optional.empty();
+        if (credentials.orElse(null) instanceof GitCredentials.GitHubApp app) {
+            githubApp = Optional.of(GitHubAppTokens.create(app, trustedCaFile, timeout));
+        }
+        return new GitTransportSetup(credentials, trustedCaFile, credentialsHint, https, Optional.empty(), githubApp);
     }
 
-    /** Gives the transport this store's credentials, SSH factory and HTTPS trust. */
-    void configure(Transport transport) {
+    /**
+     * Gives the transport this store's credentials, SSH factory and HTTPS trust. For a GitHub App
+     * and an http(s) remote, that is an installation token, asked of GitHub's API when there is
+     * none or it expires soon.
+     *
+     * @throws IOException when GitHub's API gives no token; the message says why and what to do
+     */
+    void configure(Transport transport) throws IOException {
         if (credentials.orElse(null) instanceof GitCredentials.BasicAuth basic) {
             transport.setCredentialsProvider(
                     new UsernamePasswordCredentialsProvider(basic.username(), basic.password()));
         }
+        // Only an http(s) remote takes the token: a store moved to a local path with --state-url
+        // must not need GitHub's API.
+        if (githubApp.isPresent() && transport instanceof TransportHttp) {
+            transport.setCredentialsProvider(new UsernamePasswordCredentialsProvider(
+                    GitHubAppTokens.USERNAME, githubApp.get().token()));
+        }
         if (transport instanceof SshTransport sshTransport && ssh.isPresent()) {
-            sshTransport.setSshSessionFactory(ssh.get());
+            sshTransport.setSshSessionFactory(ssh.get().factory());
         }
         if (transport instanceof TransportHttp http && https.isPresent()) {
             http.setHttpConnectionFactory(https.get());
@@ -157,7 +177,14 @@ final class GitTransportSetup implements AutoCloseable {
      * naming the Secret and key (or the CA option) to fix, else empty.
      */
     Optional<String> advice(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof GitHubAppTokens.Failure) {
+                // Its message already says what GitHub's API answered and what to do.
+                return Optional.empty();
+            }
+        }
         String text = messages(failure).toLowerCase(java.util.Locale.ROOT);
+        Optional<KnownHostsDatabase> knownHosts = ssh.map(Ssh::knownHosts);
         if (knownHosts.isPresent() && knownHosts.get().rejected().isPresent()) {
             return Optional.of("the SSH server presented host key "
                     + knownHosts.get().rejected().get() + ", which key `knownHosts` of "
@@ -167,7 +194,8 @@ final class GitTransportSetup implements AutoCloseable {
         if (credentials.orElse(null) instanceof GitCredentials.SshKey key
                 && (text.contains("auth") || text.contains("no more authentication methods"))) {
             return Optional.of("the SSH server refused the private key in key `sshPrivateKey` of " + key.source()
-                    + " (" + clientKey.orElse("?") + "); add its public key to the server's authorized keys "
+                    + " (" + ssh.map(Ssh::clientKey).orElse("?")
+                    + "); add its public key to the server's authorized keys "
                     + "(or the repository's deploy keys), or put the right key in the Secret");
         }
         if (isTrustFailure(failure) || text.contains("ssl problems") || text.contains("pkix path")) {
@@ -183,6 +211,12 @@ final class GitTransportSetup implements AutoCloseable {
             return Optional.of("the server refused username `" + basic.username() + "` with the password from "
                     + basic.source() + " (keys `username` and `password`, HTTP 401); correct them in the Secret");
         }
+        if ((refused || text.contains("403 forbidden") || text.contains("not permitted")) && githubApp.isPresent()) {
+            GitCredentials.GitHubApp app = githubApp.get().app();
+            return Optional.of("the server refused the installation token of GitHub App " + app.appId()
+                    + " (installation " + app.installationId() + ", " + app.source() + "); the installation must"
+                    + " include this repository, and the app needs the Contents permission (Read and write to push)");
+        }
         if (refused && credentials.isEmpty()) {
             return Optional.of("the server requires credentials; " + credentialsHint);
         }
@@ -191,15 +225,14 @@ final class GitTransportSetup implements AutoCloseable {
 
     @Override
     public void close() {
-        ssh.ifPresent(SshdSessionFactory::close);
+        ssh.ifPresent(s -> s.factory().close());
     }
 
     private static KeyPair keyPair(GitCredentials.SshKey key) throws IOException {
         String what = "key `sshPrivateKey` of " + key.source();
         Iterable<KeyPair> pairs;
-        try (InputStream in = new ByteArrayInputStream(key.privateKey().getBytes(StandardCharsets.UTF_8))) {
-            // No password provider: an encrypted key fails here instead of prompting.
-            pairs = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(what), in, null);
+        try {
+            pairs = keyPairs(key.privateKey(), what);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new IOException(
                     what + " is not an unencrypted OpenSSH or PEM private key ("
@@ -212,6 +245,19 @@ final class GitTransportSetup implements AutoCloseable {
                     + " private key file's text there, without a passphrase");
         }
         return pairs.iterator().next();
+    }
+
+    /**
+     * The key pairs in a private key's text (OpenSSH, PEM PKCS#1 or PKCS#8), read with Apache MINA
+     * SSHD's parsers and no password provider, so an encrypted key fails instead of prompting.
+     *
+     * @param what the key's name in messages
+     * @return the pairs, possibly none
+     */
+    static Iterable<KeyPair> keyPairs(String text, String what) throws IOException, GeneralSecurityException {
+        try (InputStream in = new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))) {
+            return SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(what), in, null);
+        }
     }
 
     private static boolean isTrustFailure(Throwable failure) {
