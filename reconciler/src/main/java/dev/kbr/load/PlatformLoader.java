@@ -226,7 +226,7 @@ public final class PlatformLoader {
             // Documents read alone (fromDocuments) may require Promises kept elsewhere.
             requirementsDefined(promises, diagnostics);
         }
-        VersionMapper.check(promises, revisions, bindings, diagnostics);
+        VersionMapper.check(promises, revisions, bindings, wholePlatform, diagnostics);
         Platform withoutRequests = new Platform(promises, List.of(), destinations, stores);
         List<ResourceRequest> requests = new ArrayList<>();
         List<com.fasterxml.jackson.databind.node.ObjectNode> configMaps = new ArrayList<>();

@@ -92,11 +92,15 @@ final class VersionMapper extends DocumentFields {
      * Promise the platform does not define, or of a version already held (by the Promise itself or
      * another revision; Kratix keeps one revision per version), and a second binding of one request
      * (Kratix: "found multiple ResourceBindings").
+     *
+     * @param wholePlatform false for documents read alone, whose Promises may be kept elsewhere: then
+     *     a Promise that is not among them is not a mistake
      */
     static void check(
             List<Promise> promises,
             List<PromiseRevision> revisions,
             List<ResourceBinding> bindings,
+            boolean wholePlatform,
             List<Diagnostic> diagnostics) {
         Map<String, Promise> byName = new HashMap<>();
         promises.forEach(p -> byName.putIfAbsent(p.name(), p));
@@ -105,7 +109,7 @@ final class VersionMapper extends DocumentFields {
                 p.name() + "\n" + p.revisionVersion(), "Promise " + p.name() + " itself (" + p.location() + ")"));
         List<PromiseRevision> dropped = new ArrayList<>();
         for (PromiseRevision revision : revisions) {
-            if (!byName.containsKey(revision.promiseName())) {
+            if (wholePlatform && !byName.containsKey(revision.promiseName())) {
                 dropped.add(revision);
                 diagnostics.add(Diagnostic.error(
                         revision.at("spec.promiseRef.name"),
@@ -138,7 +142,7 @@ final class VersionMapper extends DocumentFields {
                         "spec.resourceRef",
                         "request " + binding.request() + " is already bound at " + first.location()
                                 + "; a request has one ResourceBinding, remove one"));
-            } else if (!byName.containsKey(binding.request().promise())) {
+            } else if (wholePlatform && !byName.containsKey(binding.request().promise())) {
                 duplicates.add(binding);
                 diagnostics.add(Diagnostic.error(
                         binding.at("spec.promiseRef.name"),
