@@ -95,6 +95,27 @@ public record Platform(
     }
 
     /**
+     * The Promise as a request, present or gone, sees it for its delete workflow: with the
+     * workflows of the {@code PromiseRevision} its binding pins, when the platform still has both;
+     * else the Promise itself. Kratix runs a request's delete workflow from the revision the
+     * request last applied ({@code getPromiseRevisionForDelete} in
+     * {@code dynamic_resource_request_controller.go}).
+     *
+     * @param request the request's key
+     * @return empty when the platform has no Promise of that name
+     */
+    public Optional<Promise> promiseAsBound(ObjectKey request) {
+        return promise(request.promise())
+                .map(promise -> binding(request)
+                        .flatMap(b -> revisions.stream()
+                                .filter(r -> r.promiseName().equals(promise.name())
+                                        && r.version().equals(b.version()))
+                                .findFirst())
+                        .map(r -> promise.withWorkflows(r.workflows()))
+                        .orElse(promise));
+    }
+
+    /**
      * The revision a request of a platform Promise runs (Kratix's {@code fetchRevision}): the
      * version its binding pins; the latest (the Promise document) when the binding says
      * {@value ResourceBinding#LATEST} or there is no binding.

@@ -75,6 +75,22 @@ class PromiseVersionsTest {
     }
 
     @Test
+    void aGoneRequestWhoseBindingIsKeptDeletesWithItsRevisionsWorkflows() throws Exception {
+        writePlatform();
+        bind("pinned", "v1");
+        Files.delete(root.resolve("request-pinned.yaml"));
+        Platform platform = PlatformLoader.load(root).platform();
+
+        assertThat(platform.promiseAsBound(PINNED).orElseThrow().workflows().resourceConfigure())
+                .singleElement()
+                .satisfies(p -> assertThat(p.containers().get(0).image()).isEqualTo("kbr.local/make:v1"));
+        assertThat(platform.promiseAsBound(FLOATING).orElseThrow().workflows())
+                .isEqualTo(platform.promise("app").orElseThrow().workflows());
+        assertThat(platform.promiseAsBound(ObjectKey.request("gone", "default", "x")))
+                .isEmpty();
+    }
+
+    @Test
     void aBindingToLatestOrToThePromisesOwnVersionRunsThePromise() throws Exception {
         writePlatform();
         for (String version : List.of("latest", "v2")) {
