@@ -123,6 +123,16 @@ class PromiseVersionsIT {
                 .contains("spec.version")
                 .contains("version v1 of Promise things, which has no such revision")
                 .contains("set spec.version to latest");
+        // kbr validate, which runs nothing, reports the same.
+        java.io.StringWriter checked = new java.io.StringWriter();
+        int validate = Main.run(
+                new java.io.PrintWriter(checked),
+                new java.io.PrintWriter(checked),
+                "validate",
+                "--platform",
+                platform.toString());
+        assertThat(validate).as(checked.toString()).isEqualTo(Main.ERROR);
+        assertThat(checked.toString()).contains("binding-pinned.yaml:5").contains("has no such revision");
         // The other requests carry on: the new one is delivered in a new commit.
         assertThat(repo.git("rev-parse", "main").strip()).isNotEqualTo(before);
         assertThat(repo.show(out("another"))).contains("madeBy: v2");
