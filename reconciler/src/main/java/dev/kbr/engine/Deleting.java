@@ -117,7 +117,7 @@ final class Deleting {
             throws InterruptedException {
         ObjectNode recorded = stores.previousObjects().get(key);
         Optional<Promise> promise = plan.runsDeleteWorkflow(key)
-                ? platform.promise(key.promise()).or(() -> recordedPromise(key.promise(), log))
+                ? platform.promiseAsBound(key).or(() -> recordedPromise(key.promise(), log))
                 : Optional.empty();
         if (recorded == null || promise.isEmpty()) {
             log.notices.add(new Notice(

@@ -267,7 +267,10 @@ final class ObjectWorkflows {
             planned = plan.planned(key).get();
         } else {
             // A sub-request a pipeline produced: decided now, by the plan's rules.
-            validation = requestValidator.validate(request, promise.api().orElseThrow());
+            validation = RevisionCheck.withBinding(
+                    platform,
+                    request,
+                    requestValidator.validate(request, promise.api().orElseThrow()));
             planned = plan.decideProduced(
                     request, validation.hasErrors() ? Optional.empty() : Optional.of(validation.object()));
         }
@@ -296,7 +299,9 @@ final class ObjectWorkflows {
                             platform, stores, ((ObjectOutcome.Cached) cached).keptWorks(), request.displayName(), log);
             return requestResult(cached, log, subRequests, Map.of());
         }
-        ConfigureRun run = executor.configure(new WorkflowJob(promise, key, object, why.get()), step -> {});
+        // A request bound to an earlier revision runs that revision's workflows.
+        ConfigureRun run = executor.configure(
+                new WorkflowJob(RevisionCheck.promiseFor(platform, request), key, object, why.get()), step -> {});
         log.runs.addAll(run.log().runs());
         log.notices.addAll(run.log().notices());
         List<ResourceRequest> subRequests = new ArrayList<>();

@@ -107,8 +107,10 @@ final class Planning {
                     || invalidPromises.contains(request.promiseName())) {
                 continue;
             }
-            Callable<ValidationResult> task =
-                    () -> validator.validate(request, promise.get().api().orElseThrow());
+            Callable<ValidationResult> task = () -> RevisionCheck.withBinding(
+                    platform,
+                    request,
+                    validator.validate(request, promise.get().api().orElseThrow()));
             futures.put(key, pool.submit(task));
         }
         Map<ObjectKey, ValidationResult> results = new HashMap<>();

@@ -89,8 +89,10 @@ public final class PlatformCheck {
                 continue;
             }
             Promise promise = platform.promise(request.promiseName()).orElseThrow();
-            diagnostics.addAll(requestValidator
-                    .validate(request, promise.api().orElseThrow())
+            diagnostics.addAll(RevisionCheck.withBinding(
+                            platform,
+                            request,
+                            requestValidator.validate(request, promise.api().orElseThrow()))
                     .diagnostics());
         }
         return new Result(diagnostics, loaded.files().size());

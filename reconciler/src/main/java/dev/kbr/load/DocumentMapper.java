@@ -143,7 +143,7 @@ final class DocumentMapper extends DocumentFields {
                 (ObjectNode) api));
     }
 
-    private List<Pipeline> pipelines(String path) {
+    List<Pipeline> pipelines(String path) {
         JsonNode list = node(path);
         List<Pipeline> result = new ArrayList<>();
         if (list.isMissingNode() || list.isNull()) {

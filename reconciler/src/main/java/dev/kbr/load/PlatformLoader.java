@@ -40,8 +40,8 @@ public final class PlatformLoader {
     public static final int MAX_DOCUMENT_CHARS = 1536 * 1024;
 
     /** Kinds of {@code platform.kratix.io} that kbr knows and does not read (Kratix writes them). */
-    private static final java.util.Set<String> OTHER_KRATIX_KINDS = java.util.Set.of(
-            "PromiseRelease", "Work", "WorkPlacement", "HealthRecord", "ResourceBinding", "DryRun", "Pipeline");
+    private static final java.util.Set<String> OTHER_KRATIX_KINDS =
+            java.util.Set.of("PromiseRelease", "Work", "WorkPlacement", "HealthRecord", "DryRun", "Pipeline");
 
     /** Kinds kbr reads; with another apiVersion than {@value #KRATIX_API_VERSION} they are a mistake. */
     private static final java.util.Set<String> KRATIX_KINDS =
@@ -152,6 +152,8 @@ public final class PlatformLoader {
         List<Promise> promises = new ArrayList<>();
         List<Destination> destinations = new ArrayList<>();
         List<StateStoreDefinition> stores = new ArrayList<>();
+        List<dev.kbr.model.PromiseRevision> revisions = new ArrayList<>();
+        List<dev.kbr.model.ResourceBinding> bindings = new ArrayList<>();
         List<YamlDocument> others = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
         for (YamlDocument doc : documents) {
@@ -184,6 +186,10 @@ public final class PlatformLoader {
                 switch (kind) {
                     case "Promise" -> mapper.promise().ifPresent(promises::add);
                     case "Destination" -> mapper.destination().ifPresent(destinations::add);
+                    case "PromiseRevision" ->
+                        new VersionMapper(doc, diagnostics).revision().ifPresent(revisions::add);
+                    case "ResourceBinding" ->
+                        new VersionMapper(doc, diagnostics).binding().ifPresent(bindings::add);
                     case "GitStateStore" ->
                         new StateStoreMapper(doc, diagnostics).gitStateStore().ifPresent(stores::add);
                     case "BucketStateStore" ->
@@ -220,6 +226,7 @@ public final class PlatformLoader {
             // Documents read alone (fromDocuments) may require Promises kept elsewhere.
             requirementsDefined(promises, diagnostics);
         }
+        VersionMapper.check(promises, revisions, bindings, wholePlatform, diagnostics);
         Platform withoutRequests = new Platform(promises, List.of(), destinations, stores);
         List<ResourceRequest> requests = new ArrayList<>();
         List<com.fasterxml.jackson.databind.node.ObjectNode> configMaps = new ArrayList<>();
@@ -255,7 +262,7 @@ public final class PlatformLoader {
                 .filter(known::contains)
                 .forEach(failed::add);
         return new Result(
-                new Platform(promises, requests, destinations, stores),
+                new Platform(promises, requests, destinations, stores, revisions, bindings),
                 diagnostics,
                 List.copyOf(failed),
                 ignored,

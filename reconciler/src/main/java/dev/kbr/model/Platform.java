@@ -10,17 +10,33 @@ import java.util.Optional;
  * @param requests resource requests found in the platform files, in file order
  * @param destinations Destinations, in file order
  * @param stateStores state stores of every kind (GitStateStores, BucketStateStores), in file order
+ * @param revisions the earlier revisions of Promises ({@code PromiseRevision} documents), in file
+ *     order; the latest revision of a Promise is the Promise itself
+ * @param bindings the {@code ResourceBinding} documents, in file order
  */
 public record Platform(
         List<Promise> promises,
         List<ResourceRequest> requests,
         List<Destination> destinations,
-        List<StateStoreDefinition> stateStores) {
+        List<StateStoreDefinition> stateStores,
+        List<PromiseRevision> revisions,
+        List<ResourceBinding> bindings) {
     public Platform {
         promises = List.copyOf(promises);
         requests = List.copyOf(requests);
         destinations = List.copyOf(destinations);
         stateStores = List.copyOf(stateStores);
+        revisions = List.copyOf(revisions);
+        bindings = List.copyOf(bindings);
+    }
+
+    /** A platform without PromiseRevisions and ResourceBindings. */
+    public Platform(
+            List<Promise> promises,
+            List<ResourceRequest> requests,
+            List<Destination> destinations,
+            List<StateStoreDefinition> stateStores) {
+        this(promises, requests, destinations, stateStores, List.of(), List.of());
     }
 
     public Optional<Promise> promise(String name) {
@@ -56,6 +72,90 @@ public record Platform(
                 promises,
                 requests,
                 destinations,
-                stateStores.stream().map(s -> s.withUrlFrom(overrides)).toList());
+                stateStores.stream().map(s -> s.withUrlFrom(overrides)).toList(),
+                revisions,
+                bindings);
+    }
+
+    /**
+     * Whether Promise {@code promise} has a revision of {@code version}: the Promise document's own
+     * version, or a {@code PromiseRevision} document's ({@code promiseRevisionByExactVersion} in
+     * Kratix's {@code dynamic_resource_request_controller.go}: exact string comparison).
+     */
+    public boolean hasRevision(String promise, String version) {
+        return promise(promise).map(p -> p.revisionVersion().equals(version)).orElse(false)
+                || revisions.stream()
+                        .anyMatch(r ->
+                                r.promiseName().equals(promise) && r.version().equals(version));
+    }
+
+    /** The binding of a request, if the platform has one. */
+    public Optional<ResourceBinding> binding(ObjectKey request) {
+        return bindings.stream().filter(b -> b.request().equals(request)).findFirst();
+    }
+
+    /**
+     * The Promise as a request, present or gone, sees it for its delete workflow: with the
+     * workflows of the {@code PromiseRevision} its binding pins, when the platform still has both;
+     * else the Promise itself. Kratix runs a request's delete workflow from the revision the
+     * request last applied ({@code getPromiseRevisionForDelete} in
+     * {@code dynamic_resource_request_controller.go}).
+     *
+     * @param request the request's key
+     * @return empty when the platform has no Promise of that name
+     */
+    public Optional<Promise> promiseAsBound(ObjectKey request) {
+        return promise(request.promise())
+                .map(promise -> binding(request)
+                        .flatMap(b -> revisions.stream()
+                                .filter(r -> r.promiseName().equals(promise.name())
+                                        && r.version().equals(b.version()))
+                                .findFirst())
+                        .map(r -> promise.withWorkflows(r.workflows()))
+                        .orElse(promise));
+    }
+
+    /**
+     * The revision a request of a platform Promise runs (Kratix's {@code fetchRevision}): the
+     * version its binding pins; the latest (the Promise document) when the binding says
+     * {@value ResourceBinding#LATEST} or there is no binding.
+     *
+     * @throws java.util.NoSuchElementException when the platform has no Promise of the request
+     */
+    public RevisionChoice revisionFor(ResourceRequest request) {
+        Promise promise = promise(request.promiseName()).orElseThrow();
+        Optional<ResourceBinding> binding =
+                binding(ObjectKey.request(request.promiseName(), request.namespace(), request.name()));
+        if (binding.isEmpty()
+                || binding.get().followsLatest()
+                || binding.get().version().equals(promise.revisionVersion())) {
+            return new RevisionChoice.Chosen(promise, promise.revisionVersion(), Optional.empty());
+        }
+        String version = binding.get().version();
+        Optional<PromiseRevision> revision = revisions.stream()
+                .filter(r ->
+                        r.promiseName().equals(promise.name()) && r.version().equals(version))
+                .findFirst();
+        if (revision.isPresent()) {
+            return new RevisionChoice.Chosen(
+                    promise.withWorkflows(revision.get().workflows()), version, revision);
+        }
+        List<String> known = new java.util.ArrayList<>();
+        known.add(promise.revisionVersion() + " (the Promise)");
+        revisions.stream()
+                .filter(r -> r.promiseName().equals(promise.name()))
+                .map(PromiseRevision::version)
+                .sorted()
+                .forEach(known::add);
+        return new RevisionChoice.Missing(
+                binding.get(),
+                Diagnostic.error(
+                        binding.get().at("spec.version"),
+                        "spec.version",
+                        "binds request " + request.displayName() + " to version " + version + " of Promise "
+                                + promise.name() + ", which has no such revision (it has " + String.join(", ", known)
+                                + "); the request is not reconciled and keeps what it delivered: add a"
+                                + " PromiseRevision of version " + version + " back, or set spec.version to"
+                                + " latest or to a version the Promise has"));
     }
 }

@@ -34,6 +34,12 @@ public record Promise(
     /** Label naming the Promise's version, compared by {@code requiredPromises}. */
     public static final String VERSION_LABEL = "kratix.io/promise-version";
 
+    /**
+     * The version of a Promise without {@value #VERSION_LABEL} ({@code UnversionedPromiseVersion}
+     * in Kratix's {@code internal/controller}).
+     */
+    public static final String UNVERSIONED = "not-set";
+
     public Promise {
         Objects.requireNonNull(name, "name");
         labels = Map.copyOf(labels);
@@ -50,5 +56,28 @@ public record Promise(
     /** The {@code kratix.io/promise-version} label, if set. */
     public Optional<String> version() {
         return Optional.ofNullable(labels.get(VERSION_LABEL));
+    }
+
+    /**
+     * The version of the revision this Promise document is: its {@value #VERSION_LABEL} label, or
+     * {@value #UNVERSIONED} (Kratix's {@code handlePromiseVersion}).
+     */
+    public String revisionVersion() {
+        return version().orElse(UNVERSIONED);
+    }
+
+    /** The same Promise with other workflows: how a request sees an earlier revision. */
+    public Promise withWorkflows(Workflows other) {
+        return new Promise(
+                name,
+                labels,
+                api,
+                dependencies,
+                other,
+                destinationSelectors,
+                requiredPromises,
+                document,
+                location,
+                lines);
     }
 }

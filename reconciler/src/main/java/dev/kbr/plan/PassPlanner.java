@@ -7,7 +7,9 @@ import dev.kbr.model.Diagnostic;
 import dev.kbr.model.ObjectKey;
 import dev.kbr.model.Platform;
 import dev.kbr.model.Promise;
+import dev.kbr.model.PromiseRevision;
 import dev.kbr.model.ResourceRequest;
+import dev.kbr.model.RevisionChoice;
 import dev.kbr.model.WorkId;
 import dev.kbr.model.WorkflowAction;
 import dev.kbr.model.WorkflowType;
@@ -37,6 +39,7 @@ final class PassPlanner {
     private final CachePolicy cachePolicy;
     private final Map<String, Duration> intervals = new HashMap<>();
     private final Map<String, JsonNode> promiseSpecs = new HashMap<>();
+    private final Map<String, JsonNode> revisionSpecs = new HashMap<>();
     private final List<Diagnostic> intervalWarnings = new ArrayList<>();
 
     PassPlanner(
@@ -62,6 +65,31 @@ final class PassPlanner {
             promiseSpecs.putIfAbsent(
                     promise.name(), Canonical.presorted(promise.document().path("spec")));
         }
+        for (PromiseRevision revision : platform.revisions()) {
+            ObjectNode spec = revision.document().objectNode();
+            spec.put("revision", revision.version());
+            spec.set("spec", revision.promiseSpec().deepCopy());
+            revisionSpecs.put(revisionKey(revision), Canonical.presorted(spec));
+        }
+    }
+
+    /**
+     * The Promise spec a request's input hash covers: its Promise's, or, for a request bound to an
+     * earlier revision, that revision's spec with its version. Requests that follow the latest
+     * hash as they did before Promise versions were read, so nothing re-runs for them; moving a
+     * binding to another revision changes the hash, which re-runs the request (as Kratix re-runs a
+     * request whose binding's version differs from the one it applied, resourcebinding_controller.go).
+     */
+    private JsonNode revisionSpec(ResourceRequest request) {
+        if (platform.revisionFor(request) instanceof RevisionChoice.Chosen chosen
+                && chosen.revision().isPresent()) {
+            return revisionSpecs.get(revisionKey(chosen.revision().get()));
+        }
+        return promiseSpecs.get(request.promiseName());
+    }
+
+    private static String revisionKey(PromiseRevision revision) {
+        return revision.promiseName() + "\n" + revision.version();
     }
 
     List<Diagnostic> intervalWarnings() {
@@ -131,8 +159,7 @@ final class PassPlanner {
             return new PassPlan.Entry(key, subject, new ObjectDecision.Invalid(), "");
         }
         Promise owner = platform.promise(request.promiseName()).orElseThrow();
-        String hash =
-                InputHash.of(WorkflowType.RESOURCE, promiseSpecs.get(owner.name()), validated.get(), destinations);
+        String hash = InputHash.of(WorkflowType.RESOURCE, revisionSpec(request), validated.get(), destinations);
         return new PassPlan.Entry(key, subject, runOrCached(whyRun(key, owner, validated.get(), hash)), hash);
     }
 

@@ -8,8 +8,11 @@ import java.util.function.Predicate;
 
 /**
  * Whether a Promise's {@code spec.requiredPromises} are met, as Kratix decides it before making the
- * Promise available ({@code promise_controller.go}: each required Promise installed, at the
- * required {@code kratix.io/promise-version} when one is named, and itself available).
+ * Promise available ({@code promise_controller.go} {@code evaluateRequirementAgainstRevisions}:
+ * each required Promise installed, with a revision of the required version when one is named, and
+ * itself available). A revision is the Promise document's own {@code kratix.io/promise-version} or
+ * a {@code PromiseRevision} document, so upgrading the required Promise past the version keeps the
+ * requirement met while the older revision is kept.
  */
 public final class RequiredPromises {
     private RequiredPromises() {}
@@ -30,10 +33,11 @@ public final class RequiredPromises {
                 return Optional.of("required Promise " + required.name() + " is not installed");
             }
             if (required.version().isPresent()
-                    && !required.version().equals(found.get().version())) {
+                    && !platform.hasRevision(required.name(), required.version().get())) {
                 return Optional.of("required Promise " + required.name() + " is not installed at version "
-                        + required.version().get() + " (it has "
-                        + found.get().version().orElse("no kratix.io/promise-version label") + ")");
+                        + required.version().get() + " (it is at "
+                        + found.get().version().orElse("no kratix.io/promise-version label")
+                        + " and has no PromiseRevision of that version)");
             }
             if (!available.test(required.name())) {
                 return Optional.of("required Promise " + required.name() + " is not available");

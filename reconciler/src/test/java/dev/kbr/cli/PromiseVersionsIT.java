@@ -1,0 +1,182 @@
+package dev.kbr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kbr.testsupport.StateRepo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Promise versions end to end through the CLI, with real pipeline containers (the Docker engine,
+ * {@code kbr.local/busybox-base} from {@code ci/build-fixture-images}) and a real bare Git state
+ * repo: Promise {@code things} at version v2, a PromiseRevision of v1 whose pipeline writes another
+ * ConfigMap, and requests bound to a revision by ResourceBindings, or not bound at all.
+ */
+class PromiseVersionsIT {
+    private static final String OUT = "worker/resources/team-a/things/";
+
+    @TempDir
+    Path tmp;
+
+    private StateRepo repo;
+    private Path platform;
+
+    @BeforeEach
+    void platformAndStateRepo() throws Exception {
+        repo = StateRepo.bare(Files.createDirectories(tmp.resolve("state")));
+        platform = Files.createDirectories(tmp.resolve("platform"));
+        Files.writeString(platform.resolve("store.yaml"), """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: GitStateStore
+                metadata: {name: default}
+                spec: {branch: main, url: unused}
+                ---
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Destination
+                metadata: {name: worker}
+                spec:
+                  path: worker
+                  stateStoreRef: {kind: GitStateStore, name: default}
+                """);
+        Files.writeString(platform.resolve("promise.yaml"), """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Promise
+                metadata:
+                  name: things
+                  labels: {kratix.io/promise-version: v2}
+                spec:
+                  api:
+                    apiVersion: apiextensions.k8s.io/v1
+                    kind: CustomResourceDefinition
+                    metadata: {name: things.test.kbr.dev}
+                    spec:
+                      group: test.kbr.dev
+                      names: {kind: Thing, plural: things, singular: thing}
+                      scope: Namespaced
+                      versions:
+                      - name: v1
+                        served: true
+                        storage: true
+                        schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+                """ + workflows("v2", ""));
+        Files.writeString(platform.resolve("revision-v1.yaml"), """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: PromiseRevision
+                metadata: {name: things-v1}
+                spec:
+                  promiseRef: {name: things}
+                  version: v1
+                  promiseSpec:
+                """ + workflows("v1", "  "));
+        for (String name : new String[] {"pinned", "floating"}) {
+            Files.writeString(platform.resolve("request-" + name + ".yaml"), """
+                    apiVersion: test.kbr.dev/v1
+                    kind: Thing
+                    metadata: {name: %s, namespace: team-a}
+                    spec: {}
+                    """.formatted(name));
+        }
+        bind("v1");
+    }
+
+    @Test
+    void aPinnedRequestGetsItsRevisionsOutputAndMovingTheBindingReRunsIt() throws Exception {
+        StateRepo.Run first = repo.kbr(platform, "apply");
+        assertThat(first.exitCode()).as(first.out()).isZero();
+        assertThat(repo.show(out("pinned"))).contains("madeBy: v1");
+        assertThat(repo.show(out("floating"))).contains("madeBy: v2");
+
+        StateRepo.Run again = repo.kbr(platform, "plan", "--detailed-exitcode");
+        assertThat(again.exitCode()).as(again.out()).isZero();
+
+        bind("latest");
+        StateRepo.Run upgrade = repo.kbr(platform, "apply");
+        assertThat(upgrade.exitCode()).as(upgrade.out()).isZero();
+        assertThat(upgrade.out()).containsPattern("pinned.*input changed").containsPattern("cached .*floating");
+        assertThat(repo.show(out("pinned"))).contains("madeBy: v2").doesNotContain("madeBy: v1");
+        assertThat(repo.git("rev-list", "--count", "main").strip()).isEqualTo("2");
+
+        StateRepo.Run clean = repo.kbr(platform, "plan", "--detailed-exitcode");
+        assertThat(clean.exitCode()).as(clean.out()).isZero();
+    }
+
+    @Test
+    void aBindingToARemovedRevisionFailsThatRequestOnlyAndDeletesNothing() throws Exception {
+        assertThat(repo.kbr(platform, "apply").exitCode()).isZero();
+        String before = repo.git("rev-parse", "main").strip();
+
+        Files.delete(platform.resolve("revision-v1.yaml"));
+        Files.writeString(platform.resolve("request-another.yaml"), """
+                apiVersion: test.kbr.dev/v1
+                kind: Thing
+                metadata: {name: another, namespace: team-a}
+                spec: {}
+                """);
+        StateRepo.Run broken = repo.kbr(platform, "apply");
+
+        assertThat(broken.exitCode()).as(broken.out()).isEqualTo(Main.ERROR);
+        assertThat(broken.out())
+                .contains("binding-pinned.yaml:5")
+                .contains("spec.version")
+                .contains("version v1 of Promise things, which has no such revision")
+                .contains("set spec.version to latest");
+        // kbr validate, which runs nothing, reports the same.
+        java.io.StringWriter checked = new java.io.StringWriter();
+        int validate = Main.run(
+                new java.io.PrintWriter(checked),
+                new java.io.PrintWriter(checked),
+                "validate",
+                "--platform",
+                platform.toString());
+        assertThat(validate).as(checked.toString()).isEqualTo(Main.ERROR);
+        assertThat(checked.toString()).contains("binding-pinned.yaml:5").contains("has no such revision");
+        // The other requests carry on: the new one is delivered in a new commit.
+        assertThat(repo.git("rev-parse", "main").strip()).isNotEqualTo(before);
+        assertThat(repo.show(out("another"))).contains("madeBy: v2");
+        // The failed request keeps what it delivered.
+        assertThat(repo.show(out("pinned"))).contains("madeBy: v1");
+        assertThat(repo.show(out("floating"))).contains("madeBy: v2");
+    }
+
+    private void bind(String version) throws Exception {
+        Files.writeString(platform.resolve("binding-pinned.yaml"), """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: ResourceBinding
+                metadata: {name: pinned-things, namespace: team-a}
+                spec:
+                  version: %s
+                  promiseRef: {name: things}
+                  resourceRef: {name: pinned, namespace: team-a}
+                """.formatted(version));
+    }
+
+    private static String out(String request) {
+        return OUT + request + "/make/5058f/cm.yaml";
+    }
+
+    /** A resource.configure pipeline writing ConfigMap {@code <request>} with {@code madeBy: <version>}. */
+    private static String workflows(String version, String indent) {
+        String script = "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: %s, namespace: team-a}\\n"
+                + "data: {madeBy: " + version + "}\\n' \"$KRATIX_OBJECT_NAME\" > /kratix/output/cm.yaml";
+        return """
+                  workflows:
+                    resource:
+                      configure:
+                      - apiVersion: platform.kratix.io/v1alpha1
+                        kind: Pipeline
+                        metadata: {name: make}
+                        spec:
+                          containers:
+                          - name: run
+                            image: kbr.local/busybox-base:v0.1.0
+                            imagePullPolicy: Never
+                            command: [sh, -c]
+                            args:
+                            - |
+                              %s
+                """.formatted(script).indent(indent.length());
+    }
+}
