@@ -366,6 +366,18 @@ public final class PlatformLoader {
     }
 
     /**
+     * The group, version and kind a Promise document's {@code spec.api} declares (its storage
+     * version, else its first), read without mapping the Promise, so also for a Promise that does
+     * not load.
+     *
+     * @param promise a {@code platform.kratix.io/v1alpha1 Promise} document
+     * @return empty when the API names no version or no kind
+     */
+    public static Optional<GroupVersionKind> declaredApi(JsonNode promise) {
+        return UnservedDocuments.declaredApi(promise);
+    }
+
+    /**
      * Maps a Promise document that is not in a platform file (e.g. the one kbr recorded before a
      * Promise was removed, to run its delete workflows).
      *

@@ -239,7 +239,7 @@ final class UnservedDocuments {
     }
 
     /** The group, version and kind a Promise document's API declares, read without mapping it. */
-    private static Optional<GroupVersionKind> declaredApi(JsonNode promise) {
+    static Optional<GroupVersionKind> declaredApi(JsonNode promise) {
         JsonNode crd = promise.path("spec").path("api").path("spec");
         JsonNode versions = crd.path("versions");
         if (!versions.isArray() || versions.isEmpty()) {

@@ -368,8 +368,9 @@ class CorpusExpectationsTest {
         GroupVersionKind gvk = GroupVersionKind.of(apiVersion, doc.kind());
         List<String> unloaded = documents.stream()
                 .filter(p -> p.repository().equals(doc.repository()) && isKratix(p, "Promise"))
-                .filter(p ->
-                        declaredApi(p.document().body()).filter(gvk::equals).isPresent())
+                .filter(p -> PlatformLoader.declaredApi(p.document().body())
+                        .filter(gvk::equals)
+                        .isPresent())
                 .map(Doc::id)
                 .toList();
         if (!unloaded.isEmpty()) {
@@ -377,26 +378,6 @@ class CorpusExpectationsTest {
         }
         return doc.kind() + "\tnot checked: no Promise in " + doc.repository() + " serves " + apiVersion + " "
                 + doc.kind();
-    }
-
-    /** The group/version/kind a Promise document's API declares, read without the loader. */
-    private static Optional<GroupVersionKind> declaredApi(JsonNode promise) {
-        JsonNode crd = promise.path("spec").path("api").path("spec");
-        JsonNode versions = crd.path("versions");
-        if (!versions.isArray() || versions.isEmpty()) {
-            return Optional.empty();
-        }
-        JsonNode version = versions.get(0);
-        for (JsonNode v : versions) {
-            if (v.path("storage").asBoolean(false)) {
-                version = v;
-                break;
-            }
-        }
-        return Optional.of(new GroupVersionKind(
-                crd.path("group").asText(),
-                version.path("name").asText(),
-                crd.path("names").path("kind").asText()));
     }
 
     private static boolean isKratix(Doc doc, String kind) {
