@@ -21,8 +21,10 @@ import java.util.Set;
  * every Promise and every resource request against its Promise's API, and returns what was found.
  * No container runs and no state store is opened, so it needs neither Docker nor credentials.
  *
- * <p>The requests of a Promise that has errors are not validated: the Promise's errors say what
- * to fix first, and a request is only as valid as the API it is checked against. What needs the
+ * <p>The requests of a Promise that has errors are not validated, and each says so in a warning
+ * naming the Promise: the Promise's errors say what to fix first, and a request is only as valid
+ * as the API it is checked against. (Requests of a Promise that did not even map get the same
+ * warning from {@link PlatformLoader}.) What needs the
  * state stores or the pass (state-store references, {@code requiredPromises} availability,
  * compound Promises' sub-requests) is left to {@code plan} and {@code apply}.
  */
@@ -85,10 +87,15 @@ public final class PlatformCheck {
         diagnostics.addAll(promises.diagnostics());
         Set<String> invalidPromises = promises.invalid();
         for (ResourceRequest request : platform.requests()) {
+            Promise promise = platform.promise(request.promiseName()).orElseThrow();
             if (invalidPromises.contains(request.promiseName())) {
+                diagnostics.add(Diagnostic.warning(
+                        request.location(),
+                        "",
+                        "not checked: its Promise " + promise.name() + " (" + promise.location()
+                                + ") failed to load: fix that Promise first"));
                 continue;
             }
-            Promise promise = platform.promise(request.promiseName()).orElseThrow();
             diagnostics.addAll(RevisionCheck.withBinding(
                             platform,
                             request,

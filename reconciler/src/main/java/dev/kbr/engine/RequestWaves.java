@@ -130,7 +130,9 @@ final class RequestWaves {
             } else if (next.producer().isEmpty()
                     || !next.producer().equals(Optional.ofNullable(producedBy.get(next.key())))) {
                 log.diagnostics.add(Diagnostic.error(
-                        request.location(),
+                        request.lines().lineOf("metadata.name") > 0
+                                ? request.location().atLine(request.lines().lineOf("metadata.name"))
+                                : request.location(),
                         "metadata.name",
                         "resource request " + request.displayName()
                                 + " is produced more than once in this pass; give each request a unique name"));

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
@@ -40,12 +41,13 @@ public final class PlatformLoader {
     public static final int MAX_DOCUMENT_CHARS = 1536 * 1024;
 
     /** Kinds of {@code platform.kratix.io} that kbr knows and does not read (Kratix writes them). */
-    private static final java.util.Set<String> OTHER_KRATIX_KINDS =
-            java.util.Set.of("PromiseRelease", "Work", "WorkPlacement", "HealthRecord", "DryRun", "Pipeline");
-
-    /** Kinds kbr reads; with another apiVersion than {@value #KRATIX_API_VERSION} they are a mistake. */
-    private static final java.util.Set<String> KRATIX_KINDS =
-            java.util.Set.of("Promise", "Destination", "GitStateStore", "BucketStateStore");
+    private static final java.util.Set<String> OTHER_KRATIX_KINDS = java.util.Set.of(
+            "PromiseRelease",
+            "Work",
+            "WorkPlacement",
+            "HealthRecord",
+            "DryRun",
+            "Pipeline");
 
     /** Optional settings file at the platform root. */
     public static final String SETTINGS_FILE = "kbr.yaml";
@@ -156,7 +158,10 @@ public final class PlatformLoader {
         List<dev.kbr.model.ResourceBinding> bindings = new ArrayList<>();
         List<YamlDocument> others = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
+        List<UnservedDocuments.FailedPromise> failedPromises = new ArrayList<>();
+        Map<SourceLocation, YamlDocument> byLocation = new HashMap<>();
         for (YamlDocument doc : documents) {
+            byLocation.put(doc.location(), doc);
             JsonNode body = doc.body();
             if (body.isNull()) {
                 continue;
@@ -184,7 +189,11 @@ public final class PlatformLoader {
             DocumentMapper mapper = new DocumentMapper(doc, diagnostics);
             if (KRATIX_API_VERSION.equals(apiVersion)) {
                 switch (kind) {
-                    case "Promise" -> mapper.promise().ifPresent(promises::add);
+                    case "Promise" ->
+                        mapper.promise()
+                                .ifPresentOrElse(
+                                        promises::add,
+                                        () -> failedPromises.add(UnservedDocuments.FailedPromise.of(doc)));
                     case "Destination" -> mapper.destination().ifPresent(destinations::add);
                     case "PromiseRevision" ->
                         new VersionMapper(doc, diagnostics).revision().ifPresent(revisions::add);
@@ -200,58 +209,59 @@ public final class PlatformLoader {
                         if (OTHER_KRATIX_KINDS.contains(kind)) {
                             ignored.add(doc.location().file() + ": " + apiVersion + " " + kind);
                         } else {
-                            diagnostics.add(
-                                    Diagnostic.error(
-                                            doc.at("kind"),
-                                            "kind",
-                                            "is " + kind + ", not a kind of " + KRATIX_API_VERSION
-                                                    + "; use Promise, Destination, GitStateStore or BucketStateStore (kinds are case-sensitive)"));
+                            // Kratix allows any group for a Promise's API, this one too.
+                            others.add(doc);
                         }
                     }
                 }
-            } else if (KRATIX_KINDS.contains(kind) || apiVersion.startsWith("platform.kratix.io/")) {
-                diagnostics.add(Diagnostic.error(
-                        doc.at("apiVersion"),
-                        "apiVersion",
-                        "is " + apiVersion + "; kbr reads " + kind + " only as " + KRATIX_API_VERSION
-                                + ", fix the apiVersion"));
             } else {
                 others.add(doc);
             }
         }
-        unique(promises, Promise::name, Promise::location, "Promise", diagnostics);
-        unique(destinations, Destination::name, Destination::location, "Destination", diagnostics);
-        uniqueStores(stores, diagnostics);
+        // Duplicates are reported where their names are written.
+        Function<SourceLocation, SourceLocation> nameAt = location -> Optional.ofNullable(byLocation.get(location))
+                .map(doc -> doc.at("metadata.name"))
+                .orElse(location);
+        Names names = new Names(nameAt, diagnostics);
+        names.unique(promises, Promise::name, Promise::location, "Promise")
+                .forEach(p -> failedPromises.add(UnservedDocuments.FailedPromise.of(p)));
+        names.unique(destinations, Destination::name, Destination::location, "Destination");
+        names.uniqueStores(stores);
         if (wholePlatform) {
             // Documents read alone (fromDocuments) may require Promises kept elsewhere.
             requirementsDefined(promises, diagnostics);
         }
         VersionMapper.check(promises, revisions, bindings, wholePlatform, diagnostics);
         Platform withoutRequests = new Platform(promises, List.of(), destinations, stores);
+        UnservedDocuments unserved = new UnservedDocuments(promises, failedPromises);
         List<ResourceRequest> requests = new ArrayList<>();
         List<com.fasterxml.jackson.databind.node.ObjectNode> configMaps = new ArrayList<>();
         for (YamlDocument doc : others) {
             Optional<ResourceRequest> request = asRequest(withoutRequests, doc, diagnostics);
             if (request.isPresent()) {
                 requests.add(request.get());
-            } else if (nearMiss(withoutRequests, doc, diagnostics)) {
                 continue;
-            } else {
-                if (isConfigMap(doc)) {
-                    // Not Kratix's nor a request, so not validated; but pipelines may read it.
-                    configMaps.add((com.fasterxml.jackson.databind.node.ObjectNode) doc.body());
-                }
-                ignored.add(doc.location().file() + ": "
-                        + doc.body().path("apiVersion").asText() + " "
-                        + doc.body().path("kind").asText());
             }
+            if (withoutRequests.promiseServing(gvkOf(doc)).isPresent()) {
+                // A malformed request: asRequest said why.
+                continue;
+            }
+            Optional<Diagnostic> verdict = unserved.verdict(doc);
+            if (verdict.isPresent()) {
+                diagnostics.add(verdict.get());
+                continue;
+            }
+            if (isConfigMap(doc)) {
+                // Not Kratix's nor a request, so not validated; but pipelines may read it.
+                configMaps.add((com.fasterxml.jackson.databind.node.ObjectNode) doc.body());
+            }
+            ignored.add(doc.location().file() + ": " + gvkOf(doc));
         }
-        unique(
+        names.unique(
                 requests,
                 r -> r.promiseName() + "/" + r.namespace() + "/" + r.name(),
                 ResourceRequest::location,
-                "resource request",
-                diagnostics);
+                "resource request");
         // Any error in a file (not only broken YAML) may hide an object defined there, so what
         // looks gone must not be deleted: the file counts as failed.
         java.util.Set<String> failed = new java.util.TreeSet<>(filesWithErrors);
@@ -308,34 +318,9 @@ public final class PlatformLoader {
         return body.isObject() && (body.has("metadata") || body.has("kind"));
     }
 
-    /**
-     * A document no Promise serves, but whose group or kind one serves, is a request with a typo
-     * in its apiVersion or kind; read as "not a request" it would make the request look deleted.
-     *
-     * @return true when an error was added
-     */
-    private static boolean nearMiss(Platform platform, YamlDocument doc, List<Diagnostic> diagnostics) {
-        GroupVersionKind gvk = GroupVersionKind.of(
+    private static GroupVersionKind gvkOf(YamlDocument doc) {
+        return GroupVersionKind.of(
                 doc.body().path("apiVersion").asText(), doc.body().path("kind").asText());
-        for (Promise promise : platform.promises()) {
-            if (promise.api().isEmpty()) {
-                continue;
-            }
-            GroupVersionKind served = promise.api().get().gvk();
-            boolean sameGroup = served.group().equals(gvk.group());
-            boolean sameKind = served.kind().equalsIgnoreCase(gvk.kind());
-            if (sameGroup || sameKind) {
-                String field = sameGroup && !served.kind().equals(gvk.kind()) ? "kind" : "apiVersion";
-                diagnostics.add(Diagnostic.error(
-                        doc.at(field),
-                        field,
-                        "no Promise serves " + gvk.apiVersion() + " " + gvk.kind() + "; Promise " + promise.name()
-                                + " serves " + served.apiVersion() + " " + served.kind() + ", fix the " + field
-                                + " (apiVersion and kind are case-sensitive)"));
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -386,6 +371,18 @@ public final class PlatformLoader {
     }
 
     /**
+     * The group, version and kind a Promise document's {@code spec.api} declares (its storage
+     * version, else its first), read without mapping the Promise, so also for a Promise that does
+     * not load.
+     *
+     * @param promise a {@code platform.kratix.io/v1alpha1 Promise} document
+     * @return empty when the API names no version or no kind
+     */
+    public static Optional<GroupVersionKind> declaredApi(JsonNode promise) {
+        return UnservedDocuments.declaredApi(promise);
+    }
+
+    /**
      * Maps a Promise document that is not in a platform file (e.g. the one kbr recorded before a
      * Promise was removed, to run its delete workflows).
      *
@@ -399,53 +396,6 @@ public final class PlatformLoader {
                         new YamlDocument(SourceLocation.of(description), document, dev.kbr.model.LineMap.empty()),
                         diagnostics)
                 .promise();
-    }
-
-    private static <T> void unique(
-            List<T> items,
-            java.util.function.Function<T, String> key,
-            java.util.function.Function<T, SourceLocation> where,
-            String what,
-            List<Diagnostic> diagnostics) {
-        Map<String, T> seen = new HashMap<>();
-        List<T> duplicates = new ArrayList<>();
-        for (T item : items) {
-            T first = seen.putIfAbsent(key.apply(item), item);
-            if (first != null) {
-                duplicates.add(item);
-                diagnostics.add(Diagnostic.error(
-                        where.apply(item),
-                        "metadata.name",
-                        what + " " + key.apply(item) + " is already defined at " + where.apply(first)
-                                + "; names must be unique, remove or rename one"));
-            }
-        }
-        items.removeAll(duplicates);
-    }
-
-    /**
-     * One state store per name, whatever its kind: Kratix would allow a GitStateStore and a
-     * BucketStateStore of the same name, but {@code --state-url NAME=URL}, reports and records
-     * name a store by its name alone.
-     */
-    private static void uniqueStores(List<StateStoreDefinition> stores, List<Diagnostic> diagnostics) {
-        Map<String, StateStoreDefinition> seen = new HashMap<>();
-        List<StateStoreDefinition> duplicates = new ArrayList<>();
-        for (StateStoreDefinition store : stores) {
-            StateStoreDefinition first = seen.putIfAbsent(store.name(), store);
-            if (first != null) {
-                duplicates.add(store);
-                diagnostics.add(Diagnostic.error(
-                        store.location(),
-                        "metadata.name",
-                        store.kind() + " " + store.name() + " is already defined at " + first.location()
-                                + (first.kind().equals(store.kind())
-                                        ? "; names must be unique, remove or rename one"
-                                        : " as a " + first.kind() + "; kbr names state stores by name alone"
-                                                + " (--state-url, reports), so rename one")));
-            }
-        }
-        stores.removeAll(duplicates);
     }
 
     private static List<PathMatcher> excludes(PlatformFiles tree, List<Diagnostic> diagnostics) throws IOException {

@@ -74,7 +74,9 @@ public record PromiseOrder(List<List<Promise>> levels, List<Diagnostic> cycles, 
         }
         if (!visiting.add(promise.name())) {
             cycles.add(Diagnostic.error(
-                    promise.location(),
+                    promise.lines().lineOf("spec.requiredPromises") > 0
+                            ? promise.location().atLine(promise.lines().lineOf("spec.requiredPromises"))
+                            : promise.location(),
                     "spec.requiredPromises",
                     "Promise " + promise.name()
                             + " requires itself through a cycle of requiredPromises; break the cycle"));

@@ -72,6 +72,10 @@ class ValidateCommandTest {
                       - {name: configure, image: registry.invalid/never-pulled:v1}
             """;
 
+    private static String request(String apiVersion, String kind, String name) {
+        return "apiVersion: " + apiVersion + "\nkind: " + kind + "\nmetadata: {name: " + name + "}\nspec: {}\n";
+    }
+
     private static void write(Path root, String file, String text) throws IOException {
         Path path = root.resolve(file);
         Files.createDirectories(path.getParent());
@@ -175,7 +179,7 @@ class ValidateCommandTest {
     }
 
     @Test
-    void skipsTheRequestsOfAnInvalidPromise(@TempDir Path root) throws IOException {
+    void skipsTheRequestsOfAnInvalidPromiseSayingWhich(@TempDir Path root) throws IOException {
         write(
                 root,
                 "promises/thing.yaml",
@@ -190,11 +194,71 @@ class ValidateCommandTest {
         Run run = kbr("validate", "--platform", root.toString());
 
         assertThat(run.code()).isEqualTo(Main.ERROR);
-        assertThat(run.lines()).hasSize(2);
+        assertThat(run.lines()).hasSize(3);
         assertThat(run.lines().get(0))
                 .startsWith("promises/thing.yaml:28: error: spec.api.spec.versions[0].schema.openAPIV3Schema.properties"
                         + ".spec.x-kubernetes-validations[0].rule: \"self.tier !=\" does not compile: ");
-        assertThat(run.lines().get(1)).isEqualTo("1 error, 0 warnings in 2 files");
+        assertThat(run.lines().get(1))
+                .isEqualTo("requests/a.yaml:1: warning: not checked: its Promise thing (promises/thing.yaml:1) failed"
+                        + " to load: fix that Promise first");
+        assertThat(run.lines().get(2)).isEqualTo("1 error, 1 warning in 2 files");
+    }
+
+    @Test
+    void hintsOnlyAtLikelyTyposAndSaysWhyOtherRequestsWereNotChecked(@TempDir Path root) throws IOException {
+        write(root, "promises/thing.yaml", PROMISE);
+        // A Promise of Kratix's own group, and one that fails to load.
+        write(
+                root,
+                "promises/database.yaml",
+                PROMISE.replace("name: thing\n", "name: database\n")
+                        .replace("things.test.kbr.dev", "databases.platform.kratix.io")
+                        .replace("group: test.kbr.dev", "group: platform.kratix.io")
+                        .replace(
+                                "{kind: Thing, plural: things, singular: thing}", "{kind: Database, plural: databases}")
+                        .replace("name: v1\n", "name: v1alpha1\n"));
+        write(
+                root,
+                "promises/broken.yaml",
+                PROMISE.replace("name: thing\n", "name: broken\n")
+                                .replace("things.test.kbr.dev", "brokens.broken.kbr.dev")
+                                .replace("group: test.kbr.dev", "group: broken.kbr.dev")
+                        + "  requiredPromises: oops\n");
+        write(root, "requests/database.yaml", request("platform.kratix.io/v1alpha1", "Database", "db"));
+        write(root, "requests/typo.yaml", request("test.kbr.dev/v1", "thing", "typo"));
+        write(root, "requests/of-broken.yaml", request("broken.kbr.dev/v1", "Thing", "b"));
+        // An operator's own resource in a pipeline's templates, and the same name twice.
+        write(root, "promises/thing/configure-pipeline/resources/operator.yaml", """
+                apiVersion: things.example.com/v2
+                kind: thing
+                metadata: {name: operated}
+                """);
+        String twice = """
+                apiVersion: test.kbr.dev/v1
+                kind: Thing
+                metadata:
+                  namespace: default
+                  name: typo-free
+                spec: {tier: large}
+                """;
+        write(root, "requests/twice.yaml", twice + "---\n" + twice);
+
+        Run run = kbr("validate", "--platform", root.toString());
+
+        assertThat(run.code()).isEqualTo(Main.ERROR);
+        assertThat(run.lines())
+                .containsExactly(
+                        "promises/broken.yaml:40: error: spec.requiredPromises: must be a list of {name, version}, not"
+                                + " a string",
+                        "requests/of-broken.yaml:1: warning: not checked: its Promise broken (promises/broken.yaml:1)"
+                                + " failed to load: fix that Promise first",
+                        "requests/twice.yaml:12 (document 2): error: metadata.name: resource request"
+                                + " thing/default/typo-free is already defined at requests/twice.yaml:5; names must be"
+                                + " unique, remove or rename one",
+                        "requests/typo.yaml:2: error: kind: is thing, which nothing serves in test.kbr.dev/v1; did you"
+                                + " mean Thing (served by Promise thing)? Kinds are case-sensitive. Fix the kind, or if"
+                                + " this is no request, move it out of the platform folder or exclude it in kbr.yaml",
+                        "3 errors, 1 warning in 8 files");
     }
 
     @Test
@@ -226,12 +290,21 @@ class ValidateCommandTest {
                         "kratix/config/samples/platform_v1alpha1_promise.yaml:8: error: spec.api.kind: must be"
                                 + " CustomResourceDefinition (apiVersion apiextensions.k8s.io/v1)",
                         // The same Promise name in several files of one platform.
-                        "kratix-examples/promise-terraform-aws-buckets/promise.yaml:1: error: metadata.name: Promise s3"
-                                + " is already defined at kratix-examples/promise-s3-hcp/promise.yaml:1; names must be"
+                        "kratix-examples/promise-terraform-aws-buckets/promise.yaml:6: error: metadata.name: Promise s3"
+                                + " is already defined at kratix-examples/promise-s3-hcp/promise.yaml:4; names must be"
                                 + " unique, remove or rename one",
+                        // Its requests are not checked, and say why.
+                        "kratix-examples/promise-terraform-aws-buckets/backend-resource.yaml:1: warning: not checked:"
+                                + " its Promise s3 (kratix-examples/promise-terraform-aws-buckets/promise.yaml:1) failed"
+                                + " to load: fix that Promise first",
+                        "kratix-marketplace/sql/gcp/resource-request.yaml:1: warning: not checked: its Promise sql"
+                                + " (kratix-marketplace/sql/azure/promise.yaml:1) and Promise sql"
+                                + " (kratix-marketplace/sql/gcp/promise.yaml:1) failed to load: fix those Promises first",
                         "kratix-marketplace/mongodb/resource-request.yaml:5: error: spec.users: is required by Promise"
                                 + " mongodb but missing; add spec.users");
         assertThat(run.out()).doesNotContain("not supported by kbr yet");
+        // Every document of the corpus is a real one: no guess at a typo holds for any of them.
+        assertThat(run.out()).doesNotContain("did you mean").doesNotContain("fix the kind");
         assertThat(run.lines().get(run.lines().size() - 1)).matches("\\d+ errors, \\d+ warnings in \\d+ files");
         assertThat(run.lines().subList(0, run.lines().size() - 1))
                 .allSatisfy(

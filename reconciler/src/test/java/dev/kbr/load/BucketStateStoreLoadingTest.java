@@ -116,8 +116,8 @@ class BucketStateStoreLoadingTest {
                 """);
         assertThat(PlatformLoader.load(dir).diagnostics())
                 .extracting(Object::toString)
-                .containsExactly("b.yaml:1: error: metadata.name: BucketStateStore default is already defined at"
-                        + " a.yaml:1 as a GitStateStore; kbr names state stores by name alone (--state-url, reports),"
+                .containsExactly("b.yaml:3: error: metadata.name: BucketStateStore default is already defined at"
+                        + " a.yaml:3 as a GitStateStore; kbr names state stores by name alone (--state-url, reports),"
                         + " so rename one");
     }
 }

@@ -229,11 +229,16 @@ class PlatformLoaderTest {
                 + "spec: {url: /tmp/x}\n";
         Files.writeString(dir.resolve("a.yaml"), store);
         Files.writeString(dir.resolve("b.yaml"), store);
+        Files.writeString(dir.resolve("p1.yaml"), promise("p", "example.com", "v1", "One"));
+        Files.writeString(dir.resolve("p2.yaml"), "# the same name\n" + promise("p", "example.com", "v1", "One"));
         var result = PlatformLoader.load(dir);
         assertThat(result.diagnostics())
-                .singleElement()
-                .satisfies(d -> assertThat(d.toString())
-                        .startsWith("b.yaml:1: error: metadata.name: GitStateStore s is already defined at a.yaml:1"));
+                .extracting(Diagnostic::toString)
+                .containsExactly(
+                        "b.yaml:3: error: metadata.name: GitStateStore s is already defined at a.yaml:3; names must be"
+                                + " unique, remove or rename one",
+                        "p2.yaml:5: error: metadata.name: Promise p is already defined at p1.yaml:4; names must be"
+                                + " unique, remove or rename one");
     }
 
     @Test
@@ -278,6 +283,36 @@ class PlatformLoaderTest {
                 .filter(Diagnostic::isError)
                 .map(Diagnostic::toString)
                 .toList();
+    }
+
+    /** A Promise serving {@code group/version kind}, with a schema that takes any spec. */
+    private static String promise(String name, String group, String version, String kind) {
+        return """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Promise
+                metadata:
+                  name: %s
+                spec:
+                  api:
+                    apiVersion: apiextensions.k8s.io/v1
+                    kind: CustomResourceDefinition
+                    metadata: {name: %s.%s}
+                    spec:
+                      group: %s
+                      names: {kind: %s, plural: %s}
+                      scope: Namespaced
+                      versions:
+                      - name: %s
+                        served: true
+                        storage: true
+                        schema:
+                          openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+                """.formatted(name, kind.toLowerCase(), group, group, kind, kind.toLowerCase(), version);
+    }
+
+    private static String request(String apiVersion, String kind, String name) {
+        return "apiVersion: " + apiVersion + "\nkind: " + kind + "\nmetadata: {name: " + name
+                + ", namespace: default}\nspec: {}\n";
     }
 
     private static String destination(String name, String path) {
@@ -329,10 +364,11 @@ class PlatformLoaderTest {
     }
 
     @Test
-    void anObjectThatLostItsApiVersionOrKindOrHasAnUnknownKratixKindIsAnError(@TempDir Path dir) throws IOException {
+    void anObjectThatLostItsKindIsAnErrorAndAKratixKindTypoGetsAHint(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("a.yaml"), destination("d", "d").replace("kind: Destination\n", ""));
         Files.writeString(dir.resolve("b.yaml"), destination("e", "e").replace("Destination", "Destinaton"));
         Files.writeString(dir.resolve("c.yaml"), destination("f", "f").replace("v1alpha1", "v1alpha2"));
+        Files.writeString(dir.resolve("d.yaml"), destination("g", "g").replace("platform.", "platfom."));
         // Plain YAML that is no Kubernetes object (a Helm values file) is still only a warning.
         Files.writeString(dir.resolve("values.yaml"), "replicas: 3\nimage: {tag: x}\n");
         var result = PlatformLoader.load(dir);
@@ -340,15 +376,39 @@ class PlatformLoaderTest {
                 .containsExactly(
                         "a.yaml:1: error: kind: is missing; this document has metadata (or a kind or apiVersion), so it"
                                 + " is read as a Kubernetes object: give it apiVersion and kind as strings",
-                        "b.yaml:2: error: kind: is Destinaton, not a kind of platform.kratix.io/v1alpha1; use Promise,"
-                                + " Destination, GitStateStore or BucketStateStore (kinds are case-sensitive)",
-                        "c.yaml:1: error: apiVersion: is platform.kratix.io/v1alpha2; kbr reads Destination only as"
-                                + " platform.kratix.io/v1alpha1, fix the apiVersion");
-        assertThat(result.filesWithErrors()).containsExactly("a.yaml", "b.yaml", "c.yaml");
+                        "b.yaml:2: error: kind: is Destinaton, which nothing serves in platform.kratix.io/v1alpha1;"
+                                + " did you mean Destination (served by Kratix)? Fix the kind, or if this is no"
+                                + " request, move it out of the platform folder or exclude it in kbr.yaml",
+                        "c.yaml:1: error: apiVersion: is platform.kratix.io/v1alpha2, but Kratix serves Destination"
+                                + " only as platform.kratix.io/v1alpha1 and no Promise serves platform.kratix.io/v1alpha2"
+                                + " Destination; fix the apiVersion",
+                        "d.yaml:1: error: apiVersion: is platfom.kratix.io/v1alpha1, which serves no Destination;"
+                                + " did you mean platform.kratix.io/v1alpha1 (Destination served by Kratix)? Fix the"
+                                + " apiVersion, or if this is no request, move it out of the platform folder or"
+                                + " exclude it in kbr.yaml");
+        assertThat(result.filesWithErrors()).containsExactly("a.yaml", "b.yaml", "c.yaml", "d.yaml");
     }
 
     @Test
-    void aRequestWithATypoInItsApiVersionOrKindIsAnErrorNotSilentlyIgnored(@TempDir Path dir) throws IOException {
+    void aPromiseMayServeItsRequestsInThePlatformKratixIoGroup(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("db.yaml"), promise("db", "platform.kratix.io", "v1alpha1", "Database"));
+        Files.writeString(dir.resolve("cache.yaml"), promise("cache", "platform.kratix.io", "v1", "Cache"));
+        Files.writeString(dir.resolve("r1.yaml"), request("platform.kratix.io/v1alpha1", "Database", "one"));
+        Files.writeString(dir.resolve("r2.yaml"), request("platform.kratix.io/v1", "Cache", "two"));
+        // Kratix kinds kbr leaves to other readers are no unknown kinds either.
+        Files.writeString(
+                dir.resolve("kratix.yaml"),
+                "apiVersion: platform.kratix.io/v1alpha1\nkind: PromiseRevision\nmetadata: {name: x}\n---\n"
+                        + "apiVersion: platform.kratix.io/v1alpha1\nkind: HealthRecord\nmetadata: {name: y}\n");
+        var result = PlatformLoader.load(dir);
+        assertThat(result.diagnostics()).isEmpty();
+        assertThat(result.platform().requests())
+                .extracting(r -> r.promiseName() + "/" + r.name())
+                .containsExactlyInAnyOrder("db/one", "cache/two");
+    }
+
+    @Test
+    void aRequestWithATypoInItsApiVersionOrKindGetsADidYouMean(@TempDir Path dir) throws IOException {
         Path seeds = SharedFiles.repoRoot().resolve("fixtures/platforms/seeds");
         Files.createDirectories(dir.resolve("p"));
         Files.copy(seeds.resolve("promises/redis/promise.yaml"), dir.resolve("p/redis.yaml"));
@@ -356,15 +416,83 @@ class PlatformLoaderTest {
         Files.writeString(dir.resolve("r1.yaml"), request.replace("mygroup.org/v1alpha1", "mygroup.org/v1"));
         Files.writeString(dir.resolve("r2.yaml"), request.replace("kind: Redis", "kind: redis"));
         Files.writeString(dir.resolve("r3.yaml"), request.replace("mygroup.org/", "mygroup.orgg/"));
+        Files.writeString(dir.resolve("r4.yaml"), request.replace("kind: Redis", "kind: Rediss"));
+        // Two edits away, another group, or a kind of a pipeline's own folder: no guess.
+        Files.writeString(dir.resolve("r5.yaml"), request.replace("kind: Redis", "kind: Radix"));
+        Files.writeString(dir.resolve("r6.yaml"), request.replace("mygroup.org/v1alpha1", "redis.io/v1"));
+        Files.createDirectories(dir.resolve("redis/configure-pipeline/resources"));
+        Files.writeString(
+                dir.resolve("redis/configure-pipeline/resources/r7.yaml"),
+                request.replace("kind: Redis", "kind: redis"));
         var result = PlatformLoader.load(dir);
         assertThat(result.platform().requests()).isEmpty();
         assertThat(errors(dir))
-                .hasSize(3)
-                .allSatisfy(e -> assertThat(e)
-                        .contains("no Promise serves")
-                        .contains("Promise redis serves" + " mygroup.org/v1alpha1 Redis"));
-        assertThat(errors(dir).get(1)).startsWith("r2.yaml:2: error: kind:");
-        assertThat(result.filesWithErrors()).containsExactly("r1.yaml", "r2.yaml", "r3.yaml");
+                .containsExactly(
+                        "r1.yaml:1: error: apiVersion: is mygroup.org/v1, which serves no Redis; did you mean"
+                                + " mygroup.org/v1alpha1 (Redis served by Promise redis)? Fix the apiVersion, or if this"
+                                + " is no request, move it out of the platform folder or exclude it in kbr.yaml",
+                        "r2.yaml:2: error: kind: is redis, which nothing serves in mygroup.org/v1alpha1; did you mean"
+                                + " Redis (served by Promise redis)? Kinds are case-sensitive. Fix the kind, or if this"
+                                + " is no request, move it out of the platform folder or exclude it in kbr.yaml",
+                        "r3.yaml:1: error: apiVersion: is mygroup.orgg/v1alpha1, which serves no Redis; did you mean"
+                                + " mygroup.org/v1alpha1 (Redis served by Promise redis)? Fix the apiVersion, or if"
+                                + " this is no request, move it out of the platform folder or exclude it in kbr.yaml",
+                        "r4.yaml:2: error: kind: is Rediss, which nothing serves in mygroup.org/v1alpha1; did you mean"
+                                + " Redis (served by Promise redis)? Fix the kind, or if this is no request, move it"
+                                + " out of the platform folder or exclude it in kbr.yaml");
+        assertThat(result.filesWithErrors()).containsExactly("r1.yaml", "r2.yaml", "r3.yaml", "r4.yaml");
+        assertThat(result.ignored())
+                .containsExactly(
+                        "r5.yaml: mygroup.org/v1alpha1 Radix",
+                        "r6.yaml: redis.io/v1 Redis",
+                        "redis/configure-pipeline/resources/r7.yaml: mygroup.org/v1alpha1 redis");
+    }
+
+    @Test
+    void anOperatorsOwnResourceIsNotTakenForARequestOfAPromiseServingItsNameElsewhere(@TempDir Path dir)
+            throws IOException {
+        Files.writeString(
+                dir.resolve("jenkins.yaml"), promise("jenkins", "marketplace.kratix.io", "v1alpha1", "jenkins"));
+        Files.createDirectories(dir.resolve("jenkins/internal/configure-pipeline/resources"));
+        Files.writeString(
+                dir.resolve("jenkins/internal/configure-pipeline/resources/instance.yaml"),
+                request("jenkins.io/v1alpha2", "Jenkins", "example"));
+        Files.writeString(dir.resolve("instance.yaml"), request("jenkins.io/v1alpha2", "Jenkins", "example"));
+        var result = PlatformLoader.load(dir);
+        assertThat(result.diagnostics()).isEmpty();
+        assertThat(result.ignored()).hasSize(2);
+    }
+
+    @Test
+    void aGroupSharedBySeveralPromisesGetsNoGuessForKindsNoneServes(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("p1.yaml"), promise("redis", "marketplace.kratix.io", "v1alpha1", "redis"));
+        Files.writeString(dir.resolve("p2.yaml"), promise("s3", "marketplace.kratix.io", "v1alpha1", "bucket"));
+        Files.writeString(dir.resolve("r1.yaml"), request("marketplace.kratix.io/v1alpha1", "bucket", "valid"));
+        // Served by a Promise kept elsewhere (slack), or with a kind close to one served here.
+        Files.writeString(dir.resolve("r2.yaml"), request("marketplace.kratix.io/v1alpha1", "slack", "other"));
+        Files.writeString(dir.resolve("r3.yaml"), request("marketplace.kratix.io/v1alpha1", "buckets", "near"));
+        var result = PlatformLoader.load(dir);
+        assertThat(result.diagnostics()).isEmpty();
+        assertThat(result.platform().requests()).extracting(r -> r.name()).containsExactly("valid");
+    }
+
+    @Test
+    void theRequestsOfAPromiseThatFailedToLoadSaySo(@TempDir Path dir) throws IOException {
+        String broken = "  requiredPromises: oops\n";
+        Files.writeString(dir.resolve("one.yaml"), promise("one", "example.com", "v1", "One") + broken);
+        Files.writeString(dir.resolve("two-a.yaml"), promise("two", "example.com", "v1", "Two") + broken);
+        Files.writeString(dir.resolve("two-b.yaml"), promise("two", "example.com", "v1", "Two") + broken);
+        Files.writeString(dir.resolve("r1.yaml"), request("example.com/v1", "One", "a"));
+        Files.writeString(dir.resolve("r2.yaml"), request("example.com/v1", "Two", "b"));
+        var result = PlatformLoader.load(dir);
+        assertThat(result.diagnostics())
+                .filteredOn(d -> d.location().file().startsWith("r"))
+                .extracting(Diagnostic::toString)
+                .containsExactly(
+                        "r1.yaml:1: warning: not checked: its Promise one (one.yaml:1) failed to load: fix that Promise"
+                                + " first",
+                        "r2.yaml:1: warning: not checked: its Promise two (two-a.yaml:1) and Promise two"
+                                + " (two-b.yaml:1) failed to load: fix those Promises first");
     }
 
     @Test

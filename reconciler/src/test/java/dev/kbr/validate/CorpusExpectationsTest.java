@@ -3,6 +3,7 @@ package dev.kbr.validate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kbr.engine.PlatformCheck;
 import dev.kbr.load.PlatformLoader;
 import dev.kbr.load.YamlDocument;
 import dev.kbr.load.YamlReader;
@@ -41,6 +42,12 @@ import org.junit.jupiter.api.Test;
  * {@code " || "} ({@code vs <promise file>: } before each verdict when several Promises serve the
  * kind), or says why the document is not checked.
  *
+ * <p>After those rows, the file holds what {@code kbr validate} says of the whole of {@code
+ * corpus/syntasso} as one platform ({@link PlatformCheck}), one line per diagnostic: the hints that
+ * guess at a typo meet every real document there. Every error row is preceded by a {@code # why:}
+ * comment saying why it is right (the test fails without one, except for files that are no YAML
+ * at all); regeneration keeps those comments before the rows they explain.
+ *
  * <p>Regenerate with {@code mvn -B -q test -Dtest=CorpusExpectationsTest
  * -Dkbr.updateCorpusExpectations=true -Dsurefire.failIfNoSpecifiedTests=false}, then review the
  * diff.
@@ -72,6 +79,12 @@ import org.junit.jupiter.api.Test;
  * and their rows say they are not valid YAML or not Kubernetes objects. No verdict of a YAML
  * document changed when they arrived.
  *
+ * <p><b>Reviewed by hand</b> (2026-12-06), when the whole-platform rows were added: no row guesses
+ * at a typo any more (before, 20 "fix the kind" / "fix the apiVersion" hints were wrong for every one
+ * of these documents: requests of Promises kept in other repos, pipeline resources, Namespaces);
+ * each {@code metadata.name} error points at the line of the name in both files; requests of a
+ * Promise that failed to load (its errors, or its name taken) say which Promise, at which file.
+ *
  * <p>{@code not checked} rows are documents no Promise of their repository serves (or whose
  * Promise did not load), Kratix kinds kbr does not read, and pipeline-contract files that are not
  * Kubernetes objects. INDEX.md's request table also matches across repositories (the
@@ -87,6 +100,12 @@ class CorpusExpectationsTest {
 
     private static final String EXPECTATIONS = "reconciler/src/test/resources/corpus-expectations.txt";
     private static final String SEPARATOR = " || ";
+
+    /** The folder checked as one platform, as {@code kbr validate --platform} would. */
+    private static final String WHOLE_PLATFORM = "syntasso";
+
+    /** A comment saying why the verdict on the line after it is an error, kept on regeneration. */
+    private static final String WHY = "# why:";
 
     private final SchemaCache schemas = new SchemaCache();
     private final PromiseValidator promiseValidator = new PromiseValidator(schemas);
@@ -165,23 +184,94 @@ class CorpusExpectationsTest {
                             && !e.getValue().endsWith("\tvalid")
                             && !e.getValue().endsWith("\tempty document"));
         }
-        List<String> actual = verdicts.entrySet().stream()
+        List<String> actual = new ArrayList<>(verdicts.entrySet().stream()
                 .map(e -> e.getKey() + "\t" + e.getValue())
-                .toList();
+                .toList());
+        actual.addAll(wholePlatform(corpus.resolve(WHOLE_PLATFORM)));
         Path expectations = SharedFiles.repoRoot().resolve(EXPECTATIONS);
         if (Boolean.getBoolean("kbr.updateCorpusExpectations")) {
-            Files.writeString(expectations, header() + String.join("\n", actual) + "\n");
+            Map<String, List<String>> whys = whys(Files.readAllLines(expectations));
+            StringBuilder text = new StringBuilder(header());
+            java.util.Set<String> explained = new java.util.HashSet<>();
+            for (String line : actual) {
+                if (explained.add(key(line))) {
+                    whys.getOrDefault(key(line), List.of())
+                            .forEach(w -> text.append(w).append('\n'));
+                }
+                text.append(line).append('\n');
+            }
+            Files.writeString(expectations, text.toString());
         }
-        List<String> expected;
-        try (Stream<String> lines = Files.lines(expectations)) {
-            expected = lines.filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
-        }
+        List<String> file = Files.readAllLines(expectations);
+        List<String> expected =
+                file.stream().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
         assertThat(actual)
                 .as(
                         "corpus verdicts differ from %s; review, then regenerate with"
                                 + " -Dkbr.updateCorpusExpectations=true",
                         EXPECTATIONS)
                 .containsExactlyElementsOf(expected);
+        Map<String, List<String>> whys = whys(file);
+        assertThat(actual.stream()
+                        .filter(line -> isError(line, nonYamlFiles))
+                        .map(CorpusExpectationsTest::key)
+                        .distinct())
+                .as(
+                        "every error verdict of %s needs a '# why:' line before it, unless the file is no YAML",
+                        EXPECTATIONS)
+                .allSatisfy(key -> assertThat(whys).containsKey(key));
+    }
+
+    /**
+     * {@code kbr validate} on the whole of {@code corpus/syntasso}, as one platform: one line per
+     * diagnostic, {@code kbr validate <file:line> TAB <severity> TAB <field: message>}. Hints that
+     * guess at a typo show here against every real document of the corpus.
+     */
+    private static List<String> wholePlatform(Path root) throws IOException {
+        return PlatformCheck.run(root).diagnostics().stream()
+                .map(d -> "kbr validate " + WHOLE_PLATFORM + "/" + d.location() + "\t"
+                        + d.severity().name().toLowerCase(java.util.Locale.ROOT) + "\t"
+                        + (d.field().isEmpty() ? "" : d.field() + ": ")
+                        + d.message().replace("\n", "\\n").replace("\t", "\\t"))
+                .toList();
+    }
+
+    /** What a {@code # why:} line explains: the first field of the line after it. */
+    private static String key(String line) {
+        return line.substring(0, line.indexOf('\t'));
+    }
+
+    /** The {@code # why:} lines of an expectations file, by the key of the line they precede. */
+    private static Map<String, List<String>> whys(List<String> lines) {
+        Map<String, List<String>> whys = new TreeMap<>();
+        List<String> pending = new ArrayList<>();
+        for (String line : lines) {
+            if (line.startsWith(WHY)) {
+                pending.add(line);
+            } else if (!line.startsWith("#") && !line.isBlank()) {
+                if (!pending.isEmpty()) {
+                    whys.computeIfAbsent(key(line), k -> new ArrayList<>()).addAll(pending);
+                }
+                pending = new ArrayList<>();
+            }
+        }
+        return whys;
+    }
+
+    /** An error verdict, except a file that is no YAML at all failing to parse as YAML. */
+    private static boolean isError(String line, List<String> nonYamlFiles) {
+        String[] fields = line.split("\t", 3);
+        if (line.startsWith("kbr validate ")) {
+            return fields[1].equals("error");
+        }
+        String verdict = fields[2];
+        boolean notYaml = nonYamlFiles.contains(fields[0].substring(0, fields[0].lastIndexOf('#')))
+                && verdict.startsWith("is not valid YAML");
+        return !notYaml
+                && !verdict.equals("valid")
+                && !verdict.startsWith("not checked")
+                && !verdict.equals("empty document")
+                && !verdict.matches("(vs [^:]+: valid( \\|\\| )?)+");
     }
 
     private static String header() {
@@ -189,6 +279,9 @@ class CorpusExpectationsTest {
                 # Verdicts of kbr on every document of ../shared/corpus (CorpusExpectationsTest).
                 # <path>#<document index> TAB <kind> TAB <verdict>
                 # Generated with -Dkbr.updateCorpusExpectations=true, then reviewed by hand: see the test's Javadoc.
+                # Then `kbr validate` on the whole of syntasso/ as one platform:
+                # kbr validate <file:line> TAB <severity> TAB <field: message>
+                # A "# why:" line before an error says why it is right (regeneration keeps it).
                 """;
     }
 
@@ -275,8 +368,9 @@ class CorpusExpectationsTest {
         GroupVersionKind gvk = GroupVersionKind.of(apiVersion, doc.kind());
         List<String> unloaded = documents.stream()
                 .filter(p -> p.repository().equals(doc.repository()) && isKratix(p, "Promise"))
-                .filter(p ->
-                        declaredApi(p.document().body()).filter(gvk::equals).isPresent())
+                .filter(p -> PlatformLoader.declaredApi(p.document().body())
+                        .filter(gvk::equals)
+                        .isPresent())
                 .map(Doc::id)
                 .toList();
         if (!unloaded.isEmpty()) {
@@ -284,26 +378,6 @@ class CorpusExpectationsTest {
         }
         return doc.kind() + "\tnot checked: no Promise in " + doc.repository() + " serves " + apiVersion + " "
                 + doc.kind();
-    }
-
-    /** The group/version/kind a Promise document's API declares, read without the loader. */
-    private static Optional<GroupVersionKind> declaredApi(JsonNode promise) {
-        JsonNode crd = promise.path("spec").path("api").path("spec");
-        JsonNode versions = crd.path("versions");
-        if (!versions.isArray() || versions.isEmpty()) {
-            return Optional.empty();
-        }
-        JsonNode version = versions.get(0);
-        for (JsonNode v : versions) {
-            if (v.path("storage").asBoolean(false)) {
-                version = v;
-                break;
-            }
-        }
-        return Optional.of(new GroupVersionKind(
-                crd.path("group").asText(),
-                version.path("name").asText(),
-                crd.path("names").path("kind").asText()));
     }
 
     private static boolean isKratix(Doc doc, String kind) {
