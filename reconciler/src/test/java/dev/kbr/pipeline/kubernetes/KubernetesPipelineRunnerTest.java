@@ -684,7 +684,9 @@ class KubernetesPipelineRunnerTest {
 
         private void run(Function<Pod, PodStatus> status) {
             try {
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                // Generous: the class's first run also starts the mock server's and client's
+                // machinery, which took over 9 s on a loaded machine.
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 Pod created = null;
                 while (created == null && System.nanoTime() < end) {
                     created = client.pods().inNamespace(NAMESPACE).withName(POD).get();
