@@ -166,6 +166,24 @@ class VolumeResolverTest {
     }
 
     @Test
+    void anItemFindsAKeyGivenAsAKbrSecretVariableWhoseNameLostTheKeysCaseAndPunctuation() throws Exception {
+        // As MountedSecrets lists KBR_SECRET_TEAM_A_DB_API_TOKEN when no file names the key.
+        Secrets fromVariables = (namespace, name) -> Optional.of(new TreeMap<>(Map.of("api_token", "t0ken")));
+
+        Pipeline resolved = VolumeResolver.resolve(
+                pipeline(volume(
+                        "creds",
+                        VolumeSource.Kind.SECRET,
+                        0644,
+                        new KeySource(true, "db", List.of(item("api-Token", "token")), false))),
+                "team-a",
+                fromVariables,
+                ConfigMaps.none());
+
+        assertThat(files(resolved, 0)).containsExactly(Map.entry("token", "0644 secret t0ken"));
+    }
+
+    @Test
     void optionalSourcesLeaveOutWhatIsMissing() throws Exception {
         Pipeline resolved = VolumeResolver.resolve(
                 pipeline(
