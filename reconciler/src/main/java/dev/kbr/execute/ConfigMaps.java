@@ -43,17 +43,19 @@ public interface ConfigMaps {
         for (ObjectNode document : documents) {
             JsonNode meta = document.path("metadata");
             SortedMap<String, byte[]> keys = new TreeMap<>();
-            document.path("data")
-                    .fields()
-                    .forEachRemaining(
-                            e -> keys.put(e.getKey(), e.getValue().asText().getBytes(StandardCharsets.UTF_8)));
-            document.path("binaryData").fields().forEachRemaining(e -> {
+            for (Map.Entry<String, JsonNode> data : document.path("data").properties()) {
+                keys.put(data.getKey(), data.getValue().asText().getBytes(StandardCharsets.UTF_8));
+            }
+            for (Map.Entry<String, JsonNode> binary :
+                    document.path("binaryData").properties()) {
                 try {
-                    keys.put(e.getKey(), Base64.getDecoder().decode(e.getValue().asText()));
+                    keys.put(
+                            binary.getKey(),
+                            Base64.getDecoder().decode(binary.getValue().asText()));
                 } catch (IllegalArgumentException notBase64) {
                     // The API server would have refused the document; there is no value to give.
                 }
-            });
+            }
             byName.put(
                     meta.path("namespace").asText("default") + "/"
                             + meta.path("name").asText(),
