@@ -15,8 +15,9 @@ final class InputOptions {
             names = "--secrets-dir",
             paramLabel = "DIR",
             description = {
-                "Secrets for pipeline env valueFrom.secretKeyRef and envFrom.secretRef and for a state store's",
-                "spec.secretRef (Git or bucket), laid out as a mounted Kubernetes Secret: DIR/<namespace>/<name>/<key>.",
+                "Secrets for pipeline env valueFrom.secretKeyRef and envFrom.secretRef, secret and projected volumes,",
+                "and a state store's spec.secretRef (Git or bucket), laid out as a mounted Kubernetes Secret:",
+                "DIR/<namespace>/<name>/<key>.",
                 "Variables KBR_SECRET_<NAMESPACE>_<NAME>_<KEY> also work and win. Values are never printed."
             })
     Path secretsDir;

@@ -2,6 +2,7 @@ package dev.kbr.engine;
 
 import dev.kbr.engine.ObjectWorkflows.ObjectResult;
 import dev.kbr.engine.ObjectWorkflows.PromiseState;
+import dev.kbr.execute.ConfigMaps;
 import dev.kbr.execute.PipelineServices;
 import dev.kbr.execute.WorkflowExecutor;
 import dev.kbr.load.PlatformLoader;
@@ -127,7 +128,12 @@ final class Pass {
         PassApi.Served served = new PassApi.Served(platform, stores, loaded.configMaps(), attempts.now);
         try (PassApi api = PassApi.start(options, planned, served, log)) {
             WorkflowExecutor executor = new WorkflowExecutor(
-                    new PipelineServices(runner, options.secrets(), options.pipelineTimeout(), api.api()),
+                    new PipelineServices(
+                            runner,
+                            options.secrets(),
+                            ConfigMaps.of(loaded.configMaps()),
+                            options.pipelineTimeout(),
+                            api.api()),
                     listener,
                     attempts.now,
                     attempts.attempted());

@@ -1,7 +1,9 @@
 package dev.kbr.engine;
 
+import dev.kbr.execute.ConfigMaps;
 import dev.kbr.execute.PipelineInvocations;
 import dev.kbr.execute.PipelineListener;
+import dev.kbr.execute.PipelineServices;
 import dev.kbr.execute.PipelineStep;
 import dev.kbr.execute.Secrets;
 import dev.kbr.execute.WorkflowControl;
@@ -220,7 +222,7 @@ public final class RenderWorkflow {
         List<Destination> destinations = loaded.destinations();
         if (request.isEmpty()) {
             WorkflowJob job = new WorkflowJob(promise, ObjectKey.promise(promise.name()), promise.document(), RENDERED);
-            return configure(job, destinations, runner, secrets, timeout, sink);
+            return configure(job, destinations, services(runner, secrets, read, timeout), sink);
         }
         ResourceRequest parsed = request(loaded, promise, request.get());
         ValidationResult validated =
@@ -238,7 +240,7 @@ public final class RenderWorkflow {
                 ObjectKey.request(promise.name(), parsed.namespace(), parsed.name()),
                 validated.object(),
                 RENDERED);
-        return configure(job, destinations, runner, secrets, timeout, sink);
+        return configure(job, destinations, services(runner, secrets, read, timeout), sink);
     }
 
     private static ResourceRequest request(Platform platform, Promise promise, RequestFile file) {
@@ -276,19 +278,16 @@ public final class RenderWorkflow {
         return mapped.get();
     }
 
+    /** As a pass has them, without the platform API; ConfigMaps from the platform repository. */
+    private static PipelineServices services(
+            PipelineRunner runner, Secrets secrets, PlatformLoader.Result read, Duration timeout) {
+        return new PipelineServices(runner, secrets, ConfigMaps.of(read.configMaps()), timeout, Optional.empty());
+    }
+
     private static Result configure(
-            WorkflowJob job,
-            List<Destination> destinations,
-            PipelineRunner runner,
-            Secrets secrets,
-            Duration timeout,
-            StepSink sink)
+            WorkflowJob job, List<Destination> destinations, PipelineServices services, StepSink sink)
             throws IOException, InterruptedException {
-        WorkflowExecutor executor = new WorkflowExecutor(
-                new dev.kbr.execute.PipelineServices(runner, secrets, timeout),
-                PipelineListener.NONE,
-                Instant.now(),
-                Map.of());
+        WorkflowExecutor executor = new WorkflowExecutor(services, PipelineListener.NONE, Instant.now(), Map.of());
         List<Step> steps = new ArrayList<>();
         try {
             executor.configure(job, step -> {

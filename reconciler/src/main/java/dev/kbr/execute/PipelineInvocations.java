@@ -8,12 +8,11 @@ import dev.kbr.model.WorkflowType;
 import dev.kbr.pipeline.KratixEnvironment;
 import dev.kbr.pipeline.PipelineInvocation;
 import java.io.IOException;
-import java.time.Duration;
 
 /**
  * Builds the {@link PipelineInvocation} of one pipeline of an object's workflow exactly as a pass
  * does: the {@code KRATIX_*} environment, the object as {@code /kratix/input/object.yaml}, and
- * the container Secrets resolved from the pipeline's namespace. Used by the pass ({@link
+ * the container Secrets and the Secret and ConfigMap volumes resolved from the pipeline's namespace. Used by the pass ({@link
  * Reconciler}) and by {@code kbr render} ({@link RenderWorkflow}).
  */
 public final class PipelineInvocations {
@@ -30,11 +29,11 @@ public final class PipelineInvocations {
      * @param name the object's name (the Promise's name for promise workflows)
      * @param namespace the request's namespace; empty for promise workflows
      * @param description how reports name the run
-     * @param secrets where {@code secretKeyRef} and {@code envFrom} values come from
-     * @param timeout how long the whole pipeline may take
+     * @param services where {@code secretKeyRef}, {@code envFrom} and volume values come from, and
+     *     how long the whole pipeline may take
      * @throws IOException when a Secret exists but cannot be read
-     * @throws IllegalArgumentException when a Secret or key the pipeline needs is missing (the
-     *     message says where to put it)
+     * @throws IllegalArgumentException when a Secret, ConfigMap or key the pipeline needs is
+     *     missing (the message says where to put it)
      */
     public static PipelineInvocation of(
             Promise promise,
@@ -45,8 +44,7 @@ public final class PipelineInvocations {
             String name,
             String namespace,
             String description,
-            Secrets secrets,
-            Duration timeout)
+            PipelineServices services)
             throws IOException {
         var gvk = promise.api().map(a -> a.gvk()).orElse(KratixEnvironment.PROMISE_GVK);
         var env = KratixEnvironment.of(
@@ -58,8 +56,13 @@ public final class PipelineInvocations {
                 name,
                 namespace,
                 promise.api().map(a -> a.plural()).orElse(""));
-        Pipeline resolved = SecretResolver.resolve(pipeline, pipelineNamespace(promise, type, namespace), secrets);
-        return new PipelineInvocation(description, resolved, YamlText.write(object), env, timeout);
+        String pipelineNamespace = pipelineNamespace(promise, type, namespace);
+        Pipeline resolved = VolumeResolver.resolve(
+                SecretResolver.resolve(pipeline, pipelineNamespace, services.secrets()),
+                pipelineNamespace,
+                services.secrets(),
+                services.configMaps());
+        return new PipelineInvocation(description, resolved, YamlText.write(object), env, services.timeout());
     }
 
     /**

@@ -83,7 +83,7 @@ public final class SecretResolver {
     }
 
     /** A key, or the key whose {@code KBR_SECRET_*} form matches (variables lose case). */
-    private static Optional<String> key(SortedMap<String, String> keys, String key) {
+    static Optional<String> key(SortedMap<String, String> keys, String key) {
         if (keys.containsKey(key)) {
             return Optional.of(keys.get(key));
         }

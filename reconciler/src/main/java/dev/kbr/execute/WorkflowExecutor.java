@@ -268,8 +268,7 @@ public final class WorkflowExecutor {
                     job.name(),
                     job.namespace(),
                     description,
-                    services.secrets(),
-                    services.timeout());
+                    services);
             attempt = run(
                     invocation,
                     services.platformApi()
@@ -286,7 +285,8 @@ public final class WorkflowExecutor {
     private PipelineAttempt run(PipelineInvocation invocation, Optional<ApiSession> session)
             throws IOException, InterruptedException {
         if (session.isEmpty()) {
-            return PipelineAttempt.ran(services.runner().run(invocation));
+            return PipelineAttempt.ran(
+                    VolumeResolver.redacting(services.runner().run(invocation), invocation.pipeline()));
         }
         ApiSession open = session.get();
         PipelineResult result;
@@ -298,7 +298,9 @@ public final class WorkflowExecutor {
             // Ends the token's life with the run, whatever happened to it.
             open.finish();
         }
-        return PipelineAttempt.ran(result.redacting(open.token(), "<platform API token>"), open.finish());
+        return PipelineAttempt.ran(
+                VolumeResolver.redacting(result, invocation.pipeline()).redacting(open.token(), "<platform API token>"),
+                open.finish());
     }
 
     private static Optional<String> failure(PipelineAttempt attempt) {

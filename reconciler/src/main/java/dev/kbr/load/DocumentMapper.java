@@ -167,7 +167,7 @@ final class DocumentMapper extends DocumentFields {
                 continue;
             }
             String name = requiredText(p + ".metadata.name", "name the pipeline");
-            List<Volume> volumes = volumes(p + ".spec.volumes");
+            List<Volume> volumes = new VolumeMapper(doc, diagnostics).volumes(p + ".spec.volumes");
             // Every declared volume counts, also one kbr cannot provide: that one already has its
             // own error, and its mounts are not a second mistake.
             Set<String> volumeNames = new HashSet<>();
@@ -283,31 +283,6 @@ final class DocumentMapper extends DocumentFields {
                 envFrom,
                 mounts,
                 policy.isTextual() ? Optional.of(policy.asText()) : Optional.empty()));
-    }
-
-    private List<Volume> volumes(String path) {
-        List<Volume> volumes = new ArrayList<>();
-        JsonNode list = node(path);
-        for (int i = 0; list.isArray() && i < list.size(); i++) {
-            String p = path + "[" + i + "]";
-            String name = requiredText(p + ".name", "name the volume");
-            JsonNode volume = list.get(i);
-            if (name == null) {
-                continue;
-            }
-            if (volume.has("emptyDir")) {
-                volumes.add(new Volume(name));
-            } else {
-                List<String> kinds = new ArrayList<>();
-                volume.fieldNames().forEachRemaining(kinds::add);
-                kinds.remove("name");
-                error(
-                        p,
-                        "volume " + name + " is of kind " + kinds
-                                + ", which kbr cannot provide outside a cluster; only emptyDir volumes are supported");
-            }
-        }
-        return volumes;
     }
 
     Optional<Destination> destination() {

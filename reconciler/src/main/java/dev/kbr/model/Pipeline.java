@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param name {@code metadata.name}; becomes the {@code <pipeline>} segment of state-store paths
  * @param labels {@code metadata.labels}
  * @param containers the containers, run in order
- * @param volumes the pipeline's emptyDir volumes
+ * @param volumes the pipeline's volumes ({@code spec.volumes}), in order
  * @param document the pipeline document as written (for hashing); do not mutate
  * @param location where the pipeline is defined
  */
@@ -44,5 +44,10 @@ public record Pipeline(
     /** The same pipeline with other containers (e.g. once Secrets are resolved). */
     public Pipeline withContainers(List<Container> newContainers) {
         return new Pipeline(name, labels, newContainers, volumes, document, location);
+    }
+
+    /** The same pipeline with other volumes (e.g. once Secret and ConfigMap volumes are resolved). */
+    public Pipeline withVolumes(List<Volume> newVolumes) {
+        return new Pipeline(name, labels, containers, newVolumes, document, location);
     }
 }

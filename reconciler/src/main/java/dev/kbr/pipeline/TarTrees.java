@@ -68,11 +68,21 @@ public final class TarTrees {
      * @param files file contents keyed by normalised relative path, sorted; unmodifiable
      * @param directories every directory below the root, by normalised relative path, including
      *     directories that hold files; unmodifiable
+     * @param modes permission bits of the files whose mode is not {@code 0644} when written, by
+     *     path (e.g. {@code 0400} for a Secret volume's file); unmodifiable; reading a tar leaves it
+     *     empty
      */
-    public record Tree(SortedMap<String, byte[]> files, SortedSet<String> directories) {
+    public record Tree(
+            SortedMap<String, byte[]> files, SortedSet<String> directories, SortedMap<String, Integer> modes) {
         public Tree {
             files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
             directories = Collections.unmodifiableSortedSet(new TreeSet<>(directories));
+            modes = Collections.unmodifiableSortedMap(new TreeMap<>(modes));
+        }
+
+        /** A tree whose files are all written with mode {@code 0644}. */
+        public Tree(SortedMap<String, byte[]> files, SortedSet<String> directories) {
+            this(files, directories, new TreeMap<>());
         }
 
         /** An empty tree. */
@@ -97,7 +107,11 @@ public final class TarTrees {
             directories.tailSet(prefix).stream()
                     .takeWhile(d -> d.startsWith(prefix))
                     .forEach(d -> dirs.add(d.substring(prefix.length())));
-            return new Tree(below, dirs);
+            SortedMap<String, Integer> belowModes = new TreeMap<>();
+            modes.tailMap(prefix).entrySet().stream()
+                    .takeWhile(e -> e.getKey().startsWith(prefix))
+                    .forEach(e -> belowModes.put(e.getKey().substring(prefix.length()), e.getValue()));
+            return new Tree(below, dirs, belowModes);
         }
 
         /** The sum of all file sizes, in bytes. */
@@ -258,7 +272,7 @@ public final class TarTrees {
             throw new IllegalArgumentException("uid and gid must not be negative: " + uid + ":" + gid);
         }
         SortedMap<String, Entry> entries = new TreeMap<>();
-        addTree(entries, "", files, directories, uid, gid);
+        addTree(entries, "", new Tree(files, new TreeSet<>(directories)), uid, gid);
         return write(entries);
     }
 
@@ -289,21 +303,15 @@ public final class TarTrees {
         SortedMap<String, Entry> entries = new TreeMap<>();
         for (Placement placement : placements) {
             entries.put(placement.path(), Entry.directory(placement.uid(), placement.gid()));
-            addTree(
-                    entries,
-                    placement.path() + "/",
-                    placement.tree().files(),
-                    placement.tree().directories(),
-                    placement.uid(),
-                    placement.gid());
+            addTree(entries, placement.path() + "/", placement.tree(), placement.uid(), placement.gid());
         }
         return write(entries);
     }
 
-    /** One archive entry: file content, or {@code null} for a directory, and its owner. */
-    private record Entry(byte[] content, long uid, long gid) {
+    /** One archive entry: file content, or {@code null} for a directory, its owner and mode. */
+    private record Entry(byte[] content, long uid, long gid, int mode) {
         static Entry directory(long uid, long gid) {
-            return new Entry(null, uid, gid);
+            return new Entry(null, uid, gid, TarArchiveEntry.DEFAULT_DIR_MODE);
         }
 
         boolean isDirectory() {
@@ -312,18 +320,12 @@ public final class TarTrees {
     }
 
     /** Adds a tree's entries below {@code prefix} ({@code ""} or ending in {@code /}). */
-    private static void addTree(
-            SortedMap<String, Entry> entries,
-            String prefix,
-            SortedMap<String, byte[]> files,
-            Set<String> directories,
-            long uid,
-            long gid) {
-        for (String directory : directories) {
+    private static void addTree(SortedMap<String, Entry> entries, String prefix, Tree tree, long uid, long gid) {
+        for (String directory : tree.directories()) {
             checkNormalised(directory);
             addDirectoryAndParents(entries, prefix, directory, uid, gid);
         }
-        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+        for (Map.Entry<String, byte[]> file : tree.files().entrySet()) {
             String path = file.getKey();
             checkNormalised(path);
             int slash = path.lastIndexOf('/');
@@ -333,7 +335,8 @@ public final class TarTrees {
             if (entries.containsKey(prefix + path)) {
                 throw new IllegalArgumentException("`" + path + "` is both a file and a directory");
             }
-            entries.put(prefix + path, new Entry(Objects.requireNonNull(file.getValue(), path), uid, gid));
+            int mode = tree.modes().getOrDefault(path, TarArchiveEntry.DEFAULT_FILE_MODE & 0777);
+            entries.put(prefix + path, new Entry(Objects.requireNonNull(file.getValue(), path), uid, gid, mode));
         }
     }
 
@@ -350,7 +353,11 @@ public final class TarTrees {
                 TarArchiveEntry entry = new TarArchiveEntry(
                         directory ? e.getKey() + "/" : e.getKey(),
                         directory ? TarConstants.LF_DIR : TarConstants.LF_NORMAL);
-                entry.setMode(directory ? TarArchiveEntry.DEFAULT_DIR_MODE : TarArchiveEntry.DEFAULT_FILE_MODE);
+                entry.setMode(
+                        directory
+                                ? e.getValue().mode()
+                                : TarArchiveEntry.DEFAULT_FILE_MODE & ~0777
+                                        | e.getValue().mode());
                 entry.setModTime(0L);
                 entry.setUserId(e.getValue().uid());
                 entry.setGroupId(e.getValue().gid());

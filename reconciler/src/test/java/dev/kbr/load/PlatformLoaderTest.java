@@ -257,7 +257,7 @@ class PlatformLoaderTest {
                                 spec:
                                   volumes:
                                   - name: creds
-                                    secret: {secretName: azure-credentials}
+                                    hostPath: {path: /var/creds}
                                   containers:
                                   - name: configure
                                     image: ghcr.io/test/configure:v1
@@ -274,7 +274,7 @@ class PlatformLoaderTest {
         assertThat(result.diagnostics())
                 .extracting(d -> d.location().line() + " " + d.field())
                 .containsExactly(
-                        "13 spec.workflows.resource.configure[0].spec.volumes[0]",
+                        "14 spec.workflows.resource.configure[0].spec.volumes[0].hostPath",
                         "20 spec.workflows.resource.configure[0].spec.containers[0].volumeMounts[1].name");
     }
 

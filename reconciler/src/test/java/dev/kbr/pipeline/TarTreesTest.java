@@ -137,6 +137,25 @@ class TarTreesTest {
     }
 
     @Test
+    void writesEachFileWithItsOwnModeAndKeepsModesInSubtrees() throws Exception {
+        TarTrees.Tree creds = new TarTrees.Tree(
+                new TreeMap<>(Map.of("db/password", bytes("p"), "username", bytes("u"))),
+                new TreeSet<>(),
+                new TreeMap<>(Map.of("db/password", 0400)));
+
+        List<TarArchiveEntry> entries = entries(TarTrees.write(List.of(new TarTrees.Placement("creds", creds, 0, 0))));
+
+        assertThat(entries)
+                .extracting(e -> e.getName() + " " + Integer.toOctalString(e.getMode()))
+                .containsExactly(
+                        "creds/ 40755", "creds/db/ 40755", "creds/db/password 100400", "creds/username 100644");
+        assertThat(new TarTrees.Tree(creds.files(), new TreeSet<>(Set.of("db")), creds.modes())
+                        .subtree("db")
+                        .modes())
+                .containsExactly(Map.entry("password", 0400));
+    }
+
+    @Test
     void writesTheSameBytesForOnePlacementAsForItsTreeBelowThatDirectory() {
         SortedMap<String, byte[]> files = new TreeMap<>(Map.of("a/b.txt", bytes("b")));
         TarTrees.Tree tree = new TarTrees.Tree(files, new TreeSet<>(Set.of("empty")));

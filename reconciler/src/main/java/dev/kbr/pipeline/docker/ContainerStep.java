@@ -18,7 +18,6 @@ import dev.kbr.pipeline.PipelineInvocation;
 import dev.kbr.pipeline.RuntimeInterrupts;
 import dev.kbr.pipeline.TarTrees;
 import dev.kbr.pipeline.UnsafeOutputException;
-import dev.kbr.pipeline.docker.DockerPipelineRunner.Shared;
 import dev.kbr.run.RunOwner;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -12,7 +12,6 @@ import dev.kbr.model.Container;
 import dev.kbr.model.EnvVar;
 import dev.kbr.model.Pipeline;
 import dev.kbr.model.PipelineSpec;
-import dev.kbr.model.Volume;
 import dev.kbr.pipeline.ContainerLog;
 import dev.kbr.pipeline.EnvExpansion;
 import dev.kbr.pipeline.GoDurations;
@@ -26,7 +25,6 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -353,44 +351,6 @@ public final class DockerPipelineRunner extends RuntimeConnection {
 
     DockerImages images() {
         return images;
-    }
-
-    /**
-     * What the containers of one run share, as the previous container left it.
-     *
-     * @param output {@code /kratix/output}
-     * @param metadata {@code /kratix/metadata}
-     * @param volumes each pipeline volume's content, by volume name
-     */
-    record Shared(TarTrees.Tree output, TarTrees.Tree metadata, SortedMap<String, TarTrees.Tree> volumes) {
-        Shared {
-            Objects.requireNonNull(output, "output");
-            Objects.requireNonNull(metadata, "metadata");
-            volumes = Collections.unmodifiableSortedMap(new TreeMap<>(volumes));
-        }
-
-        /** These contents with {@code name}'s replaced by {@code content}. */
-        Shared withVolume(String name, TarTrees.Tree content) {
-            SortedMap<String, TarTrees.Tree> all = new TreeMap<>(volumes);
-            all.put(name, content);
-            return new Shared(output, metadata, all);
-        }
-
-        /** Everything empty, as for a Pod's first container. */
-        static Shared start(List<Volume> volumes) {
-            SortedMap<String, TarTrees.Tree> empty = new TreeMap<>();
-            volumes.forEach(volume -> empty.put(volume.name(), TarTrees.Tree.empty()));
-            return new Shared(TarTrees.Tree.empty(), TarTrees.Tree.empty(), empty);
-        }
-
-        /** The sum of all file sizes, in bytes. */
-        long totalBytes() {
-            long total = output.totalBytes() + metadata.totalBytes();
-            for (TarTrees.Tree volume : volumes.values()) {
-                total += volume.totalBytes();
-            }
-            return total;
-        }
     }
 
     /** The engine's own message where it sent one, else the exception's message. */

@@ -4,6 +4,7 @@ import dev.kbr.model.Container;
 import dev.kbr.model.Pipeline;
 import dev.kbr.model.Volume;
 import dev.kbr.model.VolumeMount;
+import dev.kbr.model.VolumeSource;
 import dev.kbr.pipeline.PlatformAccess;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Checks a pipeline's emptyDir volumes and its containers' mounts of them against what {@link
+ * Checks a pipeline's volumes and its containers' mounts of them against what {@link
  * DockerPipelineRunner} can mirror by copying each volume in and out, and normalises the mount
  * paths. Pure.
  *
@@ -88,9 +89,18 @@ final class VolumeMounts {
     /** Checks every volume and mount of the pipeline, stopping at the first problem. */
     static Check check(Pipeline pipeline) {
         Set<String> volumes = new HashSet<>();
+        Set<String> readOnly = new HashSet<>();
         for (Volume volume : pipeline.volumes()) {
             if (!volumes.add(volume.name())) {
                 return new Check.Invalid(pipeline.name(), "defines volume `" + volume.name() + "` twice");
+            }
+            if (volume.source() instanceof VolumeSource.KeyFiles) {
+                return new Check.Invalid(
+                        pipeline.name(),
+                        "volume `" + volume.name() + "` was not filled from its Secrets and ConfigMaps before the run");
+            }
+            if (volume.alwaysReadOnly()) {
+                readOnly.add(volume.name());
             }
         }
         List<List<Mount>> perContainer = new ArrayList<>();
@@ -101,7 +111,12 @@ final class VolumeMounts {
                 if (problem != null) {
                     return new Check.Invalid(container.name(), problem);
                 }
-                mounts.add(new Mount(mount.name(), normalise(mount.mountPath()), mount.readOnly()));
+                // Kubernetes mounts Secret, ConfigMap and projected volumes read-only whatever
+                // the mount says.
+                mounts.add(new Mount(
+                        mount.name(),
+                        normalise(mount.mountPath()),
+                        mount.readOnly() || readOnly.contains(mount.name())));
             }
             perContainer.add(mounts);
         }

@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -66,7 +67,8 @@ import java.util.regex.Pattern;
  *
  * <p>From the Pipeline document: {@code metadata.labels} and {@code metadata.annotations}, {@code
  * spec.imagePullSecrets}, {@code spec.rbac.serviceAccount}, {@code spec.nodeSelector}, {@code
- * spec.tolerations}, {@code spec.volumes}, and per container {@code imagePullPolicy} and the
+ * spec.tolerations}, {@code spec.volumes} (a Secret, ConfigMap or projected volume with its files
+ * in the run's Secret and ConfigMap: {@link PodVolumes}), and per container {@code imagePullPolicy} and the
  * {@code resources} (Kratix's built-in defaults when absent) and {@code securityContext} fields
  * that {@link PipelineSpec} reads ({@link PodContainerSpec}). Restart policy is
  * {@code Never}: a failed container fails the run, which the next pass retries.
@@ -146,7 +148,7 @@ final class PipelinePod {
      *
      * @param pod the Pod
      * @param input the ConfigMap holding {@value #OBJECT_KEY}
-     * @param secret the Secret holding the Secret-derived variables, when there are any
+     * @param secret the Secret holding the Secret-derived variables and volume files, when there are any
      */
     record Plan(Pod pod, ConfigMap input, Optional<Secret> secret) {}
 
@@ -221,6 +223,19 @@ final class PipelinePod {
                     "the input object has " + object.length + " bytes, more than the " + MAX_OBJECT_BYTES
                             + " a ConfigMap can carry to the pipeline Pod");
         }
+        SortedMap<String, byte[]> secretFiles = PodVolumes.files(pipeline, true);
+        SortedMap<String, byte[]> configMapFiles = PodVolumes.files(pipeline, false);
+        long secretBytes =
+                secretFiles.values().stream().mapToLong(b -> b.length).sum();
+        long configMapBytes = object.length
+                + configMapFiles.values().stream().mapToLong(b -> b.length).sum();
+        if (secretBytes > MAX_OBJECT_BYTES || configMapBytes > MAX_OBJECT_BYTES) {
+            throw new InvalidPipeline(
+                    pipeline.name(),
+                    "the files of the Pipeline's Secret and ConfigMap volumes (with the input object) come to "
+                            + Math.max(secretBytes, configMapBytes) + " bytes, more than the " + MAX_OBJECT_BYTES
+                            + " a Secret or ConfigMap can carry to the pipeline Pod");
+        }
         JsonNode spec = pipeline.document().path("spec");
         ObjectMeta meta = metadata(invocation, name, settings, owner);
         Map<String, String> secretData = new TreeMap<>();
@@ -272,17 +287,25 @@ final class PipelinePod {
         ConfigMap input = new ConfigMapBuilder()
                 .withMetadata(ownMetadata(name, settings.namespace(), meta.getLabels()))
                 .addToBinaryData(OBJECT_KEY, Base64.getEncoder().encodeToString(object))
+                .addToBinaryData(base64(configMapFiles))
                 .withImmutable(true)
                 .build();
-        Optional<Secret> secret = secretData.isEmpty()
+        Optional<Secret> secret = secretData.isEmpty() && secretFiles.isEmpty()
                 ? Optional.empty()
                 : Optional.of(new SecretBuilder()
                         .withMetadata(ownMetadata(name, settings.namespace(), meta.getLabels()))
                         .withType("Opaque")
                         .withStringData(secretData)
+                        .withData(base64(secretFiles))
                         .withImmutable(true)
                         .build());
         return new Plan(pod.build(), input, secret);
+    }
+
+    private static Map<String, String> base64(SortedMap<String, byte[]> files) {
+        Map<String, String> encoded = new TreeMap<>();
+        files.forEach((key, bytes) -> encoded.put(key, Base64.getEncoder().encodeToString(bytes)));
+        return encoded;
     }
 
     /** A copy of {@code object} owned by the Pod, so the API server deletes it with the Pod. */

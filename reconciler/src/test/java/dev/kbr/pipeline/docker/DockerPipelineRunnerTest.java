@@ -61,7 +61,7 @@ class DockerPipelineRunnerTest {
                 new TreeMap<>(Map.of("a.yaml", "a".getBytes(UTF_8))), new java.util.TreeSet<>(Set.of("empty")));
         TarTrees.Tree metadata =
                 new TarTrees.Tree(new TreeMap<>(Map.of("status.yaml", "s".getBytes(UTF_8))), new java.util.TreeSet<>());
-        DockerPipelineRunner.Shared shared = new DockerPipelineRunner.Shared(output, metadata, new TreeMap<>());
+        Shared shared = new Shared(output, metadata, new TreeMap<>());
 
         byte[] tar = DockerPipelineRunner.inputTar("kind: X\n".getBytes(UTF_8), shared, List.of(), new ImageUser(7, 8));
         TarTrees.Tree all = TarTrees.readTree(new ByteArrayInputStream(tar), "kratix", TarTrees.Limits.defaults());
@@ -77,7 +77,7 @@ class DockerPipelineRunnerTest {
     void putsEachMountedVolumeInTheInputTarOwnedByRootWhenReadOnly() throws Exception {
         TarTrees.Tree cache = new TarTrees.Tree(
                 new TreeMap<>(Map.of("hit.txt", "x".getBytes(UTF_8))), new java.util.TreeSet<>(Set.of("dir")));
-        DockerPipelineRunner.Shared shared = new DockerPipelineRunner.Shared(
+        Shared shared = new Shared(
                 TarTrees.Tree.empty(),
                 TarTrees.Tree.empty(),
                 new TreeMap<>(Map.of("cache", cache, "unmounted", cache)));

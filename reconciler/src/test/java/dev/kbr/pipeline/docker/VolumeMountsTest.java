@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.kbr.model.Container;
+import dev.kbr.model.KeySource;
 import dev.kbr.model.Pipeline;
 import dev.kbr.model.SourceLocation;
 import dev.kbr.model.Volume;
 import dev.kbr.model.VolumeMount;
+import dev.kbr.model.VolumeSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class VolumeMountsTest {
@@ -69,6 +72,39 @@ class VolumeMountsTest {
         VolumeMounts.Check check = VolumeMounts.check(pipeline(List.of(new Volume("a"), new Volume("a"))));
 
         assertThat(check).isEqualTo(new VolumeMounts.Check.Invalid("p", "defines volume `a` twice"));
+    }
+
+    @Test
+    void secretConfigMapAndProjectedVolumesAreMountedReadOnlyWhateverTheMountSays() {
+        Volume creds = new Volume("creds", new VolumeSource.Files(VolumeSource.Kind.SECRET, new TreeMap<>()));
+        Volume settings = new Volume("settings", new VolumeSource.Files(VolumeSource.Kind.CONFIG_MAP, new TreeMap<>()));
+        Pipeline pipeline = pipeline(
+                List.of(creds, settings, new Volume("scratch")),
+                container(
+                        "c",
+                        new VolumeMount("creds", "/creds", false),
+                        new VolumeMount("settings", "/settings", true),
+                        new VolumeMount("scratch", "/scratch", false)));
+
+        VolumeMounts.Check check = VolumeMounts.check(pipeline);
+
+        assertThat(((VolumeMounts.Check.Valid) check).perContainer().get(0))
+                .containsExactly(
+                        new VolumeMounts.Mount("creds", "creds", true),
+                        new VolumeMounts.Mount("settings", "settings", true),
+                        new VolumeMounts.Mount("scratch", "scratch", false));
+    }
+
+    @Test
+    void aVolumeNotYetFilledFromItsSecretsIsRefused() {
+        Volume creds = new Volume(
+                "creds",
+                new VolumeSource.KeyFiles(
+                        VolumeSource.Kind.SECRET, List.of(new KeySource(true, "db", List.of(), false)), 0644));
+
+        assertThat(VolumeMounts.check(pipeline(List.of(creds))))
+                .isEqualTo(new VolumeMounts.Check.Invalid(
+                        "p", "volume `creds` was not filled from its Secrets and ConfigMaps before the run"));
     }
 
     private static Pipeline pipeline(List<Volume> volumes, Container... containers) {

@@ -14,7 +14,9 @@ import dev.kbr.model.PipelineSpec;
 import dev.kbr.model.SecretKeyRef;
 import dev.kbr.model.SourceLocation;
 import dev.kbr.model.Volume;
+import dev.kbr.model.VolumeFile;
 import dev.kbr.model.VolumeMount;
+import dev.kbr.model.VolumeSource;
 import dev.kbr.model.WorkflowAction;
 import dev.kbr.model.WorkflowType;
 import dev.kbr.pipeline.ContainerLog;
@@ -334,6 +336,89 @@ class KubernetesPipelineRunnerTest {
     }
 
     @Test
+    void secretConfigMapAndProjectedVolumesKeepTheirKindAndTakeTheirFilesFromTheRunsSecretAndConfigMap()
+            throws Exception {
+        Kubelet kubelet = Kubelet.start(pod -> succeededStatus());
+        expectLogs("generate", "generated\n");
+        expectLogs("publish", "published\n");
+        expectOutputs(tar(Map.of("output/app.yaml", "kind: App\n"), Map.of()), 0);
+        SortedMap<String, VolumeFile> creds = new TreeMap<>(Map.of(
+                "credentials.json", new VolumeFile("{\"key\": \"hunter2\"}".getBytes(UTF_8), 0400, true),
+                "project_id", new VolumeFile("p-1".getBytes(UTF_8), 0644, true)));
+        SortedMap<String, VolumeFile> settings =
+                new TreeMap<>(Map.of("conf/region", new VolumeFile("eu".getBytes(UTF_8), 0440, false)));
+        SortedMap<String, VolumeFile> both = new TreeMap<>(Map.of(
+                "a-token", new VolumeFile("t0ken".getBytes(UTF_8), 0600, true),
+                "b-size", new VolumeFile(new byte[] {0, 1, 2}, 0600, false)));
+        Pipeline pipeline = invocation(Duration.ofMinutes(10))
+                .pipeline()
+                .withVolumes(List.of(
+                        new Volume("scratch"),
+                        new Volume("creds", new VolumeSource.Files(VolumeSource.Kind.SECRET, creds)),
+                        new Volume("settings", new VolumeSource.Files(VolumeSource.Kind.CONFIG_MAP, settings)),
+                        new Volume("both", new VolumeSource.Files(VolumeSource.Kind.PROJECTED, both)),
+                        new Volume("absent", new VolumeSource.Files(VolumeSource.Kind.SECRET, new TreeMap<>()))));
+
+        PipelineResult result = runner.run(invocation(pipeline, Duration.ofMinutes(10)));
+
+        assertThat(result).isInstanceOf(PipelineResult.Succeeded.class);
+        Pod pod = kubelet.pod.get(5, TimeUnit.SECONDS);
+        var volumes = pod.getSpec().getVolumes();
+        assertThat(volumes)
+                .extracting("name")
+                .containsExactly(
+                        "shared-input",
+                        "shared-output",
+                        "shared-metadata",
+                        "kbr-object",
+                        "scratch",
+                        "creds",
+                        "settings",
+                        "both",
+                        "absent");
+        assertThat(volumes.get(4).getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("10Mi"));
+        assertThat(volumes.get(5).getSecret().getSecretName()).isEqualTo(POD);
+        assertThat(volumes.get(5).getSecret().getItems())
+                .extracting("key", "path", "mode")
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("kbr-volume-1.0", "credentials.json", 0400),
+                        org.assertj.core.groups.Tuple.tuple("kbr-volume-1.1", "project_id", 0644));
+        assertThat(volumes.get(6).getConfigMap().getName()).isEqualTo(POD);
+        assertThat(volumes.get(6).getConfigMap().getItems())
+                .extracting("key", "path", "mode")
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("kbr-volume-2.0", "conf/region", 0440));
+        var sources = volumes.get(7).getProjected().getSources();
+        assertThat(sources).hasSize(2);
+        assertThat(sources.get(0).getSecret().getName()).isEqualTo(POD);
+        assertThat(sources.get(0).getSecret().getItems())
+                .extracting("key", "path", "mode")
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("kbr-volume-3.0", "a-token", 0600));
+        assertThat(sources.get(1).getConfigMap().getName()).isEqualTo(POD);
+        assertThat(sources.get(1).getConfigMap().getItems())
+                .extracting("key", "path", "mode")
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("kbr-volume-3.1", "b-size", 0600));
+        // An optional Secret that is missing leaves an empty volume, never every key of the run's Secret.
+        assertThat(volumes.get(8).getSecret()).isNull();
+        assertThat(volumes.get(8).getProjected().getSources()).isEmpty();
+
+        Secret secret = kubelet.secret.get(5, TimeUnit.SECONDS);
+        assertThat(secretValues(secret))
+                .containsEntry("kbr-volume-1.0", "{\"key\": \"hunter2\"}")
+                .containsEntry("kbr-volume-1.1", "p-1")
+                .containsEntry("kbr-volume-3.0", "t0ken")
+                .doesNotContainKeys("kbr-volume-2.0", "kbr-volume-3.1");
+        ConfigMap input = kubelet.configMap.get(5, TimeUnit.SECONDS);
+        assertThat(input.getBinaryData())
+                .containsEntry("kbr-volume-2.0", Base64.getEncoder().encodeToString("eu".getBytes(UTF_8)))
+                .containsEntry("kbr-volume-3.1", Base64.getEncoder().encodeToString(new byte[] {0, 1, 2}))
+                .doesNotContainKeys("kbr-volume-1.0", "kbr-volume-3.0");
+        // Secret values reach the Pod only through the run's Secret.
+        assertThat(pod.toString()).doesNotContain("hunter2").doesNotContain("t0ken");
+        assertThat(input.toString()).doesNotContain("hunter2");
+        assertEverythingDeleted();
+    }
+
+    @Test
     void fetchesOutputAndMetadataThroughExecAndDeletesEverything() throws Exception {
         Kubelet.start(pod -> succeededStatus());
         expectLogs("generate", "generated\n");
@@ -599,7 +684,9 @@ class KubernetesPipelineRunnerTest {
 
         private void run(Function<Pod, PodStatus> status) {
             try {
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                // Generous: the class's first run also starts the mock server's and client's
+                // machinery, which took over 9 s on a loaded machine.
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 Pod created = null;
                 while (created == null && System.nanoTime() < end) {
                     created = client.pods().inNamespace(NAMESPACE).withName(POD).get();

@@ -1,0 +1,205 @@
+package dev.kbr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kbr.testsupport.StateRepo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Secret, ConfigMap and projected pipeline volumes end to end: {@code kbr apply} on a platform
+ * whose Promise mounts them in a shell-script pipeline (image {@code kbr.local/busybox-base}, built
+ * by {@code ci/build-fixture-images}) run on the real Docker engine, Secrets from {@code
+ * --secrets-dir}, ConfigMaps from the platform repository, outputs pushed to a real Git state
+ * repository.
+ */
+class PipelineVolumesIT {
+    private static final String PASSWORD = "hunter2-pw";
+    private static final String OUT = "worker/resources/team-a/readers/one/read/5058f/";
+
+    @TempDir
+    Path tmp;
+
+    private StateRepo repo;
+    private Path platform;
+    private Path secrets;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        repo = StateRepo.bare(tmp);
+        platform = Files.createDirectories(tmp.resolve("platform"));
+        Files.writeString(platform.resolve("store.yaml"), """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: GitStateStore
+                metadata: {name: default}
+                spec: {branch: main, url: unused}
+                ---
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Destination
+                metadata:
+                  name: worker
+                  labels: {env: dev}
+                spec:
+                  path: worker
+                  stateStoreRef: {kind: GitStateStore, name: default}
+                """);
+        Files.writeString(platform.resolve("settings.yaml"), """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: settings, namespace: team-a}
+                data: {region: eu-west-2, size: small}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: settings, namespace: team-b}
+                data: {region: us-east-1, size: large}
+                """);
+        Files.writeString(platform.resolve("request.yaml"), """
+                apiVersion: test.kbr.dev/v1
+                kind: Reader
+                metadata: {name: one, namespace: team-a}
+                spec: {}
+                """);
+        Path db = Files.createDirectories(tmp.resolve("secrets/team-a/db"));
+        Files.writeString(db.resolve("password"), PASSWORD + "\n");
+        Files.writeString(db.resolve("username"), "alice");
+        secrets = tmp.resolve("secrets");
+    }
+
+    /** A Promise {@code readers} whose one pipeline mounts the volumes and runs {@code script}. */
+    private void promise(String script) throws Exception {
+        Files.writeString(platform.resolve("promise.yaml"), """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Promise
+                metadata: {name: readers}
+                spec:
+                  destinationSelectors: [{matchLabels: {env: dev}}]
+                  api:
+                    apiVersion: apiextensions.k8s.io/v1
+                    kind: CustomResourceDefinition
+                    metadata: {name: readers.test.kbr.dev}
+                    spec:
+                      group: test.kbr.dev
+                      names: {kind: Reader, plural: readers, singular: reader}
+                      scope: Namespaced
+                      versions:
+                      - name: v1
+                        served: true
+                        storage: true
+                        schema:
+                          openAPIV3Schema: {type: object, properties: {spec: {type: object}}}
+                  workflows:
+                    resource:
+                      configure:
+                      - apiVersion: platform.kratix.io/v1alpha1
+                        kind: Pipeline
+                        metadata: {name: read}
+                        spec:
+                          volumes:
+                          - name: creds
+                            secret:
+                              secretName: db
+                              defaultMode: 0400
+                              items:
+                              - {key: password, path: db/password}
+                              - {key: username, path: username, mode: 0440}
+                          - name: settings
+                            configMap: {name: settings}
+                          - name: both
+                            projected:
+                              defaultMode: 0640
+                              sources:
+                              - secret: {name: db, items: [{key: username, path: user}]}
+                              - configMap: {name: settings, items: [{key: region, path: region, mode: 0444}]}
+                          - name: maybe
+                            secret: {secretName: absent, optional: true}
+                          containers:
+                          - name: read
+                            image: kbr.local/busybox-base:v0.1.0
+                            imagePullPolicy: Never
+                            command: [sh, -c]
+                            args:
+                            - |
+                """ + script.indent(14) + """
+                            volumeMounts:
+                            - {name: creds, mountPath: /creds}
+                            - {name: settings, mountPath: /etc/settings}
+                            - {name: both, mountPath: /both, readOnly: true}
+                            - {name: maybe, mountPath: /maybe}
+                """);
+    }
+
+    /** Reads every volume; compares the password with one spelled so the Promise does not hold it. */
+    private static final String READ = """
+            out=/kratix/output/read.txt
+            stat -c '%a %n' /creds/db/password /creds/username /etc/settings/region /etc/settings/size /both/user /both/region > $out
+            echo "maybe holds $(ls -A /maybe | wc -l) files" >> $out
+            echo "user=$(cat /creds/username) region=$(cat /etc/settings/region) size=$(cat /etc/settings/size) both=$(cat /both/user),$(cat /both/region)" >> $out
+            [ "$(cat /creds/db/password)" = "hunter2-$(echo pw)" ] && echo "password matches" >> $out
+            echo "the password is $(cat /creds/db/password)"
+            """;
+
+    @Test
+    void aPipelineReadsSecretConfigMapAndProjectedVolumesWithTheirItemsAndModes() throws Exception {
+        promise(READ);
+
+        StateRepo.Run apply = repo.kbr(platform, "apply", "--secrets-dir", secrets.toString());
+
+        assertThat(apply.exitCode()).as(apply.out()).isZero();
+        assertThat(repo.show(OUT + "read.txt")).isEqualTo("""
+                        400 /creds/db/password
+                        440 /creds/username
+                        644 /etc/settings/region
+                        644 /etc/settings/size
+                        640 /both/user
+                        444 /both/region
+                        maybe holds 0 files
+                        user=alice region=eu-west-2 size=small both=alice,eu-west-2
+                        password matches
+                        """);
+        assertThat(apply.out()).doesNotContain(PASSWORD);
+        assertThat(repo.git("log", "-p", "main")).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void aContainerPrintingAMountedSecretHasItRedactedFromTheReport() throws Exception {
+        promise(READ + "exit 3");
+
+        StateRepo.Run failing = repo.kbr(platform, "apply", "--secrets-dir", secrets.toString());
+        StateRepo.Run json = repo.kbr(platform, "plan", "--secrets-dir", secrets.toString(), "--output", "json");
+
+        assertThat(failing.exitCode()).isEqualTo(Main.ERROR);
+        assertThat(failing.out())
+                .contains("exited with code 3")
+                .contains("the password is <Secret in volume creds: db/password>")
+                .doesNotContain(PASSWORD);
+        assertThat(json.out()).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void aMissingSecretOrConfigMapFailsThePipelineSayingWhereToPutItAndOthersRun() throws Exception {
+        promise(READ);
+        Files.writeString(platform.resolve("request-b.yaml"), """
+                apiVersion: test.kbr.dev/v1
+                kind: Reader
+                metadata: {name: two, namespace: team-b}
+                spec: {}
+                """);
+        Path teamB = Files.createDirectories(secrets.resolve("team-b/db"));
+        Files.writeString(teamB.resolve("username"), "bob");
+
+        StateRepo.Run apply = repo.kbr(platform, "apply", "--secrets-dir", secrets.toString());
+
+        assertThat(apply.exitCode()).isEqualTo(Main.ERROR);
+        assertThat(apply.out())
+                .contains("FAILED readers/team-b/two resource.configure read")
+                .contains("pipeline read (promise.yaml:23) volume creds needs Secret team-b/db key password,"
+                        + " which is not available; put it in --secrets-dir as team-b/db/password or set"
+                        + " KBR_SECRET_TEAM_B_DB_PASSWORD, or set optional: true on the volume's Secret")
+                .doesNotContain(PASSWORD);
+        assertThat(repo.show(OUT + "read.txt")).contains("password matches");
+    }
+}
