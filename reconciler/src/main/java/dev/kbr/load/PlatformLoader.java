@@ -41,13 +41,8 @@ public final class PlatformLoader {
     public static final int MAX_DOCUMENT_CHARS = 1536 * 1024;
 
     /** Kinds of {@code platform.kratix.io} that kbr knows and does not read (Kratix writes them). */
-    private static final java.util.Set<String> OTHER_KRATIX_KINDS = java.util.Set.of(
-            "PromiseRelease",
-            "Work",
-            "WorkPlacement",
-            "HealthRecord",
-            "DryRun",
-            "Pipeline");
+    private static final java.util.Set<String> OTHER_KRATIX_KINDS =
+            java.util.Set.of("PromiseRelease", "Work", "WorkPlacement", "HealthRecord", "DryRun", "Pipeline");
 
     /** Optional settings file at the platform root. */
     public static final String SETTINGS_FILE = "kbr.yaml";
