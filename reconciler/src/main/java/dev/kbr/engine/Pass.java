@@ -127,7 +127,8 @@ final class Pass {
         PassApi.Served served = new PassApi.Served(platform, stores, loaded.configMaps(), attempts.now);
         try (PassApi api = PassApi.start(options, planned, served, log)) {
             WorkflowExecutor executor = new WorkflowExecutor(
-                    new PipelineServices(runner, options.secrets(), options.pipelineTimeout(), api.api()),
+                    new PipelineServices(
+                            runner, options.secrets(), options.pipelineTimeout(), api.api(), options.pipelineMode()),
                     listener,
                     attempts.now,
                     attempts.attempted());

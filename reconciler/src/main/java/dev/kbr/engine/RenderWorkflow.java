@@ -18,6 +18,7 @@ import dev.kbr.model.ObjectKey;
 import dev.kbr.model.Platform;
 import dev.kbr.model.Promise;
 import dev.kbr.model.ResourceRequest;
+import dev.kbr.pipeline.PipelineMode;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.schedule.Placement;
@@ -43,7 +44,9 @@ import java.util.Optional;
  * {@code resource.configure} for one resource request. Each pipeline is invoked exactly as a pass
  * invokes it ({@link PipelineInvocations}) and gets a fresh {@code /kratix/output}, as in Kratix;
  * {@code status.yaml} is merged into the object the next pipeline sees. No state store is read or
- * written: the object carries no recorded status, and placement has no sticky Destinations.
+ * written: the object carries no recorded status, and placement has no sticky Destinations. Its
+ * pipelines run as a dry run ({@code KRATIX_DRY_RUN=true}, {@link PipelineMode#DRY_RUN}): what they
+ * make is only shown.
  */
 public final class RenderWorkflow {
     /** Why the pipelines run, as a pass's report would say. */
@@ -285,7 +288,7 @@ public final class RenderWorkflow {
             StepSink sink)
             throws IOException, InterruptedException {
         WorkflowExecutor executor = new WorkflowExecutor(
-                new dev.kbr.execute.PipelineServices(runner, secrets, timeout),
+                new dev.kbr.execute.PipelineServices(runner, secrets, timeout, PipelineMode.DRY_RUN),
                 PipelineListener.NONE,
                 Instant.now(),
                 Map.of());

@@ -8,7 +8,6 @@ import dev.kbr.model.WorkflowType;
 import dev.kbr.pipeline.KratixEnvironment;
 import dev.kbr.pipeline.PipelineInvocation;
 import java.io.IOException;
-import java.time.Duration;
 
 /**
  * Builds the {@link PipelineInvocation} of one pipeline of an object's workflow exactly as a pass
@@ -30,8 +29,8 @@ public final class PipelineInvocations {
      * @param name the object's name (the Promise's name for promise workflows)
      * @param namespace the request's namespace; empty for promise workflows
      * @param description how reports name the run
-     * @param secrets where {@code secretKeyRef} and {@code envFrom} values come from
-     * @param timeout how long the whole pipeline may take
+     * @param services where {@code secretKeyRef} and {@code envFrom} values come from, how long
+     *     the whole pipeline may take, and whether it is a dry run ({@code KRATIX_DRY_RUN})
      * @throws IOException when a Secret exists but cannot be read
      * @throws IllegalArgumentException when a Secret or key the pipeline needs is missing (the
      *     message says where to put it)
@@ -45,8 +44,7 @@ public final class PipelineInvocations {
             String name,
             String namespace,
             String description,
-            Secrets secrets,
-            Duration timeout)
+            PipelineServices services)
             throws IOException {
         var gvk = promise.api().map(a -> a.gvk()).orElse(KratixEnvironment.PROMISE_GVK);
         var env = KratixEnvironment.of(
@@ -58,8 +56,10 @@ public final class PipelineInvocations {
                 name,
                 namespace,
                 promise.api().map(a -> a.plural()).orElse(""));
-        Pipeline resolved = SecretResolver.resolve(pipeline, pipelineNamespace(promise, type, namespace), secrets);
-        return new PipelineInvocation(description, resolved, YamlText.write(object), env, timeout);
+        env.putAll(services.mode().environment());
+        Pipeline resolved =
+                SecretResolver.resolve(pipeline, pipelineNamespace(promise, type, namespace), services.secrets());
+        return new PipelineInvocation(description, resolved, YamlText.write(object), env, services.timeout());
     }
 
     /**

@@ -268,8 +268,7 @@ public final class WorkflowExecutor {
                     job.name(),
                     job.namespace(),
                     description,
-                    services.secrets(),
-                    services.timeout());
+                    services);
             attempt = run(
                     invocation,
                     services.platformApi()

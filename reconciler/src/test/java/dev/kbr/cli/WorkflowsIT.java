@@ -2,9 +2,15 @@ package dev.kbr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kbr.engine.SavedPlan;
+import dev.kbr.state.FileChange;
 import dev.kbr.testsupport.StateRepo;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -226,5 +232,62 @@ class WorkflowsIT {
                 .contains("# KRATIX_CRD_PLURAL=steps")
                 .contains("# KRATIX_CLUSTER_SCOPED=false")
                 .contains("# TOKEN=hunter2");
+    }
+
+    @Test
+    void planAndRenderRunPipelinesAsADryRunAndASavedPlanOfTheirOutputsIsOnlyAppliedWhenAccepted() throws Exception {
+        promise(
+                "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\ndata: {dryRun: \"%s\"}\\n'"
+                        + " \"${KRATIX_DRY_RUN:-absent}\" > /kratix/output/a.yaml");
+        Path plan = tmp.resolve("plan.json");
+        StateRepo.Run planned = repo.kbr(platform, "plan", "--out", plan.toString());
+        assertThat(planned.exitCode()).as(planned.out()).isZero();
+        assertThat(planned.out()).contains("made by 1 pipeline run(s) with KRATIX_DRY_RUN=true");
+        SavedPlan saved = SavedPlan.read(plan);
+        assertThat(saved.dryRunPipelines()).containsExactly("steps/team-a/one resource.configure step-1");
+        FileChange.Added file = (FileChange.Added) saved.stores().get(0).changes().changes().stream()
+                .filter(c -> c.path().equals(OUT + "step-1/5058f/a.yaml"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(new String(file.content(), StandardCharsets.UTF_8)).contains("dryRun: \"true\"");
+
+        StateRepo.Run refused = repo.run(List.of("apply", plan.toString(), "--platform", platform.toString()));
+        assertThat(refused.exitCode()).as(refused.out()).isEqualTo(Main.ERROR);
+        assertThat(refused.out())
+                .contains("The saved plan holds outputs of 1 pipeline run(s) made with KRATIX_DRY_RUN=true"
+                        + " (steps/team-a/one resource.configure step-1)")
+                .contains("--accept-dry-run-outputs");
+        assertThat(repo.git("for-each-ref")).as("nothing written").isEmpty();
+        StateRepo.Run misplaced = repo.kbr(platform, "apply", "--accept-dry-run-outputs");
+        assertThat(misplaced.exitCode()).isEqualTo(Main.ERROR);
+        assertThat(misplaced.out()).contains("--accept-dry-run-outputs applies only to a saved plan");
+
+        StateRepo.Run accepted = repo.run(
+                List.of("apply", plan.toString(), "--platform", platform.toString(), "--accept-dry-run-outputs"));
+        assertThat(accepted.exitCode()).as(accepted.out()).isZero();
+        assertThat(accepted.out()).contains("--accept-dry-run-outputs: committing outputs of 1 pipeline run(s)");
+        assertThat(repo.show(OUT + "step-1/5058f/a.yaml")).contains("dryRun: \"true\"");
+
+        StateRepo.Run live = repo.kbr(platform, "apply", "--reconcile-all");
+        assertThat(live.exitCode()).as(live.out()).isZero();
+        assertThat(repo.show(OUT + "step-1/5058f/a.yaml"))
+                .as("kbr apply sets no KRATIX_DRY_RUN, as Kratix on a request that is not a dry run")
+                .contains("dryRun: \"absent\"");
+
+        Path rendered = tmp.resolve("rendered");
+        StringWriter out = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(out), new String[] {
+            "render",
+            "--platform",
+            platform.toString(),
+            "--promise",
+            "steps",
+            "--request",
+            platform.resolve("request.yaml").toString(),
+            "--out",
+            rendered.toString()
+        });
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(Files.readString(rendered.resolve("1-step-1/output/a.yaml"))).contains("dryRun: \"true\"");
     }
 }
