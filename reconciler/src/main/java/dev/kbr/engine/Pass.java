@@ -162,6 +162,13 @@ final class Pass {
                 handled.remove(key);
                 execution.forget(key);
             });
+            // Kratix checks kratix.io/paused before a deletion: a paused object waits, all kept.
+            plan.pausedGone(handled).forEach((key, why) -> {
+                if (!execution.keptObjects().contains(key)) {
+                    log.notices.add(new Notice(Notice.Topic.HELD, key.toString(), key + " is gone but " + why));
+                    execution.add(new ObjectOutcome.Held(key));
+                }
+            });
             DeletionPlan deletions = plan.deletions(handled, execution.keptObjects(), log.hasInputErrors());
             Deleting deleting = new Deleting(platform, stores, executor, plan);
             Deleting.Result deleted = deleting.carryOut(deletions);

@@ -40,8 +40,8 @@ public final class PlatformLoader {
     public static final int MAX_DOCUMENT_CHARS = 1536 * 1024;
 
     /** Kinds of {@code platform.kratix.io} that kbr knows and does not read (Kratix writes them). */
-    private static final java.util.Set<String> OTHER_KRATIX_KINDS = java.util.Set.of(
-            "PromiseRelease", "Work", "WorkPlacement", "HealthRecord", "ResourceBinding", "DryRun", "Pipeline");
+    private static final java.util.Set<String> OTHER_KRATIX_KINDS =
+            java.util.Set.of("PromiseRelease", "Work", "WorkPlacement", "ResourceBinding", "DryRun", "Pipeline");
 
     /** Kinds kbr reads; with another apiVersion than {@value #KRATIX_API_VERSION} they are a mistake. */
     private static final java.util.Set<String> KRATIX_KINDS =
@@ -152,6 +152,7 @@ public final class PlatformLoader {
         List<Promise> promises = new ArrayList<>();
         List<Destination> destinations = new ArrayList<>();
         List<StateStoreDefinition> stores = new ArrayList<>();
+        List<dev.kbr.model.HealthRecord> healthRecords = new ArrayList<>();
         List<YamlDocument> others = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
         for (YamlDocument doc : documents) {
@@ -190,6 +191,8 @@ public final class PlatformLoader {
                         new StateStoreMapper(doc, diagnostics)
                                 .bucketStateStore()
                                 .ifPresent(stores::add);
+                    case "HealthRecord" ->
+                        new HealthRecordMapper(doc, diagnostics).healthRecord().ifPresent(healthRecords::add);
                     default -> {
                         if (OTHER_KRATIX_KINDS.contains(kind)) {
                             ignored.add(doc.location().file() + ": " + apiVersion + " " + kind);
@@ -255,7 +258,7 @@ public final class PlatformLoader {
                 .filter(known::contains)
                 .forEach(failed::add);
         return new Result(
-                new Platform(promises, requests, destinations, stores),
+                new Platform(promises, requests, destinations, stores, healthRecords),
                 diagnostics,
                 List.copyOf(failed),
                 ignored,

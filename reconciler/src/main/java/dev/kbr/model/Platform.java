@@ -10,17 +10,40 @@ import java.util.Optional;
  * @param requests resource requests found in the platform files, in file order
  * @param destinations Destinations, in file order
  * @param stateStores state stores of every kind (GitStateStores, BucketStateStores), in file order
+ * @param healthRecords HealthRecords, in file order
  */
 public record Platform(
         List<Promise> promises,
         List<ResourceRequest> requests,
         List<Destination> destinations,
-        List<StateStoreDefinition> stateStores) {
+        List<StateStoreDefinition> stateStores,
+        List<HealthRecord> healthRecords) {
     public Platform {
         promises = List.copyOf(promises);
         requests = List.copyOf(requests);
         destinations = List.copyOf(destinations);
         stateStores = List.copyOf(stateStores);
+        healthRecords = List.copyOf(healthRecords);
+    }
+
+    /** A platform without HealthRecords. */
+    public Platform(
+            List<Promise> promises,
+            List<ResourceRequest> requests,
+            List<Destination> destinations,
+            List<StateStoreDefinition> stateStores) {
+        this(promises, requests, destinations, stateStores, List.of());
+    }
+
+    /**
+     * The HealthRecords about {@code request}, sorted by namespace and name as Kratix's controller
+     * lists them.
+     */
+    public List<HealthRecord> healthRecordsOf(ObjectKey request) {
+        return healthRecords.stream()
+                .filter(h -> h.request().equals(request))
+                .sorted(java.util.Comparator.comparing(HealthRecord::namespace).thenComparing(HealthRecord::name))
+                .toList();
     }
 
     public Optional<Promise> promise(String name) {
@@ -56,6 +79,7 @@ public record Platform(
                 promises,
                 requests,
                 destinations,
-                stateStores.stream().map(s -> s.withUrlFrom(overrides)).toList());
+                stateStores.stream().map(s -> s.withUrlFrom(overrides)).toList(),
+                healthRecords);
     }
 }
