@@ -273,6 +273,17 @@ class WorkflowsIT {
         assertThat(repo.show(OUT + "step-1/5058f/a.yaml"))
                 .as("kbr apply sets no KRATIX_DRY_RUN, as Kratix on a request that is not a dry run")
                 .contains("dryRun: \"absent\"");
+        Path cachedPlan = tmp.resolve("cached.json");
+        assertThat(repo.kbr(platform, "plan", "--out", cachedPlan.toString()).exitCode())
+                .isZero();
+        assertThat(SavedPlan.read(cachedPlan).dryRunPipelines())
+                .as("every object cached")
+                .isEmpty();
+        StateRepo.Run cachedApply =
+                repo.run(List.of("apply", cachedPlan.toString(), "--platform", platform.toString()));
+        assertThat(cachedApply.exitCode())
+                .as("a plan holding no dry-run output needs no flag: " + cachedApply.out())
+                .isZero();
 
         Path rendered = tmp.resolve("rendered");
         StringWriter out = new StringWriter();
