@@ -3,6 +3,7 @@ package dev.kbr.engine;
 import dev.kbr.load.PlatformSource;
 import dev.kbr.model.StateStoreDefinition;
 import dev.kbr.model.StateStoreRef;
+import dev.kbr.report.Notice;
 import dev.kbr.report.PassError;
 import dev.kbr.report.RunReport;
 import dev.kbr.report.StoreReport;
@@ -61,7 +62,7 @@ public final class SavedPlanApply {
             boolean acceptDryRunOutputs)
             throws IOException {
         List<PassError> errors = new ArrayList<>();
-        List<dev.kbr.report.Notice> notices = new ArrayList<>();
+        List<Notice> notices = new ArrayList<>();
         if (!plan.dryRunPipelines().isEmpty()) {
             String runs = plan.dryRunPipelines().size() + " pipeline run(s) made with KRATIX_DRY_RUN=true ("
                     + String.join(", ", plan.dryRunPipelines()) + ")";
@@ -72,8 +73,8 @@ public final class SavedPlanApply {
                         + " was written. Run kbr apply without a plan to run the pipelines for real, or pass"
                         + " --accept-dry-run-outputs if your pipelines make the same output in a dry run."));
             } else {
-                notices.add(new dev.kbr.report.Notice(
-                        dev.kbr.report.Notice.Topic.PASS,
+                notices.add(new Notice(
+                        Notice.Topic.PASS,
                         "",
                         "--accept-dry-run-outputs: committing outputs of " + runs + " as they were planned"));
             }
@@ -208,10 +209,7 @@ public final class SavedPlanApply {
     }
 
     private static RunReport report(
-            PlatformSource source,
-            List<StoreReport> stores,
-            List<PassError> errors,
-            List<dev.kbr.report.Notice> notices) {
+            PlatformSource source, List<StoreReport> stores, List<PassError> errors, List<Notice> notices) {
         return new RunReport(true, List.of(), List.of(), List.of(), notices, stores, errors)
                 .withPlatform(source.origin());
     }
