@@ -170,7 +170,7 @@ final class Pass {
                 }
             });
             DeletionPlan deletions = plan.deletions(handled, execution.keptObjects(), log.hasInputErrors());
-            Deleting deleting = new Deleting(platform, stores, executor, plan);
+            Deleting deleting = new Deleting(platform, stores, executor, plan, attempts.now);
             Deleting.Result deleted = deleting.carryOut(deletions);
             fold(deleted, log, execution);
             // Requests that delete pipelines deleted through the API go in a second round.

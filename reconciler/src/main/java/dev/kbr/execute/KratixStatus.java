@@ -362,8 +362,45 @@ public final class KratixStatus {
         }
     }
 
-    /** A delete workflow that failed or is suspended: the object stays, with this condition. */
-    public static void deleteNotCompleted(ObjectNode object, boolean suspended, Instant now) {
+    /**
+     * When the object's delete workflow, suspended with {@code retryAfter}, is to run again: the
+     * {@code nextRetryAt} of its delete pipeline while {@code DeleteWorkflowCompleted} is False
+     * {@code DeleteWorkflowSuspended}; empty otherwise (a configure suspension does not hold a
+     * deletion, as in Kratix).
+     */
+    public static Optional<Instant> deleteRetryAt(ObjectNode object) {
+        JsonNode status = object.path("status");
+        boolean deleteSuspended = status instanceof ObjectNode node
+                && condition(node, DELETE_COMPLETED)
+                        .map(c -> "DeleteWorkflowSuspended"
+                                .equals(c.path("reason").asText()))
+                        .orElse(false);
+        return deleteSuspended ? nextRetryAt(object) : Optional.empty();
+    }
+
+    /**
+     * A delete workflow that failed or is suspended: the object stays, with this condition. A
+     * suspension is recorded on the delete pipeline as Kratix records it on any pipeline ({@code
+     * MarkPipelineAsSuspended}): {@code status.kratix.workflows.pipelines} holds the delete
+     * pipeline alone, {@code Suspended} with its message, and with {@code retryAfter} its {@code
+     * nextRetryAt} and {@code attempts} (counted on only while it stays suspended: Kratix resumes a
+     * suspended delete without resetting its status).
+     *
+     * @param object the recorded object, changed in place
+     * @param outcome the delete workflow's outcome: failed or suspended
+     * @param now the time of this pass
+     */
+    public static void deleteNotCompleted(ObjectNode object, WorkflowOutcome outcome, Instant now) {
+        boolean suspended = outcome instanceof WorkflowOutcome.Suspended;
+        if (outcome instanceof WorkflowOutcome.Suspended s) {
+            ObjectNode workflows = status(object).withObject("/kratix").withObject("/workflows");
+            boolean resumed = deleteRetryAt(object).isPresent();
+            long previous = resumed ? attempts(workflows, s.pipeline()) : 0;
+            ObjectNode p = workflows.putArray("pipelines").addObject();
+            p.put("name", s.pipeline());
+            p.put("phase", "Suspended");
+            suspended(p, s, previous, now);
+        }
         if (suspended) {
             setCondition(
                     status(object),

@@ -451,4 +451,47 @@ class WorkflowsIT {
                 .as("as Kratix leaves it once the last record is deleted")
                 .contains("\"healthStatus\":{\"state\":\"ready\"}");
     }
+
+    @Test
+    void aDeletePipelineSuspendedWithRetryAfterDoesNotRunAgainBeforeItsNextRetryAt() throws Exception {
+        promise(
+                "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml");
+        Path promiseFile = platform.resolve("promise.yaml");
+        Files.writeString(
+                promiseFile,
+                Files.readString(promiseFile)
+                        + "      delete:\n"
+                        + "      - apiVersion: platform.kratix.io/v1alpha1\n"
+                        + "        kind: Pipeline\n"
+                        + "        metadata: {name: remove}\n"
+                        + "        spec:\n"
+                        + "          containers:\n"
+                        + "          - name: run\n"
+                        + "            image: kbr.local/busybox-base:v0.1.0\n"
+                        + "            imagePullPolicy: Never\n"
+                        + "            command: [sh, -c, \"printf 'retryAfter: 1h\\\\nmessage: draining\\\\n'"
+                        + " > /kratix/metadata/workflow-control.yaml\"]\n");
+        assertThat(repo.kbr(platform, "apply").exitCode()).isZero();
+        String file = OUT + "step-1/5058f/a.yaml";
+        String record = ".kbr/objects/steps/resources/team-a/one.json";
+
+        Files.delete(platform.resolve("request.yaml"));
+        StateRepo.Run suspended = repo.kbr(platform, "apply");
+        assertThat(suspended.exitCode()).as(suspended.out()).isZero();
+        assertThat(suspended.out()).contains("resource.delete remove");
+        assertThat(repo.show(file)).as("kept while the delete is suspended").contains("name: a");
+        assertThat(repo.show(record))
+                .contains("DeleteWorkflowSuspended")
+                .contains("\"attempts\" : 1")
+                .contains("\"message\" : \"draining\"")
+                .contains("\"nextRetryAt\" : \"");
+        String head = repo.git("rev-parse", "main").strip();
+
+        StateRepo.Run waiting = repo.kbr(platform, "apply");
+        assertThat(waiting.exitCode()).as(waiting.out()).isZero();
+        assertThat(waiting.out())
+                .doesNotContain("resource.delete remove")
+                .contains("the delete pipeline is suspended until ");
+        assertThat(repo.git("rev-parse", "main").strip()).as("nothing changed").isEqualTo(head);
+    }
 }

@@ -193,4 +193,23 @@ class KratixStatusTest {
         KratixStatus.health(object, List.of());
         assertThat(object.at("/status/healthStatus").toString()).isEqualTo("{\"state\":\"ready\"}");
     }
+
+    @Test
+    void aSuspendedDeleteRecordsItsRetryOnTheDeletePipelineAndCountsAttemptsWhileItStaysSuspended() {
+        ObjectNode object = object();
+        WorkflowOutcome retry = new WorkflowOutcome.Suspended(
+                List.of("remove"), 0, "remove", "draining", Optional.of(Duration.ofHours(1)));
+        assertThat(KratixStatus.deleteRetryAt(object)).isEmpty();
+        KratixStatus.deleteNotCompleted(object, retry, T1);
+        assertThat(object.at("/status/kratix/workflows/pipelines/0/attempts").asLong())
+                .isEqualTo(1);
+        assertThat(condition(object, "DeleteWorkflowCompleted").path("reason").asText())
+                .isEqualTo("DeleteWorkflowSuspended");
+        assertThat(KratixStatus.deleteRetryAt(object)).contains(Instant.parse("2026-01-01T11:00:00Z"));
+        KratixStatus.deleteNotCompleted(object, retry, T2);
+        assertThat(object.at("/status/kratix/workflows/pipelines/0/attempts").asLong())
+                .isEqualTo(2);
+        assertThat(object.at("/status/kratix/workflows/pipelines/0/nextRetryAt").asText())
+                .isEqualTo("2026-01-02T11:00:00Z");
+    }
 }
