@@ -476,7 +476,8 @@ class WorkflowsIT {
         String record = ".kbr/objects/steps/resources/team-a/one.json";
 
         Files.delete(platform.resolve("request.yaml"));
-        StateRepo.Run suspended = repo.kbr(platform, "apply");
+        // Its only request: the whole store's Works, which the mass-delete guard otherwise refuses.
+        StateRepo.Run suspended = repo.kbr(platform, "apply", "--allow-mass-delete");
         assertThat(suspended.exitCode()).as(suspended.out()).isZero();
         assertThat(suspended.out()).contains("resource.delete remove");
         assertThat(repo.show(file)).as("kept while the delete is suspended").contains("name: a");
@@ -487,7 +488,7 @@ class WorkflowsIT {
                 .contains("\"nextRetryAt\" : \"");
         String head = repo.git("rev-parse", "main").strip();
 
-        StateRepo.Run waiting = repo.kbr(platform, "apply");
+        StateRepo.Run waiting = repo.kbr(platform, "apply", "--allow-mass-delete");
         assertThat(waiting.exitCode()).as(waiting.out()).isZero();
         assertThat(waiting.out())
                 .doesNotContain("resource.delete remove")
