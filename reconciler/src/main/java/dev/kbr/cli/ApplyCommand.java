@@ -25,6 +25,19 @@ final class ApplyCommand extends PassCommand {
             })
     Path planFile;
 
+    @CommandLine.Option(
+            names = "--accept-dry-run-outputs",
+            description = "With PLANFILE: commit it although its outputs were made by pipelines run with"
+                    + " KRATIX_DRY_RUN=true (every pipeline kbr plan runs). Without it such a plan is refused: a"
+                    + " pipeline that skips side effects in a dry run would never make them. Use it only when your"
+                    + " pipelines make the same output in a dry run.")
+    boolean acceptDryRunOutputs;
+
+    @Override
+    boolean acceptDryRunOutputs() {
+        return acceptDryRunOutputs;
+    }
+
     @Override
     boolean apply() {
         return true;

@@ -44,6 +44,11 @@ abstract class PassCommand implements Callable<Integer> {
         return false;
     }
 
+    /** {@code apply PLANFILE --accept-dry-run-outputs}: commit a plan made by dry-run pipelines. */
+    boolean acceptDryRunOutputs() {
+        return false;
+    }
+
     /** {@code apply PLANFILE}: the saved plan to apply; empty for a normal pass. */
     Optional<Path> savedPlan() {
         return Optional.empty();
@@ -77,6 +82,12 @@ abstract class PassCommand implements Callable<Integer> {
                     spec.commandLine(), "--bucket-lease-ttl must be at least 2s, not " + options.bucketLeaseTtl);
         }
         Optional<SavedPlan> saved = Optional.empty();
+        if (acceptDryRunOutputs() && savedPlan().isEmpty()) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--accept-dry-run-outputs applies only to a saved plan (kbr apply PLANFILE): kbr apply"
+                            + " without one runs its pipelines for real");
+        }
         if (savedPlan().isPresent()) {
             List<String> refused = spec.commandLine().getParseResult().matchedOptions().stream()
                     .map(o -> o.longestName())
@@ -106,7 +117,8 @@ abstract class PassCommand implements Callable<Integer> {
                         saved.get(),
                         platform,
                         options.stateUrls,
-                        store -> Adapters.openStateStore(store, secrets, access));
+                        store -> Adapters.openStateStore(store, secrets, access),
+                        acceptDryRunOutputs());
                 return finish(report, main.environment(), out);
             }
             return pass(platform, secrets, access, out);
@@ -139,9 +151,14 @@ abstract class PassCommand implements Callable<Integer> {
             throw new IOException(
                     "the platform changed while kbr planned, so the plan was not saved to " + file + "; plan again");
         }
-        SavedPlan.of(report, platform.origin(), fingerprint).write(file);
+        SavedPlan plan = SavedPlan.of(report, platform.origin(), fingerprint);
+        plan.write(file);
         err.println("Saved the plan to " + file + ". Apply exactly this plan with: kbr apply " + file
                 + " (with the same --platform and --state-url options).");
+        if (!plan.dryRunPipelines().isEmpty()) {
+            err.println("Its outputs were made by " + plan.dryRunPipelines().size() + " pipeline run(s) with"
+                    + " KRATIX_DRY_RUN=true, so kbr apply refuses it unless given --accept-dry-run-outputs.");
+        }
         err.flush();
     }
 

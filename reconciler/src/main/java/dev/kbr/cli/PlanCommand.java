@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         description = {
             "Dry run: print the state diff and push nothing.",
             "Runs what must run, then prints per Destination each file that would be added (+),",
-            "changed (~) or deleted (-), with a unified diff of changed files, and a summary line."
+            "changed (~) or deleted (-), with a unified diff of changed files, and a summary line.",
+            "Pipelines run with KRATIX_DRY_RUN=true, so they can skip side effects."
         })
 final class PlanCommand extends PassCommand {
     @CommandLine.Option(

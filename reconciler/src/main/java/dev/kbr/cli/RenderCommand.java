@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
         description = {
             "Run one object's configure workflow and write what each pipeline saw and produced to a folder.",
             "Without --request, the Promise's promise.configure pipelines; with it, the request's",
-            "resource.configure pipelines. Pipelines run as in a pass (same runner, input object, KRATIX_*",
-            "variables and Secrets), each with a fresh /kratix/output. Writes OUT/<n>-<pipeline>/input/object.yaml,",
+            "resource.configure pipelines. Pipelines run as in a plan (same runner, input object, KRATIX_*",
+            "variables with KRATIX_DRY_RUN=true, and Secrets), each with a fresh /kratix/output.",
+            "Writes OUT/<n>-<pipeline>/input/object.yaml,",
             "OUT/<n>-<pipeline>/output/... and OUT/<n>-<pipeline>/metadata/..., and prints each pipeline, its",
             "containers, the files written and the Destinations each output group would go to.",
             "Reads and writes no state store, so placement ignores earlier placements. Exits 1 when a",

@@ -2,6 +2,7 @@ package dev.kbr.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kbr.execute.DeleteRun;
+import dev.kbr.execute.KratixStatus;
 import dev.kbr.execute.PipelineAttempt;
 import dev.kbr.execute.WorkflowExecutor;
 import dev.kbr.execute.WorkflowJob;
@@ -48,14 +49,18 @@ final class Deleting {
     private final StoresRead stores;
     private final WorkflowExecutor executor;
     private final PassPlan plan;
+    private final java.time.Instant now;
 
     /**
      * @param platform the platform (a gone request's Promise is looked up in it first)
      * @param stores the records (a gone object's last recorded form, a gone Promise's too)
      * @param executor runs the delete pipelines
      * @param plan the pass's plan, which says whose delete workflow runs
+     * @param now the pass's instant: a delete suspended with {@code retryAfter} waits until its
+     *     {@code nextRetryAt}
      */
-    Deleting(Platform platform, StoresRead stores, WorkflowExecutor executor, PassPlan plan) {
+    Deleting(Platform platform, StoresRead stores, WorkflowExecutor executor, PassPlan plan, java.time.Instant now) {
+        this.now = now;
         this.platform = platform;
         this.stores = stores;
         this.executor = executor;
@@ -127,6 +132,18 @@ final class Deleting {
             return new ObjectOutcome.Deleted(key);
         }
         String objectName = key.toString();
+        Optional<java.time.Instant> retryAt =
+                KratixStatus.deleteRetryAt(recorded).filter(now::isBefore);
+        if (retryAt.isPresent()) {
+            // As Kratix requeues a suspended delete until its nextRetryAt.
+            log.notices.add(new Notice(
+                    Notice.Topic.DELETE_BLOCKED,
+                    key.toString(),
+                    objectName + ": the delete pipeline is suspended until " + KratixStatus.rfc3339(retryAt.get())
+                            + " (workflow-control.yaml retryAfter); everything it delivered is kept until it"
+                            + " succeeds"));
+            return new ObjectOutcome.DeleteBlocked(key, recorded);
+        }
         DeleteRun run = executor.delete(new WorkflowJob(promise.get(), key, recorded, "gone from the platform"));
         log.runs.addAll(run.log().runs());
         log.notices.addAll(run.log().notices());

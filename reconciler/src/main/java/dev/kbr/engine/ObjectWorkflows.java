@@ -16,7 +16,9 @@ import dev.kbr.model.WorkType;
 import dev.kbr.plan.InputHash;
 import dev.kbr.plan.ObjectDecision;
 import dev.kbr.plan.PassPlan;
+import dev.kbr.plan.Paused;
 import dev.kbr.plan.RequiredPromises;
+import dev.kbr.plan.RunReason;
 import dev.kbr.platformapi.ApiChange;
 import dev.kbr.report.Notice;
 import dev.kbr.schedule.Work;
@@ -144,6 +146,16 @@ final class ObjectWorkflows {
                     Notice.Topic.KEPT, key, "Promise " + promise.name() + " has errors; its previous outputs are kept");
             return promiseResult(new ObjectOutcome.Kept(key), log, PromiseState.INVALID, Map.of());
         }
+        if (decision instanceof ObjectDecision.Paused) {
+            log.notice(
+                    Notice.Topic.KEPT,
+                    key,
+                    "Promise " + promise.name() + " is paused (" + Paused.LABEL + "): nothing runs for it or its"
+                            + " requests, and what they delivered stays");
+            ObjectNode paused = withRecordedStatus(key, promise.document());
+            KratixStatus.paused(paused, true, now);
+            return promiseResult(new ObjectOutcome.Waiting(key, paused), log, PromiseState.UNAVAILABLE, Map.of());
+        }
         if (decision instanceof ObjectDecision.Held held) {
             log.notice(
                     Notice.Topic.HELD,
@@ -209,7 +221,7 @@ final class ObjectWorkflows {
             ObjectOutcome cached = cached(key, object, dependencies, "Promise " + promise.name(), log);
             return promiseResult(cached, log, PromiseState.AVAILABLE, Map.of());
         }
-        ConfigureRun run = executor.configure(new WorkflowJob(promise, key, object, why.get()), step -> {});
+        ConfigureRun run = executor.configure(job(promise, key, object, planned), step -> {});
         log.runs.addAll(run.log().runs());
         log.notices.addAll(run.log().notices());
         boolean ok = run.outcome() instanceof WorkflowOutcome.Completed;
@@ -247,6 +259,18 @@ final class ObjectWorkflows {
         ObjectKey key = ObjectKey.request(request.promiseName(), request.namespace(), request.name());
         Promise promise = platform.promise(request.promiseName()).orElseThrow();
         PromiseState state = promises.getOrDefault(promise.name(), PromiseState.UNAVAILABLE);
+        if (Paused.isPaused(request.object()) || Paused.isPaused(promise.labels())) {
+            // As the plan decided (sub-requests by the same rule): Kratix checks the label first.
+            log.notice(
+                    Notice.Topic.KEPT,
+                    key,
+                    "request " + request.displayName() + " is paused (" + Paused.LABEL + " on "
+                            + (Paused.isPaused(request.object()) ? "it" : "its Promise " + promise.name())
+                            + "): nothing runs for it, and what it delivered stays");
+            ObjectNode paused = withRecordedStatus(key, request.object());
+            KratixStatus.paused(paused, false, now);
+            return requestResult(new ObjectOutcome.Waiting(key, paused), log, List.of(), Map.of());
+        }
         if (state != PromiseState.AVAILABLE) {
             log.notice(
                     Notice.Topic.WAITING,
@@ -300,8 +324,8 @@ final class ObjectWorkflows {
             return requestResult(cached, log, subRequests, Map.of());
         }
         // A request bound to an earlier revision runs that revision's workflows.
-        ConfigureRun run = executor.configure(
-                new WorkflowJob(RevisionCheck.promiseFor(platform, request), key, object, why.get()), step -> {});
+        ConfigureRun run =
+                executor.configure(job(RevisionCheck.promiseFor(platform, request), key, object, planned), step -> {});
         log.runs.addAll(run.log().runs());
         log.notices.addAll(run.log().notices());
         List<ResourceRequest> subRequests = new ArrayList<>();
@@ -347,6 +371,19 @@ final class ObjectWorkflows {
         return RequiredPromises.unmet(platform, promise, name -> promises.get(name) == PromiseState.AVAILABLE);
     }
 
+    /**
+     * The job of a planned run. A retry whose time has come ({@link RunReason.Kind#RETRY_DUE})
+     * keeps the suspended pipeline's recorded {@code attempts}; any other run restarts the workflow
+     * and forgets them, as Kratix does.
+     */
+    private static WorkflowJob job(Promise promise, ObjectKey key, ObjectNode object, PassPlan.Entry planned) {
+        ObjectDecision.Run run = (ObjectDecision.Run) planned.decision();
+        if (run.reason().kind() != RunReason.Kind.RETRY_DUE) {
+            KratixStatus.restarted(object);
+        }
+        return new WorkflowJob(promise, key, object, run.reason().text());
+    }
+
     /** Reuses the outputs of the object's last run: its recorded Works and status stand. */
     private ObjectOutcome cached(
             ObjectKey key, ObjectNode object, List<Work> dependencies, String description, PassLog log) {
@@ -354,6 +391,14 @@ final class ObjectWorkflows {
                 .filter(id -> id.type() != WorkType.STATIC_DEPENDENCY)
                 .toList();
         log.cached.add(description);
+        KratixStatus.nextRetryAt(object)
+                .filter(now::isBefore)
+                .ifPresent(at -> log.notice(
+                        Notice.Topic.WORKFLOW,
+                        key,
+                        description + " is suspended until " + KratixStatus.rfc3339(at)
+                                + " (workflow-control.yaml retryAfter); it runs again in the first pass from then,"
+                                + " and its outputs so far stand"));
         return new ObjectOutcome.Cached(
                 key, object, dependencies, works, stores.previousRuns().get(key));
     }
@@ -388,6 +433,9 @@ final class ObjectWorkflows {
             object.set("status", previous.get("status").deepCopy());
         } else {
             object.remove("status");
+        }
+        if (!key.isPromise()) {
+            KratixStatus.health(object, platform.healthRecordsOf(key));
         }
         return ApiViews.served(key, object, stores, now);
     }

@@ -133,7 +133,8 @@ final class Pass {
                             options.secrets(),
                             ConfigMaps.of(loaded.configMaps()),
                             options.pipelineTimeout(),
-                            api.api()),
+                            api.api(),
+                            options.pipelineMode()),
                     listener,
                     attempts.now,
                     attempts.attempted());
@@ -167,8 +168,15 @@ final class Pass {
                 handled.remove(key);
                 execution.forget(key);
             });
+            // Kratix checks kratix.io/paused before a deletion: a paused object waits, all kept.
+            plan.pausedGone(handled).forEach((key, why) -> {
+                if (!execution.keptObjects().contains(key)) {
+                    log.notices.add(new Notice(Notice.Topic.HELD, key.toString(), key + " is gone but " + why));
+                    execution.add(new ObjectOutcome.Held(key));
+                }
+            });
             DeletionPlan deletions = plan.deletions(handled, execution.keptObjects(), log.hasInputErrors());
-            Deleting deleting = new Deleting(platform, stores, executor, plan);
+            Deleting deleting = new Deleting(platform, stores, executor, plan, attempts.now);
             Deleting.Result deleted = deleting.carryOut(deletions);
             fold(deleted, log, execution);
             // Requests that delete pipelines deleted through the API go in a second round.

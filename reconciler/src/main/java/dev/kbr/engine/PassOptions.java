@@ -143,6 +143,15 @@ public record PassOptions(
         return new PassOptions(platform, stateUrls, apply, pipelines, caching, other);
     }
 
+    /**
+     * How this pass's pipelines run: {@link dev.kbr.pipeline.PipelineMode#LIVE} when it commits,
+     * else {@link dev.kbr.pipeline.PipelineMode#DRY_RUN} ({@code KRATIX_DRY_RUN=true}), so a plan's
+     * pipelines can skip their side effects.
+     */
+    public dev.kbr.pipeline.PipelineMode pipelineMode() {
+        return apply ? dev.kbr.pipeline.PipelineMode.LIVE : dev.kbr.pipeline.PipelineMode.DRY_RUN;
+    }
+
     /** {@link Pipelines#timeout}. */
     public Duration pipelineTimeout() {
         return pipelines.timeout();

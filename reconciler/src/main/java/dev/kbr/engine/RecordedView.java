@@ -42,7 +42,13 @@ final class RecordedView {
             Set<WorkId> works,
             Map<String, Destination> destinations) {
         SortedMap<ObjectKey, Recorded.LastRun> runs = new TreeMap<>();
-        lastRuns.forEach((k, r) -> runs.put(k, new Recorded.LastRun(r.inputHash(), r.at(), r.manualReconciliation())));
+        lastRuns.forEach((k, r) -> runs.put(
+                k,
+                new Recorded.LastRun(
+                        r.inputHash(),
+                        r.at(),
+                        r.manualReconciliation(),
+                        Optional.ofNullable(objects.get(k)).flatMap(KratixStatus::nextRetryAt))));
         Set<ObjectKey> reconciled = new HashSet<>();
         objects.forEach((k, object) -> {
             if (endedReconciled(object)) {

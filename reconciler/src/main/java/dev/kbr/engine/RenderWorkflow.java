@@ -20,6 +20,7 @@ import dev.kbr.model.ObjectKey;
 import dev.kbr.model.Platform;
 import dev.kbr.model.Promise;
 import dev.kbr.model.ResourceRequest;
+import dev.kbr.pipeline.PipelineMode;
 import dev.kbr.pipeline.PipelineResult;
 import dev.kbr.pipeline.PipelineRunner;
 import dev.kbr.schedule.Placement;
@@ -45,7 +46,9 @@ import java.util.Optional;
  * {@code resource.configure} for one resource request. Each pipeline is invoked exactly as a pass
  * invokes it ({@link PipelineInvocations}) and gets a fresh {@code /kratix/output}, as in Kratix;
  * {@code status.yaml} is merged into the object the next pipeline sees. No state store is read or
- * written: the object carries no recorded status, and placement has no sticky Destinations.
+ * written: the object carries no recorded status, and placement has no sticky Destinations. Its
+ * pipelines run as a dry run ({@code KRATIX_DRY_RUN=true}, {@link PipelineMode#DRY_RUN}): what they
+ * make is only shown.
  */
 public final class RenderWorkflow {
     /** Why the pipelines run, as a pass's report would say. */
@@ -281,7 +284,8 @@ public final class RenderWorkflow {
     /** As a pass has them, without the platform API; ConfigMaps from the platform repository. */
     private static PipelineServices services(
             PipelineRunner runner, Secrets secrets, PlatformLoader.Result read, Duration timeout) {
-        return new PipelineServices(runner, secrets, ConfigMaps.of(read.configMaps()), timeout, Optional.empty());
+        return new PipelineServices(
+                runner, secrets, ConfigMaps.of(read.configMaps()), timeout, Optional.empty(), PipelineMode.DRY_RUN);
     }
 
     private static Result configure(

@@ -41,17 +41,23 @@ import java.util.TreeMap;
  * GitStateStore, {@code baseVersion} or null for an empty store, {@code destinations} (folder
  * prefix to Destination name), {@code changes[]} of {@code path}, {@code action}
  * added/modified/deleted, {@code contentId} ({@link dev.kbr.state.ContentId}) and base64 {@code
- * content}), and {@code digest}: the sha256 of the document without it, so an edited file is
- * refused. Plans of the earlier format ({@code kbr.dev/saved-plan/v1}) are refused with a request
- * to plan again: a saved plan lives minutes, not releases.
+ * content}), {@code dryRunPipelines[]}: the pipeline runs whose outputs the plan holds, made with
+ * {@code KRATIX_DRY_RUN=true} ({@link dev.kbr.pipeline.PipelineMode#DRY_RUN}, as every pipeline of
+ * {@code kbr plan} runs), and {@code digest}: the sha256 of the document without it, so an edited
+ * file is refused. Plans of earlier formats ({@code kbr.dev/saved-plan/v1}, {@code v2}, which did
+ * not record their dry runs) are refused with a request to plan again: a saved plan lives minutes,
+ * not releases.
  *
  * @param platform where the platform came from
  * @param fingerprint the platform's {@link PlatformSource#fingerprint()} when planned
  * @param stores one entry per state store the plan covers
+ * @param dryRunPipelines how the report named each pipeline run whose outputs (files, statuses,
+ *     records of the run) the plan holds, in run order; empty when every object was cached, so
+ *     no output of the plan was made in dry-run mode
  */
-public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store> stores) {
+public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store> stores, List<String> dryRunPipelines) {
     /** The format written and the only one read. */
-    public static final String API_VERSION = "kbr.dev/saved-plan/v2";
+    public static final String API_VERSION = "kbr.dev/saved-plan/v3";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,6 +65,7 @@ public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store>
         Objects.requireNonNull(platform, "platform");
         Objects.requireNonNull(fingerprint, "fingerprint");
         stores = List.copyOf(stores);
+        dryRunPipelines = List.copyOf(dryRunPipelines);
     }
 
     /**
@@ -89,13 +96,25 @@ public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store>
         }
     }
 
-    /** The plan in {@code report}, a plan pass's report. */
+    /**
+     * The plan in {@code report}, a plan pass's report: every pipeline it ran ran in dry-run mode,
+     * so each is recorded in {@link #dryRunPipelines}.
+     *
+     * @throws IllegalArgumentException when {@code report} is an apply's (its pipelines ran live
+     *     and it committed already)
+     */
     public static SavedPlan of(RunReport report, PlatformOrigin platform, String fingerprint) {
+        if (report.applied()) {
+            throw new IllegalArgumentException("only a plan's report can be saved as a plan");
+        }
         List<Store> stores = new ArrayList<>();
         for (StoreReport store : report.stores()) {
             stores.add(new Store(store.location(), store.baseVersion(), store.changes(), store.destinationRoots()));
         }
-        return new SavedPlan(platform, fingerprint, stores);
+        List<String> dryRuns = report.pipelineRuns().stream()
+                .map(dev.kbr.report.PipelineRun::description)
+                .toList();
+        return new SavedPlan(platform, fingerprint, stores, dryRuns);
     }
 
     /**
@@ -187,8 +206,10 @@ public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store>
                         text(store, "branch"));
                 stores.add(new Store(location, text(store, "baseVersion"), new ChangeSet(changes), roots));
             }
+            List<String> dryRuns = new ArrayList<>();
+            body.path("dryRunPipelines").forEach(run -> dryRuns.add(run.asText()));
             return new SavedPlan(
-                    origin, body.path("platform").path("fingerprint").asText(), stores);
+                    origin, body.path("platform").path("fingerprint").asText(), stores, dryRuns);
         } catch (RuntimeException e) {
             throw new InvalidPlanException(
                     file + " is not a valid saved plan (" + e.getMessage() + "); run kbr plan --out again");
@@ -231,6 +252,8 @@ public record SavedPlan(PlatformOrigin platform, String fingerprint, List<Store>
                 }
             }
         }
+        ArrayNode dryRuns = root.putArray("dryRunPipelines");
+        dryRunPipelines.forEach(dryRuns::add);
         return root;
     }
 

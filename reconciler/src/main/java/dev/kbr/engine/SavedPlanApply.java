@@ -3,6 +3,7 @@ package dev.kbr.engine;
 import dev.kbr.load.PlatformSource;
 import dev.kbr.model.StateStoreDefinition;
 import dev.kbr.model.StateStoreRef;
+import dev.kbr.report.Notice;
 import dev.kbr.report.PassError;
 import dev.kbr.report.RunReport;
 import dev.kbr.report.StoreReport;
@@ -29,6 +30,14 @@ import java.util.TreeMap;
  * differs from the plan's or any state store is not at the version the plan was computed
  * against; a store that moves between that check and the write is refused by the store's
  * compare-and-swap and not retried (a retry would need a new plan). No pipeline runs.
+ *
+ * <p>A plan's pipelines ran with {@code KRATIX_DRY_RUN=true}, so a pipeline that honours it may
+ * have skipped side effects or made placeholder output; committing that output would also record
+ * its workflow as done, and the next pass would not run it for real. So a plan holding outputs of
+ * pipeline runs ({@link SavedPlan#dryRunPipelines}) is refused, with nothing written, unless
+ * the caller accepts them ({@code --accept-dry-run-outputs}); then the report says which runs'
+ * outputs were committed. A plan in which every object was cached holds no dry-run output and is
+ * applied as it is. Kratix has no saved plans; its dry runs never reach a real Destination.
  */
 public final class SavedPlanApply {
     private SavedPlanApply() {}
@@ -40,21 +49,44 @@ public final class SavedPlanApply {
      * @param source the platform as it is now (same {@code --platform} as the plan)
      * @param stateUrls {@code --state-url} overrides, as given to the plan
      * @param opener opens a state store
+     * @param acceptDryRunOutputs true to commit a plan holding outputs made in dry-run mode
      * @return the report: the commits made, or the errors that stopped the apply (then nothing was
      *     written, except when a later store's push was refused after an earlier store's commit)
      * @throws IOException when the platform cannot be read
      */
     public static RunReport apply(
-            SavedPlan plan, PlatformSource source, Map<String, String> stateUrls, StateStoreOpener opener)
+            SavedPlan plan,
+            PlatformSource source,
+            Map<String, String> stateUrls,
+            StateStoreOpener opener,
+            boolean acceptDryRunOutputs)
             throws IOException {
         List<PassError> errors = new ArrayList<>();
+        List<Notice> notices = new ArrayList<>();
+        if (!plan.dryRunPipelines().isEmpty()) {
+            String runs = plan.dryRunPipelines().size() + " pipeline run(s) made with KRATIX_DRY_RUN=true ("
+                    + String.join(", ", plan.dryRunPipelines()) + ")";
+            if (!acceptDryRunOutputs) {
+                errors.add(planError("The saved plan holds outputs of " + runs + ", as kbr plan runs every"
+                        + " pipeline in dry-run mode; committing them would record those workflows as done,"
+                        + " so a pipeline that skips side effects in a dry run would never make them. Nothing"
+                        + " was written. Run kbr apply without a plan to run the pipelines for real, or pass"
+                        + " --accept-dry-run-outputs if your pipelines make the same output in a dry run."));
+            } else {
+                notices.add(new Notice(
+                        Notice.Topic.PASS,
+                        "",
+                        "--accept-dry-run-outputs: committing outputs of " + runs + " as they were planned"));
+            }
+        }
         String now = source.fingerprint();
+        // The checks below add to the same errors: a stale plan of dry-run outputs says both.
         if (!now.equals(plan.fingerprint())) {
             errors.add(planError("The saved plan is stale: the platform changed since it was made (planned from "
                     + plan.platform().describe() + ", fingerprint " + plan.fingerprint() + "; now "
                     + source.origin().describe() + ", fingerprint " + now
                     + "). Nothing was written; run kbr plan --out again and apply the new plan."));
-            return report(source, List.of(), errors);
+            return report(source, List.of(), errors, notices);
         }
         var platform = source.load().platform().withStateStoreUrls(stateUrls);
         Map<String, StateStore> open = new LinkedHashMap<>();
@@ -102,7 +134,7 @@ public final class SavedPlanApply {
                 snapshots.put(saved.name(), snapshot);
             }
             if (!errors.isEmpty()) {
-                return report(source, List.of(), errors);
+                return report(source, List.of(), errors, notices);
             }
             List<StoreReport> reports = new ArrayList<>();
             for (SavedPlan.Store saved : plan.stores()) {
@@ -131,7 +163,7 @@ public final class SavedPlanApply {
                 reports.add(new StoreReport(
                         saved.location(), snapshot.version(), changes, saved.destinationRoots(), previous, version));
             }
-            return report(source, reports, errors);
+            return report(source, reports, errors, notices);
         } finally {
             for (StateStore store : open.values()) {
                 store.close();
@@ -176,8 +208,9 @@ public final class SavedPlanApply {
         return new PassError(PassError.Area.STATE_STORE, store, message);
     }
 
-    private static RunReport report(PlatformSource source, List<StoreReport> stores, List<PassError> errors) {
-        return new RunReport(true, List.of(), List.of(), List.of(), List.of(), stores, errors)
+    private static RunReport report(
+            PlatformSource source, List<StoreReport> stores, List<PassError> errors, List<Notice> notices) {
+        return new RunReport(true, List.of(), List.of(), List.of(), notices, stores, errors)
                 .withPlatform(source.origin());
     }
 }

@@ -3,6 +3,8 @@ package dev.kbr.execute;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kbr.model.HealthRecord;
+import dev.kbr.model.HealthState;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,6 +32,9 @@ public final class KratixStatus {
     public static final String AVAILABLE = "Available";
     public static final String REQUIREMENTS_FULFILLED = "RequirementsFulfilled";
 
+    /** The reason of a paused object's conditions. */
+    public static final String PAUSED_REASON = "PausedReconciliation";
+
     /** Marks the start of a configure workflow: Kratix sets the message to Pending. */
     public static void started(ObjectNode object) {
         status(object).put("message", "Pending");
@@ -48,16 +53,19 @@ public final class KratixStatus {
         int total = outcome.pipelines().size();
         status.put("workflows", total);
         ObjectNode kratixWorkflows = status.withObject("/kratix").withObject("/workflows");
+        long previousAttempts =
+                outcome instanceof WorkflowOutcome.Suspended s ? attempts(kratixWorkflows, s.pipeline()) : 0;
         ArrayNode pipelines = kratixWorkflows.putArray("pipelines");
+        kratixWorkflows.remove("suspendedGeneration");
         for (int i = 0; i < total; i++) {
             ObjectNode p = pipelines.addObject();
             p.put("name", outcome.pipelines().get(i));
             p.put("phase", phase(outcome, i));
             if (outcome instanceof WorkflowOutcome.Suspended s && i == outcome.succeeded()) {
-                if (!s.message().isEmpty()) {
-                    p.put("message", s.message());
-                }
-                s.retryAfter().ifPresent(d -> p.put("retryAfter", d.toString()));
+                suspended(p, s, previousAttempts, now);
+                kratixWorkflows.put(
+                        "suspendedGeneration",
+                        object.path("metadata").path("generation").asLong(1));
             }
         }
         if (outcome instanceof WorkflowOutcome.Completed) {
@@ -95,6 +103,74 @@ public final class KratixStatus {
                     "PipelinesInProgress",
                     "Pipelines are still in progress",
                     now);
+        }
+    }
+
+    /**
+     * Marks the pipeline that suspended the workflow as Kratix's status writer does ({@code
+     * work-creator/lib/status_updater.go} {@code MarkPipelineAsSuspended}): its message; with
+     * {@code retryAfter}, {@code nextRetryAt} (RFC 3339, UTC, whole seconds: the pass's time plus
+     * the duration) and {@code attempts} (one more than it had); without, neither.
+     */
+    private static void suspended(
+            ObjectNode pipeline, WorkflowOutcome.Suspended s, long previousAttempts, Instant now) {
+        if (!s.message().isEmpty()) {
+            pipeline.put("message", s.message());
+        }
+        if (s.retryAfter().isPresent()) {
+            pipeline.put("nextRetryAt", rfc3339(now.plus(s.retryAfter().get())));
+            pipeline.put("attempts", previousAttempts + 1);
+        }
+    }
+
+    /** The {@code attempts} recorded for {@code pipeline} in {@code status.kratix.workflows}, or 0. */
+    private static long attempts(ObjectNode kratixWorkflows, String pipeline) {
+        for (JsonNode p : kratixWorkflows.path("pipelines")) {
+            if (pipeline.equals(p.path("name").asText())) {
+                return p.path("attempts").asLong(0);
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * When the object's last configure workflow asked to be retried: the {@code nextRetryAt} of
+     * its {@code Suspended} pipeline ({@code internal/controller/promise_controller.go} {@code
+     * nextRetryAt}, {@code dynamic_resource_request_controller.go} {@code nextRetryAtForResource}).
+     *
+     * @param object the object with its recorded status
+     * @return the instant; empty when no pipeline is suspended with a retry, or its time does not
+     *     parse (then Kratix cannot wait for it either, and the workflow runs)
+     */
+    public static Optional<Instant> nextRetryAt(ObjectNode object) {
+        for (JsonNode p : object.path("status").path("kratix").path("workflows").path("pipelines")) {
+            if ("Suspended".equals(p.path("phase").asText()) && p.hasNonNull("nextRetryAt")) {
+                try {
+                    return Optional.of(Instant.parse(p.path("nextRetryAt").asText()));
+                } catch (java.time.format.DateTimeParseException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Forgets the retries of the object's last workflow before it restarts from its first
+     * pipeline, as Kratix resets every pipeline's status to {@code Pending} then ({@code
+     * lib/resourceutil/util.go} {@code ResetPipelineStatusToPending}): {@code attempts} and {@code
+     * nextRetryAt} count only the retries of one suspension.
+     */
+    public static void restarted(ObjectNode object) {
+        JsonNode workflows = object.path("status").path("kratix").path("workflows");
+        if (workflows instanceof ObjectNode node) {
+            node.remove("suspendedGeneration");
+            for (JsonNode p : node.path("pipelines")) {
+                if (p instanceof ObjectNode pipeline) {
+                    pipeline.remove("attempts");
+                    pipeline.remove("nextRetryAt");
+                }
+            }
         }
     }
 
@@ -165,6 +241,64 @@ public final class KratixStatus {
         }
     }
 
+    /**
+     * A paused object ({@code kratix.io/paused: "true"} on it or its Promise): {@code Reconciled}
+     * Unknown {@code PausedReconciliation} "Paused" ({@code lib/resourceutil/util.go} {@code
+     * MarkReconciledPaused}); a Promise also becomes unavailable, {@code Available} False with the
+     * same reason and message ({@code promise_controller.go} {@code
+     * setPausedReconciliationStatusConditions}). Everything else stays as recorded.
+     *
+     * @param object the object with its recorded status, changed in place
+     * @param promise true for a Promise
+     * @param now the time of this pass
+     */
+    public static void paused(ObjectNode object, boolean promise, Instant now) {
+        ObjectNode status = status(object);
+        setCondition(status, RECONCILED, "Unknown", PAUSED_REASON, "Paused", now);
+        if (promise) {
+            setCondition(status, AVAILABLE, "False", PAUSED_REASON, "Paused", now);
+            status.put("status", "Unavailable");
+            status.withObject("/kratix").put("status", "Unavailable");
+        }
+    }
+
+    /**
+     * Writes the request's {@code status.healthStatus} from the HealthRecords about it, as Kratix's
+     * HealthRecord controller does ({@code internal/controller/healthrecord_controller.go} {@code
+     * updateResourceStatus}, {@code getHealthDataAndStates}): {@code state} is the worst record's
+     * (unhealthy, degraded, unknown, healthy, ready; {@code ready} with no record), and {@code
+     * healthRecords[]} lists each record's {@code state}, {@code lastRun}, {@code source} ({@code
+     * name}, {@code namespace}) and {@code details} when it has them, in the given order. With no
+     * record, a request that had a {@code healthStatus} keeps only {@code state: ready}, as Kratix
+     * leaves it once its last record is deleted; one that never had one gets none.
+     *
+     * @param object the request with its recorded status, changed in place
+     * @param records the HealthRecords about it, sorted by namespace and name
+     */
+    public static void health(ObjectNode object, List<HealthRecord> records) {
+        if (records.isEmpty()) {
+            if (object.path("status").has("healthStatus")) {
+                ObjectNode health = status(object).putObject("healthStatus");
+                health.put("state", HealthState.READY.value());
+            }
+            return;
+        }
+        HealthState worst = HealthState.READY;
+        ObjectNode health = status(object).putObject("healthStatus");
+        ArrayNode list = health.putArray("healthRecords");
+        for (HealthRecord record : records) {
+            ObjectNode entry = list.addObject();
+            record.details().ifPresent(d -> entry.set("details", d));
+            entry.put("lastRun", record.lastRun());
+            entry.putObject("source").put("name", record.name()).put("namespace", record.namespace());
+            entry.put("state", record.state().value());
+            if (record.state().compareTo(worst) < 0) {
+                worst = record.state();
+            }
+        }
+        health.put("state", worst.value());
+    }
+
     /** A request whose Promise cannot serve it yet (requirements unmet): it waits. */
     public static void promiseUnavailable(ObjectNode object, Instant now) {
         ObjectNode status = status(object);
@@ -228,8 +362,45 @@ public final class KratixStatus {
         }
     }
 
-    /** A delete workflow that failed or is suspended: the object stays, with this condition. */
-    public static void deleteNotCompleted(ObjectNode object, boolean suspended, Instant now) {
+    /**
+     * When the object's delete workflow, suspended with {@code retryAfter}, is to run again: the
+     * {@code nextRetryAt} of its delete pipeline while {@code DeleteWorkflowCompleted} is False
+     * {@code DeleteWorkflowSuspended}; empty otherwise (a configure suspension does not hold a
+     * deletion, as in Kratix).
+     */
+    public static Optional<Instant> deleteRetryAt(ObjectNode object) {
+        JsonNode status = object.path("status");
+        boolean deleteSuspended = status instanceof ObjectNode node
+                && condition(node, DELETE_COMPLETED)
+                        .map(c -> "DeleteWorkflowSuspended"
+                                .equals(c.path("reason").asText()))
+                        .orElse(false);
+        return deleteSuspended ? nextRetryAt(object) : Optional.empty();
+    }
+
+    /**
+     * A delete workflow that failed or is suspended: the object stays, with this condition. A
+     * suspension is recorded on the delete pipeline as Kratix records it on any pipeline ({@code
+     * MarkPipelineAsSuspended}): {@code status.kratix.workflows.pipelines} holds the delete
+     * pipeline alone, {@code Suspended} with its message, and with {@code retryAfter} its {@code
+     * nextRetryAt} and {@code attempts} (counted on only while it stays suspended: Kratix resumes a
+     * suspended delete without resetting its status).
+     *
+     * @param object the recorded object, changed in place
+     * @param outcome the delete workflow's outcome: failed or suspended
+     * @param now the time of this pass
+     */
+    public static void deleteNotCompleted(ObjectNode object, WorkflowOutcome outcome, Instant now) {
+        boolean suspended = outcome instanceof WorkflowOutcome.Suspended;
+        if (outcome instanceof WorkflowOutcome.Suspended s) {
+            ObjectNode workflows = status(object).withObject("/kratix").withObject("/workflows");
+            boolean resumed = deleteRetryAt(object).isPresent();
+            long previous = resumed ? attempts(workflows, s.pipeline()) : 0;
+            ObjectNode p = workflows.putArray("pipelines").addObject();
+            p.put("name", s.pipeline());
+            p.put("phase", "Suspended");
+            suspended(p, s, previous, now);
+        }
         if (suspended) {
             setCondition(
                     status(object),

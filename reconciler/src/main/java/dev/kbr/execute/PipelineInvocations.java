@@ -29,8 +29,8 @@ public final class PipelineInvocations {
      * @param name the object's name (the Promise's name for promise workflows)
      * @param namespace the request's namespace; empty for promise workflows
      * @param description how reports name the run
-     * @param services where {@code secretKeyRef}, {@code envFrom} and volume values come from, and
-     *     how long the whole pipeline may take
+     * @param services where {@code secretKeyRef}, {@code envFrom} and volume values come from, how
+     *     long the whole pipeline may take, and whether it is a dry run ({@code KRATIX_DRY_RUN})
      * @throws IOException when a Secret exists but cannot be read
      * @throws IllegalArgumentException when a Secret, ConfigMap or key the pipeline needs is
      *     missing (the message says where to put it)
@@ -56,6 +56,7 @@ public final class PipelineInvocations {
                 name,
                 namespace,
                 promise.api().map(a -> a.plural()).orElse(""));
+        env.putAll(services.mode().environment());
         String pipelineNamespace = pipelineNamespace(promise, type, namespace);
         Pipeline resolved = VolumeResolver.resolve(
                 SecretResolver.resolve(pipeline, pipelineNamespace, services.secrets()),

@@ -158,7 +158,7 @@ public final class WorkflowExecutor {
             outcome = new WorkflowOutcome.Completed(names, 1);
         }
         if (!(outcome instanceof WorkflowOutcome.Completed)) {
-            KratixStatus.deleteNotCompleted(object, control.stops(), now);
+            KratixStatus.deleteNotCompleted(object, outcome, now);
         }
         return new DeleteRun(object, outcome, collected.log());
     }

@@ -42,7 +42,7 @@ public final class PlatformLoader {
 
     /** Kinds of {@code platform.kratix.io} that kbr knows and does not read (Kratix writes them). */
     private static final java.util.Set<String> OTHER_KRATIX_KINDS =
-            java.util.Set.of("PromiseRelease", "Work", "WorkPlacement", "HealthRecord", "DryRun", "Pipeline");
+            java.util.Set.of("PromiseRelease", "Work", "WorkPlacement", "DryRun", "Pipeline");
 
     /** Optional settings file at the platform root. */
     public static final String SETTINGS_FILE = "kbr.yaml";
@@ -151,6 +151,7 @@ public final class PlatformLoader {
         List<StateStoreDefinition> stores = new ArrayList<>();
         List<dev.kbr.model.PromiseRevision> revisions = new ArrayList<>();
         List<dev.kbr.model.ResourceBinding> bindings = new ArrayList<>();
+        List<dev.kbr.model.HealthRecord> healthRecords = new ArrayList<>();
         List<YamlDocument> others = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
         List<UnservedDocuments.FailedPromise> failedPromises = new ArrayList<>();
@@ -200,6 +201,8 @@ public final class PlatformLoader {
                         new StateStoreMapper(doc, diagnostics)
                                 .bucketStateStore()
                                 .ifPresent(stores::add);
+                    case "HealthRecord" ->
+                        new HealthRecordMapper(doc, diagnostics).healthRecord().ifPresent(healthRecords::add);
                     default -> {
                         if (OTHER_KRATIX_KINDS.contains(kind)) {
                             ignored.add(doc.location().file() + ": " + apiVersion + " " + kind);
@@ -267,7 +270,13 @@ public final class PlatformLoader {
                 .filter(known::contains)
                 .forEach(failed::add);
         return new Result(
-                new Platform(promises, requests, destinations, stores, revisions, bindings),
+                new Platform(
+                        promises,
+                        requests,
+                        destinations,
+                        stores,
+                        new dev.kbr.model.PromiseVersions(revisions, bindings),
+                        healthRecords),
                 diagnostics,
                 List.copyOf(failed),
                 ignored,

@@ -1,6 +1,7 @@
 package dev.kbr.model;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -10,33 +11,56 @@ import java.util.Optional;
  * @param requests resource requests found in the platform files, in file order
  * @param destinations Destinations, in file order
  * @param stateStores state stores of every kind (GitStateStores, BucketStateStores), in file order
- * @param revisions the earlier revisions of Promises ({@code PromiseRevision} documents), in file
- *     order; the latest revision of a Promise is the Promise itself
- * @param bindings the {@code ResourceBinding} documents, in file order
+ * @param versions the PromiseRevision and ResourceBinding documents
+ * @param healthRecords HealthRecords, in file order
  */
 public record Platform(
         List<Promise> promises,
         List<ResourceRequest> requests,
         List<Destination> destinations,
         List<StateStoreDefinition> stateStores,
-        List<PromiseRevision> revisions,
-        List<ResourceBinding> bindings) {
+        PromiseVersions versions,
+        List<HealthRecord> healthRecords) {
     public Platform {
         promises = List.copyOf(promises);
         requests = List.copyOf(requests);
         destinations = List.copyOf(destinations);
         stateStores = List.copyOf(stateStores);
-        revisions = List.copyOf(revisions);
-        bindings = List.copyOf(bindings);
+        Objects.requireNonNull(versions, "versions");
+        healthRecords = List.copyOf(healthRecords);
     }
 
-    /** A platform without PromiseRevisions and ResourceBindings. */
+    /** A platform without PromiseRevisions, ResourceBindings and HealthRecords. */
     public Platform(
             List<Promise> promises,
             List<ResourceRequest> requests,
             List<Destination> destinations,
             List<StateStoreDefinition> stateStores) {
-        this(promises, requests, destinations, stateStores, List.of(), List.of());
+        this(promises, requests, destinations, stateStores, PromiseVersions.NONE, List.of());
+    }
+
+    /**
+     * The earlier revisions of Promises ({@code PromiseRevision} documents), in file order; the
+     * latest revision of a Promise is the Promise itself.
+     */
+    public List<PromiseRevision> revisions() {
+        return versions.revisions();
+    }
+
+    /** The {@code ResourceBinding} documents, in file order. */
+    public List<ResourceBinding> bindings() {
+        return versions.bindings();
+    }
+
+    /**
+     * The HealthRecords about {@code request}, sorted by namespace and name as Kratix's controller
+     * lists them.
+     */
+    public List<HealthRecord> healthRecordsOf(ObjectKey request) {
+        return healthRecords.stream()
+                .filter(h -> h.request().equals(request))
+                .sorted(java.util.Comparator.comparing(HealthRecord::namespace).thenComparing(HealthRecord::name))
+                .toList();
     }
 
     public Optional<Promise> promise(String name) {
@@ -73,8 +97,8 @@ public record Platform(
                 requests,
                 destinations,
                 stateStores.stream().map(s -> s.withUrlFrom(overrides)).toList(),
-                revisions,
-                bindings);
+                versions,
+                healthRecords);
     }
 
     /**
@@ -84,14 +108,14 @@ public record Platform(
      */
     public boolean hasRevision(String promise, String version) {
         return promise(promise).map(p -> p.revisionVersion().equals(version)).orElse(false)
-                || revisions.stream()
+                || revisions().stream()
                         .anyMatch(r ->
                                 r.promiseName().equals(promise) && r.version().equals(version));
     }
 
     /** The binding of a request, if the platform has one. */
     public Optional<ResourceBinding> binding(ObjectKey request) {
-        return bindings.stream().filter(b -> b.request().equals(request)).findFirst();
+        return bindings().stream().filter(b -> b.request().equals(request)).findFirst();
     }
 
     /**
@@ -107,7 +131,7 @@ public record Platform(
     public Optional<Promise> promiseAsBound(ObjectKey request) {
         return promise(request.promise())
                 .map(promise -> binding(request)
-                        .flatMap(b -> revisions.stream()
+                        .flatMap(b -> revisions().stream()
                                 .filter(r -> r.promiseName().equals(promise.name())
                                         && r.version().equals(b.version()))
                                 .findFirst())
@@ -132,7 +156,7 @@ public record Platform(
             return new RevisionChoice.Chosen(promise, promise.revisionVersion(), Optional.empty());
         }
         String version = binding.get().version();
-        Optional<PromiseRevision> revision = revisions.stream()
+        Optional<PromiseRevision> revision = revisions().stream()
                 .filter(r ->
                         r.promiseName().equals(promise.name()) && r.version().equals(version))
                 .findFirst();
@@ -142,7 +166,7 @@ public record Platform(
         }
         List<String> known = new java.util.ArrayList<>();
         known.add(promise.revisionVersion() + " (the Promise)");
-        revisions.stream()
+        revisions().stream()
                 .filter(r -> r.promiseName().equals(promise.name()))
                 .map(PromiseRevision::version)
                 .sorted()

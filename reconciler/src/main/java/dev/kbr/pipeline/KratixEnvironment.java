@@ -9,7 +9,8 @@ import java.util.TreeMap;
 
 /**
  * The {@code KRATIX_*} variables every pipeline container gets (Kratix {@code
- * api/v1alpha1/pipeline_types.go} and {@code pipeline_factory.go}).
+ * api/v1alpha1/pipeline_types.go} and {@code pipeline_factory.go}); {@code KRATIX_DRY_RUN} comes
+ * with the run's {@link PipelineMode}.
  */
 public final class KratixEnvironment {
     private KratixEnvironment() {}

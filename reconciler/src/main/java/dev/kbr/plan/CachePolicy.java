@@ -37,7 +37,10 @@ public final class CachePolicy {
     /**
      * Why {@code key}'s configure workflow must run, checked in this order: {@code
      * --reconcile-all}; no recorded run (new); a different input hash; a new value of {@code
-     * kratix.io/manual-reconciliation}; a last run that did not end reconciled; an output it
+     * kratix.io/manual-reconciliation}; a last run that did not end reconciled, unless it
+     * suspended with {@code retryAfter} and its {@code nextRetryAt} is still to come (then it
+     * waits, as Kratix does, and the reconciliation interval does not apply; once it has come the
+     * reason is {@link RunReason.Kind#RETRY_DUE}); an output it
      * delivered that was changed in the state store since; a Destination its
      * Works were placed on that is gone with {@code cleanup: all} (with {@code cleanup: none} the
      * files stay, as in Kratix, and the cache holds); the reconciliation interval elapsed.
@@ -63,8 +66,17 @@ public final class CachePolicy {
         if (!manualReconciliation.isEmpty() && !manualReconciliation.equals(last.manualReconciliation())) {
             return Optional.of(new RunReason(RunReason.Kind.MANUAL_RECONCILIATION, manualReconciliation));
         }
+        boolean awaitingRetry = false;
         if (!recorded.endedReconciled(key)) {
-            return Optional.of(RunReason.of(RunReason.Kind.NOT_RECONCILED));
+            if (last.nextRetryAt().isEmpty()) {
+                return Optional.of(RunReason.of(RunReason.Kind.NOT_RECONCILED));
+            }
+            Instant retryAt = last.nextRetryAt().get();
+            if (!now.isBefore(retryAt)) {
+                return Optional.of(new RunReason(RunReason.Kind.RETRY_DUE, retryAt.toString()));
+            }
+            // Suspended until then, as Kratix waits: only a change of its inputs or outputs runs it.
+            awaitingRetry = true;
         }
         if (recorded.outputChanged(key)) {
             return Optional.of(RunReason.of(RunReason.Kind.OUTPUT_CHANGED));
@@ -73,7 +85,7 @@ public final class CachePolicy {
         if (emptied.isPresent()) {
             return Optional.of(new RunReason(RunReason.Kind.DESTINATION_EMPTIED, emptied.get()));
         }
-        if (!interval.isZero()) {
+        if (!interval.isZero() && !awaitingRetry) {
             try {
                 Instant at = Instant.parse(last.at());
                 if (!now.isBefore(at.plus(interval))) {

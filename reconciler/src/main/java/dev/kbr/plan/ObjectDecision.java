@@ -104,6 +104,26 @@ public sealed interface ObjectDecision {
     }
 
     /**
+     * Its {@code kratix.io/paused} label, or its Promise's, is {@code "true"}: Kratix skips its
+     * reconciliation ({@code internal/controller/promise_controller.go}, {@code
+     * dynamic_resource_request_controller.go} {@code reconcileIfPaused}), so nothing runs for it,
+     * what it delivered stays, and its status says {@code Paused}. Paused objects are not
+     * available: a paused Promise's requests are paused with it, and Promises requiring it wait.
+     *
+     * @param reason whose label pauses it, as the plan prints it
+     */
+    record Paused(String reason) implements ObjectDecision {
+        public Paused {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public String text() {
+            return "paused (" + reason + "; what it delivered stays)";
+        }
+    }
+
+    /**
      * Gone from the platform and deleted: requests first, then Promises (KRATIX.md §2.7).
      *
      * @param deleteWorkflow true when its Promise's first delete pipeline runs with its last recorded

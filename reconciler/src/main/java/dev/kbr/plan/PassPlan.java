@@ -255,6 +255,16 @@ public final class PassPlan {
         return planner.deletions(handled, kept, inputErrors);
     }
 
+    /**
+     * The recorded objects gone from the platform that are paused, with why: their deletion waits
+     * until they are unpaused, and everything they delivered is kept.
+     *
+     * @param handled every object the pass configured or decided about
+     */
+    public java.util.SortedMap<ObjectKey, String> pausedGone(Set<ObjectKey> handled) {
+        return planner.pausedGone(handled);
+    }
+
     /** Whether a gone object's delete workflow runs (see {@link ObjectDecision.Delete}). */
     public boolean runsDeleteWorkflow(ObjectKey key) {
         return planner.hasDeleteWorkflow(key);

@@ -108,6 +108,9 @@ final class PassPlanner {
         if (inCycle || checks.invalidPromises().contains(promise.name())) {
             return new PassPlan.Entry(key, subject, new ObjectDecision.Invalid(), "");
         }
+        if (Paused.isPaused(promise.labels())) {
+            return new PassPlan.Entry(key, subject, new ObjectDecision.Paused(Paused.LABEL + " on the Promise"), "");
+        }
         boolean ranBefore = recorded.lastRun(key).isPresent();
         Optional<String> unmet = RequiredPromises.unmet(
                 platform,
@@ -141,6 +144,17 @@ final class PassPlanner {
     PassPlan.Entry request(ResourceRequest request, ObjectDecision promise, Optional<ObjectNode> validated) {
         ObjectKey key = ObjectKey.request(request.promiseName(), request.namespace(), request.name());
         String subject = subject(request);
+        if (Paused.isPaused(request.object())) {
+            // Kratix checks the label before anything else, even its Promise's availability.
+            return new PassPlan.Entry(key, subject, new ObjectDecision.Paused(Paused.LABEL + " on the request"), "");
+        }
+        if (promise instanceof ObjectDecision.Paused) {
+            return new PassPlan.Entry(
+                    key,
+                    subject,
+                    new ObjectDecision.Paused(Paused.LABEL + " on its Promise " + request.promiseName()),
+                    "");
+        }
         if (promise == null || !promise.available() || validated == null) {
             return new PassPlan.Entry(
                     key,
@@ -155,6 +169,9 @@ final class PassPlanner {
     PassPlan.Entry configure(ResourceRequest request, Optional<ObjectNode> validated) {
         ObjectKey key = ObjectKey.request(request.promiseName(), request.namespace(), request.name());
         String subject = subject(request);
+        if (Paused.isPaused(request.object())) {
+            return new PassPlan.Entry(key, subject, new ObjectDecision.Paused(Paused.LABEL + " on the request"), "");
+        }
         if (validated.isEmpty()) {
             return new PassPlan.Entry(key, subject, new ObjectDecision.Invalid(), "");
         }
@@ -183,6 +200,7 @@ final class PassPlanner {
                 keptWithPromise.put(key, "its Promise " + key.promise() + " is kept as it was");
             }
         }
+        pausedGone(platformObjects).forEach(keptWithPromise::putIfAbsent);
         List<PassPlan.Entry> entries = new ArrayList<>();
         keptWithPromise.forEach(
                 (key, why) -> entries.add(new PassPlan.Entry(key, subject(key), new ObjectDecision.Held(why), "")));
@@ -203,6 +221,32 @@ final class PassPlanner {
                     key, subject(key), new ObjectDecision.Delete(hasDeleteWorkflow(key), !key.isPromise()), "")));
         }
         return entries;
+    }
+
+    /**
+     * The recorded objects gone from the platform whose deletion waits because they are paused:
+     * Kratix checks {@code kratix.io/paused} before a deletion, so a paused object stays, with
+     * everything it delivered, until it is unpaused. Paused are those whose recorded labels say
+     * so, and those whose Promise (the platform's, else the recorded one) is paused.
+     *
+     * @param handled the objects the platform has or the pass decided about
+     * @return each such object with why, as the plan prints it
+     */
+    SortedMap<ObjectKey, String> pausedGone(Set<ObjectKey> handled) {
+        SortedMap<ObjectKey, String> paused = new TreeMap<>();
+        for (ObjectKey key : recorded.objects()) {
+            if (handled.contains(key)) {
+                continue;
+            }
+            ObjectNode own = recordedObjects.get(key);
+            boolean promisePaused = platform.promise(key.promise())
+                    .map(p -> Paused.isPaused(p.labels()))
+                    .orElseGet(() -> Paused.isPaused(recordedObjects.get(ObjectKey.promise(key.promise()))));
+            if ((own != null && Paused.isPaused(own)) || (!key.isPromise() && promisePaused)) {
+                paused.put(key, "paused (" + Paused.LABEL + "): its deletion waits until it is unpaused");
+            }
+        }
+        return paused;
     }
 
     DeletionPlan deletions(Set<ObjectKey> handled, Set<ObjectKey> kept, boolean inputErrors) {

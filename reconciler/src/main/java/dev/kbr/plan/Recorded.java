@@ -117,8 +117,23 @@ public final class Recorded {
      * @param inputHash {@link InputHash} of its inputs then
      * @param at when it ran, RFC 3339
      * @param manualReconciliation the {@code kratix.io/manual-reconciliation} label then, or empty
+     * @param nextRetryAt when it suspended with {@code retryAfter}: the {@code nextRetryAt} its
+     *     status records, before which Kratix does not run it again; else empty
      */
-    public record LastRun(String inputHash, String at, String manualReconciliation) {}
+    public record LastRun(
+            String inputHash,
+            String at,
+            String manualReconciliation,
+            java.util.Optional<java.time.Instant> nextRetryAt) {
+        public LastRun {
+            java.util.Objects.requireNonNull(nextRetryAt, "nextRetryAt");
+        }
+
+        /** A run that did not ask to be retried later. */
+        public LastRun(String inputHash, String at, String manualReconciliation) {
+            this(inputHash, at, manualReconciliation, java.util.Optional.empty());
+        }
+    }
 
     /**
      * One group of a recorded Work placed on a Destination.

@@ -24,6 +24,11 @@ public record RunReason(Kind kind, String detail) {
         /** Its recorded status is not {@code Reconciled=True}. */
         NOT_RECONCILED,
         /**
+         * Its last run suspended with {@code retryAfter} and the recorded {@code nextRetryAt} has
+         * come: a retry, so the suspended pipeline's {@code attempts} count on.
+         */
+        RETRY_DUE,
+        /**
          * A file it delivered to a current Destination no longer holds what it recorded (edited or
          * removed by hand): its recorded outputs cannot be trusted, so it runs and writes them again.
          */
@@ -57,6 +62,7 @@ public record RunReason(Kind kind, String detail) {
             case INPUT_CHANGED -> "input changed";
             case MANUAL_RECONCILIATION -> "kratix.io/manual-reconciliation is " + detail;
             case NOT_RECONCILED -> "last run did not end reconciled";
+            case RETRY_DUE -> "retryAfter elapsed (nextRetryAt " + detail + ")";
             case OUTPUT_CHANGED -> "an output it delivered was changed in the state store";
             case DESTINATION_EMPTIED -> "its Destination " + detail + " was removed with cleanup: all";
             case INTERVAL_ELAPSED -> "reconciliation interval " + detail + " elapsed";

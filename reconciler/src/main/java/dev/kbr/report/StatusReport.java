@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * Renders {@code kbr status}: a table like {@code kubectl get} prints for Kratix objects (the
  * {@code STATUS} column is a Promise's {@code status.status} and a request's {@code Reconciled}
- * condition message, as Kratix's printer columns), with each condition below, or JSON.
+ * condition message, as Kratix's printer columns), with each condition below, a suspended
+ * pipeline's retry, the request's health ({@code status.healthStatus}) and what pipelines wrote,
+ * or JSON.
  */
 public final class StatusReport {
     /** Version of the JSON document {@code kbr status --output json} prints. */
@@ -52,6 +54,33 @@ public final class StatusReport {
                         c.path("reason").asText(),
                         c.path("message").asText());
             }
+            for (JsonNode p : status.path("kratix").path("workflows").path("pipelines")) {
+                if ("Suspended".equals(p.path("phase").asText())) {
+                    out.printf(
+                            "%-" + width + "s    pipeline %s: Suspended%s%s%n",
+                            "",
+                            p.path("name").asText(),
+                            p.has("nextRetryAt")
+                                    ? " until " + p.path("nextRetryAt").asText() + " (attempts "
+                                            + p.path("attempts").asText("0") + ")"
+                                    : "",
+                            p.has("message") ? ": " + p.path("message").asText() : "");
+                }
+            }
+            JsonNode health = status.path("healthStatus");
+            if (health.isObject()) {
+                List<String> records = new java.util.ArrayList<>();
+                for (JsonNode r : health.path("healthRecords")) {
+                    records.add(r.path("source").path("namespace").asText() + "/"
+                            + r.path("source").path("name").asText() + " "
+                            + r.path("state").asText());
+                }
+                out.printf(
+                        "%-" + width + "s    health: %s%s%n",
+                        "",
+                        health.path("state").asText("-"),
+                        records.isEmpty() ? "" : " (HealthRecords: " + String.join(", ", records) + ")");
+            }
             // What pipelines wrote (status.yaml, or published through the platform API), sorted.
             java.util.SortedSet<String> fields = new java.util.TreeSet<>();
             status.fieldNames().forEachRemaining(fields::add);
@@ -75,6 +104,7 @@ public final class StatusReport {
             "workflowsFailed",
             "lastSuccessfulConfigureWorkflowTime",
             "observedGeneration",
+            "healthStatus",
             "kratix");
 
     private static String scalar(JsonNode value) {

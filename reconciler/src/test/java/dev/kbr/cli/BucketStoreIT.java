@@ -170,7 +170,7 @@ class BucketStoreIT {
         assertThat(server.keys("saved", "")).isEmpty();
 
         server.resetCounts();
-        BucketKbr.Output applied = saved.run(SEEDS_BUCKET, "apply", plan.toString());
+        BucketKbr.Output applied = saved.run(SEEDS_BUCKET, "apply", plan.toString(), "--accept-dry-run-outputs");
         assertThat(applied.exitCode()).as(applied.both()).isZero();
         assertThat(applied.out()).contains("Apply complete: ").doesNotContain("Pipelines:");
         long puts = server.requestCount("PUT");

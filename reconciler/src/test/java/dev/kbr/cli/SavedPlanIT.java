@@ -39,7 +39,13 @@ class SavedPlanIT {
                 .isEqualTo("rw-------");
         assertThat(repo.git("for-each-ref")).as("a plan writes nothing").isEmpty();
 
-        StateRepo.Run applied = applyPlan(repo, SEEDS, plan);
+        StateRepo.Run refused = applyPlan(repo, SEEDS, plan);
+        assertThat(refused.exitCode()).as(refused.out()).isEqualTo(Main.ERROR);
+        assertThat(refused.out()).contains("made with KRATIX_DRY_RUN=true");
+        assertThat(repo.git("for-each-ref"))
+                .as("a plan of dry-run outputs is not applied unasked")
+                .isEmpty();
+        StateRepo.Run applied = applyPlan(repo, SEEDS, plan, "--accept-dry-run-outputs");
         assertThat(applied.exitCode()).as(applied.out()).isZero();
         assertThat(applied.out()).contains("Apply complete: 44 added").doesNotContain("Pipelines:");
 
@@ -136,16 +142,21 @@ class SavedPlanIT {
                 .contains("+ clusters/worker-1/resources/default/redis/example-redis/");
         assertThat(Files.readString(plan)).doesNotContain("\"content\" : \"\"");
 
-        StateRepo.Run applied = applyPlan(repo, platform, plan);
+        // The Promises run again (their inputs include the Destinations); the requests are cached.
+        StateRepo.Run applied = applyPlan(repo, platform, plan, "--accept-dry-run-outputs");
         assertThat(applied.exitCode()).as(applied.out()).isZero();
+        assertThat(applied.out()).contains("committing outputs of 5 pipeline run(s)");
         assertThat(direct.kbr(platform, "apply").exitCode()).isZero();
         assertThat(deliveredBlobs(repo)).isEqualTo(deliveredBlobs(direct));
         assertThat(repo.tree()).anyMatch(p -> p.startsWith("clusters/worker-1/"));
         assertThat(repo.git("fsck", "--no-progress", "--strict")).doesNotContain("missing");
     }
 
-    private static StateRepo.Run applyPlan(StateRepo repo, Path platform, Path plan) {
-        return repo.run(List.of("apply", plan.toString(), "--platform", platform.toString()));
+    private static StateRepo.Run applyPlan(StateRepo repo, Path platform, Path plan, String... more) {
+        List<String> args =
+                new java.util.ArrayList<>(List.of("apply", plan.toString(), "--platform", platform.toString()));
+        args.addAll(List.of(more));
+        return repo.run(args);
     }
 
     /** Path to blob id of every delivered file ({@code .kbr/} records hold run times, so they differ). */

@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SavedPlanTest {
     @TempDir
@@ -37,7 +39,8 @@ class SavedPlanTest {
                                 new FileChange.Added("w/resources/b-empty.yaml", new byte[0], "id-empty"),
                                 new FileChange.Modified("w/resources/m.yaml", "old", yaml, "id-m"),
                                 new FileChange.Deleted("w/resources/d.yaml", "old-d"))),
-                        new TreeMap<>(Map.of("w/", "worker")))));
+                        new TreeMap<>(Map.of("w/", "worker")))),
+                List.of("redis/default/example resource.configure instance"));
         Path file = tmp.resolve("plan.json");
         plan.write(file);
 
@@ -57,6 +60,7 @@ class SavedPlanTest {
         // Sorted by path, as every ChangeSet.
         assertThat(changes.get(2)).isInstanceOf(FileChange.Deleted.class);
         assertThat(changes.get(3)).isInstanceOf(FileChange.Modified.class);
+        assertThat(read.dryRunPipelines()).containsExactly("redis/default/example resource.configure instance");
     }
 
     @Test
@@ -65,29 +69,32 @@ class SavedPlanTest {
         SavedPlan plan = new SavedPlan(
                 PlatformOrigin.folder("p"),
                 "sha256:x",
-                List.of(new SavedPlan.Store(bucket, Optional.empty(), new ChangeSet(List.of()), new TreeMap<>())));
+                List.of(new SavedPlan.Store(bucket, Optional.empty(), new ChangeSet(List.of()), new TreeMap<>())),
+                List.of());
         Path file = tmp.resolve("plan.json");
         plan.write(file);
 
         assertThat(Files.readString(file)).doesNotContain("branch", "Commit");
+        assertThat(SavedPlan.read(file).dryRunPipelines()).isEmpty();
         SavedPlan.Store read = SavedPlan.read(file).stores().get(0);
         assertThat(read.location()).isEqualTo(bucket);
         assertThat(read.baseVersion()).isEmpty();
     }
 
-    @Test
-    void aPlanOfTheEarlierFormatIsRefusedWithWhatToDo() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"kbr.dev/saved-plan/v1", "kbr.dev/saved-plan/v2"})
+    void aPlanOfAnEarlierFormatWhichDidNotRecordItsDryRunsIsRefusedWithWhatToDo(String apiVersion) throws Exception {
         Path file = tmp.resolve("old.json");
-        Files.writeString(file, "{\"apiVersion\": \"kbr.dev/saved-plan/v1\", \"kind\": \"SavedPlan\"}");
+        Files.writeString(file, "{\"apiVersion\": \"" + apiVersion + "\", \"kind\": \"SavedPlan\"}");
         assertThatThrownBy(() -> SavedPlan.read(file))
                 .isInstanceOf(SavedPlan.InvalidPlanException.class)
-                .hasMessageContaining("kbr.dev/saved-plan/v1")
+                .hasMessageContaining(apiVersion)
                 .hasMessageContaining("run kbr plan --out again");
     }
 
     @Test
     void anEditedFileIsRefused() throws Exception {
-        SavedPlan plan = new SavedPlan(PlatformOrigin.folder("p"), "sha256:x", List.of());
+        SavedPlan plan = new SavedPlan(PlatformOrigin.folder("p"), "sha256:x", List.of(), List.of());
         Path file = tmp.resolve("plan.json");
         plan.write(file);
         Files.writeString(file, Files.readString(file).replace("sha256:x", "sha256:y"));

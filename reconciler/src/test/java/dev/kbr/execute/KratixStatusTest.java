@@ -129,4 +129,87 @@ class KratixStatusTest {
         assertThatThrownBy(() -> WorkflowControl.parse(JSON.readTree("{\"retryAfter\":\"soon\"}")))
                 .hasMessageContaining("not a duration");
     }
+
+    @Test
+    void aRetryAfterRecordsNextRetryAtAndCountsAttemptsUntilTheWorkflowRestarts() {
+        ObjectNode object = object();
+        object.putObject("metadata").put("generation", 3);
+        WorkflowOutcome retry =
+                new WorkflowOutcome.Suspended(List.of("a", "b"), 1, "b", "waiting", Optional.of(Duration.ofMinutes(5)));
+        KratixStatus.configured(object, false, retry, T1);
+        JsonNode b = object.at("/status/kratix/workflows/pipelines/1");
+        assertThat(b.path("phase").asText()).isEqualTo("Suspended");
+        assertThat(b.path("message").asText()).isEqualTo("waiting");
+        assertThat(b.path("nextRetryAt").asText()).isEqualTo("2026-01-01T10:05:00Z");
+        assertThat(b.path("attempts").asLong()).isEqualTo(1);
+        assertThat(b.has("retryAfter")).as("not a field of Kratix's status").isFalse();
+        assertThat(object.at("/status/kratix/workflows/suspendedGeneration").asLong())
+                .isEqualTo(3);
+        assertThat(KratixStatus.nextRetryAt(object)).contains(Instant.parse("2026-01-01T10:05:00Z"));
+
+        KratixStatus.configured(object, false, retry, T2);
+        b = object.at("/status/kratix/workflows/pipelines/1");
+        assertThat(b.path("attempts").asLong()).as("a retry counts on").isEqualTo(2);
+        assertThat(b.path("nextRetryAt").asText()).isEqualTo("2026-01-02T10:05:00Z");
+
+        KratixStatus.restarted(object);
+        KratixStatus.configured(object, false, retry, T2);
+        assertThat(object.at("/status/kratix/workflows/pipelines/1/attempts").asLong())
+                .as("a restart from the first pipeline forgets the retries")
+                .isEqualTo(1);
+
+        KratixStatus.configured(
+                object, false, new WorkflowOutcome.Suspended(List.of("a", "b"), 1, "b", "", Optional.empty()), T2);
+        b = object.at("/status/kratix/workflows/pipelines/1");
+        assertThat(b.has("attempts") || b.has("nextRetryAt") || b.has("message"))
+                .as("a plain suspend has neither")
+                .isFalse();
+        assertThat(KratixStatus.nextRetryAt(object)).isEmpty();
+
+        KratixStatus.configured(object, false, new WorkflowOutcome.Completed(List.of("a", "b"), 2), T2);
+        assertThat(object.at("/status/kratix/workflows").has("suspendedGeneration"))
+                .isFalse();
+    }
+
+    @Test
+    void healthStatusTakesTheWorstRecordAndKeepsOnlyReadyOnceTheLastRecordIsGone() {
+        ObjectNode object = object();
+        KratixStatus.health(object, List.of());
+        assertThat(object.has("status")).as("no record, never had one: nothing").isFalse();
+        dev.kbr.model.ObjectKey request = dev.kbr.model.ObjectKey.request("redis", "default", "one");
+        dev.kbr.model.SourceLocation at = new dev.kbr.model.SourceLocation("health.yaml", 0, 1);
+        KratixStatus.health(
+                object,
+                List.of(
+                        new dev.kbr.model.HealthRecord(
+                                "default", "a", request, dev.kbr.model.HealthState.READY, 5, Optional.empty(), at),
+                        new dev.kbr.model.HealthRecord(
+                                "default", "b", request, dev.kbr.model.HealthState.UNKNOWN, 0, Optional.empty(), at),
+                        new dev.kbr.model.HealthRecord(
+                                "default", "c", request, dev.kbr.model.HealthState.HEALTHY, 0, Optional.empty(), at)));
+        assertThat(object.at("/status/healthStatus/state").asText()).isEqualTo("unknown");
+        assertThat(object.at("/status/healthStatus/healthRecords/0").toString())
+                .isEqualTo("{\"lastRun\":5,\"source\":{\"name\":\"a\",\"namespace\":\"default\"},\"state\":\"ready\"}");
+        KratixStatus.health(object, List.of());
+        assertThat(object.at("/status/healthStatus").toString()).isEqualTo("{\"state\":\"ready\"}");
+    }
+
+    @Test
+    void aSuspendedDeleteRecordsItsRetryOnTheDeletePipelineAndCountsAttemptsWhileItStaysSuspended() {
+        ObjectNode object = object();
+        WorkflowOutcome retry = new WorkflowOutcome.Suspended(
+                List.of("remove"), 0, "remove", "draining", Optional.of(Duration.ofHours(1)));
+        assertThat(KratixStatus.deleteRetryAt(object)).isEmpty();
+        KratixStatus.deleteNotCompleted(object, retry, T1);
+        assertThat(object.at("/status/kratix/workflows/pipelines/0/attempts").asLong())
+                .isEqualTo(1);
+        assertThat(condition(object, "DeleteWorkflowCompleted").path("reason").asText())
+                .isEqualTo("DeleteWorkflowSuspended");
+        assertThat(KratixStatus.deleteRetryAt(object)).contains(Instant.parse("2026-01-01T11:00:00Z"));
+        KratixStatus.deleteNotCompleted(object, retry, T2);
+        assertThat(object.at("/status/kratix/workflows/pipelines/0/attempts").asLong())
+                .isEqualTo(2);
+        assertThat(object.at("/status/kratix/workflows/pipelines/0/nextRetryAt").asText())
+                .isEqualTo("2026-01-02T11:00:00Z");
+    }
 }

@@ -113,7 +113,8 @@ class WorkflowExecutorTest {
             public void close() {}
         };
         return new WorkflowExecutor(
-                new dev.kbr.execute.PipelineServices(runner, Secrets.none(), Duration.ofMinutes(1)),
+                new dev.kbr.execute.PipelineServices(
+                        runner, Secrets.none(), Duration.ofMinutes(1), dev.kbr.pipeline.PipelineMode.LIVE),
                 PipelineListener.NONE,
                 Instant.EPOCH,
                 prior);

@@ -145,6 +145,30 @@ class CachePolicyTest {
                 .contains(RunReason.Kind.NOT_RECONCILED);
     }
 
+    @Test
+    void aWorkflowSuspendedWithRetryAfterWaitsForItsNextRetryAtThenRunsAsARetry() {
+        Instant retryAt = RAN.plus(Duration.ofHours(12));
+        Recorded recorded = new Recorded(
+                new TreeMap<>(Map.of(REQUEST, new Recorded.LastRun(HASH, RAN.toString(), "", Optional.of(retryAt)))),
+                Set.of(),
+                new TreeSet<>(Set.of(REQUEST)),
+                new TreeSet<>(Set.of(WORK)),
+                new TreeMap<>(Map.of(REQUEST, List.of(new Recorded.Placement("worker", Optional.empty())))));
+        assertThat(policy(recorded, false, retryAt.minusSeconds(1)).whyRun(REQUEST, HASH, "", TEN_HOURS))
+                .as("not before its nextRetryAt, though its 10h interval has passed: Kratix waits for the retry")
+                .isEmpty();
+        assertThat(policy(recorded, false, retryAt).whyRun(REQUEST, HASH, "", TEN_HOURS))
+                .map(RunReason::text)
+                .contains("retryAfter elapsed (nextRetryAt 2026-11-01T22:00:00Z)");
+        assertThat(policy(recorded, false, RAN.plusSeconds(1)).whyRun(REQUEST, "other", "", TEN_HOURS))
+                .as("a change of its inputs restarts it at once")
+                .map(RunReason::kind)
+                .contains(RunReason.Kind.INPUT_CHANGED);
+        assertThat(policy(recorded, false, RAN.plusSeconds(1)).whyRun(REQUEST, HASH, "2", TEN_HOURS))
+                .map(RunReason::kind)
+                .contains(RunReason.Kind.MANUAL_RECONCILIATION);
+    }
+
     /** One request recorded with one Work placed on {@code destination}. */
     private static Recorded recorded(
             String manual, boolean reconciled, String destination, Optional<DestinationCleanup> cleanup) {

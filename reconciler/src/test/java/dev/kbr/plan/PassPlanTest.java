@@ -188,6 +188,33 @@ class PassPlanTest {
         assertThat(plan.decideProduced(sub, Optional.empty()).decision()).isEqualTo(new ObjectDecision.Invalid());
     }
 
+    @Test
+    void aPausedRequestOrPromiseIsPausedWhateverChangedAndAPausedGoneRequestIsHeld() throws Exception {
+        writeApp("");
+        Recorded recorded = withGone(ranAsPlanned(NOW.minusSeconds(60), true));
+        writeApp("    kratix.io/paused: \"true\"\n", "large");
+        PassPlan plan = plan(recorded, true, List.of());
+        assertThat(decision(plan, APP)).isEqualTo("run (--reconcile-all)");
+        assertThat(decision(plan, ONE)).isEqualTo("paused (kratix.io/paused on the request; what it delivered stays)");
+        assertThat(decision(plan, GONE)).startsWith("delete");
+
+        ((ObjectNode) recordedObjects.get(GONE).get("metadata"))
+                .putObject("labels")
+                .put("kratix.io/paused", "true");
+        assertThat(decision(plan(recorded, false, List.of()), GONE))
+                .isEqualTo("held (paused (kratix.io/paused): its deletion waits until it is unpaused)");
+
+        write(
+                "a.yaml",
+                promise("app", "App", "", false)
+                                .replaceFirst("name: app\n", "name: app\n  labels: {kratix.io/paused: \"true\"}\n")
+                        + "---\n" + request("App", "one", ""));
+        plan = plan(recorded, true, List.of());
+        assertThat(decision(plan, APP)).isEqualTo("paused (kratix.io/paused on the Promise; what it delivered stays)");
+        assertThat(decision(plan, ONE))
+                .isEqualTo("paused (kratix.io/paused on its Promise app; what it delivered stays)");
+    }
+
     // --- helpers
 
     private static String decision(PassPlan plan, ObjectKey key) {
