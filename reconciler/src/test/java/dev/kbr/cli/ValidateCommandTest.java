@@ -297,9 +297,10 @@ class ValidateCommandTest {
                         "kratix-examples/promise-terraform-aws-buckets/backend-resource.yaml:1: warning: not checked:"
                                 + " its Promise s3 (kratix-examples/promise-terraform-aws-buckets/promise.yaml:1) failed"
                                 + " to load: fix that Promise first",
-                        "kratix-marketplace/sql/gcp/resource-request.yaml:1: warning: not checked: its Promise sql"
-                                + " (kratix-marketplace/sql/azure/promise.yaml:1) and Promise sql"
-                                + " (kratix-marketplace/sql/gcp/promise.yaml:1) failed to load: fix those Promises first",
+                        // Two copies of one marketplace Promise and its example, from two folders.
+                        "kratix-marketplace/sql/gcp/resource-request.yaml:4: error: metadata.name: resource request"
+                                + " sql/default/example is already defined at kratix-marketplace/sql/azure/"
+                                + "resource-request.yaml:4; names must be unique, remove or rename one",
                         "kratix-marketplace/mongodb/resource-request.yaml:5: error: spec.users: is required by Promise"
                                 + " mongodb but missing; add spec.users");
         assertThat(run.out()).doesNotContain("not supported by kbr yet");

@@ -398,8 +398,8 @@ class PlatformLoaderTest {
         // Kratix kinds kbr leaves to other readers are no unknown kinds either.
         Files.writeString(
                 dir.resolve("kratix.yaml"),
-                "apiVersion: platform.kratix.io/v1alpha1\nkind: PromiseRevision\nmetadata: {name: x}\n---\n"
-                        + "apiVersion: platform.kratix.io/v1alpha1\nkind: HealthRecord\nmetadata: {name: y}\n");
+                "apiVersion: platform.kratix.io/v1alpha1\nkind: PromiseRelease\nmetadata: {name: x}\n---\n"
+                        + "apiVersion: platform.kratix.io/v1alpha1\nkind: WorkPlacement\nmetadata: {name: y}\n");
         var result = PlatformLoader.load(dir);
         assertThat(result.diagnostics()).isEmpty();
         assertThat(result.platform().requests())
