@@ -56,9 +56,10 @@ final class HealthRecordMapper extends DocumentFields {
                 namespace,
                 name,
                 ObjectKey.request(promise, requestNamespace, requestName),
-                state.orElseThrow(),
-                lastRun,
-                details.isMissingNode() || details.isNull() ? Optional.empty() : Optional.of(details),
+                new HealthRecord.Check(
+                        state.orElseThrow(),
+                        lastRun,
+                        details.isMissingNode() || details.isNull() ? Optional.empty() : Optional.of(details)),
                 doc.location()));
     }
 }

@@ -13,30 +13,49 @@ import java.util.Optional;
  * @param name {@code metadata.name}
  * @param request the request it is about: {@code data.promiseRef.name}, {@code
  *     data.resourceRef.namespace} and {@code data.resourceRef.name}
- * @param state {@code data.state}
- * @param lastRun {@code data.lastRun}, Unix seconds of the last check; 0 when absent
- * @param details {@code data.details}, any JSON; empty when absent
+ * @param check what the check found: {@code data.state}, {@code data.lastRun}, {@code data.details}
  * @param location where it is defined
  */
-public record HealthRecord(
-        String namespace,
-        String name,
-        ObjectKey request,
-        HealthState state,
-        long lastRun,
-        Optional<JsonNode> details,
-        SourceLocation location) {
+public record HealthRecord(String namespace, String name, ObjectKey request, Check check, SourceLocation location) {
     public HealthRecord {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(state, "state");
-        details = details.map(JsonNode::deepCopy);
+        Objects.requireNonNull(check, "check");
         Objects.requireNonNull(location, "location");
     }
 
-    @Override
+    /**
+     * The result of one health check.
+     *
+     * @param state {@code data.state}
+     * @param lastRun {@code data.lastRun}, Unix seconds of the last check; 0 when absent
+     * @param details {@code data.details}, any JSON; empty when absent
+     */
+    public record Check(HealthState state, long lastRun, Optional<JsonNode> details) {
+        public Check {
+            Objects.requireNonNull(state, "state");
+            details = details.map(JsonNode::deepCopy);
+        }
+
+        @Override
+        public Optional<JsonNode> details() {
+            return details.map(JsonNode::deepCopy);
+        }
+    }
+
+    /** {@code data.state}. */
+    public HealthState state() {
+        return check.state();
+    }
+
+    /** {@code data.lastRun}, Unix seconds of the last check; 0 when absent. */
+    public long lastRun() {
+        return check.lastRun();
+    }
+
+    /** {@code data.details}, any JSON; empty when absent. */
     public Optional<JsonNode> details() {
-        return details.map(JsonNode::deepCopy);
+        return check.details();
     }
 }

@@ -182,11 +182,26 @@ class KratixStatusTest {
                 object,
                 List.of(
                         new dev.kbr.model.HealthRecord(
-                                "default", "a", request, dev.kbr.model.HealthState.READY, 5, Optional.empty(), at),
+                                "default",
+                                "a",
+                                request,
+                                new dev.kbr.model.HealthRecord.Check(
+                                        dev.kbr.model.HealthState.READY, 5, Optional.empty()),
+                                at),
                         new dev.kbr.model.HealthRecord(
-                                "default", "b", request, dev.kbr.model.HealthState.UNKNOWN, 0, Optional.empty(), at),
+                                "default",
+                                "b",
+                                request,
+                                new dev.kbr.model.HealthRecord.Check(
+                                        dev.kbr.model.HealthState.UNKNOWN, 0, Optional.empty()),
+                                at),
                         new dev.kbr.model.HealthRecord(
-                                "default", "c", request, dev.kbr.model.HealthState.HEALTHY, 0, Optional.empty(), at)));
+                                "default",
+                                "c",
+                                request,
+                                new dev.kbr.model.HealthRecord.Check(
+                                        dev.kbr.model.HealthState.HEALTHY, 0, Optional.empty()),
+                                at)));
         assertThat(object.at("/status/healthStatus/state").asText()).isEqualTo("unknown");
         assertThat(object.at("/status/healthStatus/healthRecords/0").toString())
                 .isEqualTo("{\"lastRun\":5,\"source\":{\"name\":\"a\",\"namespace\":\"default\"},\"state\":\"ready\"}");
