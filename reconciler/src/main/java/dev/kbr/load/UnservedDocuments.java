@@ -6,7 +6,6 @@ import dev.kbr.model.GroupVersionKind;
 import dev.kbr.model.Promise;
 import dev.kbr.model.SourceLocation;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,8 +27,10 @@ import java.util.Set;
  *       as {@code v1alpha1}.
  * </ul>
  *
- * <p>No near-miss hint is given for a kind in a group that several Promises serve (another
- * Promise of that group, kept elsewhere, probably serves it), nor for documents in a pipeline's own
+ * <p>A kind far from every served one is no typo, even in a group several Promises serve (another
+ * Promise of that group, kept elsewhere, probably serves it): only a kind differing in case or by
+ * one edit from a kind served in its group and version gets a hint, as a request read as "not a
+ * request" would have what it delivered pruned. No hint is given for documents in a pipeline's own
  * folders ({@code templates}, {@code resources}, {@code dependencies}, {@code workflows}, or a
  * folder named {@code *pipeline}), which hold what pipelines write, not platform objects. Kratix
  * itself puts no restriction on a Promise's API group ({@code api/v1alpha1/promise_types.go}), so
@@ -84,7 +85,6 @@ final class UnservedDocuments {
 
     private final List<Served> served = new ArrayList<>();
     private final List<FailedPromise> failed;
-    private final Set<String> sharedGroups = new HashSet<>();
 
     /**
      * @param loaded the Promises that loaded
@@ -92,26 +92,9 @@ final class UnservedDocuments {
      */
     UnservedDocuments(List<Promise> loaded, List<FailedPromise> failed) {
         this.failed = List.copyOf(failed);
-        java.util.Map<String, Set<String>> promisesByGroup = new java.util.HashMap<>();
         for (Promise promise : loaded) {
-            promise.api().ifPresent(api -> {
-                served.add(new Served(api.gvk(), "Promise " + promise.name()));
-                promisesByGroup
-                        .computeIfAbsent(api.gvk().group(), g -> new HashSet<>())
-                        .add(promise.name());
-            });
+            promise.api().ifPresent(api -> served.add(new Served(api.gvk(), "Promise " + promise.name())));
         }
-        for (FailedPromise promise : failed) {
-            promise.api()
-                    .ifPresent(gvk -> promisesByGroup
-                            .computeIfAbsent(gvk.group(), g -> new HashSet<>())
-                            .add(promise.name()));
-        }
-        promisesByGroup.forEach((group, names) -> {
-            if (names.size() > 1) {
-                sharedGroups.add(group);
-            }
-        });
         KRATIX_KINDS.forEach(
                 kind -> served.add(new Served(new GroupVersionKind(KRATIX_GROUP, KRATIX_VERSION, kind), "Kratix")));
     }
@@ -142,11 +125,9 @@ final class UnservedDocuments {
     }
 
     private Optional<Diagnostic> kindHint(YamlDocument doc, GroupVersionKind gvk) {
-        boolean shared = sharedGroups.contains(gvk.group());
         List<Served> close = served.stream()
                 .filter(s ->
                         s.gvk().group().equals(gvk.group()) && s.gvk().version().equals(gvk.version()))
-                .filter(s -> !shared || s.by().equals("Kratix"))
                 .filter(s -> oneEditApart(s.gvk().kind(), gvk.kind()))
                 .toList();
         if (close.size() != 1) {

@@ -464,15 +464,23 @@ class PlatformLoaderTest {
     }
 
     @Test
-    void aGroupSharedBySeveralPromisesGetsNoGuessForKindsNoneServes(@TempDir Path dir) throws IOException {
+    void aGroupSharedBySeveralPromisesGetsAGuessOnlyForKindsOneEditFromAServedOne(@TempDir Path dir)
+            throws IOException {
         Files.writeString(dir.resolve("p1.yaml"), promise("redis", "marketplace.kratix.io", "v1alpha1", "redis"));
         Files.writeString(dir.resolve("p2.yaml"), promise("s3", "marketplace.kratix.io", "v1alpha1", "bucket"));
         Files.writeString(dir.resolve("r1.yaml"), request("marketplace.kratix.io/v1alpha1", "bucket", "valid"));
-        // Served by a Promise kept elsewhere (slack), or with a kind close to one served here.
+        // Served by a Promise kept elsewhere (slack): no guess.
         Files.writeString(dir.resolve("r2.yaml"), request("marketplace.kratix.io/v1alpha1", "slack", "other"));
+        // One edit from a kind served here: a typo, which must not look like a deleted request.
         Files.writeString(dir.resolve("r3.yaml"), request("marketplace.kratix.io/v1alpha1", "buckets", "near"));
         var result = PlatformLoader.load(dir);
-        assertThat(result.diagnostics()).isEmpty();
+        assertThat(result.diagnostics())
+                .extracting(Diagnostic::toString)
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "r3.yaml:2: error: kind: is buckets, which nothing serves in marketplace.kratix.io/v1alpha1;"
+                                + " did you mean bucket (served by Promise s3)?");
         assertThat(result.platform().requests()).extracting(r -> r.name()).containsExactly("valid");
     }
 
