@@ -6,7 +6,6 @@ import dev.kbr.model.Pipeline;
 import dev.kbr.model.Volume;
 import dev.kbr.model.VolumeFile;
 import dev.kbr.model.VolumeSource;
-import dev.kbr.pipeline.PipelineResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -81,33 +80,6 @@ public final class VolumeResolver {
             volumes.add(new Volume(volume.name(), new VolumeSource.Files(keyFiles.kind(), files)));
         }
         return pipeline.withVolumes(volumes);
-    }
-
-    /**
-     * The result with the content of every file a Secret filled in {@code pipeline}'s volumes
-     * replaced in its logs, so that a container printing a mounted credential does not put it in
-     * a report. A file's content counts without its trailing line break, as {@code cat} and
-     * {@code $(cat …)} print it; blank files are left alone.
-     *
-     * @param result how the pipeline ended
-     * @param pipeline the pipeline as it ran, volumes resolved
-     * @return the result, redacted
-     */
-    public static PipelineResult redacting(PipelineResult result, Pipeline pipeline) {
-        PipelineResult redacted = result;
-        for (Volume volume : pipeline.volumes()) {
-            if (!(volume.source() instanceof VolumeSource.Files files)) {
-                continue;
-            }
-            for (var file : files.files().entrySet()) {
-                if (file.getValue().secret()) {
-                    String value = new String(file.getValue().content(), StandardCharsets.UTF_8).strip();
-                    redacted = redacted.redacting(
-                            value, "<Secret in volume " + volume.name() + ": " + file.getKey() + ">");
-                }
-            }
-        }
-        return redacted;
     }
 
     private static Optional<SortedMap<String, byte[]>> keys(

@@ -286,7 +286,7 @@ public final class WorkflowExecutor {
             throws IOException, InterruptedException {
         if (session.isEmpty()) {
             return PipelineAttempt.ran(
-                    VolumeResolver.redacting(services.runner().run(invocation), invocation.pipeline()));
+                    SecretRedaction.redacting(services.runner().run(invocation), invocation.pipeline()));
         }
         ApiSession open = session.get();
         PipelineResult result;
@@ -299,7 +299,8 @@ public final class WorkflowExecutor {
             open.finish();
         }
         return PipelineAttempt.ran(
-                VolumeResolver.redacting(result, invocation.pipeline()).redacting(open.token(), "<platform API token>"),
+                SecretRedaction.redacting(result, invocation.pipeline())
+                        .redacting(open.token(), "<platform API token>"),
                 open.finish());
     }
 
