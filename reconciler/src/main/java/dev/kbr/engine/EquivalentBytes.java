@@ -6,6 +6,7 @@ import dev.kbr.model.Destination;
 import dev.kbr.model.FilepathMode;
 import dev.kbr.model.WorkType;
 import dev.kbr.platformapi.ServerFields;
+import dev.kbr.state.ContentId;
 import dev.kbr.state.DesiredFile;
 import dev.kbr.state.GroupRecord;
 import dev.kbr.state.RecordedWorkload;
@@ -27,7 +28,8 @@ import java.util.Optional;
  * store written by an earlier kbr release, or by a Kratix built with another encoder version,
  * may hold the same objects in other bytes. Rewriting them would change nothing Flux applies
  * while committing a large diff on every such store; so equal content keeps its bytes. Output
- * of pipelines is never touched here: it is delivered byte for byte as produced.
+ * of pipelines is never touched here: it is delivered byte for byte as produced. A file whose
+ * content id already equals that of kbr's bytes is not read.
  */
 final class EquivalentBytes {
     private EquivalentBytes() {}
@@ -46,7 +48,7 @@ final class EquivalentBytes {
         }
         List<Workload> workloads = group.workloads().stream()
                 .map(w -> w.content() instanceof DesiredFile.Bytes bytes
-                        ? stored(group, w.filepath(), destination, ctx)
+                        ? stored(group, w.filepath(), bytes.content(), destination, ctx)
                                 .filter(old -> sameDocuments(old.bytes(), bytes.content()))
                                 .map(old -> new Workload(w.filepath(), old.file()))
                                 .orElse(w)
@@ -59,7 +61,7 @@ final class EquivalentBytes {
     private record Stored(byte[] bytes, DesiredFile file) {}
 
     private static Optional<Stored> stored(
-            PlacedGroup group, String filepath, Destination destination, StoreContext ctx) {
+            PlacedGroup group, String filepath, byte[] written, Destination destination, StoreContext ctx) {
         if (destination.filepathMode() == FilepathMode.AGGREGATED_YAML) {
             // The aggregated file holds every workload; the record keeps each one's own bytes.
             WorkRecord record = ctx.records().works().get(group.work());
@@ -78,7 +80,8 @@ final class EquivalentBytes {
         }
         String path = StateLayout.filePath(ctx.model().path(), destination, group.work(), group.shortId(), filepath);
         String contentId = ctx.snapshot().files().get(path);
-        if (contentId == null) {
+        if (contentId == null || contentId.equals(ContentId.of(written))) {
+            // Nothing to keep, or the very bytes kbr writes: no need to read the store.
             return Optional.empty();
         }
         try {
