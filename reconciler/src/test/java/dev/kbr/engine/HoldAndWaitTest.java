@@ -2,13 +2,8 @@ package dev.kbr.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kbr.model.PlatformOrigin;
 import dev.kbr.report.PipelineRun;
 import dev.kbr.report.RunReport;
-import dev.kbr.state.ChangeSet;
-import dev.kbr.state.ContentId;
-import dev.kbr.state.FileChange;
-import dev.kbr.state.StateSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,12 +75,7 @@ class HoldAndWaitTest {
                 .orElseThrow();
         String original = store.text(path);
         byte[] edited = (original + "# edited by hand\n").getBytes(StandardCharsets.UTF_8);
-        StateSnapshot before = store.read();
-        store.commit(
-                before,
-                new ChangeSet(
-                        List.of(new FileChange.Modified(path, before.files().get(path), edited, ContentId.of(edited)))),
-                PlatformOrigin.folder("hand-edit"));
+        store.editByHand(path, edited);
 
         RunReport report = pass();
 

@@ -98,6 +98,23 @@ final class InMemoryStateStore implements StateStore {
         return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Replaces a file's content as a person editing the store would: one commit of its own.
+     *
+     * @throws IOException when the path is not in the store
+     */
+    void editByHand(String path, byte[] content) throws IOException {
+        StateSnapshot before = read();
+        String old = before.files().get(path);
+        if (old == null) {
+            throw new IOException("no file " + path);
+        }
+        commit(
+                before,
+                new ChangeSet(java.util.List.of(new FileChange.Modified(path, old, content, ContentId.of(content)))),
+                PlatformOrigin.folder("hand-edit"));
+    }
+
     /** Every file: path to content id. */
     SortedMap<String, String> files() {
         return read().files();

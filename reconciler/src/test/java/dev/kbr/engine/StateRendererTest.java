@@ -8,7 +8,6 @@ import dev.kbr.model.DestinationCleanup;
 import dev.kbr.model.Diagnostic;
 import dev.kbr.model.FilepathMode;
 import dev.kbr.model.GitStateStore;
-import dev.kbr.model.PlatformOrigin;
 import dev.kbr.model.Selector;
 import dev.kbr.model.SourceLocation;
 import dev.kbr.model.StateStoreRef;
@@ -19,8 +18,6 @@ import dev.kbr.report.StoreReport;
 import dev.kbr.schedule.DestinationSelectorsFile;
 import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroups;
-import dev.kbr.state.ChangeSet;
-import dev.kbr.state.ContentId;
 import dev.kbr.state.FileChange;
 import dev.kbr.state.StateSnapshot;
 import dev.kbr.state.layout.RecordsFormat;
@@ -183,12 +180,7 @@ class StateRendererTest {
         String original = store.text(edited);
         byte[] tampered = original.replace("\"r1.yaml\"", "\"r9.yaml\"").getBytes(StandardCharsets.UTF_8);
         assertThat(new String(tampered, StandardCharsets.UTF_8)).isNotEqualTo(original);
-        StateSnapshot before = store.read();
-        store.commit(
-                before,
-                new ChangeSet(List.of(
-                        new FileChange.Modified(edited, before.files().get(edited), tampered, ContentId.of(tampered)))),
-                PlatformOrigin.folder("hand-edit"));
+        store.editByHand(edited, tampered);
 
         Pass again = pass(destinations, works);
 

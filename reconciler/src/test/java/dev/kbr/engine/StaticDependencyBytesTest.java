@@ -2,19 +2,14 @@ package dev.kbr.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kbr.model.PlatformOrigin;
 import dev.kbr.report.RunReport;
-import dev.kbr.state.ChangeSet;
-import dev.kbr.state.ContentId;
 import dev.kbr.state.FileChange;
-import dev.kbr.state.StateSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,16 +76,6 @@ class StaticDependencyBytesTest {
                         "no static dependencies in " + store.files().keySet()));
     }
 
-    private void editByHand(String path, String text) throws Exception {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        StateSnapshot before = store.read();
-        store.commit(
-                before,
-                new ChangeSet(
-                        List.of(new FileChange.Modified(path, before.files().get(path), bytes, ContentId.of(bytes)))),
-                PlatformOrigin.folder("hand-edit"));
-    }
-
     @Test
     void kbrsOwnBytesAreNotReadEquivalentBytesAreKeptAndOtherObjectsAreWrittenAgain() throws Exception {
         MemoryPasses.writeDestination(platform);
@@ -108,7 +93,7 @@ class StaticDependencyBytesTest {
                 .as("the store holds kbr's bytes: nothing read")
                 .isZero();
 
-        editByHand(file, SAME_OBJECTS_OTHER_BYTES);
+        store.editByHand(file, utf8(SAME_OBJECTS_OTHER_BYTES));
         store.takeOutputReads();
         RunReport kept = apply();
         assertThat(kept.stores().get(0).changes().changes())
@@ -121,10 +106,14 @@ class StaticDependencyBytesTest {
         apply();
         assertThat(store.commits()).as("and then nothing to write").isEqualTo(commits);
 
-        editByHand(file, SAME_OBJECTS_OTHER_BYTES.replace("hello: world", "goodbye"));
+        store.editByHand(file, utf8(SAME_OBJECTS_OTHER_BYTES.replace("hello: world", "goodbye")));
         apply();
         assertThat(store.text(file))
                 .as("other objects are replaced by the Promise's")
                 .isEqualTo(written);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
