@@ -13,7 +13,6 @@ import dev.kbr.schedule.Scheduler;
 import dev.kbr.schedule.Work;
 import dev.kbr.schedule.WorkloadGroup;
 import dev.kbr.schedule.WorkloadGroups;
-import dev.kbr.state.ContentId;
 import dev.kbr.state.DesiredFile;
 import dev.kbr.state.DestinationRecord;
 import dev.kbr.state.GroupRecord;
@@ -447,7 +446,7 @@ final class StateRenderer {
                         w.content()));
             }
             List<RecordedWorkload> workloads = p.group().workloads().stream()
-                    .map(w -> recorded(draft, w, aggregated))
+                    .map(w -> recorded(w, aggregated))
                     .toList();
             draft.record(
                     p.group().work(),
@@ -456,7 +455,7 @@ final class StateRenderer {
                             p.directory(),
                             destination.name(),
                             p.misplaced(),
-                            ids(draft, files.groupFiles().get(i)),
+                            ids(files.groupFiles().get(i)),
                             workloads));
         }
         draft.destinationRecords.put(
@@ -467,29 +466,23 @@ final class StateRenderer {
                         destination.filepathMode(),
                         destination.aggregatedFilename(),
                         destination.cleanup(),
-                        ids(draft, files.canaries()),
-                        ids(draft, files.aggregate())));
+                        ids(files.canaries()),
+                        ids(files.aggregate())));
         draft.roots.put(StateLayout.destinationRoot(storePath, destination), destination.name());
     }
 
-    private static RecordedWorkload recorded(StoreDraft draft, Workload workload, boolean withContent) {
-        if (workload.content() instanceof DesiredFile.Bytes bytes) {
-            return new RecordedWorkload(
-                    workload.filepath(),
-                    ContentId.of(bytes.content()),
-                    withContent ? Optional.of(bytes.content()) : Optional.empty());
-        }
+    private static RecordedWorkload recorded(Workload workload, boolean withContent) {
         return new RecordedWorkload(
-                workload.filepath(), ((DesiredFile.Existing) workload.content()).contentId(), Optional.empty());
+                workload.filepath(),
+                workload.content().contentId(),
+                withContent && workload.content() instanceof DesiredFile.Bytes bytes
+                        ? Optional.of(bytes.content())
+                        : Optional.empty());
     }
 
-    private static SortedMap<String, String> ids(StoreDraft draft, SortedMap<String, DesiredFile> files) {
+    private static SortedMap<String, String> ids(SortedMap<String, DesiredFile> files) {
         SortedMap<String, String> ids = new TreeMap<>();
-        files.forEach((path, file) -> ids.put(
-                path,
-                file instanceof DesiredFile.Bytes bytes
-                        ? ContentId.of(bytes.content())
-                        : ((DesiredFile.Existing) file).contentId()));
+        files.forEach((path, file) -> ids.put(path, file.contentId()));
         return ids;
     }
 

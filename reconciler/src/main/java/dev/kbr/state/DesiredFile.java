@@ -5,6 +5,9 @@ import java.util.Objects;
 /** The content a path should have after a pass. */
 public sealed interface DesiredFile permits DesiredFile.Bytes, DesiredFile.Existing {
 
+    /** The {@link ContentId} of this content (for bytes, hashed on each call). */
+    String contentId();
+
     /**
      * Content produced in this pass.
      *
@@ -13,6 +16,11 @@ public sealed interface DesiredFile permits DesiredFile.Bytes, DesiredFile.Exist
     record Bytes(byte[] content) implements DesiredFile {
         public Bytes {
             Objects.requireNonNull(content, "content");
+        }
+
+        @Override
+        public String contentId() {
+            return ContentId.of(content);
         }
     }
 

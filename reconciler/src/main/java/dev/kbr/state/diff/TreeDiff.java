@@ -1,7 +1,6 @@
 package dev.kbr.state.diff;
 
 import dev.kbr.state.ChangeSet;
-import dev.kbr.state.ContentId;
 import dev.kbr.state.DesiredFile;
 import dev.kbr.state.FileChange;
 import dev.kbr.state.StateSnapshot;
@@ -42,11 +41,8 @@ public final class TreeDiff {
         // Hashing is the diff's main cost (a pass over 10,000 requests rewrites 20,000 records
         // just to find them unchanged); each content hashes on its own.
         List<Map.Entry<String, DesiredFile>> entries = List.copyOf(desired.entrySet());
-        List<String> ids = entries.parallelStream()
-                .map(e -> e.getValue() instanceof DesiredFile.Bytes bytes
-                        ? ContentId.of(bytes.content())
-                        : ((DesiredFile.Existing) e.getValue()).contentId())
-                .toList();
+        List<String> ids =
+                entries.parallelStream().map(e -> e.getValue().contentId()).toList();
         List<FileChange> changes = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             String path = entries.get(i).getKey();
