@@ -15,7 +15,6 @@ import java.util.TreeMap;
  * Where ConfigMaps come from outside a cluster: the {@code v1 ConfigMap} documents of the platform
  * repository, the ones its platform API serves.
  */
-@FunctionalInterface
 public interface ConfigMaps {
     /**
      * The keys of a ConfigMap: its {@code data} (as UTF-8) and its {@code binaryData} (decoded).
@@ -26,9 +25,19 @@ public interface ConfigMaps {
      */
     Optional<SortedMap<String, byte[]>> configMap(String namespace, String name);
 
+    /**
+     * The {@code data} of a ConfigMap alone, which is what variables read ({@code configMapKeyRef}
+     * and {@code envFrom[].configMapRef} never see {@code binaryData}).
+     *
+     * @param namespace the ConfigMap's namespace
+     * @param name its name
+     * @return key to value, sorted; empty when there is no such ConfigMap
+     */
+    Optional<SortedMap<String, String>> data(String namespace, String name);
+
     /** No ConfigMaps at all. */
     static ConfigMaps none() {
-        return (namespace, name) -> Optional.empty();
+        return of(List.of());
     }
 
     /**
@@ -40,11 +49,16 @@ public interface ConfigMaps {
      */
     static ConfigMaps of(List<ObjectNode> documents) {
         Map<String, SortedMap<String, byte[]>> byName = new HashMap<>();
+        Map<String, SortedMap<String, String>> dataByName = new HashMap<>();
         for (ObjectNode document : documents) {
             JsonNode meta = document.path("metadata");
+            String id = meta.path("namespace").asText("default") + "/"
+                    + meta.path("name").asText();
             SortedMap<String, byte[]> keys = new TreeMap<>();
-            for (Map.Entry<String, JsonNode> data : document.path("data").properties()) {
-                keys.put(data.getKey(), data.getValue().asText().getBytes(StandardCharsets.UTF_8));
+            SortedMap<String, String> data = new TreeMap<>();
+            for (Map.Entry<String, JsonNode> entry : document.path("data").properties()) {
+                data.put(entry.getKey(), entry.getValue().asText());
+                keys.put(entry.getKey(), entry.getValue().asText().getBytes(StandardCharsets.UTF_8));
             }
             for (Map.Entry<String, JsonNode> binary :
                     document.path("binaryData").properties()) {
@@ -56,12 +70,20 @@ public interface ConfigMaps {
                     // The API server would have refused the document; there is no value to give.
                 }
             }
-            byName.put(
-                    meta.path("namespace").asText("default") + "/"
-                            + meta.path("name").asText(),
-                    keys);
+            byName.put(id, keys);
+            dataByName.put(id, data);
         }
-        return (namespace, name) ->
-                Optional.ofNullable(byName.get(namespace + "/" + name)).map(TreeMap::new);
+        return new ConfigMaps() {
+            @Override
+            public Optional<SortedMap<String, byte[]>> configMap(String namespace, String name) {
+                return Optional.ofNullable(byName.get(namespace + "/" + name)).map(TreeMap::new);
+            }
+
+            @Override
+            public Optional<SortedMap<String, String>> data(String namespace, String name) {
+                return Optional.ofNullable(dataByName.get(namespace + "/" + name))
+                        .map(TreeMap::new);
+            }
+        };
     }
 }

@@ -59,7 +59,7 @@ public final class PipelineInvocations {
         env.putAll(services.mode().environment());
         String pipelineNamespace = pipelineNamespace(promise, type, namespace);
         Pipeline resolved = VolumeResolver.resolve(
-                SecretResolver.resolve(pipeline, pipelineNamespace, services.secrets()),
+                VariableResolver.resolve(pipeline, pipelineNamespace, services.secrets(), services.configMaps()),
                 pipelineNamespace,
                 services.secrets(),
                 services.configMaps());

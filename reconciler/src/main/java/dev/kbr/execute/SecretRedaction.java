@@ -30,7 +30,7 @@ public final class SecretRedaction {
     /**
      * @param result how the pipeline ended
      * @param pipeline the pipeline as it ran: variables and volumes resolved ({@link
-     *     SecretResolver}, {@link VolumeResolver})
+     *     VariableResolver}, {@link VolumeResolver})
      * @return the result with each Secret value in its logs and failure reason replaced by {@code
      *     <Secret CONTAINER env NAME>} or {@code <Secret in volume VOLUME: PATH>}
      */

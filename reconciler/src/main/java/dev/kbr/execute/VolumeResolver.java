@@ -96,14 +96,14 @@ public final class VolumeResolver {
         return Optional.of(keys);
     }
 
-    /** A Secret's key as {@link SecretResolver} finds it (also in its {@code KBR_SECRET_*} form). */
+    /** A Secret's key as {@link VariableResolver} finds it (also in its {@code KBR_SECRET_*} form). */
     private static Optional<byte[]> value(SortedMap<String, byte[]> keys, String key, boolean secret) {
         if (!secret) {
             return Optional.ofNullable(keys.get(key));
         }
         SortedMap<String, String> texts = new TreeMap<>();
         keys.forEach((k, v) -> texts.put(k, new String(v, StandardCharsets.UTF_8)));
-        return SecretResolver.key(texts, key).map(v -> v.getBytes(StandardCharsets.UTF_8));
+        return VariableResolver.key(texts, key).map(v -> v.getBytes(StandardCharsets.UTF_8));
     }
 
     private static IllegalArgumentException missing(

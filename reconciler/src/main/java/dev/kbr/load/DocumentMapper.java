@@ -2,11 +2,12 @@ package dev.kbr.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kbr.model.ConfigMapKeyRef;
 import dev.kbr.model.Container;
 import dev.kbr.model.Destination;
 import dev.kbr.model.DestinationCleanup;
 import dev.kbr.model.Diagnostic;
-import dev.kbr.model.EnvFromSecret;
+import dev.kbr.model.EnvFromSource;
 import dev.kbr.model.EnvVar;
 import dev.kbr.model.FilepathMode;
 import dev.kbr.model.GroupVersionKind;
@@ -195,6 +196,36 @@ final class DocumentMapper extends DocumentFields {
         return result;
     }
 
+    /**
+     * A variable's {@code valueFrom}: a {@code secretKeyRef} or a {@code configMapKeyRef}. A
+     * {@code fieldRef} or {@code resourceFieldRef} names the Pod kbr does not have.
+     */
+    private Optional<EnvVar> valueFrom(String p, String envName, JsonNode valueFrom) {
+        boolean secret = valueFrom.has("secretKeyRef");
+        String field = secret ? "secretKeyRef" : "configMapKeyRef";
+        JsonNode ref = valueFrom.path(field);
+        if (!ref.isObject()) {
+            error(
+                    p + ".valueFrom",
+                    "give a secretKeyRef or a configMapKeyRef (a fieldRef or resourceFieldRef describes a Pod,"
+                            + " which a pipeline run outside a cluster does not have); or give the variable a"
+                            + " plain value");
+            return Optional.empty();
+        }
+        String at = p + ".valueFrom." + field;
+        String name = requiredText(at + ".name", secret ? "name the Secret" : "name the ConfigMap");
+        String key = requiredText(at + ".key", secret ? "name the key in the Secret" : "name the key in the ConfigMap");
+        if (name == null || key == null) {
+            return Optional.empty();
+        }
+        boolean optional = ref.path("optional").asBoolean(false);
+        return Optional.of(
+                secret
+                        ? new EnvVar(envName, "", Optional.of(new SecretKeyRef(name, key, optional)))
+                        : new EnvVar(
+                                envName, "", Optional.empty(), Optional.of(new ConfigMapKeyRef(name, key, optional))));
+    }
+
     private Optional<Container> container(String path, Set<String> volumeNames) {
         String name = requiredText(path + ".name", "name the container");
         String image = requiredText(path + ".image", "set the container image");
@@ -208,41 +239,31 @@ final class DocumentMapper extends DocumentFields {
                 continue;
             }
             if (item.has("valueFrom")) {
-                JsonNode ref = item.path("valueFrom").path("secretKeyRef");
-                if (!ref.isObject()) {
-                    error(
-                            p + ".valueFrom",
-                            "only secretKeyRef is supported outside a cluster (values come from --secrets-dir);"
-                                    + " give the variable a plain value or a secretKeyRef");
-                    continue;
-                }
-                String secret = requiredText(p + ".valueFrom.secretKeyRef.name", "name the Secret");
-                String key = requiredText(p + ".valueFrom.secretKeyRef.key", "name the key in the Secret");
-                if (secret != null && key != null) {
-                    env.add(new EnvVar(
-                            envName,
-                            "",
-                            Optional.of(new SecretKeyRef(
-                                    secret, key, ref.path("optional").asBoolean(false)))));
-                }
+                valueFrom(p, envName, item.path("valueFrom")).ifPresent(env::add);
             } else {
                 JsonNode value = item.path("value");
                 env.add(new EnvVar(envName, value.isValueNode() && !value.isNull() ? value.asText() : ""));
             }
         }
-        List<EnvFromSecret> envFrom = new ArrayList<>();
+        List<EnvFromSource> envFrom = new ArrayList<>();
         JsonNode froms = node(path + ".envFrom");
         for (int i = 0; froms.isArray() && i < froms.size(); i++) {
             String p = path + ".envFrom[" + i + "]";
-            JsonNode ref = froms.get(i).path("secretRef");
+            boolean secret = froms.get(i).has("secretRef");
+            String field = secret ? "secretRef" : "configMapRef";
+            JsonNode ref = froms.get(i).path(field);
             if (!ref.isObject()) {
-                error(p, "only secretRef is supported outside a cluster (values come from --secrets-dir)");
+                error(
+                        p,
+                        "give a secretRef or a configMapRef (kbr reads Secrets from --secrets-dir and ConfigMaps"
+                                + " from the platform repository)");
                 continue;
             }
-            String secret = requiredText(p + ".secretRef.name", "name the Secret");
-            if (secret != null) {
-                envFrom.add(new EnvFromSecret(
+            String source = requiredText(p + "." + field + ".name", secret ? "name the Secret" : "name the ConfigMap");
+            if (source != null) {
+                envFrom.add(new EnvFromSource(
                         secret,
+                        source,
                         froms.get(i).path("prefix").asText(""),
                         ref.path("optional").asBoolean(false)));
             }

@@ -24,7 +24,7 @@ public record Container(
         List<String> command,
         List<String> args,
         List<EnvVar> env,
-        List<EnvFromSecret> envFrom,
+        List<EnvFromSource> envFrom,
         List<VolumeMount> volumeMounts,
         Optional<String> imagePullPolicy) {
     public Container {
@@ -50,7 +50,7 @@ public record Container(
     }
 
     /** The same container with other variables (e.g. once Secrets are resolved). */
-    public Container withEnv(List<EnvVar> newEnv, List<EnvFromSecret> newEnvFrom) {
+    public Container withEnv(List<EnvVar> newEnv, List<EnvFromSource> newEnvFrom) {
         return new Container(name, image, command, args, newEnv, newEnvFrom, volumeMounts, imagePullPolicy);
     }
 }

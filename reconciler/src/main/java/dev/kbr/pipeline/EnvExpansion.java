@@ -104,13 +104,13 @@ public final class EnvExpansion {
      * which cannot hold a {@code $}.
      *
      * @param invocation the {@code KRATIX_*} variables
-     * @param own the container's {@code env}, with Secret values already resolved
+     * @param own the container's {@code env}, with Secret and ConfigMap values already resolved (those are not expanded)
      * @return every variable once, by name, in the order described; unmodifiable
      */
     public static Map<String, String> environment(Map<String, String> invocation, List<EnvVar> own) {
         Map<String, String> env = new LinkedHashMap<>(invocation);
         for (EnvVar variable : own) {
-            String value = variable.secretKeyRef().isPresent() ? variable.value() : expand(variable.value(), env);
+            String value = variable.fromReference() ? variable.value() : expand(variable.value(), env);
             env.remove(variable.name());
             env.put(variable.name(), value);
         }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.kbr.model.Container;
-import dev.kbr.model.EnvFromSecret;
+import dev.kbr.model.EnvFromSource;
 import dev.kbr.model.EnvVar;
 import dev.kbr.model.KeySource;
 import dev.kbr.model.Pipeline;
@@ -53,7 +53,7 @@ class SecretRedactionTest {
                 List.of(),
                 List.of(),
                 List.of(),
-                List.of(new EnvFromSecret("api", "API_", false)),
+                List.of(new EnvFromSource(true, "api", "API_", false)),
                 List.of(),
                 Optional.empty());
         Pipeline pipeline = new Pipeline(
@@ -69,7 +69,10 @@ class SecretRedactionTest {
                                 List.of(new KeySource(true, "db", List.of(), false)),
                                 0400))));
         return VolumeResolver.resolve(
-                SecretResolver.resolve(pipeline, "team-a", SECRETS), "team-a", SECRETS, ConfigMaps.of(List.of()));
+                VariableResolver.resolve(pipeline, "team-a", SECRETS, ConfigMaps.none()),
+                "team-a",
+                SECRETS,
+                ConfigMaps.none());
     }
 
     private static PipelineResult.Failed failed(String reason, String... logs) {

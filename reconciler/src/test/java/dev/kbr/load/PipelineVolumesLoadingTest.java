@@ -10,7 +10,6 @@ import dev.kbr.model.Volume;
 import dev.kbr.model.VolumeSource;
 import dev.kbr.testsupport.SharedFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.OptionalInt;
@@ -20,27 +19,7 @@ class PipelineVolumesLoadingTest {
 
     /** A Promise whose one pipeline has {@code volumes} (indented to fit under {@code spec:}). */
     private static PlatformLoader.Result load(String volumes) {
-        String yaml = """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Promise
-                metadata: {name: sql}
-                spec:
-                  workflows:
-                    resource:
-                      configure:
-                      - apiVersion: platform.kratix.io/v1alpha1
-                        kind: Pipeline
-                        metadata: {name: configure}
-                        spec:
-                          containers:
-                          - name: configure
-                            image: busybox
-                          volumes:
-                """ + volumes.indent(10);
-        YamlDocument doc = YamlReader.read("promise.yaml", yaml.getBytes(StandardCharsets.UTF_8))
-                .documents()
-                .get(0);
-        return PlatformLoader.fromDocuments(List.of(doc));
+        return OnePipelinePromise.load("", "volumes:\n" + volumes.indent(0));
     }
 
     private static List<Volume> volumes(PlatformLoader.Result result) {

@@ -243,39 +243,22 @@ class PlatformLoaderTest {
 
     @Test
     void reportsAVolumeKbrCannotProvideOnceNotAgainAtItsMounts() {
-        YamlDocument doc = YamlReader.read("promise.yaml", """
-                        apiVersion: platform.kratix.io/v1alpha1
-                        kind: Promise
-                        metadata: {name: sql}
-                        spec:
-                          workflows:
-                            resource:
-                              configure:
-                              - apiVersion: platform.kratix.io/v1alpha1
-                                kind: Pipeline
-                                metadata: {name: configure}
-                                spec:
-                                  volumes:
-                                  - name: creds
-                                    hostPath: {path: /var/creds}
-                                  containers:
-                                  - name: configure
-                                    image: ghcr.io/test/configure:v1
-                                    volumeMounts:
-                                    - {name: creds, mountPath: /creds}
-                                    - {name: typo, mountPath: /typo}
-                        """.getBytes(StandardCharsets.UTF_8))
-                .documents()
-                .get(0);
-
-        var result = PlatformLoader.fromDocuments(List.of(doc));
+        var result = OnePipelinePromise.load("""
+                volumeMounts:
+                - {name: creds, mountPath: /creds}
+                - {name: typo, mountPath: /typo}
+                """, """
+                volumes:
+                - name: creds
+                  hostPath: {path: /var/creds}
+                """);
 
         assertThat(result.platform().promises()).isEmpty();
         assertThat(result.diagnostics())
                 .extracting(d -> d.location().line() + " " + d.field())
                 .containsExactly(
-                        "14 spec.workflows.resource.configure[0].spec.volumes[0].hostPath",
-                        "20 spec.workflows.resource.configure[0].spec.containers[0].volumeMounts[1].name");
+                        "17 spec.workflows.resource.configure[0].spec.containers[0].volumeMounts[1].name",
+                        "20 spec.workflows.resource.configure[0].spec.volumes[0].hostPath");
     }
 
     private static List<String> errors(Path dir) throws IOException {

@@ -407,7 +407,9 @@ final class PipelinePod {
         List<EnvVar> env = new ArrayList<>();
         invocation.env().forEach((key, value) -> env.add(new EnvVar(key, value, null)));
         for (dev.kbr.model.EnvVar variable : container.env()) {
-            if (variable.secretKeyRef().isPresent()) {
+            if (variable.fromReference()) {
+                // Values from Secrets and ConfigMaps travel in the run's Secret: the kubelet would
+                // expand $(VAR) in a plain value, and does not in one given by reference.
                 String key = secretKey(container.name(), variable.name());
                 secretData.put(key, variable.value());
                 env.add(new EnvVarBuilder()

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.kbr.model.ConfigMapKeyRef;
 import dev.kbr.model.Container;
 import dev.kbr.model.EnvVar;
 import dev.kbr.model.GroupVersionKind;
@@ -230,7 +231,8 @@ class KubernetesPipelineRunnerTest {
                         "KRATIX_WORKFLOW_ACTION",
                         "KRATIX_WORKFLOW_TYPE",
                         "MODE",
-                        "TOKEN");
+                        "TOKEN",
+                        "GREETING");
         assertThat(env(generate)).containsEntry("KRATIX_OBJECT_NAME", "example").containsEntry("MODE", "fast");
         var token = generate.getEnv().get(12);
         assertThat(token.getValue())
@@ -239,6 +241,9 @@ class KubernetesPipelineRunnerTest {
         EnvVarSource from = token.getValueFrom();
         assertThat(from.getSecretKeyRef().getName()).isEqualTo(POD);
         assertThat(from.getSecretKeyRef().getKey()).isEqualTo("generate.TOKEN");
+        assertThat(generate.getEnv().get(13).getValueFrom().getSecretKeyRef().getKey())
+                .as("a ConfigMap's value travels by reference too, so the kubelet does not expand $(MODE) in it")
+                .isEqualTo("generate.GREETING");
         assertThat(generate.getVolumeMounts())
                 .extracting("name", "mountPath", "readOnly")
                 .containsExactly(
@@ -286,7 +291,9 @@ class KubernetesPipelineRunnerTest {
                 .singleElement()
                 .satisfies(ref -> assertThat(ref.getName()).isEqualTo(POD));
         Secret secret = kubelet.secret.get(5, TimeUnit.SECONDS);
-        assertThat(secretValues(secret)).containsExactlyEntriesOf(Map.of("generate.TOKEN", "s3cr3t"));
+        assertThat(secretValues(secret))
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("generate.GREETING", "$(MODE) stays", "generate.TOKEN", "s3cr3t"));
         assertThat(secret.getMetadata().getOwnerReferences()).extracting("kind").containsExactly("Pod");
     }
 
@@ -842,7 +849,12 @@ class KubernetesPipelineRunnerTest {
                                 new EnvVar(
                                         "TOKEN",
                                         "s3cr3t",
-                                        Optional.of(new SecretKeyRef("redis-token", "token", false)))),
+                                        Optional.of(new SecretKeyRef("redis-token", "token", false))),
+                                new EnvVar(
+                                        "GREETING",
+                                        "$(MODE) stays",
+                                        Optional.empty(),
+                                        Optional.of(new ConfigMapKeyRef("settings", "greeting", false)))),
                         List.of(),
                         List.of(new VolumeMount("scratch", "/scratch", false)),
                         Optional.of("Always")),
