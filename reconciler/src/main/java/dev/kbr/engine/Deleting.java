@@ -122,7 +122,9 @@ final class Deleting {
             throws InterruptedException {
         ObjectNode recorded = stores.previousObjects().get(key);
         Optional<Promise> promise = plan.runsDeleteWorkflow(key)
-                ? platform.promiseAsBound(key).or(() -> recordedPromise(key.promise(), log))
+                ? platform.promiseForDelete(
+                                key, Optional.ofNullable(recorded).flatMap(KratixStatus::appliedPromiseVersion))
+                        .or(() -> recordedPromise(key.promise(), log))
                 : Optional.empty();
         if (recorded == null || promise.isEmpty()) {
             log.notices.add(new Notice(

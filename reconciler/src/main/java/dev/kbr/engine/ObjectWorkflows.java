@@ -10,7 +10,9 @@ import dev.kbr.execute.WorkflowOutcome;
 import dev.kbr.model.ObjectKey;
 import dev.kbr.model.Platform;
 import dev.kbr.model.Promise;
+import dev.kbr.model.ResourceBinding;
 import dev.kbr.model.ResourceRequest;
+import dev.kbr.model.RevisionChoice;
 import dev.kbr.model.WorkId;
 import dev.kbr.model.WorkType;
 import dev.kbr.plan.InputHash;
@@ -344,9 +346,16 @@ final class ObjectWorkflows {
             }
         }
         ObjectRecord.LastRun last = lastRun(validation.object(), hash);
+        ObjectNode finished = run.object().deepCopy();
+        if (platform.revisionFor(request) instanceof RevisionChoice.Chosen chosen) {
+            KratixStatus.promiseVersion(
+                    finished,
+                    chosen.version(),
+                    platform.binding(key).map(ResourceBinding::version).orElse(ResourceBinding.LATEST));
+        }
         ObjectOutcome ran = new ObjectOutcome.Ran(
                 key,
-                run.object(),
+                finished,
                 run.outcome(),
                 run.works(),
                 run.keptWorks(),

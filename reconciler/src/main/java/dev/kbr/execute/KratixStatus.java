@@ -107,6 +107,31 @@ public final class KratixStatus {
     }
 
     /**
+     * Records which revision a request's configure workflow ran, as Kratix's {@code
+     * updatePromiseVersionStatus} does after each run ({@code
+     * internal/controller/dynamic_resource_request_controller.go}): {@code status.promiseVersion}
+     * is the revision's version ({@value dev.kbr.model.Promise#UNVERSIONED} for an unversioned
+     * Promise), {@code status.resourceBindingVersion} the binding's {@code spec.version} ({@code
+     * latest} without a binding, as Kratix's binding of a new request says). A later delete
+     * workflow runs from the revision {@code promiseVersion} names.
+     *
+     * @param object the request after its configure workflow, changed in place
+     * @param promiseVersion the version of the revision that ran
+     * @param bindingVersion the version its binding asks for
+     */
+    public static void promiseVersion(ObjectNode object, String promiseVersion, String bindingVersion) {
+        ObjectNode status = status(object);
+        status.put("promiseVersion", promiseVersion);
+        status.put("resourceBindingVersion", bindingVersion);
+    }
+
+    /** The version {@link #promiseVersion} recorded on a request, if any. */
+    public static Optional<String> appliedPromiseVersion(ObjectNode object) {
+        String version = object.path("status").path("promiseVersion").asText("");
+        return version.isEmpty() ? Optional.empty() : Optional.of(version);
+    }
+
+    /**
      * Marks the pipeline that suspended the workflow as Kratix's status writer does ({@code
      * work-creator/lib/status_updater.go} {@code MarkPipelineAsSuspended}): its message; with
      * {@code retryAfter}, {@code nextRetryAt} (RFC 3339, UTC, whole seconds: the pass's time plus

@@ -119,24 +119,31 @@ public record Platform(
     }
 
     /**
-     * The Promise as a request, present or gone, sees it for its delete workflow: with the
-     * workflows of the {@code PromiseRevision} its binding pins, when the platform still has both;
-     * else the Promise itself. Kratix runs a request's delete workflow from the revision the
-     * request last applied ({@code getPromiseRevisionForDelete} in
-     * {@code dynamic_resource_request_controller.go}).
+     * The Promise as a request, present or gone, sees it for its delete workflow, as Kratix's
+     * {@code getPromiseRevisionForDelete} picks it ({@code
+     * internal/controller/dynamic_resource_request_controller.go}): the revision of the version
+     * the request last applied ({@code status.promiseVersion}), else of the version its binding
+     * pins; the Promise itself for {@value ResourceBinding#LATEST}, for the Promise's own version,
+     * and when the platform no longer has that revision (where Kratix would fail the delete until
+     * the revision is back).
      *
      * @param request the request's key
+     * @param appliedVersion the request's recorded {@code status.promiseVersion}, if any
      * @return empty when the platform has no Promise of that name
      */
-    public Optional<Promise> promiseAsBound(ObjectKey request) {
-        return promise(request.promise())
-                .map(promise -> binding(request)
-                        .flatMap(b -> revisions().stream()
-                                .filter(r -> r.promiseName().equals(promise.name())
-                                        && r.version().equals(b.version()))
-                                .findFirst())
-                        .map(r -> promise.withWorkflows(r.workflows()))
-                        .orElse(promise));
+    public Optional<Promise> promiseForDelete(ObjectKey request, Optional<String> appliedVersion) {
+        return promise(request.promise()).map(promise -> {
+            String version = appliedVersion
+                    .or(() -> binding(request).map(ResourceBinding::version))
+                    .orElse(ResourceBinding.LATEST);
+            return revisions().stream()
+                    .filter(r -> r.promiseName().equals(promise.name())
+                            && r.version().equals(version)
+                            && !version.equals(promise.revisionVersion()))
+                    .findFirst()
+                    .map(r -> promise.withWorkflows(r.workflows()))
+                    .orElse(promise);
+        });
     }
 
     /**

@@ -81,6 +81,15 @@ public final class StatusReport {
                         health.path("state").asText("-"),
                         records.isEmpty() ? "" : " (HealthRecords: " + String.join(", ", records) + ")");
             }
+            // An unversioned Promise's requests all say not-set: only versions are worth a line.
+            if (status.has("promiseVersion")
+                    && !"not-set".equals(status.path("promiseVersion").asText())) {
+                out.printf(
+                        "%-" + width + "s    promise version: %s (binding: %s)%n",
+                        "",
+                        status.path("promiseVersion").asText(),
+                        status.path("resourceBindingVersion").asText("-"));
+            }
             // What pipelines wrote (status.yaml, or published through the platform API), sorted.
             java.util.SortedSet<String> fields = new java.util.TreeSet<>();
             status.fieldNames().forEachRemaining(fields::add);
@@ -105,6 +114,8 @@ public final class StatusReport {
             "lastSuccessfulConfigureWorkflowTime",
             "observedGeneration",
             "healthStatus",
+            "promiseVersion",
+            "resourceBindingVersion",
             "kratix");
 
     private static String scalar(JsonNode value) {

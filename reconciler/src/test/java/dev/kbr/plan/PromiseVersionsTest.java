@@ -75,19 +75,41 @@ class PromiseVersionsTest {
     }
 
     @Test
-    void aGoneRequestWhoseBindingIsKeptDeletesWithItsRevisionsWorkflows() throws Exception {
+    void aGoneRequestDeletesWithTheRevisionItLastAppliedElseTheOneItsBindingPins() throws Exception {
         writePlatform();
         bind("pinned", "v1");
         Files.delete(root.resolve("request-pinned.yaml"));
         Platform platform = PlatformLoader.load(root).platform();
+        Optional<String> none = Optional.empty();
 
-        assertThat(platform.promiseAsBound(PINNED).orElseThrow().workflows().resourceConfigure())
-                .singleElement()
-                .satisfies(p -> assertThat(p.containers().get(0).image()).isEqualTo("kbr.local/make:v1"));
-        assertThat(platform.promiseAsBound(FLOATING).orElseThrow().workflows())
-                .isEqualTo(platform.promise("app").orElseThrow().workflows());
-        assertThat(platform.promiseAsBound(ObjectKey.request("gone", "default", "x")))
+        assertThat(deleteImage(platform, PINNED, none))
+                .as("the binding's version")
+                .isEqualTo("kbr.local/make:v1");
+        assertThat(deleteImage(platform, FLOATING, none))
+                .as("no binding: the latest")
+                .isEqualTo("kbr.local/make:v2");
+        assertThat(deleteImage(platform, FLOATING, Optional.of("v1")))
+                .as("the version it last applied wins over its binding")
+                .isEqualTo("kbr.local/make:v1");
+        assertThat(deleteImage(platform, PINNED, Optional.of("v2")))
+                .as("the Promise's own version")
+                .isEqualTo("kbr.local/make:v2");
+        assertThat(deleteImage(platform, PINNED, Optional.of("v0")))
+                .as("a version the platform no longer has: the Promise")
+                .isEqualTo("kbr.local/make:v2");
+        assertThat(platform.promiseForDelete(ObjectKey.request("gone", "default", "x"), none))
                 .isEmpty();
+    }
+
+    private static String deleteImage(Platform platform, ObjectKey request, Optional<String> applied) {
+        return platform.promiseForDelete(request, applied)
+                .orElseThrow()
+                .workflows()
+                .resourceConfigure()
+                .get(0)
+                .containers()
+                .get(0)
+                .image();
     }
 
     @Test
