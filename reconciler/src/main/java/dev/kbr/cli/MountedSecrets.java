@@ -27,9 +27,22 @@ final class MountedSecrets implements Secrets {
         this.environment = environment;
     }
 
+    /**
+     * The Secret's keys as text; a file that is not UTF-8 is decoded with replacement characters
+     * (variables and credentials are text), while {@link #secretBytes} keeps its bytes.
+     */
     @Override
     public Optional<SortedMap<String, String>> secret(String namespace, String name) throws IOException {
-        SortedMap<String, String> keys = new TreeMap<>();
+        return secretBytes(namespace, name).map(keys -> {
+            SortedMap<String, String> texts = new TreeMap<>();
+            keys.forEach((key, value) -> texts.put(key, new String(value, StandardCharsets.UTF_8)));
+            return texts;
+        });
+    }
+
+    @Override
+    public Optional<SortedMap<String, byte[]>> secretBytes(String namespace, String name) throws IOException {
+        SortedMap<String, byte[]> keys = new TreeMap<>();
         boolean found = false;
         if (dir.isPresent()) {
             Path folder = dir.get().resolve(namespace).resolve(name).normalize();
@@ -39,7 +52,7 @@ final class MountedSecrets implements Secrets {
                     for (Path file : files.sorted().toList()) {
                         String key = file.getFileName().toString();
                         if (!key.startsWith(".") && Files.isRegularFile(file)) {
-                            keys.put(key, Files.readString(file, StandardCharsets.UTF_8));
+                            keys.put(key, Files.readAllBytes(file));
                         }
                     }
                 }
@@ -56,7 +69,7 @@ final class MountedSecrets implements Secrets {
                         .filter(k -> envName(k).equals(rest))
                         .findFirst()
                         .orElse(rest.toLowerCase(Locale.ROOT));
-                keys.put(key, e.getValue());
+                keys.put(key, e.getValue().getBytes(StandardCharsets.UTF_8));
             }
         }
         return found ? Optional.of(keys) : Optional.empty();

@@ -111,7 +111,7 @@ public final class VariableResolver {
     }
 
     /** A key, or the key whose {@code KBR_SECRET_*} form matches (variables lose case). */
-    static Optional<String> key(SortedMap<String, String> keys, String key) {
+    static <V> Optional<V> key(SortedMap<String, V> keys, String key) {
         if (keys.containsKey(key)) {
             return Optional.of(keys.get(key));
         }

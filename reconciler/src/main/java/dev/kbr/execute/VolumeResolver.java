@@ -7,7 +7,6 @@ import dev.kbr.model.Volume;
 import dev.kbr.model.VolumeFile;
 import dev.kbr.model.VolumeSource;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -84,26 +83,14 @@ public final class VolumeResolver {
 
     private static Optional<SortedMap<String, byte[]>> keys(
             KeySource source, String namespace, Secrets secrets, ConfigMaps configMaps) throws IOException {
-        if (!source.secret()) {
-            return configMaps.configMap(namespace, source.name());
-        }
-        Optional<SortedMap<String, String>> secret = secrets.secret(namespace, source.name());
-        if (secret.isEmpty()) {
-            return Optional.empty();
-        }
-        SortedMap<String, byte[]> keys = new TreeMap<>();
-        secret.get().forEach((key, value) -> keys.put(key, value.getBytes(StandardCharsets.UTF_8)));
-        return Optional.of(keys);
+        return source.secret()
+                ? secrets.secretBytes(namespace, source.name())
+                : configMaps.configMap(namespace, source.name());
     }
 
-    /** A Secret's key as {@link VariableResolver} finds it (also in its {@code KBR_SECRET_*} form). */
+    /** A key; of a Secret, also in its {@code KBR_SECRET_*} form, as {@link VariableResolver} finds it. */
     private static Optional<byte[]> value(SortedMap<String, byte[]> keys, String key, boolean secret) {
-        if (!secret) {
-            return Optional.ofNullable(keys.get(key));
-        }
-        SortedMap<String, String> texts = new TreeMap<>();
-        keys.forEach((k, v) -> texts.put(k, new String(v, StandardCharsets.UTF_8)));
-        return VariableResolver.key(texts, key).map(v -> v.getBytes(StandardCharsets.UTF_8));
+        return secret ? VariableResolver.key(keys, key) : Optional.ofNullable(keys.get(key));
     }
 
     private static IllegalArgumentException missing(
