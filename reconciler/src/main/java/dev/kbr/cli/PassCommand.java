@@ -111,7 +111,7 @@ abstract class PassCommand implements Callable<Integer> {
                 cacheDir, caFile, options.bucketLeaseTtl, StateStoreCredentials.githubApiUrl(options.githubApiUrl));
         // Opened (a Git commit fetched) before connecting to Docker, so the first error names the
         // real mistake.
-        try (PlatformSource platform = options.platform.open(secrets, caFile, cacheDir)) {
+        try (PlatformSource platform = options.platform.open(secrets, caFile, cacheDir, access.githubApiUrl())) {
             if (saved.isPresent()) {
                 RunReport report = SavedPlanApply.apply(
                         saved.get(),

@@ -39,7 +39,8 @@ final class PassOptionsMixin {
             paramLabel = "URL",
             defaultValue = "https://api.github.com",
             description = {
-                "GitHub's REST API, where GitStateStores with authMethod githubApp get installation tokens, e.g.",
+                "GitHub's REST API, where GitStateStores with authMethod githubApp (and a GitHub App named by",
+                "--platform-secret) get installation tokens, e.g.",
                 "https://HOST/api/v3 for GitHub Enterprise Server; its CA may come from --ca-file (default:",
                 "${DEFAULT-VALUE}, as Kratix)."
             })

@@ -5,6 +5,7 @@ import dev.kbr.load.PlatformFiles;
 import dev.kbr.load.PlatformSource;
 import dev.kbr.model.GitStateStore;
 import dev.kbr.model.PlatformOrigin;
+import dev.kbr.state.git.GitCredentials;
 import dev.kbr.state.git.GitPlatformRepo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +54,8 @@ final class PlatformOptions {
             description = {
                 "Secret with the credentials of a Git --platform, read like a GitStateStore's secretRef",
                 "(--secrets-dir DIR/<namespace>/<name>/<key> or KBR_SECRET_*): keys username and password",
-                "for https, sshPrivateKey and knownHosts for ssh."
+                "for https (or a GitHub App's appID, installationID and privateKey, whose token comes from",
+                "--github-api-url), sshPrivateKey and knownHosts for ssh."
             })
     String secret;
 
@@ -67,6 +69,15 @@ final class PlatformOptions {
      * @throws IOException with a one-line message naming the option to fix
      */
     PlatformSource open(Secrets secrets, Optional<Path> caFile, Optional<Path> cacheDir) throws IOException {
+        return open(secrets, caFile, cacheDir, GitCredentials.GitHubApp.GITHUB_API_URL);
+    }
+
+    /**
+     * {@link #open(Secrets, Optional, Optional)}, asking {@code githubApiUrl} for the token of a
+     * GitHub App named by {@code --platform-secret}.
+     */
+    PlatformSource open(Secrets secrets, Optional<Path> caFile, Optional<Path> cacheDir, java.net.URI githubApiUrl)
+            throws IOException {
         if (!isGitUrl()) {
             return folder();
         }
@@ -86,7 +97,7 @@ final class PlatformOptions {
                 throw new IOException("--platform-secret is only used for https and ssh URLs, and --platform "
                         + GitStateStore.displayUrl(location) + " is neither; drop --platform-secret");
             }
-            settings = settings.withCredentials(StateStoreCredentials.platform(secret, ssh, secrets));
+            settings = settings.withCredentials(StateStoreCredentials.platform(secret, ssh, secrets, githubApiUrl));
         }
         if (caFile.isPresent()) {
             settings = settings.withTrustedCaFile(caFile.get());

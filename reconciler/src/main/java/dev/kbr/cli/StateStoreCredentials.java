@@ -65,7 +65,9 @@ final class StateStoreCredentials {
         SecretRef ref = store.secretRef().get();
         String naming = where + " names Secret " + ref.namespace() + "/" + ref.name() + " in spec.secretRef";
         if (method.equals(GITHUB_APP)) {
-            return Optional.of(githubApp(ref, where, secret(ref, naming, secrets), githubApiUrl));
+            String about = where + " has spec.authMethod githubApp, but Secret " + ref.namespace() + "/" + ref.name()
+                    + " (spec.secretRef)";
+            return Optional.of(githubApp(ref, about, secret(ref, naming, secrets), githubApiUrl));
         }
         return Optional.of(read(ref, method, where, naming, secrets));
     }
@@ -76,7 +78,7 @@ final class StateStoreCredentials {
      * strconv.Atoi} requires. The private key is read later, by the Git adapter.
      */
     private static GitCredentials.GitHubApp githubApp(
-            SecretRef ref, String where, SortedMap<String, String> secret, URI apiUrl) throws IOException {
+            SecretRef ref, String about, SortedMap<String, String> secret, URI apiUrl) throws IOException {
         List<String> keys = List.of("appID", "installationID", "privateKey");
         List<String> missing = new ArrayList<>();
         List<String> values = new ArrayList<>();
@@ -90,8 +92,7 @@ final class StateStoreCredentials {
         String secretName = ref.namespace() + "/" + ref.name();
         if (!missing.isEmpty()) {
             String env = "KBR_SECRET_" + Secrets.envName(ref.namespace()) + "_" + Secrets.envName(ref.name()) + "_";
-            throw new IOException(where + " has spec.authMethod githubApp, but Secret " + secretName
-                    + " (spec.secretRef) has no "
+            throw new IOException(about + " has no "
                     + (missing.size() == 1 ? "key " : "keys ")
                     + String.join(", ", missing.stream().map(k -> "`" + k + "`").toList())
                     + " (or they are empty); add "
@@ -105,23 +106,20 @@ final class StateStoreCredentials {
         }
         long appId = number(
                 values.get(0),
-                where,
-                secretName,
+                about,
                 "appID",
                 "the GitHub App's numeric App ID, shown"
                         + " on the app's settings page (Kratix does not accept its client ID)");
         long installationId = number(
                 values.get(1),
-                where,
-                secretName,
+                about,
                 "installationID",
                 "the number at the"
                         + " end of the URL of the app installation's settings page on the account that owns the repository");
         return new GitCredentials.GitHubApp(appId, installationId, values.get(2), apiUrl, "Secret " + secretName);
     }
 
-    private static long number(String value, String where, String secretName, String key, String fix)
-            throws IOException {
+    private static long number(String value, String about, String key, String fix) throws IOException {
         try {
             long number = Long.parseLong(value.strip());
             if (number > 0) {
@@ -130,8 +128,8 @@ final class StateStoreCredentials {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IOException(where + " has spec.authMethod githubApp, but key `" + key + "` of Secret " + secretName
-                + " (spec.secretRef) is not a positive whole number; it must be " + fix);
+        throw new IOException(
+                about + " has key `" + key + "`, which is not a positive whole number; it must be " + fix);
     }
 
     /**
@@ -185,13 +183,16 @@ final class StateStoreCredentials {
     /**
      * Credentials for the platform repo from {@code --platform-secret NAMESPACE/NAME}: keys
      * {@code sshPrivateKey} and {@code knownHosts} for an ssh URL, {@code username} and {@code
-     * password} for https.
+     * password} for https, or for https a GitHub App's {@code appID}, {@code installationID} and
+     * {@code privateKey} (the keys of a GitStateStore's {@code githubApp}) when the Secret has an
+     * {@code appID} and no {@code username}.
      *
      * @param option the option's value
      * @param ssh true for an {@code ssh://} or {@code user@host:path} URL, false for https
+     * @param githubApiUrl GitHub's REST API root, where a GitHub App's installation token is asked for
      * @throws IOException when the value is not NAMESPACE/NAME, or the Secret or a key is missing
      */
-    static GitCredentials platform(String option, boolean ssh, Secrets secrets) throws IOException {
+    static GitCredentials platform(String option, boolean ssh, Secrets secrets, URI githubApiUrl) throws IOException {
         String[] parts = option.split("/", -1);
         if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
             throw new IOException("--platform-secret `" + option
@@ -199,12 +200,14 @@ final class StateStoreCredentials {
                     + " --platform-secret default/platform-git");
         }
         SecretRef ref = new SecretRef(parts[0], parts[1]);
-        return read(
-                ref,
-                ssh ? SSH : BASIC_AUTH,
-                "--platform-secret",
-                "--platform-secret names Secret " + ref.namespace() + "/" + ref.name(),
-                secrets);
+        String naming = "--platform-secret names Secret " + ref.namespace() + "/" + ref.name();
+        if (!ssh) {
+            SortedMap<String, String> keys = secret(ref, naming, secrets);
+            if (value(keys, "username").isEmpty() && value(keys, "appID").isPresent()) {
+                return githubApp(ref, naming + ", which holds a GitHub App's appID, but it", keys, githubApiUrl);
+            }
+        }
+        return read(ref, ssh ? SSH : BASIC_AUTH, "--platform-secret", naming, secrets);
     }
 
     private static GitCredentials read(SecretRef ref, String method, String where, String naming, Secrets secrets)

@@ -87,7 +87,7 @@ final class StatusCommand implements Callable<Integer> {
         Optional<Path> cache = Adapters.cacheDir(cacheDir);
         java.net.URI githubApi = StateStoreCredentials.githubApiUrl(githubApiUrl);
         List<ObjectStatusView> views;
-        try (PlatformSource source = platform.open(secrets, trusted, cache)) {
+        try (PlatformSource source = platform.open(secrets, trusted, cache, githubApi)) {
             views = new StatusQuery(store ->
                             Adapters.openStateStore(store, secrets, Adapters.StoreAccess.of(cache, trusted, githubApi)))
                     .read(source, stateUrls);

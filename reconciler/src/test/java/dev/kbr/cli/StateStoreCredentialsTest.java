@@ -139,8 +139,8 @@ class StateStoreCredentialsTest {
 
         assertThatThrownBy(() -> StateStoreCredentials.of(
                         store("githubApp", Optional.of(new SecretRef("default", "github-app"))), secrets))
-                .hasMessageContaining("key `appID` of Secret default/github-app (spec.secretRef) is not a positive"
-                        + " whole number; it must be the GitHub App's numeric App ID")
+                .hasMessageContaining("Secret default/github-app (spec.secretRef) has key `appID`, which is not a"
+                        + " positive whole number; it must be the GitHub App's numeric App ID")
                 .hasMessageNotContaining("Iv23liClientId");
         assertThatThrownBy(() -> StateStoreCredentials.of(store("githubApp", Optional.empty()), secrets))
                 .hasMessageContaining("GitStateStore `default` (state-stores/default.yaml:1) has spec.authMethod"
@@ -173,5 +173,31 @@ class StateStoreCredentialsTest {
 
     private static final class Secrets0 {
         static final dev.kbr.execute.Secrets NONE = dev.kbr.execute.Secrets.none();
+    }
+
+    @Test
+    void thePlatformSecretOfAnHttpsRepoMayHoldAGitHubAppsKeysInsteadOfAUserAndPassword() throws Exception {
+        Path app = Files.createDirectories(tmp.resolve("default/platform-app"));
+        Files.writeString(app.resolve("appID"), "123\n");
+        Files.writeString(app.resolve("privateKey"), "KEY");
+        Path user = Files.createDirectories(tmp.resolve("default/platform-user"));
+        Files.writeString(user.resolve("username"), "alice");
+        Files.writeString(user.resolve("password"), "pw");
+        MountedSecrets secrets = new MountedSecrets(Optional.of(tmp), Map.of());
+        URI api = URI.create("https://github.example.com/api/v3");
+
+        assertThatThrownBy(() -> StateStoreCredentials.platform("default/platform-app", false, secrets, api))
+                .hasMessage("--platform-secret names Secret default/platform-app, which holds a GitHub App's appID,"
+                        + " but it has no key `installationID` (or they are empty); add"
+                        + " default/platform-app/installationID under --secrets-dir, or set"
+                        + " KBR_SECRET_DEFAULT_PLATFORM_APP_INSTALLATIONID");
+        Files.writeString(app.resolve("installationID"), "42");
+        assertThat(StateStoreCredentials.platform("default/platform-app", false, secrets, api))
+                .isEqualTo(new GitCredentials.GitHubApp(123, 42, "KEY", api, "Secret default/platform-app"));
+        assertThat(StateStoreCredentials.platform("default/platform-user", false, secrets, api))
+                .isInstanceOf(GitCredentials.BasicAuth.class);
+        assertThatThrownBy(() -> StateStoreCredentials.platform("default/platform-app", true, secrets, api))
+                .as("ssh reads only ssh keys")
+                .hasMessageContaining("sshPrivateKey");
     }
 }
