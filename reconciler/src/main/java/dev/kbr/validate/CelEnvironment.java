@@ -1,6 +1,7 @@
 package dev.kbr.validate;
 
 import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelIssue;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.types.ListType;
@@ -15,7 +16,10 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.kbr.model.Severity;
+import dev.kbr.model.YamlPath;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -317,5 +321,39 @@ final class CelEnvironment {
         } catch (IllegalArgumentException e) {
             throw new CelEvaluationException("invalid regular expression " + regex + ": " + e.getMessage());
         }
+    }
+
+    private static final java.util.regex.Pattern UNDECLARED =
+            java.util.regex.Pattern.compile("undeclared reference to '([^']+)'");
+
+    /**
+     * Why a rule does not compile: a warning when all it lacks are functions of Kubernetes' own
+     * CEL libraries, which kbr does not provide (the API server would check the rule); else an
+     * error with the compiler's messages.
+     */
+    static ApiSchema.Problem compileProblem(String source, String path, List<CelIssue> issues) {
+        Set<String> kubernetesOnly = new LinkedHashSet<>();
+        boolean onlyThose = !issues.isEmpty();
+        List<String> messages = new ArrayList<>();
+        for (CelIssue issue : issues) {
+            messages.add(issue.getMessage());
+            Matcher undeclared = UNDECLARED.matcher(issue.getMessage());
+            String function = undeclared.find() ? undeclared.group(1).split("\\.")[0] : "";
+            if (KUBERNETES_ONLY_FUNCTIONS.contains(function)) {
+                kubernetesOnly.add(function);
+            } else {
+                onlyThose = false;
+            }
+        }
+        if (onlyThose) {
+            return new ApiSchema.Problem(
+                    Severity.WARNING,
+                    path,
+                    YamlPath.quote(source) + " uses " + String.join("(), ", kubernetesOnly) + "() of Kubernetes' CEL"
+                            + " libraries, which kbr does not provide: kbr does not check this rule, the Kubernetes"
+                            + " API server would");
+        }
+        return new ApiSchema.Problem(
+                Severity.ERROR, path, YamlPath.quote(source) + " does not compile: " + String.join("; ", messages));
     }
 }

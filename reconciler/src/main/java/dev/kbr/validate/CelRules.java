@@ -1,25 +1,19 @@
 package dev.kbr.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cel.common.CelAbstractSyntaxTree;
-import dev.cel.common.CelIssue;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.CelKind;
-import dev.cel.common.values.NullValue;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime.Program;
 import dev.kbr.model.Severity;
 import dev.kbr.model.YamlPath;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -58,32 +52,7 @@ final class CelRules {
     static final long PER_OBJECT_BUDGET = 10_000_000;
 
     private static final String KEYWORD = "x-kubernetes-validations";
-    private static final Pattern UNDECLARED = Pattern.compile("undeclared reference to '([^']+)'");
     private static final Pattern EVALUATION_PREFIX = Pattern.compile("^evaluation error( at [^:]*:\\d+)?: ");
-    private static final Pattern ESCAPABLE = Pattern.compile("[a-zA-Z_./-][a-zA-Z0-9_./-]*");
-    private static final Set<String> RESERVED = Set.of(
-            "true",
-            "false",
-            "null",
-            "in",
-            "as",
-            "break",
-            "const",
-            "continue",
-            "else",
-            "for",
-            "function",
-            "if",
-            "import",
-            "let",
-            "loop",
-            "package",
-            "namespace",
-            "return",
-            "var",
-            "void",
-            "while");
-
     /** Where a failed rule is reported. */
     interface Sink {
         /**
@@ -294,7 +263,7 @@ final class CelRules {
         JsonNode fieldPathNode = declaration.path("fieldPath");
         if (fieldPathNode.isTextual() && !fieldPathNode.asText().isEmpty()) {
             try {
-                fieldPath = fieldPath(fieldPathNode.asText(), structural);
+                fieldPath = CelNames.fieldPath(fieldPathNode.asText(), structural);
             } catch (IllegalArgumentException e) {
                 problems.add(error(
                         YamlPath.child(path, "fieldPath"),
@@ -323,7 +292,7 @@ final class CelRules {
         try {
             ast = CelEnvironment.compiler(optionalOldSelf).compile(source).getAst();
         } catch (CelValidationException e) {
-            problems.add(compileProblem(source, path, e.getErrors()));
+            problems.add(CelEnvironment.compileProblem(source, path, e.getErrors()));
             return Optional.empty();
         } catch (RuntimeException e) {
             problems.add(error(path, YamlPath.quote(source) + " does not compile: " + describe(e)));
@@ -345,117 +314,6 @@ final class CelRules {
             problems.add(error(path, YamlPath.quote(source) + " cannot be run: " + describe(e)));
             return Optional.empty();
         }
-    }
-
-    private static ApiSchema.Problem compileProblem(String source, String path, List<CelIssue> issues) {
-        Set<String> kubernetesOnly = new LinkedHashSet<>();
-        boolean onlyThose = !issues.isEmpty();
-        List<String> messages = new ArrayList<>();
-        for (CelIssue issue : issues) {
-            messages.add(issue.getMessage());
-            Matcher undeclared = UNDECLARED.matcher(issue.getMessage());
-            String function = undeclared.find() ? undeclared.group(1).split("\\.")[0] : "";
-            if (CelEnvironment.KUBERNETES_ONLY_FUNCTIONS.contains(function)) {
-                kubernetesOnly.add(function);
-            } else {
-                onlyThose = false;
-            }
-        }
-        if (onlyThose) {
-            return new ApiSchema.Problem(
-                    Severity.WARNING,
-                    path,
-                    YamlPath.quote(source) + " uses " + String.join("(), ", kubernetesOnly) + "() of Kubernetes' CEL"
-                            + " libraries, which kbr does not provide: kbr does not check this rule, the Kubernetes"
-                            + " API server would");
-        }
-        return error(path, YamlPath.quote(source) + " does not compile: " + String.join("; ", messages));
-    }
-
-    /**
-     * A rule's {@code fieldPath} as YAML path segments, checked against the schema as the API
-     * server's {@code ValidFieldPath} does: {@code .name} and {@code ['name']} steps, each naming a
-     * property, or a key of a map.
-     *
-     * @throws IllegalArgumentException when it is malformed or names no field of {@code schema}
-     */
-    static List<String> fieldPath(String jsonPath, JsonNode schema) {
-        List<String> segments = new ArrayList<>();
-        JsonNode node = schema;
-        int i = 0;
-        while (i < jsonPath.length()) {
-            char c = jsonPath.charAt(i);
-            String name;
-            if (c == '.') {
-                int end = i + 1;
-                while (end < jsonPath.length() && jsonPath.charAt(end) != '.' && jsonPath.charAt(end) != '[') {
-                    end++;
-                }
-                name = jsonPath.substring(i + 1, end);
-                if (name.isEmpty()) {
-                    throw new IllegalArgumentException("has an empty step at character " + (i + 1));
-                }
-                i = end;
-            } else if (c == '[') {
-                int close = quotedEnd(jsonPath, i + 1);
-                name = unescape(jsonPath.substring(i + 2, close - 1));
-                if (close >= jsonPath.length() || jsonPath.charAt(close) != ']') {
-                    throw new IllegalArgumentException("misses the ] after ['" + name + "'");
-                }
-                i = close + 1;
-            } else {
-                throw new IllegalArgumentException("must start each step with . or [ (at character " + (i + 1) + ")");
-            }
-            if (node.path("properties").isObject()) {
-                if (!node.path("properties").has(name)) {
-                    throw new IllegalArgumentException(
-                            "names " + YamlPath.quote(name) + ", which the schema does not define");
-                }
-                node = node.path("properties").path(name);
-            } else if (node.path("additionalProperties").isObject()) {
-                node = node.path("additionalProperties");
-            } else {
-                throw new IllegalArgumentException(
-                        "steps into " + YamlPath.quote(name) + " below a value that has no fields");
-            }
-            segments.add(name);
-        }
-        return List.copyOf(segments);
-    }
-
-    /** The index just past the single-quoted string that starts at {@code start}. */
-    private static int quotedEnd(String path, int start) {
-        if (start >= path.length() || path.charAt(start) != '\'') {
-            throw new IllegalArgumentException("must quote a name in brackets with single quotes, as ['name']");
-        }
-        for (int i = start + 1; i < path.length(); i++) {
-            if (path.charAt(i) == '\\') {
-                i++;
-            } else if (path.charAt(i) == '\'') {
-                return i + 1;
-            }
-        }
-        throw new IllegalArgumentException("has an unterminated quoted name");
-    }
-
-    private static String unescape(String quoted) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < quoted.length(); i++) {
-            char c = quoted.charAt(i);
-            if (c != '\\' || i + 1 == quoted.length()) {
-                out.append(c);
-                continue;
-            }
-            char next = quoted.charAt(++i);
-            switch (next) {
-                case 'n' -> out.append('\n');
-                case 't' -> out.append('\t');
-                case 'r' -> out.append('\r');
-                case '\'', '\\' -> out.append(next);
-                default -> throw new IllegalArgumentException("has an unknown escape \\" + next);
-            }
-        }
-        return out.toString();
     }
 
     private static ApiSchema.Problem error(String path, String message) {
@@ -495,7 +353,7 @@ final class CelRules {
                 return;
             }
             if (!node.rules().isEmpty()) {
-                Object self = toCel(value, node.schema(), node.resourceRoot(), requestRoot);
+                Object self = CelValues.toCel(value, node.schema(), node.resourceRoot(), requestRoot);
                 for (Rule rule : node.rules()) {
                     if (stopped) {
                         return;
@@ -626,112 +484,5 @@ final class CelRules {
             }
             return value == null ? "null" : value.toString();
         }
-    }
-
-    // --- values -------------------------------------------------------------------------------
-
-    /**
-     * {@code value} as CEL sees it: maps, lists, {@code Long}, {@code Double}, {@code String},
-     * {@code Boolean} and {@code NullValue}, typed by {@code schema} where JSON is ambiguous.
-     */
-    static Object toCel(JsonNode value, JsonNode schema, boolean resourceRoot, boolean requestRoot) {
-        if (value.isNull()) {
-            return NullValue.NULL_VALUE;
-        }
-        if (value.isBoolean()) {
-            return value.booleanValue();
-        }
-        if (value.isNumber()) {
-            boolean number = "number".equals(schema.path("type").asText());
-            if (!number && value.isIntegralNumber() && value.canConvertToLong()) {
-                return value.longValue();
-            }
-            return value.doubleValue();
-        }
-        if (value.isTextual()) {
-            return value.textValue();
-        }
-        if (value.isArray()) {
-            List<Object> list = new ArrayList<>(value.size());
-            for (JsonNode item : value) {
-                list.add(toCel(item, schema.path("items"), false, false));
-            }
-            return list;
-        }
-        if (!value.isObject()) {
-            return value.asText();
-        }
-        JsonNode properties = schema.path("properties");
-        JsonNode additional = schema.path("additionalProperties");
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> field : value.properties()) {
-            String key = field.getKey();
-            if (requestRoot && key.equals("status")) {
-                continue;
-            }
-            if (resourceRoot && key.equals("metadata")) {
-                map.put(key, metadata(field.getValue()));
-                continue;
-            }
-            if (properties.has(key)) {
-                Optional<String> escaped = escape(key);
-                if (escaped.isPresent()) {
-                    map.put(
-                            escaped.get(),
-                            toCel(field.getValue(), properties.path(key), embedded(properties.path(key)), false));
-                }
-            } else {
-                JsonNode valueSchema = additional.isObject() ? additional : MissingNode.getInstance();
-                map.put(key, toCel(field.getValue(), valueSchema, embedded(valueSchema), false));
-            }
-        }
-        return map;
-    }
-
-    private static boolean embedded(JsonNode schema) {
-        return schema.path("x-kubernetes-embedded-resource").booleanValue();
-    }
-
-    /** The part of {@code metadata} rules may see at a resource root: name and generateName. */
-    private static Map<String, Object> metadata(JsonNode metadata) {
-        Map<String, Object> visible = new LinkedHashMap<>();
-        for (String key : List.of("name", "generateName")) {
-            JsonNode v = metadata.path(key);
-            if (v.isTextual()) {
-                visible.put(key, v.textValue());
-            }
-        }
-        return visible;
-    }
-
-    /**
-     * The CEL name of property {@code name}, escaped as the API server does ({@code
-     * k8s.io/apiserver/pkg/cel/escaping.go}); empty when the name cannot be escaped, and so is
-     * not visible to rules.
-     */
-    static Optional<String> escape(String name) {
-        if (RESERVED.contains(name)) {
-            return Optional.of("__" + name + "__");
-        }
-        if (!ESCAPABLE.matcher(name).matches()) {
-            return Optional.empty();
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '_' && i + 1 < name.length() && name.charAt(i + 1) == '_') {
-                out.append("__underscores__");
-                i++;
-            } else if (c == '.') {
-                out.append("__dot__");
-            } else if (c == '-') {
-                out.append("__dash__");
-            } else if (c == '/') {
-                out.append("__slash__");
-            } else {
-                out.append(c);
-            }
-        }
-        return Optional.of(out.toString());
     }
 }

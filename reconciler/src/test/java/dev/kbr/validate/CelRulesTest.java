@@ -340,17 +340,17 @@ class CelRulesTest {
                     additionalProperties: {type: string}
                 """);
 
-        assertThat(CelRules.fieldPath(".a['b.c']", schema)).containsExactly("a", "b.c");
-        assertThat(CelRules.fieldPath(".m.anyKey", schema)).containsExactly("m", "anyKey");
-        assertThatCode(() -> CelRules.fieldPath("a", schema)).isInstanceOf(IllegalArgumentException.class);
-        assertThatCode(() -> CelRules.fieldPath(".a.b", schema)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(CelNames.fieldPath(".a['b.c']", schema)).containsExactly("a", "b.c");
+        assertThat(CelNames.fieldPath(".m.anyKey", schema)).containsExactly("m", "anyKey");
+        assertThatCode(() -> CelNames.fieldPath("a", schema)).isInstanceOf(IllegalArgumentException.class);
+        assertThatCode(() -> CelNames.fieldPath(".a.b", schema)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void escapesPropertyNamesAsKubernetesDoes() {
-        assertThat(CelRules.escape("my-field")).contains("my__dash__field");
-        assertThat(CelRules.escape("a.b/c__d")).contains("a__dot__b__slash__c__underscores__d");
-        assertThat(CelRules.escape("namespace")).contains("__namespace__");
-        assertThat(CelRules.escape("1abc")).isEmpty();
+        assertThat(CelNames.escape("my-field")).contains("my__dash__field");
+        assertThat(CelNames.escape("a.b/c__d")).contains("a__dot__b__slash__c__underscores__d");
+        assertThat(CelNames.escape("namespace")).contains("__namespace__");
+        assertThat(CelNames.escape("1abc")).isEmpty();
     }
 }
