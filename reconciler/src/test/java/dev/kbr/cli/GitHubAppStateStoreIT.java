@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kbr.testsupport.GitHubApiServer;
 import dev.kbr.testsupport.HttpsGitServer;
+import dev.kbr.testsupport.HttpsGitServerExtension;
 import dev.kbr.testsupport.PemKeys;
 import dev.kbr.testsupport.Processes;
-import dev.kbr.testsupport.TestTls;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,35 +29,28 @@ class GitHubAppStateStoreIT {
     private static final long INSTALLATION_ID = 89012345;
     private static final String TOKEN = "ghs_" + Long.toHexString(System.nanoTime()) + "kbrInstallationToken";
 
-    @TempDir
-    static Path server;
+    @RegisterExtension
+    static final HttpsGitServerExtension https = new HttpsGitServerExtension("x-access-token", TOKEN);
 
-    private static TestTls tls;
     private static KeyPair appKey;
-    private static HttpsGitServer git;
     private static GitHubApiServer api;
 
     @TempDir
     Path tmp;
 
     @BeforeAll
-    static void startServers() throws Exception {
-        tls = TestTls.create(server);
+    static void startApi() throws Exception {
         appKey = PemKeys.generate("RSA");
-        git = HttpsGitServer.start(server, tls, "x-access-token", TOKEN);
         api = GitHubApiServer.start(
-                tls.serverContext(),
+                https.tls().serverContext(),
                 "/api/v3",
                 new GitHubApiServer.App(APP_ID, INSTALLATION_ID, appKey.getPublic(), TOKEN, Duration.ofHours(1)));
     }
 
     @AfterAll
-    static void stopServers() throws InterruptedException {
+    static void stopApi() {
         if (api != null) {
             api.close();
-        }
-        if (git != null) {
-            git.close();
         }
     }
 
@@ -74,7 +68,8 @@ class GitHubAppStateStoreIT {
     }
 
     private Processes.Result kbr(String command, Path secrets, GitHubApiServer githubApi) throws Exception {
-        Path platform = CredentialedPlatform.write(tmp.resolve("platform"), git.url("state.git"), "githubApp");
+        Path platform = CredentialedPlatform.write(
+                tmp.resolve("platform"), https.server().url("state.git"), "githubApp");
         return CredentialedPlatform.inProcess(
                 command,
                 "--platform",
@@ -82,7 +77,7 @@ class GitHubAppStateStoreIT {
                 "--secrets-dir",
                 secrets.toString(),
                 "--ca-file",
-                tls.ca().toString(),
+                https.tls().ca().toString(),
                 "--github-api-url",
                 githubApi.url().toString(),
                 "--pipeline-network",
@@ -105,12 +100,14 @@ class GitHubAppStateStoreIT {
                         "application/vnd.github+json",
                         201,
                         ""));
-        assertThat(git.awaitAccessLog(" x-access-token ", "POST /git/state.git/git-receive-pack", "\" 200 "))
+        assertThat(https.server().awaitAccessLog(" x-access-token ", "POST /git/state.git/git-receive-pack", "\" 200 "))
                 .isTrue();
         // Neither the token nor the key is anywhere: output, the committed tree (the pipeline's
         // environment and file listing included), the Git server's logs.
-        String everything =
-                run.output() + gitOnServer("grep", "-h", "-e", ".", "main") + git.accessLog() + git.errorLog();
+        String everything = run.output()
+                + gitOnServer("grep", "-h", "-e", ".", "main")
+                + https.server().accessLog()
+                + https.server().errorLog();
         assertThat(everything).doesNotContain(TOKEN);
         assertThat(everything).doesNotContain(key.lines().toList().get(1));
         System.out.println("GitHubAppStateStoreIT: tokens-issued=" + (api.issued() - issuedBefore) + " commits="
@@ -119,7 +116,8 @@ class GitHubAppStateStoreIT {
 
     @Test
     void theShippedJarReadsTheAppKeysFromVariables() throws Exception {
-        Path platform = CredentialedPlatform.write(tmp.resolve("platform"), git.url("state.git"), "githubApp");
+        Path platform = CredentialedPlatform.write(
+                tmp.resolve("platform"), https.server().url("state.git"), "githubApp");
         long issuedBefore = api.issued();
 
         Processes.Result run = CredentialedPlatform.jar(
@@ -132,7 +130,7 @@ class GitHubAppStateStoreIT {
                 "--platform",
                 platform.toString(),
                 "--ca-file",
-                tls.ca().toString(),
+                https.tls().ca().toString(),
                 "--github-api-url",
                 api.url() + "/",
                 "--pipeline-network",
@@ -141,7 +139,8 @@ class GitHubAppStateStoreIT {
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).doesNotContain(TOKEN);
         assertThat(api.issued() - issuedBefore).isGreaterThanOrEqualTo(1);
-        assertThat(git.awaitAccessLog(" x-access-token ", "GET /git/state.git/info/refs?service=git-upload-pack"))
+        assertThat(https.server()
+                        .awaitAccessLog(" x-access-token ", "GET /git/state.git/info/refs?service=git-upload-pack"))
                 .isTrue();
     }
 
@@ -185,7 +184,7 @@ class GitHubAppStateStoreIT {
     @Test
     void aTokenTheGitServerRefusesSaysWhatTheInstallationNeeds() throws Exception {
         try (GitHubApiServer stale = GitHubApiServer.start(
-                tls.serverContext(),
+                https.tls().serverContext(),
                 "",
                 new GitHubApiServer.App(
                         APP_ID, INSTALLATION_ID, appKey.getPublic(), "ghs_notTheServersToken", Duration.ofHours(1)))) {
@@ -214,6 +213,6 @@ class GitHubAppStateStoreIT {
     }
 
     private static String gitOnServer(String... args) throws Exception {
-        return git.stateRepo(args);
+        return https.server().stateRepo(args);
     }
 }

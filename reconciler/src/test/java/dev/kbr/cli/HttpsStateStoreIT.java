@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kbr.testsupport.GitWork;
 import dev.kbr.testsupport.HttpsGitServer;
+import dev.kbr.testsupport.HttpsGitServerExtension;
 import dev.kbr.testsupport.Processes;
 import dev.kbr.testsupport.TestTls;
 import java.io.IOException;
@@ -12,9 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,29 +26,11 @@ class HttpsStateStoreIT {
     private static final String USER = "kbr-bot";
     private static final String PASSWORD = "s3cret-Pa55-" + Long.toHexString(System.nanoTime());
 
-    @TempDir
-    static Path server;
-
-    private static HttpsGitServer git;
-    private static TestTls tls;
-    private static int port;
+    @RegisterExtension
+    static final HttpsGitServerExtension https = new HttpsGitServerExtension(USER, PASSWORD);
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        tls = TestTls.create(server);
-        git = HttpsGitServer.start(server, tls, USER, PASSWORD);
-        port = git.port();
-    }
-
-    @AfterAll
-    static void stopServer() throws InterruptedException {
-        if (git != null) {
-            git.close();
-        }
-    }
 
     @Test
     void appliesOverHttpsWithBasicAuthAndCaFileAndLeaksNoCredential() throws Exception {
@@ -63,7 +45,7 @@ class HttpsStateStoreIT {
                 "--secrets-dir",
                 secrets.toString(),
                 "--ca-file",
-                tls.ca().toString(),
+                https.tls().ca().toString(),
                 "--pipeline-network",
                 "none");
 
@@ -93,7 +75,7 @@ class HttpsStateStoreIT {
         Processes.Result run = CredentialedPlatform.jar(
                 tmp,
                 Map.of(
-                        "GIT_SSL_CAINFO", tls.ca().toString(),
+                        "GIT_SSL_CAINFO", https.tls().ca().toString(),
                         "KBR_SECRET_DEFAULT_GIT_CREDS_USERNAME", USER,
                         "KBR_SECRET_DEFAULT_GIT_CREDS_PASSWORD", PASSWORD),
                 "plan",
@@ -123,7 +105,7 @@ class HttpsStateStoreIT {
                 "--secrets-dir",
                 secrets.toString(),
                 "--ca-file",
-                tls.ca().toString(),
+                https.tls().ca().toString(),
                 "--pipeline-network",
                 "none");
 
@@ -186,7 +168,7 @@ class HttpsStateStoreIT {
                 "--platform",
                 platform.toString(),
                 "--ca-file",
-                tls.ca().toString(),
+                https.tls().ca().toString(),
                 "--pipeline-network",
                 "none");
         Path secrets = CredentialedPlatform.secretsDir(tmp, Map.of("username", USER));
@@ -197,7 +179,7 @@ class HttpsStateStoreIT {
                 "--secrets-dir",
                 secrets.toString(),
                 "--ca-file",
-                tls.ca().toString(),
+                https.tls().ca().toString(),
                 "--pipeline-network",
                 "none");
 
@@ -219,8 +201,8 @@ class HttpsStateStoreIT {
         // The platform repo is served by the same server, behind the same basic auth.
         Path work = CredentialedPlatform.write(tmp.resolve("platform"), url(), "basicAuth");
         String commit = GitWork.commitAll(work, "p");
-        Path served = GitWork.bareClone(work, server.resolve("repos/platform-" + System.nanoTime() + ".git"));
-        String platformUrl = "https://127.0.0.1:" + port + "/git/" + served.getFileName();
+        Path served = GitWork.bareClone(work, https.server().repos().resolve("platform-" + System.nanoTime() + ".git"));
+        String platformUrl = "https://127.0.0.1:" + port() + "/git/" + served.getFileName();
         Path secrets = CredentialedPlatform.secretsDir(tmp, Map.of("username", USER, "password", PASSWORD));
         String head = headOrNone();
 
@@ -233,7 +215,7 @@ class HttpsStateStoreIT {
                 "--secrets-dir",
                 secrets.toString(),
                 "--ca-file",
-                tls.ca().toString(),
+                https.tls().ca().toString(),
                 "--pipeline-network",
                 "none");
         // The password in the URL itself (no --platform-secret) is masked wherever the URL is shown.
@@ -244,9 +226,13 @@ class HttpsStateStoreIT {
                 "--platform-ref",
                 "no-such-branch",
                 "--ca-file",
-                tls.ca().toString());
+                https.tls().ca().toString());
         Processes.Result noSecret = CredentialedPlatform.inProcess(
-                "validate", "--platform", platformUrl, "--ca-file", tls.ca().toString());
+                "validate",
+                "--platform",
+                platformUrl,
+                "--ca-file",
+                https.tls().ca().toString());
 
         assertThat(plan.exitCode()).as(plan.output()).isZero();
         assertThat(plan.output()).contains("Platform: " + platformUrl + " at " + commit + " (main)");
@@ -254,7 +240,7 @@ class HttpsStateStoreIT {
         assertThat(inline.exitCode()).as(inline.output()).isEqualTo(Main.ERROR);
         assertThat(inline.output())
                 .contains("--platform-ref `no-such-branch` is not a branch, tag or commit of the platform repo https://"
-                        + USER + ":***@127.0.0.1:" + port);
+                        + USER + ":***@127.0.0.1:" + port());
         assertThat(noSecret.exitCode()).as(noSecret.output()).isEqualTo(Main.ERROR);
         assertThat(noSecret.output())
                 .contains("Tried to read the platform repo " + platformUrl + " (--platform)")
@@ -264,7 +250,11 @@ class HttpsStateStoreIT {
     }
 
     private static String url() {
-        return "https://127.0.0.1:" + port + "/git/state.git";
+        return "https://127.0.0.1:" + port() + "/git/state.git";
+    }
+
+    private static int port() {
+        return https.server().port();
     }
 
     private static long pushRequests() throws IOException {
@@ -274,7 +264,6 @@ class HttpsStateStoreIT {
                 .count();
     }
 
-    // lighttpd writes its access log in batches: wait (at most 10 s) for the lines to appear.
     // lighttpd writes its access log in batches: wait (at most 10 s) for the lines to appear.
     private static long awaitPushRequestsAbove(long before) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
@@ -287,28 +276,28 @@ class HttpsStateStoreIT {
     }
 
     private static boolean awaitAccessLog(String... parts) throws Exception {
-        return git.awaitAccessLog(parts);
+        return https.server().awaitAccessLog(parts);
     }
 
     private static String accessLog() throws IOException {
-        return git.accessLog();
+        return https.server().accessLog();
     }
 
     private static String errorLog() throws IOException {
-        return git.errorLog();
+        return https.server().errorLog();
     }
 
     private static String git(String... args) throws Exception {
-        return git.stateRepo(args);
+        return https.server().stateRepo(args);
     }
 
     private static String headOrNone() throws Exception {
         Processes.Result head = Processes.run(
-                server,
+                https.server().repos(),
                 List.of(
                         "git",
                         "--git-dir",
-                        server.resolve("repos/state.git").toString(),
+                        https.server().repos().resolve("state.git").toString(),
                         "rev-parse",
                         "-q",
                         "--verify",

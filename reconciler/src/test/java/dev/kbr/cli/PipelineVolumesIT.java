@@ -30,22 +30,7 @@ class PipelineVolumesIT {
     @BeforeEach
     void setUp() throws Exception {
         repo = StateRepo.bare(tmp);
-        platform = Files.createDirectories(tmp.resolve("platform"));
-        Files.writeString(platform.resolve("store.yaml"), """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: GitStateStore
-                metadata: {name: default}
-                spec: {branch: main, url: unused}
-                ---
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Destination
-                metadata:
-                  name: worker
-                  labels: {env: dev}
-                spec:
-                  path: worker
-                  stateStoreRef: {kind: GitStateStore, name: default}
-                """);
+        platform = PlatformYaml.newPlatform(tmp.resolve("platform"), PlatformYaml.gitStoreAndWorker());
         Files.writeString(platform.resolve("settings.yaml"), """
                 apiVersion: v1
                 kind: ConfigMap
@@ -71,66 +56,42 @@ class PipelineVolumesIT {
 
     /** A Promise {@code readers} whose one pipeline mounts the volumes and runs {@code script}. */
     private void promise(String script) throws Exception {
-        Files.writeString(platform.resolve("promise.yaml"), """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Promise
-                metadata: {name: readers}
-                spec:
-                  destinationSelectors: [{matchLabels: {env: dev}}]
-                  api:
-                    apiVersion: apiextensions.k8s.io/v1
-                    kind: CustomResourceDefinition
-                    metadata: {name: readers.test.kbr.dev}
-                    spec:
-                      group: test.kbr.dev
-                      names: {kind: Reader, plural: readers, singular: reader}
-                      scope: Namespaced
-                      versions:
-                      - name: v1
-                        served: true
-                        storage: true
-                        schema:
-                          openAPIV3Schema: {type: object, properties: {spec: {type: object}}}
-                  workflows:
-                    resource:
-                      configure:
-                      - apiVersion: platform.kratix.io/v1alpha1
-                        kind: Pipeline
-                        metadata: {name: read}
-                        spec:
-                          volumes:
-                          - name: creds
-                            secret:
-                              secretName: db
-                              defaultMode: 0400
-                              items:
-                              - {key: password, path: db/password}
-                              - {key: username, path: username, mode: 0440}
-                          - name: settings
-                            configMap: {name: settings}
-                          - name: both
-                            projected:
-                              defaultMode: 0640
-                              sources:
-                              - secret: {name: db, items: [{key: username, path: user}]}
-                              - configMap: {name: settings, items: [{key: region, path: region, mode: 0444}]}
-                          - name: maybe
-                            secret: {secretName: absent, optional: true}
-                          containers:
-                          - name: read
-                            image: kbr.local/busybox-base:v0.1.0
-                            imagePullPolicy: Never
-                            command: [sh, -c]
-                            args:
-                            - |
-                """ + script.indent(14) + """
-                            volumeMounts:
-                            - {name: creds, mountPath: /creds}
-                            - {name: settings, mountPath: /etc/settings}
-                            - {name: both, mountPath: /both, readOnly: true}
-                            - {name: maybe, mountPath: /maybe}
-                """);
+        Files.writeString(
+                platform.resolve("promise.yaml"),
+                PlatformYaml.promise("readers", "Reader")
+                        .selecting("env: dev")
+                        .singular()
+                        .schema("openAPIV3Schema: {type: object, properties: {spec: {type: object}}}\n")
+                        .configure(PlatformYaml.pipeline("read", "read", VOLUMES, script, MOUNTS)));
     }
+
+    private static final String VOLUMES = """
+            - name: creds
+              secret:
+                secretName: db
+                defaultMode: 0400
+                items:
+                - {key: password, path: db/password}
+                - {key: username, path: username, mode: 0440}
+            - name: settings
+              configMap: {name: settings}
+            - name: both
+              projected:
+                defaultMode: 0640
+                sources:
+                - secret: {name: db, items: [{key: username, path: user}]}
+                - configMap: {name: settings, items: [{key: region, path: region, mode: 0444}]}
+            - name: maybe
+              secret: {secretName: absent, optional: true}
+            """;
+
+    private static final String MOUNTS = """
+            volumeMounts:
+            - {name: creds, mountPath: /creds}
+            - {name: settings, mountPath: /etc/settings}
+            - {name: both, mountPath: /both, readOnly: true}
+            - {name: maybe, mountPath: /maybe}
+            """;
 
     /** Reads every volume; compares the password with one spelled so the Promise does not hold it. */
     private static final String READ = """

@@ -27,42 +27,16 @@ class PromiseVersionsIT {
     @BeforeEach
     void platformAndStateRepo() throws Exception {
         repo = StateRepo.bare(Files.createDirectories(tmp.resolve("state")));
-        platform = Files.createDirectories(tmp.resolve("platform"));
-        Files.writeString(platform.resolve("store.yaml"), """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: GitStateStore
-                metadata: {name: default}
-                spec: {branch: main, url: unused}
-                ---
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Destination
-                metadata: {name: worker}
-                spec:
-                  path: worker
-                  stateStoreRef: {kind: GitStateStore, name: default}
-                """);
-        Files.writeString(platform.resolve("promise.yaml"), """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Promise
-                metadata:
-                  name: things
-                  labels: {kratix.io/promise-version: v2}
-                spec:
-                  api:
-                    apiVersion: apiextensions.k8s.io/v1
-                    kind: CustomResourceDefinition
-                    metadata: {name: things.test.kbr.dev}
-                    spec:
-                      group: test.kbr.dev
-                      names: {kind: Thing, plural: things, singular: thing}
-                      scope: Namespaced
-                      versions:
-                      - name: v1
-                        served: true
-                        storage: true
-                        schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
-                """ + workflows("v2", ""));
-        Files.writeString(platform.resolve("revision-v1.yaml"), """
+        platform = PlatformYaml.newPlatform(tmp.resolve("platform"), PlatformYaml.gitStoreAndUnlabelledWorker());
+        Files.writeString(
+                platform.resolve("promise.yaml"),
+                PlatformYaml.promise("things", "Thing")
+                        .labels("kratix.io/promise-version: v2")
+                        .singular()
+                        .configure(pipeline("v2")));
+        Files.writeString(
+                platform.resolve("revision-v1.yaml"),
+                """
                 apiVersion: platform.kratix.io/v1alpha1
                 kind: PromiseRevision
                 metadata: {name: things-v1}
@@ -70,7 +44,7 @@ class PromiseVersionsIT {
                   promiseRef: {name: things}
                   version: v1
                   promiseSpec:
-                """ + workflows("v1", "  "));
+                """ + PlatformYaml.configureWorkflows(pipeline("v1")).indent(2));
         for (String name : new String[] {"pinned", "floating"}) {
             Files.writeString(platform.resolve("request-" + name + ".yaml"), """
                     apiVersion: test.kbr.dev/v1
@@ -158,25 +132,8 @@ class PromiseVersionsIT {
     }
 
     /** A resource.configure pipeline writing ConfigMap {@code <request>} with {@code madeBy: <version>}. */
-    private static String workflows(String version, String indent) {
-        String script = "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: %s, namespace: team-a}\\n"
-                + "data: {madeBy: " + version + "}\\n' \"$KRATIX_OBJECT_NAME\" > /kratix/output/cm.yaml";
-        return """
-                  workflows:
-                    resource:
-                      configure:
-                      - apiVersion: platform.kratix.io/v1alpha1
-                        kind: Pipeline
-                        metadata: {name: make}
-                        spec:
-                          containers:
-                          - name: run
-                            image: kbr.local/busybox-base:v0.1.0
-                            imagePullPolicy: Never
-                            command: [sh, -c]
-                            args:
-                            - |
-                              %s
-                """.formatted(script).indent(indent.length());
+    private static String pipeline(String version) {
+        return PlatformYaml.pipeline(
+                "make", PlatformYaml.writesRequestsConfigMap("cm.yaml", "{madeBy: " + version + "}"));
     }
 }

@@ -20,6 +20,8 @@ import java.util.TreeMap;
  *       and {@code latin1.txt} (ISO-8859-1 "caf\u00e9 " then the colour);
  *   <li>{@code fail}: prints "boom from NAME" to stderr and exits 7.
  * </ul>
+ *
+ * <p>Its store and Promise are {@link PlatformYaml}'s.
  */
 final class ThingsPlatform {
     static final String OUT = "worker/resources/team-a/things/";
@@ -45,67 +47,20 @@ final class ThingsPlatform {
     private final Map<String, String> requests = new TreeMap<>();
 
     ThingsPlatform(Path dir, String destinationExtra) throws Exception {
-        this.dir = Files.createDirectories(dir);
-        Files.writeString(dir.resolve("store.yaml"), """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: GitStateStore
-                metadata: {name: default}
-                spec: {branch: main, url: unused}
-                ---
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Destination
-                metadata:
-                  name: worker
-                  labels: {env: dev}
-                spec:
-                  path: worker
-                  stateStoreRef: {kind: GitStateStore, name: default}
-                """ + destinationExtra);
-        Files.writeString(dir.resolve("promise.yaml"), """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Promise
-                metadata: {name: things}
-                spec:
-                  destinationSelectors: [{matchLabels: {env: dev}}]
-                  api:
-                    apiVersion: apiextensions.k8s.io/v1
-                    kind: CustomResourceDefinition
-                    metadata: {name: things.test.kbr.dev}
-                    spec:
-                      group: test.kbr.dev
-                      names: {kind: Thing, plural: things, singular: thing}
-                      scope: Namespaced
-                      versions:
-                      - name: v1
-                        served: true
-                        storage: true
-                        schema:
-                          openAPIV3Schema:
-                            type: object
-                            properties:
-                              spec:
-                                type: object
-                                properties:
-                                  colour: {type: string}
-                                  configMap: {type: string}
-                                  password: {type: string}
-                                  binary: {type: boolean}
-                                  fail: {type: boolean}
-                  workflows:
-                    resource:
-                      configure:
-                      - apiVersion: platform.kratix.io/v1alpha1
-                        kind: Pipeline
-                        metadata: {name: make}
-                        spec:
-                          containers:
-                          - name: run
-                            image: kbr.local/busybox-base:v0.1.0
-                            imagePullPolicy: Never
-                            command: [sh, -c]
-                            args:
-                            - |
-                """ + SCRIPT.indent(14));
+        this.dir = PlatformYaml.newPlatform(dir, PlatformYaml.gitStoreAndWorker() + destinationExtra);
+        Files.writeString(
+                dir.resolve("promise.yaml"),
+                PlatformYaml.promise("things", "Thing")
+                        .selecting("env: dev")
+                        .singular()
+                        .specProperties("""
+                                colour: {type: string}
+                                configMap: {type: string}
+                                password: {type: string}
+                                binary: {type: boolean}
+                                fail: {type: boolean}
+                                """)
+                        .configure(PlatformYaml.pipeline("make", SCRIPT)));
     }
 
     Path dir() {

@@ -23,20 +23,7 @@ class ValidationHintsIT {
     @Test
     void applyDeliversWhatIsValidAndHintsOnlyAtTheTypo() throws Exception {
         StateRepo repo = StateRepo.bare(Files.createDirectories(tmp.resolve("state")));
-        Path platform = Files.createDirectories(tmp.resolve("platform"));
-        Files.writeString(platform.resolve("store.yaml"), """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: GitStateStore
-                metadata: {name: default}
-                spec: {branch: main, url: unused}
-                ---
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Destination
-                metadata: {name: worker}
-                spec:
-                  path: worker
-                  stateStoreRef: {kind: GitStateStore, name: default}
-                """);
+        Path platform = PlatformYaml.newPlatform(tmp.resolve("platform"), PlatformYaml.gitStoreAndUnlabelledWorker());
         Files.writeString(
                 platform.resolve("database.yaml"), promise("database", "platform.kratix.io", "v1alpha1", "Database"));
         Files.writeString(
@@ -93,40 +80,8 @@ class ValidationHintsIT {
 
     /** A Promise serving {@code group/version kind} whose pipeline writes ConfigMap {@code <request>}. */
     private static String promise(String name, String group, String version, String kind) {
-        String plural = kind.toLowerCase(java.util.Locale.ROOT) + "s";
-        return """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Promise
-                metadata: {name: %s}
-                spec:
-                  api:
-                    apiVersion: apiextensions.k8s.io/v1
-                    kind: CustomResourceDefinition
-                    metadata: {name: %s.%s}
-                    spec:
-                      group: %s
-                      names: {kind: %s, plural: %s}
-                      scope: Namespaced
-                      versions:
-                      - name: %s
-                        served: true
-                        storage: true
-                        schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
-                  workflows:
-                    resource:
-                      configure:
-                      - apiVersion: platform.kratix.io/v1alpha1
-                        kind: Pipeline
-                        metadata: {name: make}
-                        spec:
-                          containers:
-                          - name: run
-                            image: kbr.local/busybox-base:v0.1.0
-                            imagePullPolicy: Never
-                            command: [sh, -c]
-                            args:
-                            - |
-                              printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: %%s, namespace: team-a}\\n' "$KRATIX_OBJECT_NAME" > /kratix/output/cm.yaml
-                """.formatted(name, plural, group, group, kind, plural, version);
+        return PlatformYaml.promise(name, kind)
+                .servedAs(group, version)
+                .configure(PlatformYaml.pipeline("make", PlatformYaml.writesRequestsConfigMap("cm.yaml", "")));
     }
 }

@@ -22,22 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * workflow-control.yaml}, the {@code KRATIX_*} variables, and Secrets in the environment.
  */
 class WorkflowsIT {
-    private static final String STORE = """
-            apiVersion: platform.kratix.io/v1alpha1
-            kind: GitStateStore
-            metadata: {name: default}
-            spec: {branch: main, url: unused}
-            ---
-            apiVersion: platform.kratix.io/v1alpha1
-            kind: Destination
-            metadata:
-              name: worker
-              labels: {env: dev}
-            spec:
-              path: worker
-              stateStoreRef: {kind: GitStateStore, name: default}
-            """;
-
     @TempDir
     Path tmp;
 
@@ -47,58 +31,22 @@ class WorkflowsIT {
     @BeforeEach
     void setUp() throws Exception {
         repo = StateRepo.bare(tmp);
-        platform = Files.createDirectories(tmp.resolve("platform"));
-        Files.writeString(platform.resolve("store.yaml"), STORE);
+        platform = PlatformYaml.newPlatform(tmp.resolve("platform"), PlatformYaml.gitStoreAndWorker());
     }
 
     /** A Promise {@code steps} (kind Step) whose resource.configure pipelines run these scripts. */
     private void promise(String... scripts) throws Exception {
-        StringBuilder pipelines = new StringBuilder();
+        String[] pipelines = new String[scripts.length];
         for (int i = 0; i < scripts.length; i++) {
-            pipelines
-                    .append("      - apiVersion: platform.kratix.io/v1alpha1\n")
-                    .append("        kind: Pipeline\n")
-                    .append("        metadata: {name: step-" + (i + 1) + "}\n")
-                    .append("        spec:\n")
-                    .append("          containers:\n")
-                    .append("          - name: run\n")
-                    .append("            image: kbr.local/busybox-base:v0.1.0\n")
-                    .append("            imagePullPolicy: Never\n")
-                    .append("            command: [sh, -c]\n")
-                    .append("            args:\n")
-                    .append("            - |\n")
-                    .append(scripts[i].indent(14));
+            pipelines[i] = PlatformYaml.pipeline("step-" + (i + 1), scripts[i]);
         }
-        Files.writeString(platform.resolve("promise.yaml"), """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: Promise
-                metadata: {name: steps}
-                spec:
-                  destinationSelectors: [{matchLabels: {env: dev}}]
-                  api:
-                    apiVersion: apiextensions.k8s.io/v1
-                    kind: CustomResourceDefinition
-                    metadata: {name: steps.test.kbr.dev}
-                    spec:
-                      group: test.kbr.dev
-                      names: {kind: Step, plural: steps, singular: step}
-                      scope: Namespaced
-                      versions:
-                      - name: v1
-                        served: true
-                        storage: true
-                        schema:
-                          openAPIV3Schema:
-                            type: object
-                            properties:
-                              spec:
-                                type: object
-                                properties:
-                                  colour: {type: string}
-                  workflows:
-                    resource:
-                      configure:
-                """ + pipelines);
+        Files.writeString(
+                platform.resolve("promise.yaml"),
+                PlatformYaml.promise("steps", "Step")
+                        .selecting("env: dev")
+                        .singular()
+                        .specProperties("colour: {type: string}\n")
+                        .configure(pipelines));
         Files.writeString(platform.resolve("request.yaml"), """
                 apiVersion: test.kbr.dev/v1
                 kind: Step
@@ -112,8 +60,7 @@ class WorkflowsIT {
     @Test
     void pipelinesRunInOrderEachItsOwnWorkAndSeeTheStatusOfEarlierOnes() throws Exception {
         promise(
-                "echo 'from: step-1' > /kratix/metadata/status.yaml\n"
-                        + "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml",
+                "echo 'from: step-1' > /kratix/metadata/status.yaml\n" + PlatformYaml.writesConfigMap("a", "a.yaml"),
                 "seen=$(yget -f /kratix/input/object.yaml status.from none)\n"
                         + "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: b, namespace: team-a}\\ndata: {seen: %s}\\n' \"$seen\" > /kratix/output/b.yaml");
         StateRepo.Run apply = repo.kbr(platform, "apply");
@@ -129,10 +76,9 @@ class WorkflowsIT {
 
     @Test
     void theRecordedStatusIsFedBackOnTheNextRun() throws Exception {
-        promise(
-                "n=$(yget -f /kratix/input/object.yaml status.runs 0)\n"
-                        + "echo \"runs: $((n + 1))\" > /kratix/metadata/status.yaml\n"
-                        + "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml");
+        promise("n=$(yget -f /kratix/input/object.yaml status.runs 0)\n"
+                + "echo \"runs: $((n + 1))\" > /kratix/metadata/status.yaml\n"
+                + PlatformYaml.writesConfigMap("a", "a.yaml"));
         assertThat(repo.kbr(platform, "apply").exitCode()).isZero();
         assertThat(repo.git("show", "main:.kbr/objects/steps/resources/team-a/one.json"))
                 .contains("\"runs\" : 1");
@@ -144,12 +90,10 @@ class WorkflowsIT {
 
     @Test
     void aSuspendingPipelineStopsTheWorkflowAndKeepsPreviousOutputs() throws Exception {
-        promise(
-                "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml",
-                "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: b, namespace: team-a}\\n' > /kratix/output/b.yaml");
+        promise(PlatformYaml.writesConfigMap("a", "a.yaml"), PlatformYaml.writesConfigMap("b", "b.yaml"));
         assertThat(repo.kbr(platform, "apply").exitCode()).isZero();
         promise(
-                "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a2, namespace: team-a}\\n' > /kratix/output/a.yaml\n"
+                PlatformYaml.writesConfigMap("a2", "a.yaml") + "\n"
                         + "printf 'suspend: true\\nmessage: waiting for approval\\n' > /kratix/metadata/workflow-control.yaml",
                 "echo never > /kratix/output/never.yaml");
         StateRepo.Run apply = repo.kbr(platform, "apply");
@@ -169,9 +113,8 @@ class WorkflowsIT {
 
     @Test
     void aHungPipelineIsStoppedAtTheTimeoutAndDoesNotStallOtherRequests() throws Exception {
-        promise(
-                "if [ \"$KRATIX_OBJECT_NAME\" = slow ]; then sleep 120; fi\n"
-                        + "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: %s, namespace: team-a}\\n' \"$KRATIX_OBJECT_NAME\" > /kratix/output/a.yaml");
+        promise("if [ \"$KRATIX_OBJECT_NAME\" = slow ]; then sleep 120; fi\n"
+                + PlatformYaml.writesRequestsConfigMap("a.yaml", ""));
         Files.writeString(platform.resolve("slow.yaml"), """
                 apiVersion: test.kbr.dev/v1
                 kind: Step
@@ -190,7 +133,7 @@ class WorkflowsIT {
     @Test
     void containersGetEveryKratixVariableAndSecretsNeverAppearInTheReportNorInAFailedPipelinesLog() throws Exception {
         promise("env | grep -E '^(KRATIX_|TOKEN=)' | sort | sed 's/^/# /' > /kratix/output/env.txt\n"
-                + "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml\n"
+                + PlatformYaml.writesConfigMap("a", "a.yaml") + "\n"
                 + "echo \"token was $TOKEN\" >&2; exit 3");
         Path promiseFile = platform.resolve("promise.yaml");
         Files.writeString(
@@ -307,9 +250,8 @@ class WorkflowsIT {
 
     @Test
     void aRetryAfterIsRecordedAsNextRetryAtAndAttemptsAndTheWorkflowWaitsUntilThen() throws Exception {
-        String retry =
-                "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml\n"
-                        + "printf 'retryAfter: %s\\nmessage: not yet\\n' \"$RETRY\" > /kratix/metadata/workflow-control.yaml";
+        String retry = PlatformYaml.writesConfigMap("a", "a.yaml") + "\n"
+                + "printf 'retryAfter: %s\\nmessage: not yet\\n' \"$RETRY\" > /kratix/metadata/workflow-control.yaml";
         promise(retry.replace("$RETRY", "1s"));
         String record = ".kbr/objects/steps/resources/team-a/one.json";
         assertThat(repo.kbr(platform, "apply").exitCode()).isZero();
@@ -406,8 +348,7 @@ class WorkflowsIT {
 
     @Test
     void healthRecordsOfThePlatformLandInTheRequestsHealthStatusAndKbrStatusShowsIt() throws Exception {
-        promise(
-                "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml");
+        promise(PlatformYaml.writesConfigMap("a", "a.yaml"));
         Path health = platform.resolve("health.yaml");
         Files.writeString(health, """
                 apiVersion: platform.kratix.io/v1alpha1
@@ -457,8 +398,7 @@ class WorkflowsIT {
 
     @Test
     void aDeletePipelineSuspendedWithRetryAfterDoesNotRunAgainBeforeItsNextRetryAt() throws Exception {
-        promise(
-                "printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a, namespace: team-a}\\n' > /kratix/output/a.yaml");
+        promise(PlatformYaml.writesConfigMap("a", "a.yaml"));
         Path promiseFile = platform.resolve("promise.yaml");
         Files.writeString(
                 promiseFile,
