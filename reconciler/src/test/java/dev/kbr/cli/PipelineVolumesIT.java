@@ -56,13 +56,18 @@ class PipelineVolumesIT {
 
     /** A Promise {@code readers} whose one pipeline mounts the volumes and runs {@code script}. */
     private void promise(String script) throws Exception {
+        promise(VOLUMES, script, MOUNTS);
+    }
+
+    /** A Promise {@code readers} whose one pipeline has {@code volumes} and runs {@code script}. */
+    private void promise(String volumes, String script, String containerMore) throws Exception {
         Files.writeString(
                 platform.resolve("promise.yaml"),
                 PlatformYaml.promise("readers", "Reader")
                         .selecting("env: dev")
                         .singular()
                         .schema("openAPIV3Schema: {type: object, properties: {spec: {type: object}}}\n")
-                        .configure(PlatformYaml.pipeline("read", "read", VOLUMES, script, MOUNTS)));
+                        .configure(PlatformYaml.pipeline("read", "read", volumes, script, containerMore)));
     }
 
     private static final String VOLUMES = """
@@ -162,5 +167,49 @@ class PipelineVolumesIT {
                         + " KBR_SECRET_TEAM_B_DB_PASSWORD, or set optional: true on the volume's Secret")
                 .doesNotContain(PASSWORD);
         assertThat(repo.show(OUT + "read.txt")).contains("password matches");
+    }
+
+    @Test
+    void variablesComeFromTheRepositorysConfigMapsAndABinarySecretIsMountedByteForByte() throws Exception {
+        byte[] keystore = {0x30, (byte) 0x82, 0x01, (byte) 0xff, 0x00, (byte) 0xc3, 0x28, 0x0a};
+        Files.write(secrets.resolve("team-a/db/keystore.p12"), keystore);
+        promise("""
+                - name: store
+                  secret: {secretName: db, items: [{key: keystore.p12, path: keystore.p12}]}
+                """, """
+                out=/kratix/output/env.txt
+                echo "REGION=$REGION CFG_size=$CFG_size CFG_region=$CFG_region LITERAL=$LITERAL" > $out
+                od -An -tx1 /store/keystore.p12 | tr -s ' ' >> $out
+                """, """
+                env:
+                - name: REGION
+                  valueFrom: {configMapKeyRef: {name: settings, key: region}}
+                - name: LITERAL
+                  valueFrom: {configMapKeyRef: {name: settings, key: size}}
+                - name: GONE
+                  valueFrom: {configMapKeyRef: {name: settings, key: absent, optional: true}}
+                envFrom:
+                - prefix: CFG_
+                  configMapRef: {name: settings}
+                volumeMounts:
+                - {name: store, mountPath: /store}
+                """);
+
+        StateRepo.Run apply = repo.kbr(platform, "apply", "--secrets-dir", secrets.toString());
+
+        assertThat(apply.exitCode()).as(apply.out()).isZero();
+        assertThat(repo.show(OUT + "env.txt"))
+                .isEqualTo("REGION=eu-west-2 CFG_size=small CFG_region=eu-west-2 LITERAL=small\n"
+                        + " 30 82 01 ff 00 c3 28 0a\n");
+
+        Files.writeString(
+                platform.resolve("promise.yaml"),
+                Files.readString(platform.resolve("promise.yaml")).replace("key: region}", "key: zone}"));
+        StateRepo.Run missing = repo.kbr(platform, "apply", "--secrets-dir", secrets.toString());
+        assertThat(missing.exitCode()).isEqualTo(Main.ERROR);
+        assertThat(missing.out())
+                .contains("container read needs ConfigMap team-a/settings key zone, which is not available; add a v1"
+                        + " ConfigMap settings in namespace team-a with data.zone to the platform repository");
+        assertThat(repo.show(OUT + "env.txt")).as("what it delivered is kept").contains("REGION=eu-west-2");
     }
 }

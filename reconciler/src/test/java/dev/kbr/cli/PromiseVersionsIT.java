@@ -62,6 +62,15 @@ class PromiseVersionsIT {
         assertThat(first.exitCode()).as(first.out()).isZero();
         assertThat(repo.show(out("pinned"))).contains("madeBy: v1");
         assertThat(repo.show(out("floating"))).contains("madeBy: v2");
+        // The status records the revision each ran and what its binding asks for, as Kratix's does.
+        assertThat(repo.show(".kbr/objects/things/resources/team-a/pinned.json"))
+                .contains("\"promiseVersion\" : \"v1\"")
+                .contains("\"resourceBindingVersion\" : \"v1\"");
+        assertThat(repo.show(".kbr/objects/things/resources/team-a/floating.json"))
+                .contains("\"promiseVersion\" : \"v2\"")
+                .contains("\"resourceBindingVersion\" : \"latest\"");
+        StateRepo.Run status = repo.run(java.util.List.of("status", "--platform", platform.toString()));
+        assertThat(status.out()).contains("promise version: v1 (binding: v1)");
 
         StateRepo.Run again = repo.kbr(platform, "plan", "--detailed-exitcode");
         assertThat(again.exitCode()).as(again.out()).isZero();
@@ -71,6 +80,9 @@ class PromiseVersionsIT {
         assertThat(upgrade.exitCode()).as(upgrade.out()).isZero();
         assertThat(upgrade.out()).containsPattern("pinned.*input changed").containsPattern("cached .*floating");
         assertThat(repo.show(out("pinned"))).contains("madeBy: v2").doesNotContain("madeBy: v1");
+        assertThat(repo.show(".kbr/objects/things/resources/team-a/pinned.json"))
+                .contains("\"promiseVersion\" : \"v2\"")
+                .contains("\"resourceBindingVersion\" : \"latest\"");
         assertThat(repo.git("rev-list", "--count", "main").strip()).isEqualTo("2");
 
         StateRepo.Run clean = repo.kbr(platform, "plan", "--detailed-exitcode");
@@ -113,6 +125,49 @@ class PromiseVersionsIT {
         // The failed request keeps what it delivered.
         assertThat(repo.show(out("pinned"))).contains("madeBy: v1");
         assertThat(repo.show(out("floating"))).contains("madeBy: v2");
+    }
+
+    @Test
+    void aRemovedRequestRunsTheDeleteWorkflowOfTheRevisionItLastAppliedEvenWhenItsBindingIsGone() throws Exception {
+        // Each version's delete pipeline has its own name, so the report says which one ran.
+        Files.writeString(
+                platform.resolve("promise.yaml"),
+                PlatformYaml.promise("things", "Thing")
+                        .labels("kratix.io/promise-version: v2")
+                        .singular()
+                        .workflows(withDelete(pipeline("v2"), "forget-v2")));
+        Files.writeString(
+                platform.resolve("revision-v1.yaml"),
+                """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: PromiseRevision
+                metadata: {name: things-v1}
+                spec:
+                  promiseRef: {name: things}
+                  version: v1
+                  promiseSpec:
+                """ + withDelete(pipeline("v1"), "forget-v1").indent(2));
+        StateRepo.Run first = repo.kbr(platform, "apply");
+        assertThat(first.exitCode()).as(first.out()).isZero();
+
+        Files.delete(platform.resolve("request-pinned.yaml"));
+        Files.delete(platform.resolve("binding-pinned.yaml"));
+        StateRepo.Run removed = repo.kbr(platform, "apply");
+
+        assertThat(removed.exitCode()).as(removed.out()).isZero();
+        assertThat(removed.out())
+                .as("the binding is gone, but the request last applied v1")
+                .contains("things/team-a/pinned resource.delete forget-v1")
+                .doesNotContain("forget-v2");
+        assertThat(repo.tree()).noneMatch(path -> path.contains("/pinned/"));
+        assertThat(repo.show(out("floating"))).contains("madeBy: v2");
+    }
+
+    /** Resource configure and delete workflows: {@code configure}, and a delete pipeline {@code delete}. */
+    private static String withDelete(String configure, String delete) {
+        return PlatformYaml.configureWorkflows(configure)
+                + "      delete:\n"
+                + PlatformYaml.pipeline(delete, "echo deleting \"$KRATIX_OBJECT_NAME\"");
     }
 
     private void bind(String version) throws Exception {
