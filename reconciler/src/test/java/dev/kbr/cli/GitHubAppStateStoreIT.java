@@ -3,6 +3,7 @@ package dev.kbr.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kbr.testsupport.GitHubApiServer;
+import dev.kbr.testsupport.GitWork;
 import dev.kbr.testsupport.HttpsGitServer;
 import dev.kbr.testsupport.HttpsGitServerExtension;
 import dev.kbr.testsupport.PemKeys;
@@ -214,5 +215,40 @@ class GitHubAppStateStoreIT {
 
     private static String gitOnServer(String... args) throws Exception {
         return https.server().stateRepo(args);
+    }
+
+    @Test
+    void aGitPlatformOverHttpsIsReadWithAGitHubAppNamedByPlatformSecret() throws Exception {
+        // The platform repo is served by the same server, which accepts only the installation token.
+        Path work = CredentialedPlatform.write(
+                tmp.resolve("platform"), https.server().url("state.git"), "githubApp");
+        String commit = GitWork.commitAll(work, "p");
+        Path served = GitWork.bareClone(work, https.server().repos().resolve("platform-" + System.nanoTime() + ".git"));
+        long issuedBefore = api.issued();
+
+        Processes.Result plan = CredentialedPlatform.inProcess(
+                "plan",
+                "--platform",
+                https.server().url(served.getFileName().toString()),
+                "--platform-secret",
+                CredentialedPlatform.SECRET_NAMESPACE + "/" + CredentialedPlatform.SECRET_NAME,
+                "--secrets-dir",
+                secrets(appKey, INSTALLATION_ID).toString(),
+                "--ca-file",
+                https.tls().ca().toString(),
+                "--github-api-url",
+                api.url().toString(),
+                "--pipeline-network",
+                "none");
+
+        assertThat(plan.exitCode()).as(plan.output()).isIn(Main.OK, Main.CHANGES);
+        assertThat(plan.output())
+                .contains("Platform: " + https.server().url(served.getFileName().toString()) + " at " + commit)
+                .doesNotContain(TOKEN);
+        assertThat(https.server().awaitAccessLog(" x-access-token ", "/git/" + served.getFileName(), "\" 200 "))
+                .isTrue();
+        assertThat(api.issued() - issuedBefore)
+                .as("the platform repo's token and the state store's")
+                .isGreaterThanOrEqualTo(1);
     }
 }
