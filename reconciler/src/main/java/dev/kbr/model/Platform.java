@@ -136,11 +136,10 @@ public record Platform(
             String version = appliedVersion
                     .or(() -> binding(request).map(ResourceBinding::version))
                     .orElse(ResourceBinding.LATEST);
-            return revisions().stream()
-                    .filter(r -> r.promiseName().equals(promise.name())
-                            && r.version().equals(version)
-                            && !version.equals(promise.revisionVersion()))
-                    .findFirst()
+            if (version.equals(ResourceBinding.LATEST) || version.equals(promise.revisionVersion())) {
+                return promise;
+            }
+            return revision(promise, version)
                     .map(r -> promise.withWorkflows(r.workflows()))
                     .orElse(promise);
         });
@@ -163,10 +162,7 @@ public record Platform(
             return new RevisionChoice.Chosen(promise, promise.revisionVersion(), Optional.empty());
         }
         String version = binding.get().version();
-        Optional<PromiseRevision> revision = revisions().stream()
-                .filter(r ->
-                        r.promiseName().equals(promise.name()) && r.version().equals(version))
-                .findFirst();
+        Optional<PromiseRevision> revision = revision(promise, version);
         if (revision.isPresent()) {
             return new RevisionChoice.Chosen(
                     promise.withWorkflows(revision.get().workflows()), version, revision);
@@ -188,5 +184,13 @@ public record Platform(
                                 + "); the request is not reconciled and keeps what it delivered: add a"
                                 + " PromiseRevision of version " + version + " back, or set spec.version to"
                                 + " latest or to a version the Promise has"));
+    }
+
+    /** The {@code PromiseRevision} of {@code promise} at {@code version}, if the platform has one. */
+    private Optional<PromiseRevision> revision(Promise promise, String version) {
+        return revisions().stream()
+                .filter(r ->
+                        r.promiseName().equals(promise.name()) && r.version().equals(version))
+                .findFirst();
     }
 }
