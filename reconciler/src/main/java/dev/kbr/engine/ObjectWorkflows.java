@@ -325,9 +325,10 @@ final class ObjectWorkflows {
                             platform, stores, ((ObjectOutcome.Cached) cached).keptWorks(), request.displayName(), log);
             return requestResult(cached, log, subRequests, Map.of());
         }
-        // A request bound to an earlier revision runs that revision's workflows.
-        ConfigureRun run =
-                executor.configure(job(RevisionCheck.promiseFor(platform, request), key, object, planned), step -> {});
+        // A request bound to an earlier revision runs that revision's workflows, and its status
+        // records the revision that ran. Validation has already failed a binding to a missing one.
+        RevisionChoice.Chosen revision = (RevisionChoice.Chosen) platform.revisionFor(request);
+        ConfigureRun run = executor.configure(job(revision.promise(), key, object, planned), step -> {});
         log.runs.addAll(run.log().runs());
         log.notices.addAll(run.log().notices());
         List<ResourceRequest> subRequests = new ArrayList<>();
@@ -347,12 +348,10 @@ final class ObjectWorkflows {
         }
         ObjectRecord.LastRun last = lastRun(validation.object(), hash);
         ObjectNode finished = run.object().deepCopy();
-        if (platform.revisionFor(request) instanceof RevisionChoice.Chosen chosen) {
-            KratixStatus.promiseVersion(
-                    finished,
-                    chosen.version(),
-                    platform.binding(key).map(ResourceBinding::version).orElse(ResourceBinding.LATEST));
-        }
+        KratixStatus.promiseVersion(
+                finished,
+                revision.version(),
+                platform.binding(key).map(ResourceBinding::version).orElse(ResourceBinding.LATEST));
         ObjectOutcome ran = new ObjectOutcome.Ran(
                 key,
                 finished,

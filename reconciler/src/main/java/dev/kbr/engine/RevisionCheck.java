@@ -2,7 +2,6 @@ package dev.kbr.engine;
 
 import dev.kbr.model.Diagnostic;
 import dev.kbr.model.Platform;
-import dev.kbr.model.Promise;
 import dev.kbr.model.ResourceRequest;
 import dev.kbr.model.RevisionChoice;
 import dev.kbr.validate.ValidationResult;
@@ -32,12 +31,5 @@ final class RevisionCheck {
             return new ValidationResult(validation.object(), diagnostics);
         }
         return validation;
-    }
-
-    /** The Promise as {@code request} runs it: with the workflows of the revision it is bound to. */
-    static Promise promiseFor(Platform platform, ResourceRequest request) {
-        return platform.revisionFor(request) instanceof RevisionChoice.Chosen chosen
-                ? chosen.promise()
-                : platform.promise(request.promiseName()).orElseThrow();
     }
 }
