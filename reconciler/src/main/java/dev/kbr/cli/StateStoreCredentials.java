@@ -69,7 +69,7 @@ final class StateStoreCredentials {
                     + " (spec.secretRef)";
             return Optional.of(githubApp(ref, about, secret(ref, naming, secrets), githubApiUrl));
         }
-        return Optional.of(read(ref, method, where, naming, secrets));
+        return Optional.of(read(ref, method, where, secret(ref, naming, secrets)));
     }
 
     /**
@@ -201,19 +201,17 @@ final class StateStoreCredentials {
         }
         SecretRef ref = new SecretRef(parts[0], parts[1]);
         String naming = "--platform-secret names Secret " + ref.namespace() + "/" + ref.name();
-        if (!ssh) {
-            SortedMap<String, String> keys = secret(ref, naming, secrets);
-            if (value(keys, "username").isEmpty() && value(keys, "appID").isPresent()) {
-                return githubApp(ref, naming + ", which holds a GitHub App's appID, but it", keys, githubApiUrl);
-            }
+        SortedMap<String, String> keys = secret(ref, naming, secrets);
+        if (!ssh && value(keys, "username").isEmpty() && value(keys, "appID").isPresent()) {
+            return githubApp(ref, naming + ", which holds a GitHub App's appID, but it", keys, githubApiUrl);
         }
-        return read(ref, ssh ? SSH : BASIC_AUTH, "--platform-secret", naming, secrets);
+        return read(ref, ssh ? SSH : BASIC_AUTH, "--platform-secret", keys);
     }
 
-    private static GitCredentials read(SecretRef ref, String method, String where, String naming, Secrets secrets)
+    /** {@code basicAuth} or {@code ssh} credentials from the keys of Secret {@code ref}. */
+    private static GitCredentials read(SecretRef ref, String method, String where, SortedMap<String, String> secret)
             throws IOException {
         String source = "Secret " + ref.namespace() + "/" + ref.name();
-        SortedMap<String, String> secret = secret(ref, naming, secrets);
         if (method.equals(SSH)) {
             return new GitCredentials.SshKey(
                     key(secret, "sshPrivateKey", where, ref), key(secret, "knownHosts", where, ref), source);
