@@ -28,23 +28,7 @@ class PromiseVersionsIT {
     void platformAndStateRepo() throws Exception {
         repo = StateRepo.bare(Files.createDirectories(tmp.resolve("state")));
         platform = PlatformYaml.newPlatform(tmp.resolve("platform"), PlatformYaml.gitStoreAndUnlabelledWorker());
-        Files.writeString(
-                platform.resolve("promise.yaml"),
-                PlatformYaml.promise("things", "Thing")
-                        .labels("kratix.io/promise-version: v2")
-                        .singular()
-                        .configure(pipeline("v2")));
-        Files.writeString(
-                platform.resolve("revision-v1.yaml"),
-                """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: PromiseRevision
-                metadata: {name: things-v1}
-                spec:
-                  promiseRef: {name: things}
-                  version: v1
-                  promiseSpec:
-                """ + PlatformYaml.configureWorkflows(pipeline("v1")).indent(2));
+        versions(PlatformYaml.configureWorkflows(pipeline("v2")), PlatformYaml.configureWorkflows(pipeline("v1")));
         for (String name : new String[] {"pinned", "floating"}) {
             Files.writeString(platform.resolve("request-" + name + ".yaml"), """
                     apiVersion: test.kbr.dev/v1
@@ -130,23 +114,7 @@ class PromiseVersionsIT {
     @Test
     void aRemovedRequestRunsTheDeleteWorkflowOfTheRevisionItLastAppliedEvenWhenItsBindingIsGone() throws Exception {
         // Each version's delete pipeline has its own name, so the report says which one ran.
-        Files.writeString(
-                platform.resolve("promise.yaml"),
-                PlatformYaml.promise("things", "Thing")
-                        .labels("kratix.io/promise-version: v2")
-                        .singular()
-                        .workflows(withDelete(pipeline("v2"), "forget-v2")));
-        Files.writeString(
-                platform.resolve("revision-v1.yaml"),
-                """
-                apiVersion: platform.kratix.io/v1alpha1
-                kind: PromiseRevision
-                metadata: {name: things-v1}
-                spec:
-                  promiseRef: {name: things}
-                  version: v1
-                  promiseSpec:
-                """ + withDelete(pipeline("v1"), "forget-v1").indent(2));
+        versions(withDelete(pipeline("v2"), "forget-v2"), withDelete(pipeline("v1"), "forget-v1"));
         StateRepo.Run first = repo.kbr(platform, "apply");
         assertThat(first.exitCode()).as(first.out()).isZero();
 
@@ -161,6 +129,28 @@ class PromiseVersionsIT {
                 .doesNotContain("forget-v2");
         assertThat(repo.tree()).noneMatch(path -> path.contains("/pinned/"));
         assertThat(repo.show(out("floating"))).contains("madeBy: v2");
+    }
+
+    /**
+     * Promise {@code things} at version v2 with workflows {@code v2}, and its PromiseRevision v1
+     * with workflows {@code v1} (each the {@code workflows:} block of a Promise spec).
+     */
+    private void versions(String v2, String v1) throws Exception {
+        Files.writeString(
+                platform.resolve("promise.yaml"),
+                PlatformYaml.promise("things", "Thing")
+                        .labels("kratix.io/promise-version: v2")
+                        .singular()
+                        .workflows(v2));
+        Files.writeString(platform.resolve("revision-v1.yaml"), """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: PromiseRevision
+                metadata: {name: things-v1}
+                spec:
+                  promiseRef: {name: things}
+                  version: v1
+                  promiseSpec:
+                """ + v1.indent(2));
     }
 
     /** Resource configure and delete workflows: {@code configure}, and a delete pipeline {@code delete}. */

@@ -177,36 +177,28 @@ class KratixStatusTest {
         KratixStatus.health(object, List.of());
         assertThat(object.has("status")).as("no record, never had one: nothing").isFalse();
         dev.kbr.model.ObjectKey request = dev.kbr.model.ObjectKey.request("redis", "default", "one");
-        dev.kbr.model.SourceLocation at = new dev.kbr.model.SourceLocation("health.yaml", 0, 1);
         KratixStatus.health(
                 object,
                 List.of(
-                        new dev.kbr.model.HealthRecord(
-                                "default",
-                                "a",
-                                request,
-                                new dev.kbr.model.HealthRecord.Check(
-                                        dev.kbr.model.HealthState.READY, 5, Optional.empty()),
-                                at),
-                        new dev.kbr.model.HealthRecord(
-                                "default",
-                                "b",
-                                request,
-                                new dev.kbr.model.HealthRecord.Check(
-                                        dev.kbr.model.HealthState.UNKNOWN, 0, Optional.empty()),
-                                at),
-                        new dev.kbr.model.HealthRecord(
-                                "default",
-                                "c",
-                                request,
-                                new dev.kbr.model.HealthRecord.Check(
-                                        dev.kbr.model.HealthState.HEALTHY, 0, Optional.empty()),
-                                at)));
+                        healthRecord(request, "a", dev.kbr.model.HealthState.READY, 5),
+                        healthRecord(request, "b", dev.kbr.model.HealthState.UNKNOWN, 0),
+                        healthRecord(request, "c", dev.kbr.model.HealthState.HEALTHY, 0)));
         assertThat(object.at("/status/healthStatus/state").asText()).isEqualTo("unknown");
         assertThat(object.at("/status/healthStatus/healthRecords/0").toString())
                 .isEqualTo("{\"lastRun\":5,\"source\":{\"name\":\"a\",\"namespace\":\"default\"},\"state\":\"ready\"}");
         KratixStatus.health(object, List.of());
         assertThat(object.at("/status/healthStatus").toString()).isEqualTo("{\"state\":\"ready\"}");
+    }
+
+    /** HealthRecord {@code default/<name>} about {@code request}, found {@code state} at {@code lastRun}. */
+    private static dev.kbr.model.HealthRecord healthRecord(
+            dev.kbr.model.ObjectKey request, String name, dev.kbr.model.HealthState state, long lastRun) {
+        return new dev.kbr.model.HealthRecord(
+                "default",
+                name,
+                request,
+                new dev.kbr.model.HealthRecord.Check(state, lastRun, Optional.empty()),
+                new dev.kbr.model.SourceLocation("health.yaml", 0, 1));
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.kbr.load.PlatformLoader;
 import dev.kbr.model.Diagnostic;
 import dev.kbr.model.ObjectKey;
 import dev.kbr.model.Platform;
+import dev.kbr.model.Promise;
 import dev.kbr.model.ResourceRequest;
 import dev.kbr.model.RevisionChoice;
 import java.nio.file.Files;
@@ -102,14 +103,7 @@ class PromiseVersionsTest {
     }
 
     private static String deleteImage(Platform platform, ObjectKey request, Optional<String> applied) {
-        return platform.promiseForDelete(request, applied)
-                .orElseThrow()
-                .workflows()
-                .resourceConfigure()
-                .get(0)
-                .containers()
-                .get(0)
-                .image();
+        return configureImage(platform.promiseForDelete(request, applied).orElseThrow());
     }
 
     @Test
@@ -237,8 +231,12 @@ class PromiseVersionsTest {
 
     private static String image(Platform platform, String name) {
         RevisionChoice.Chosen chosen = (RevisionChoice.Chosen) platform.revisionFor(request(platform, name));
-        return chosen.promise()
-                .workflows()
+        return configureImage(chosen.promise());
+    }
+
+    /** The image of the first container of the Promise's first resource configure pipeline. */
+    private static String configureImage(Promise promise) {
+        return promise.workflows()
                 .resourceConfigure()
                 .get(0)
                 .containers()
