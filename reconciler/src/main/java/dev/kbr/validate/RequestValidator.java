@@ -1,7 +1,6 @@
 package dev.kbr.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -75,8 +74,6 @@ public final class RequestValidator {
     /** Longest request name: Kratix adds {@code maxLength: 63} to {@code metadata.name} of every Promise API. */
     static final int MAX_NAME_LENGTH = 63;
 
-    private static final Set<String> ROOT_KEPT = Set.of("apiVersion", "kind", "metadata", "status");
-    private static final Set<String> EMBEDDED_KEPT = Set.of("apiVersion", "kind", "metadata");
     private static final Pattern INTEGER_TEXT = Pattern.compile("[-+]?\\d+");
     private static final Pattern NUMBER_TEXT = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
 
@@ -129,9 +126,7 @@ public final class RequestValidator {
                     .problems()
                     .forEach(p -> run.schemaProblem(p.severity(), "openAPIV3Schema." + p.path(), p.message()));
             StructuralSchema structural = c.schema().structural();
-            prune(object, structural, "", true, run);
-            pruneNulls(object, structural, true);
-            applyDefaults(object, structural, true);
+            StructuralPruning.apply(object, structural, run::warning);
             c.libraryProblem().ifPresent(p -> run.schemaProblem(Severity.ERROR, "openAPIV3Schema", p));
             c.validator().ifPresent(v -> check(object, v, c.schema().validationSchema(), run));
         }
@@ -178,108 +173,6 @@ public final class RequestValidator {
     }
 
     private record Compiled(ApiSchema schema, Optional<Schema> validator, Optional<String> libraryProblem) {}
-
-    // --- pruning and defaulting -------------------------------------------------------------
-
-    private static void prune(JsonNode node, StructuralSchema schema, String path, boolean root, Run run) {
-        if (node.isObject()) {
-            ObjectNode object = (ObjectNode) node;
-            for (String key : fieldNames(object)) {
-                if ((root && ROOT_KEPT.contains(key)) || (schema.embeddedResource() && EMBEDDED_KEPT.contains(key))) {
-                    continue;
-                }
-                String field = YamlPath.child(path, key);
-                Optional<StructuralSchema> fieldSchema = schema.field(key);
-                if (fieldSchema.isPresent()) {
-                    prune(object.get(key), fieldSchema.get(), field, false, run);
-                } else if (!schema.keepsUnknownFields()) {
-                    object.remove(key);
-                    run.warning(
-                            field,
-                            "unknown field " + field + " was dropped, as the Kubernetes API server would;"
-                                    + " remove it or add it to the Promise API");
-                }
-            }
-        } else if (node.isArray() && schema.items().isPresent()) {
-            for (int i = 0; i < node.size(); i++) {
-                prune(node.get(i), schema.items().get(), YamlPath.index(path, i), false, run);
-            }
-        }
-    }
-
-    private static void pruneNulls(JsonNode node, StructuralSchema schema, boolean root) {
-        if (node.isObject()) {
-            ObjectNode object = (ObjectNode) node;
-            for (String key : fieldNames(object)) {
-                if (root && ROOT_KEPT.contains(key)) {
-                    continue;
-                }
-                Optional<StructuralSchema> fieldSchema = schema.field(key);
-                if (fieldSchema.isEmpty()) {
-                    continue;
-                }
-                JsonNode value = object.get(key);
-                StructuralSchema s = fieldSchema.get();
-                if (value.isNull() && !s.nullable() && s.defaultValue().isEmpty()) {
-                    object.remove(key);
-                } else {
-                    pruneNulls(value, s, false);
-                }
-            }
-        } else if (node.isArray() && schema.items().isPresent()) {
-            for (JsonNode item : node) {
-                pruneNulls(item, schema.items().get(), false);
-            }
-        }
-    }
-
-    private static void applyDefaults(JsonNode node, StructuralSchema schema, boolean root) {
-        if (node.isObject()) {
-            ObjectNode object = (ObjectNode) node;
-            schema.properties().forEach((name, property) -> {
-                JsonNode value = object.get(name);
-                if (property.defaultValue().isPresent() && (value == null || isNonNullableNull(value, property))) {
-                    object.set(name, property.defaultValue().get().deepCopy());
-                }
-            });
-            for (String key : fieldNames(object)) {
-                if (root && ROOT_KEPT.contains(key)) {
-                    continue;
-                }
-                StructuralSchema property = schema.properties().get(key);
-                if (property != null) {
-                    applyDefaults(object.get(key), property, false);
-                } else if (schema.additionalProperties().isPresent()) {
-                    StructuralSchema values = schema.additionalProperties().get();
-                    if (isNonNullableNull(object.get(key), values)
-                            && values.defaultValue().isPresent()) {
-                        object.set(key, values.defaultValue().get().deepCopy());
-                    }
-                    applyDefaults(object.get(key), values, false);
-                }
-            }
-        } else if (node.isArray() && schema.items().isPresent()) {
-            ArrayNode list = (ArrayNode) node;
-            StructuralSchema items = schema.items().get();
-            for (int i = 0; i < list.size(); i++) {
-                if (isNonNullableNull(list.get(i), items)
-                        && items.defaultValue().isPresent()) {
-                    list.set(i, items.defaultValue().get().deepCopy());
-                }
-                applyDefaults(list.get(i), items, false);
-            }
-        }
-    }
-
-    private static boolean isNonNullableNull(JsonNode value, StructuralSchema schema) {
-        return value.isNull() && !schema.nullable();
-    }
-
-    private static List<String> fieldNames(ObjectNode object) {
-        List<String> names = new ArrayList<>();
-        object.properties().forEach(e -> names.add(e.getKey()));
-        return names;
-    }
 
     // --- schema validation ------------------------------------------------------------------
 
